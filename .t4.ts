@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { startWasmWithThreads } from './trainer/backend/wasm-threads.js';
+const ok = await startWasmWithThreads(4, () => tf.setBackend('wasm'));
+const b = tf.backend() as any;
+const P = b.wasm.PThread;
+console.log('ok', ok, 'threads', wasm.getThreadsCount(), 'unused', P.unusedWorkers.length, 'running', P.runningWorkers.length, Object.keys(P.pthreads));
+b.wasm.tfjs.initWithThreadsCount(3);
+console.log('after re-init', b.wasm.tfjs.getThreadsCount(), 'unused', P.unusedWorkers.length, 'running', P.runningWorkers.length);
+await new Promise((r) => setTimeout(r, 500));
+console.log('later', b.wasm.tfjs.getThreadsCount(), 'unused', P.unusedWorkers.length, 'running', P.runningWorkers.length);
+process.exit(0);

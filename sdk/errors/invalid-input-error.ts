@@ -1,0 +1,28 @@
+import { WebgenSdkError } from './webgen-sdk-error.js';
+
+// Stands for "no value passed": the message then leaves `got` out (an explicit `undefined` reads the same).
+const NOT_GIVEN: unique symbol = Symbol('not given');
+
+/**
+ * A public function was called with an argument or option it cannot use. The message quotes the parameter,
+ * says what is expected and what was given: `'strength' must be in [0, 1], got 1.5`.
+ */
+export class InvalidInputError extends WebgenSdkError {
+  constructor(
+    /** The parameter or option at fault, as the caller spells it (`'strength'`, `'config.timestepSpacing'`). */
+    readonly parameter: string,
+    /** What a valid value looks like, phrased to follow the parameter name: `must be in [0, 1]`. */
+    expectation: string,
+    /** The value received; left out of the message when not passed (a missing value, say). */
+    got: unknown = NOT_GIVEN,
+  ) {
+    super(`'${parameter}' ${expectation}${got === NOT_GIVEN ? '' : `, got ${describe(got)}`}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
+  if (Array.isArray(value)) return `array(${value.length})`;
+  return String(value);
+}

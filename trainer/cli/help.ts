@@ -1,0 +1,75 @@
+import { BASE_CONFIG } from '../recipes/base.js';
+import { RECIPES } from '../recipes/index.js';
+import { DATA_SPEC_FORMS } from '../data/open-dataset.js';
+import { CHOICES, kebab } from './parse-args.js';
+import type { TrainConfig } from '../recipes/train-config.js';
+
+/** One line per option: what it does (the doc comments of TrainConfig, kept short here). */
+const OPTION_HELP: Record<keyof TrainConfig, string> = {
+  data: 'data set (forms below)',
+  model: 'U-Net size preset: tiny | small | bench',
+  classConditional: 'condition on class labels (classifier-free guidance)',
+  steps: 'optimiser steps to train for (a resumed run continues up to it)',
+  batchSize: 'images per optimiser step',
+  microBatch: 'images per forward/backward pass, gradients accumulated (0 = whole batch)',
+  lr: 'peak learning rate (AdamW), warm-up then cosine decay to 10%',
+  warmupSteps: 'linear learning-rate warm-up steps',
+  weightDecay: 'AdamW decoupled weight decay',
+  gradClip: 'clip gradients to this global L2 norm (0 = off)',
+  emaDecay: 'decay of the weight average used for samples and export',
+  condDropout: 'rate of training on the null condition (for guidance)',
+  trainTimesteps: 'diffusion timesteps T',
+  betaSchedule: 'noise schedule: linear | cosine',
+  sampleEvery: 'write a PNG grid of samples every N steps (0 = only at the end)',
+  sampleSteps: 'DDIM steps for sample grids',
+  guidanceScale: 'classifier-free guidance scale for sample grids',
+  checkpointEvery: 'checkpoint every N steps (and at the end, and on Ctrl-C)',
+  logEvery: 'append a metrics.jsonl line every N steps',
+  seed: 'seed of weights, data order and noise',
+  out: 'run folder: checkpoint.wgck, metrics.jsonl, samples-*.png',
+  export: "export the model here at the end (model.onnx + manifest.json); '' = don't",
+  fp16: 'store exported weights as float16 (parity bound 1e-2 instead of 1e-4)',
+  resume: 'continue the run in --out from its checkpoint',
+  backend: 'tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu',
+  threads: 'wasm threads (0 = one per core)',
+};
+
+export function helpText(): string {
+  const keys = Object.keys(BASE_CONFIG) as (keyof TrainConfig)[];
+  const flags = keys.map((k) => {
+    const def = BASE_CONFIG[k];
+    const flag = typeof def === 'boolean' ? `--${kebab(k)} / --no-${kebab(k)}` : `--${kebab(k)} <${typeof def === 'number' ? 'n' : 'value'}>`;
+    const choices = CHOICES[k];
+    return `  ${flag.padEnd(34)} ${OPTION_HELP[k]}${choices ? '' : ''} [recipe default; base ${JSON.stringify(def)}]`;
+  });
+  const recipes = Object.values(RECIPES).map((r) => `  ${r.name.padEnd(14)} ${r.summary}`);
+  return [
+    'webgen-train — train a small diffusion model in Node and export it to ONNX',
+    '',
+    'Usage: webgen-train <recipe> [options]',
+    '       webgen-train --list        list recipes with their settings',
+    '',
+    'Recipes:',
+    ...recipes,
+    '',
+    'Options (each overrides the recipe):',
+    ...flags,
+    '',
+    'Data sets (--data):',
+    ...DATA_SPEC_FORMS.map((f) => `  ${f}`),
+    '',
+    'Outputs: <out>/metrics.jsonl (one JSON line per --log-every steps), <out>/samples-NNNNNN.png,',
+    '<out>/checkpoint.wgck (written atomically); with --export DIR: DIR/model.onnx and DIR/manifest.json,',
+    'after a parity check of the ONNX file (onnxruntime-node) against the tfjs forward pass.',
+    '',
+    'Exit codes: 0 done, 1 error (data, output, divergence), 2 bad command line, 130 stopped by Ctrl-C (checkpoint written).',
+    '',
+    'Example: webgen-train shapes-tiny --steps 300 --export models/my-shapes',
+  ].join('\n');
+}
+
+export function listText(): string {
+  return Object.values(RECIPES)
+    .map((r) => `${r.name}: ${r.summary}\n${JSON.stringify(r.defaults, null, 2)}`)
+    .join('\n\n');
+}

@@ -1,0 +1,44 @@
+import { WebgenError } from '../errors/webgen-error.js';
+import { train } from '../train/train.js';
+import { helpText, listText } from './help.js';
+import { parseCommandLine } from './parse-args.js';
+import { createProgress } from './progress.js';
+
+/** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const cmd = parseCommandLine(argv);
+    if (cmd.kind === 'help') {
+      console.log(helpText());
+      return 0;
+    }
+    if (cmd.kind === 'list') {
+      console.log(listText());
+      return 0;
+    }
+    let stop = false;
+    const onSigint = () => {
+      if (stop) process.exit(130); // second Ctrl-C: leave now
+      stop = true;
+      process.stderr.write('\nstopping after this step (Ctrl-C again to quit without a checkpoint)\n');
+    };
+    process.on('SIGINT', onSigint);
+    const progress = createProgress({ lineEvery: cmd.config.logEvery });
+    progress.log(`recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
+    const result = await train(cmd.recipe, cmd.config, { progress, stopRequested: () => stop });
+    process.off('SIGINT', onSigint);
+    console.log(
+      `done: step ${result.step}, loss ${result.finalLoss.toFixed(4)}, ${result.wallTimeSeconds.toFixed(1)} s; ` +
+        `checkpoint ${result.checkpoint}` +
+        (result.samples.length ? `; samples ${result.samples[result.samples.length - 1]}` : '') +
+        (result.exported ? `; model ${result.exported.dir}` : ''),
+    );
+    return stop ? 130 : 0;
+  } catch (err) {
+    if (err instanceof WebgenError) {
+      process.stderr.write(`\nwebgen-train: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

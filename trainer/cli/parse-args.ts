@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors/usage-error.js';
+import { getRecipe } from '../recipes/index.js';
+import { BASE_CONFIG } from '../recipes/base.js';
+import type { TrainConfig } from '../recipes/train-config.js';
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'train'; recipe: string; config: TrainConfig; overrides: Partial<TrainConfig> };
+
+/** Allowed values of the string options that are choices. */
+export const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
+  betaSchedule: ['linear', 'cosine'],
+  backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+};
+
+export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Parses `webgen-train <recipe> [--flag value ...]`; every problem is a UsageError naming the flag. */
+export function parseCommandLine(argv: string[]): Command {
+  const keys = Object.keys(BASE_CONFIG) as (keyof TrainConfig)[];
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, list: { type: 'boolean' } };
+  for (const key of keys) {
+    const isBool = typeof BASE_CONFIG[key] === 'boolean';
+    options[kebab(key)] = { type: isBool ? 'boolean' : 'string' };
+    if (isBool) options[`no-${kebab(key)}`] = { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    // node's messages name the flag ("Unknown option '--stepz'"); add the way out.
+    throw new UsageError(`${(err as Error).message}. See webgen-train --help for every option.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return { kind: 'help' };
+  if (values.list || positionals[0] === 'list') return { kind: 'list' };
+  if (positionals.length === 0) throw new UsageError('missing recipe: webgen-train <recipe> [options]. Try webgen-train shapes-tiny, or --help.');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
+
+  const recipe = getRecipe(positionals[0]!);
+  const overrides: Partial<TrainConfig> = {};
+  for (const key of keys) {
+    const flag = kebab(key);
+    const def = BASE_CONFIG[key];
+    if (typeof def === 'boolean') {
+      if (values[flag] !== undefined) (overrides as Record<string, unknown>)[key] = values[flag];
+      if (values[`no-${flag}`]) (overrides as Record<string, unknown>)[key] = false;
+      continue;
+    }
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string') throw new UsageError(`--${flag} needs a value`);
+    if (typeof def === 'number') {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
+      (overrides as Record<string, unknown>)[key] = n;
+    } else {
+      const choices = CHOICES[key];
+      if (choices && !choices.includes(raw)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${raw}'`);
+      (overrides as Record<string, unknown>)[key] = raw;
+    }
+  }
+  const config = { ...recipe.defaults, ...overrides };
+  validateConfig(config);
+  return { kind: 'train', recipe: recipe.name, config, overrides };
+}
+
+/** Range checks that a type cannot express. */
+export function validateConfig(c: TrainConfig): void {
+  const positiveInts: (keyof TrainConfig)[] = ['steps', 'batchSize', 'trainTimesteps', 'sampleSteps', 'checkpointEvery', 'logEvery'];
+  for (const key of positiveInts) {
+    const v = c[key] as number;
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${kebab(key)} must be a positive integer, got ${v}`);
+  }
+  const nonNegInts: (keyof TrainConfig)[] = ['microBatch', 'warmupSteps', 'sampleEvery', 'threads', 'seed'];
+  for (const key of nonNegInts) {
+    const v = c[key] as number;
+    if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${kebab(key)} must be a non-negative integer, got ${v}`);
+  }
+  if (c.microBatch > 0 && c.batchSize % c.microBatch !== 0) {
+    throw new UsageError(`--batch-size (${c.batchSize}) must be a multiple of --micro-batch (${c.microBatch})`);
+  }
+  if (!(c.lr > 0)) throw new UsageError(`--lr must be > 0, got ${c.lr}`);
+  if (!(c.emaDecay >= 0 && c.emaDecay < 1)) throw new UsageError(`--ema-decay must be in [0, 1), got ${c.emaDecay}`);
+  if (!(c.condDropout >= 0 && c.condDropout <= 1)) throw new UsageError(`--cond-dropout must be in [0, 1], got ${c.condDropout}`);
+  if (c.sampleSteps > c.trainTimesteps) throw new UsageError(`--sample-steps (${c.sampleSteps}) cannot exceed --train-timesteps (${c.trainTimesteps})`);
+  if (c.out.trim() === '') throw new UsageError('--out must name a folder');
+}

@@ -1,0 +1,126 @@
+/**
+ * Writing and verifying model folders (Node only): model files + manifest.json.
+ * The manifest is written last, so a folder with a manifest.json always has its files complete.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { DataError } from '../errors/data-error.js';
+import { MANIFEST_SCHEMA_VERSION, validateManifest, type Manifest, type ManifestFile, type TensorDType, type TensorSpec } from './manifest.js';
+import { readOnnxModel } from './onnx-proto.js';
+import { TensorDataType, type ValueInfoJson } from './onnx-codec.js';
+
+/** Lowercase hex SHA-256 of a file, streamed (model files can be large). */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', (err) => reject(new DataError(path, `cannot read for sha256: ${err.message}`)))
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Lowercase hex SHA-256 of bytes in memory. */
+export function sha256Bytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** One model file to write. inputs/outputs/weights default to what the ONNX bytes declare. */
+export interface ModelFileInput {
+  /** The serialized ONNX model (OnnxGraph.toBytes()). */
+  bytes: Uint8Array;
+  /** File name inside the folder, e.g. 'unet.onnx'. */
+  filename: string;
+  /** Override of the graph inputs read from the model. */
+  inputs?: TensorSpec[];
+  /** Override of the graph outputs read from the model. */
+  outputs?: TensorSpec[];
+  /** Override of the weight precision read from the model (float16 when any initializer is FLOAT16). */
+  weights?: 'float32' | 'float16';
+}
+
+/** Everything of the manifest except what writeModelFolder computes (files, schemaVersion, createdAt). */
+export type ModelFolderSpec = Omit<Manifest, 'files' | 'schemaVersion' | 'createdAt'> & {
+  /** Model files by role ('unet', 'textEncoder', 'generator'...). */
+  files: Record<string, ModelFileInput>;
+  /** Export time. Default now. */
+  createdAt?: string;
+};
+
+/**
+ * Writes each model file and then manifest.json into `dir` (created if needed), each atomically,
+ * with sha256 and sizes computed from the bytes. The manifest is validated before anything is
+ * written. Returns the manifest written.
+ */
+export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Promise<Manifest> {
+  const files: Record<string, ManifestFile> = {};
+  for (const [role, f] of Object.entries(spec.files)) {
+    const declared = describeOnnx(f.bytes, f.filename);
+    files[role] = {
+      path: f.filename,
+      sha256: sha256Bytes(f.bytes),
+      bytes: f.bytes.byteLength,
+      inputs: f.inputs ?? declared.inputs,
+      outputs: f.outputs ?? declared.outputs,
+      weights: f.weights ?? declared.weights,
+    };
+  }
+  const { files: _inputs, createdAt, ...rest } = spec;
+  const manifest = validateManifest({
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    ...rest,
+    createdAt: createdAt ?? new Date().toISOString(),
+    files,
+  });
+  for (const f of Object.values(spec.files)) await writeFileAtomic(join(dir, f.filename), f.bytes);
+  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/**
+ * Reads `dir/manifest.json`, validates it, and checks every file's size and sha256.
+ * Throws DataError naming the file at fault (or ManifestError for a bad field).
+ */
+export async function verifyModelFolder(dir: string): Promise<Manifest> {
+  const manifestPath = join(dir, 'manifest.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (err) {
+    throw new DataError(manifestPath, `cannot read manifest: ${(err as Error).message}; re-export the model`);
+  }
+  const manifest = validateManifest(json);
+  for (const [role, f] of Object.entries(manifest.files)) {
+    const path = join(dir, f.path);
+    const sha = await sha256File(path);
+    if (sha !== f.sha256) {
+      throw new DataError(path, `sha256 ${sha} differs from manifest files.${role}.sha256 ${f.sha256}: the file is corrupt or was replaced; re-export the model`);
+    }
+  }
+  return manifest;
+}
+
+const ELEM_TYPES: Record<number, TensorDType> = {
+  [TensorDataType.FLOAT]: 'float32',
+  [TensorDataType.FLOAT16]: 'float16',
+  [TensorDataType.INT64]: 'int64',
+  [TensorDataType.INT32]: 'int32',
+  [TensorDataType.BOOL]: 'bool',
+};
+
+/** The graph's declared inputs/outputs and weight precision, read from the ONNX bytes. */
+export function describeOnnx(bytes: Uint8Array, label = 'model'): { inputs: TensorSpec[]; outputs: TensorSpec[]; weights: 'float32' | 'float16' } {
+  const graph = readOnnxModel(bytes).graph;
+  if (!graph) throw new DataError(label, 'ONNX model has no graph');
+  const spec = (v: ValueInfoJson): TensorSpec => {
+    const t = v.type?.tensor_type;
+    const dtype = ELEM_TYPES[t?.elem_type ?? -1];
+    if (!v.name || !dtype) throw new DataError(label, `graph value '${v.name}' has element type ${t?.elem_type}, which the manifest cannot describe`);
+    return { name: v.name, dtype, shape: (t?.shape?.dim ?? []).map((d) => d.dim_param ?? d.dim_value ?? 0) };
+  };
+  const fp16 = (graph.initializer ?? []).some((i) => i.data_type === TensorDataType.FLOAT16);
+  return { inputs: (graph.input ?? []).map(spec), outputs: (graph.output ?? []).map(spec), weights: fp16 ? 'float16' : 'float32' };
+}

@@ -1,0 +1,46 @@
+import { PNG } from 'pngjs';
+import jpeg from 'jpeg-js';
+import { DataError } from '../errors/data-error.js';
+
+/** A decoded image: `data` is [height, width, 4] RGBA bytes. */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
+const JPEG_MAGIC = [0xff, 0xd8, 0xff];
+
+function startsWith(bytes: Uint8Array, magic: number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * Decodes PNG or JPEG bytes, chosen by their magic number (not the file name), to RGBA.
+ * `path` only names the file in errors.
+ */
+export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
+  if (startsWith(bytes, PNG_MAGIC)) {
+    try {
+      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    } catch (err) {
+      throw new DataError(path, `corrupt PNG: ${(err as Error).message}`);
+    }
+  }
+  if (startsWith(bytes, JPEG_MAGIC)) {
+    try {
+      // Limits keep a hostile or huge file from exhausting memory (jpeg-js defaults: 100 MP / 512 MB).
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 1024 });
+      return { width: img.width, height: img.height, data: img.data };
+    } catch (err) {
+      throw new DataError(path, `corrupt JPEG: ${(err as Error).message}`);
+    }
+  }
+  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  throw new DataError(
+    path,
+    `not a PNG or JPEG image (first bytes ${head || '(empty file)'}; expected 89 50 4e 47 or ff d8 ff)`,
+  );
+}

@@ -1,0 +1,31 @@
+import type { TrainConfig } from './train-config.js';
+
+/** Defaults every recipe starts from. */
+export const BASE_CONFIG: TrainConfig = {
+  data: 'shapes',
+  model: 'tiny',
+  classConditional: true,
+  steps: 300,
+  batchSize: 16,
+  microBatch: 0,
+  lr: 2e-3,
+  warmupSteps: 50,
+  weightDecay: 0,
+  gradClip: 1,
+  emaDecay: 0.995,
+  condDropout: 0.1,
+  trainTimesteps: 1000,
+  betaSchedule: 'linear',
+  sampleEvery: 100,
+  sampleSteps: 25,
+  guidanceScale: 2,
+  checkpointEvery: 50,
+  logEvery: 10,
+  seed: 0,
+  out: 'runs/default',
+  export: '',
+  fp16: false,
+  resume: false,
+  backend: 'auto',
+  threads: 0,
+};

@@ -1,0 +1,65 @@
+/**
+ * Everything a training run needs, with its default. A recipe is a named set of these values;
+ * any field can be overridden from the command line as `--kebab-case-name value`.
+ */
+export interface TrainConfig {
+  /** Data set spec: `shapes[:N]`, `mnist[:DIR]`, `idx:IMAGES[,LABELS]` or a folder of PNG/JPEG. */
+  data: string;
+  /** U-Net size preset (see trainer/models/unet.ts UNET_PRESETS). */
+  model: string;
+  /** Condition on the data set's class labels (with `condDropout` for classifier-free guidance). */
+  classConditional: boolean;
+  /** Optimiser steps to train for (a resumed run continues up to this count). */
+  steps: number;
+  /** Images per optimiser step. */
+  batchSize: number;
+  /** Images per forward/backward pass; gradients of `batchSize / microBatch` passes are summed (the wasm heap caps near batch 32 for a 2.7M U-Net). 0 = whole batch. */
+  microBatch: number;
+  /** Peak learning rate of AdamW. */
+  lr: number;
+  /** Linear warm-up of the learning rate over this many steps. */
+  warmupSteps: number;
+  /** AdamW decoupled weight decay. */
+  weightDecay: number;
+  /** Gradient clipping by global norm (0 = off). */
+  gradClip: number;
+  /** Decay of the exponential moving average of weights used for samples and export. */
+  emaDecay: number;
+  /** Probability of replacing the condition by the null condition (classifier-free guidance training). */
+  condDropout: number;
+  /** Diffusion training timesteps T. */
+  trainTimesteps: number;
+  /** Beta schedule: 'linear' (Ho et al. 2020) or 'cosine' (Nichol & Dhariwal 2021). */
+  betaSchedule: 'linear' | 'cosine';
+  /** Write a PNG grid of samples every this many steps (0 = only at the end). */
+  sampleEvery: number;
+  /** DDIM steps used for the sample grids. */
+  sampleSteps: number;
+  /** Classifier-free guidance scale for the sample grids of conditional models. */
+  guidanceScale: number;
+  /** Write a checkpoint every this many steps (and always at the end). */
+  checkpointEvery: number;
+  /** Log a metrics line every this many steps. */
+  logEvery: number;
+  /** Seed of weights, data order and noise. */
+  seed: number;
+  /** Run folder: checkpoint, metrics.jsonl, sample grids. */
+  out: string;
+  /** Model folder to export to at the end (model.onnx + manifest.json); '' = no export. */
+  export: string;
+  /** Store exported weights as float16 (half the download; see the parity bound in the manifest). */
+  fp16: boolean;
+  /** Continue from the checkpoint in `out`. */
+  resume: boolean;
+  /** tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu. */
+  backend: string;
+  /** wasm threads (0 = as many as cores). */
+  threads: number;
+}
+
+export interface Recipe {
+  name: string;
+  /** One line for `--help`. */
+  summary: string;
+  defaults: TrainConfig;
+}
