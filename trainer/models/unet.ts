@@ -193,7 +193,7 @@ export class UNet extends Module {
       let temb = this.timeMlp2.apply(this.act.apply(this.timeMlp1.apply(this.timeProj.apply(t))));
       if (this.classEmbedding) {
         const labels = cond.classLabels ?? tf.fill([x.shape[0]], c.numClasses!, 'int32') as tf.Tensor1D;
-        temb = tf.add(temb, this.classEmbedding.apply(labels));
+        temb = tf.add(temb, this.classEmbedding.apply(labels) as tf.Tensor2D);
       }
       // 2. way down, keeping skips
       let hid = this.convIn.apply(x);

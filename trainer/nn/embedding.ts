@@ -17,13 +17,15 @@ export class Embedding extends Module {
   }
 
   /**
-   * ids: [B] int32 (each in [0, count)) → [B, dim]. Written as oneHot · table so the gradient is a
-   * plain matMul (tables here are small: class labels, vocabularies of a few hundred tokens).
+   * ids: int32 of any shape [...] (each in [0, count)) → [..., dim]. Written as oneHot · table so
+   * the gradient is a plain matMul (tables here are small: class labels, vocabularies of a few
+   * hundred tokens).
    */
-  apply(ids: tf.Tensor1D): tf.Tensor2D {
+  apply(ids: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const oneHot = tf.oneHot(ids.toInt(), this.count).toFloat() as tf.Tensor2D; // [B, count]
-      return tf.matMul(oneHot, this.table as tf.Tensor2D);
+      const flat = ids.toInt().reshape([-1]) as tf.Tensor1D;
+      const oneHot = tf.oneHot(flat, this.count).toFloat() as tf.Tensor2D; // [N, count]
+      return tf.matMul(oneHot, this.table as tf.Tensor2D).reshape([...ids.shape, this.dim]);
     });
   }
 

@@ -9,7 +9,7 @@ import { Scratch } from './wasm-kernel-calls.js';
  *   out[k, …] = Σ_{m : ids[m] = k} x[m, …]
  *
  * is wasm's `ScatterNd` with indices ids as [M, 1] (ScatterNd sums duplicate indices).
- * `segmentIds` may have any shape that is a prefix of x's shape; ids outside
+ * `segmentIds` is 1-D as tf.unsortedSegmentSum requires (any prefix shape of x works here); ids outside
  * [0, numSegments) are not checked (gather already rejected them in the forward pass).
  */
 function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): tf.TensorInfo {

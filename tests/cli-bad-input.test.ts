@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/run-cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'webgen-cli-'));
+const quick = ['--steps', '2', '--batch-size', '2', '--sample-every', '0', '--sample-steps', '2', '--backend', 'cpu'];
+
+describe('webgen-train rejects bad input with a clear message and a non-zero exit', () => {
+  it('unknown recipe: exit 2, names the recipe and lists the known ones', async () => {
+    const r = await runCli(['shapes-huge']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown recipe 'shapes-huge'/);
+    expect(r.stderr).toMatch(/shapes-tiny/);
+  });
+
+  it('unknown flag: exit 2, names the flag', async () => {
+    const r = await runCli(['shapes-tiny', '--stepz', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--stepz/);
+    expect(r.stderr).toMatch(/--help/);
+  });
+
+  it('a number flag given a word: exit 2, names the flag and the value', async () => {
+    const r = await runCli(['shapes-tiny', '--steps', 'many']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--steps must be a number, got 'many'/);
+  });
+
+  it('missing recipe: exit 2 with usage', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing recipe/);
+  });
+
+  it('missing data path: exit 1, names the path', async () => {
+    const missing = join(tmp, 'no-such-mnist');
+    const r = await runCli(['shapes-tiny', ...quick, '--data', `mnist:${missing}`, '--out', join(tmp, 'run-missing')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no-such-mnist');
+  });
+
+  it('corrupt IDX file: exit 1, names the file and the bad magic number', async () => {
+    const bad = join(tmp, 'bad-images-idx3-ubyte.gz');
+    writeFileSync(bad, gzipSync(Buffer.from([0, 0, 9, 9, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28])));
+    const r = await runCli(['shapes-tiny', ...quick, '--data', `idx:${bad}`, '--out', join(tmp, 'run-corrupt')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad-images-idx3-ubyte.gz');
+    expect(r.stderr).toMatch(/magic/i);
+  });
+
+  it('truncated IDX file: exit 1, says it is shorter than its header claims', async () => {
+    const header = Buffer.from([0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28]);
+    const short = join(tmp, 'short-images-idx3-ubyte');
+    writeFileSync(short, Buffer.concat([header, Buffer.alloc(100)]));
+    const r = await runCli(['shapes-tiny', ...quick, '--data', `idx:${short}`, '--out', join(tmp, 'run-short')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('short-images-idx3-ubyte');
+    expect(r.stderr).toMatch(/truncated|shorter|expected/i);
+  });
+
+  it('unwritable output directory: exit 1 before training, names the folder', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const r = await runCli(['shapes-tiny', ...quick, '--out', join(file, 'run')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out is not a writable folder/);
+    expect(r.stderr).not.toMatch(/training from step/);
+  });
+
+  it('--help documents every option and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--steps', '--batch-size', '--micro-batch', '--resume', '--backend', '--export', '--fp16', '--data']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+});
