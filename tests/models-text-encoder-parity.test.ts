@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkParity } from '../trainer/export/parity.js';
 import { TextEncoderModel } from '../trainer/models/text-encoder.js';
 import { Mlp } from '../trainer/nn/mlp.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 import { TransformerBlock } from '../trainer/nn/transformer-block.js';
 import { layerParity, PARITY_TOLERANCE, perturbVariables, randomTensor } from './nn-helpers.js';
 

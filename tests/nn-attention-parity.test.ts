@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AttentionBlock } from '../trainer/nn/attention-block.js';
 import { MultiHeadAttention } from '../trainer/nn/attention.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 import { layerParity, PARITY_TOLERANCE, perturbVariables, randomTensor } from './nn-helpers.js';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d } from '../trainer/nn/conv2d.js';
 import { Downsample } from '../trainer/nn/downsample.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 import { Upsample, upsampleNearest2x } from '../trainer/nn/upsample.js';
 import { layerParity, PARITY_TOLERANCE, perturbVariables, randomTensor } from './nn-helpers.js';
 

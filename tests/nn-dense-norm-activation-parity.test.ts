@@ -5,7 +5,7 @@ import { Dense } from '../trainer/nn/dense.js';
 import { GELU } from '../trainer/nn/gelu.js';
 import { GroupNorm } from '../trainer/nn/group-norm.js';
 import { LayerNorm } from '../trainer/nn/layer-norm.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 import { SiLU } from '../trainer/nn/silu.js';
 import { layerParity, PARITY_TOLERANCE, perturbVariables, randomTensor } from './nn-helpers.js';
 

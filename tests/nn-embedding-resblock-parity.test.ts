@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Embedding } from '../trainer/nn/embedding.js';
 import { ResBlock } from '../trainer/nn/res-block.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 import { SinusoidalTimestepEmbedding } from '../trainer/nn/timestep-embedding.js';
 import { layerParity, PARITY_TOLERANCE, perturbVariables, randomTensor } from './nn-helpers.js';
 

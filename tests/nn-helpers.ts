@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { OnnxGraph, type OnnxDType } from '../trainer/export/onnx-graph.js';
 import { checkParity, type FeedTensor } from '../trainer/export/parity.js';
 import type { Module } from '../trainer/nn/module.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 
 /** Parity tolerance the brief asks for (float32 weights). */
 export const PARITY_TOLERANCE = 1e-4;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UNet, type UNetConfig } from '../trainer/models/unet.js';
 import { ResBlock } from '../trainer/nn/res-block.js';
-import { Rng } from '../trainer/nn/rng.js';
+import { Rng } from '../sdk/random/rng.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -58,6 +58,16 @@ export class Rng {
     return this.nextUint32() / 4294967296;
   }
 
+  /** Uniform in [lo, hi). */
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
+
+  /** One element of `items`, uniformly. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+
   /** Integer uniform in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);

@@ -8,7 +8,8 @@
  */
 import { UsageError } from '../errors/usage-error.js';
 import { checkIndex, type Dataset, type Example } from './dataset.js';
-import { createRng, hashInts, type Rng } from './rng.js';
+import { Rng } from '../../sdk/random/rng.js';
+import { hashInts } from './rng.js';
 
 /** Shape names, in class-index order (the `label` of an example is its first shape's index here). */
 export const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'star', 'cross'] as const;
@@ -214,7 +215,7 @@ export function createShapesDataset(opts: ShapesOptions = {}): Dataset & {
 
   /** The scene of example i: a pure function of (seed, i). */
   const scene = (index: number): { shapes: Placed[]; bg: 'dark' | 'light'; rng: Rng } => {
-    const rng = createRng(hashInts(seed, index));
+    const rng = new Rng(hashInts(seed, index));
     const count = 1 + rng.int(maxShapes);
     // Distinct cells (partial Fisher–Yates), so shapes never overlap.
     const cells = [...POSITIONS.keys()];
@@ -235,7 +236,7 @@ export function createShapesDataset(opts: ShapesOptions = {}): Dataset & {
         r: radius[sizeIdx]!,
       });
     }
-    const bg = background === 'mixed' ? (rng.next() < 0.5 ? 'dark' : 'light') : background;
+    const bg = background === 'mixed' ? (rng.uniform() < 0.5 ? 'dark' : 'light') : background;
     return { shapes, bg, rng };
   };
 

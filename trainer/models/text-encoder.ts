@@ -12,7 +12,7 @@ import { WebgenError } from '../errors/index.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Module, ModuleList } from '../nn/module.js';
-import { Rng } from '../nn/rng.js';
+import { Rng } from '../../sdk/random/rng.js';
 import { TransformerBlock } from '../nn/transformer-block.js';
 
 export interface TextEncoderConfig {

@@ -25,7 +25,7 @@ import { Embedding } from '../nn/embedding.js';
 import { GroupNorm } from '../nn/group-norm.js';
 import { Module, ModuleList } from '../nn/module.js';
 import { ResBlock } from '../nn/res-block.js';
-import { Rng } from '../nn/rng.js';
+import { Rng } from '../../sdk/random/rng.js';
 import { SiLU } from '../nn/silu.js';
 import { SinusoidalTimestepEmbedding } from '../nn/timestep-embedding.js';
 import { Upsample } from '../nn/upsample.js';

@@ -4,7 +4,7 @@ import { MultiHeadAttention } from './attention.js';
 import { GroupNorm } from './group-norm.js';
 import { LayerNorm } from './layer-norm.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /** Options of {@link AttentionBlock}. */
 export interface AttentionBlockOptions {

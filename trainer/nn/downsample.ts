@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
 import { Conv2d } from './conv2d.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /**
  * Halves height and width with a stride-2 3×3 conv, padding 1 on every side (as DDPM/diffusers),

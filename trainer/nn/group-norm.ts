@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /** Options of {@link GroupNorm}. */
 export interface GroupNormOptions {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /** Layer normalisation over the last axis (Ba et al. 2016), with a learned scale and shift. */
 export class LayerNorm extends Module {

@@ -3,7 +3,7 @@ import type { OnnxGraph } from '../export/onnx-graph.js';
 import { Dense } from './dense.js';
 import { GELU } from './gelu.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /** Transformer feed-forward: Dense(D → hidden), GELU, Dense(hidden → D), on the last axis. */
 export class Mlp extends Module {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
-import { Rng } from './rng.js';
+import { Rng } from '../../sdk/random/rng.js';
 
 /** How a parameter's initial values are drawn. */
 export type Init =
@@ -58,7 +58,7 @@ export class Module {
         values.fill(1);
         break;
       case 'uniform':
-        for (let i = 0; i < size; i++) values[i] = rng.uniform(init.bound);
+        for (let i = 0; i < size; i++) values[i] = rng.range(-init.bound, init.bound);
         break;
       case 'normal':
         for (let i = 0; i < size; i++) values[i] = rng.normal() * init.std;

@@ -4,7 +4,7 @@ import { Conv2d } from './conv2d.js';
 import { Dense } from './dense.js';
 import { GroupNorm } from './group-norm.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 import { SiLU } from './silu.js';
 
 /**

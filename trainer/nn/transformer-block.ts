@@ -4,7 +4,7 @@ import { MultiHeadAttention } from './attention.js';
 import { LayerNorm } from './layer-norm.js';
 import { Mlp } from './mlp.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /**
  * Pre-norm transformer encoder block (as GPT-2 / CLIP's text tower, without a causal mask):

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
 import { Conv2d } from './conv2d.js';
 import { Module } from './module.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 /**
  * Doubles height and width with nearest-neighbour (each pixel copied into a 2×2 block), then a

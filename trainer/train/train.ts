@@ -3,12 +3,13 @@
  * loop (step, log, sample, checkpoint), then export. Every number it uses comes from TrainConfig.
  */
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
 import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
 import { openDataset } from '../data/open-dataset.js';
-import { batchIterator, type Batch } from '../data/dataset.js';
+import { batchIterator } from '../data/dataset.js';
 import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
 import { WebgenError } from '../errors/webgen-error.js';
@@ -23,6 +24,7 @@ import type { TrainConfig } from '../recipes/train-config.js';
 import type { Progress } from '../cli/progress.js';
 import { loadCheckpoint, restoreGroup, saveCheckpoint } from './checkpoint.js';
 import { learningRate } from './lr-schedule.js';
+import { accumulateGradients, clipByGlobalNorm, disposeAll } from './gradients.js';
 
 /** The loss became NaN or infinite: the run stops and keeps its last good checkpoint. */
 export class TrainingDivergedError extends WebgenError {}
@@ -62,7 +64,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   // --- backend
   const backend = await selectBackend({
     prefer: cfg.backend as BackendChoice,
-    threads: cfg.threads === 0 ? undefined : cfg.threads,
+    threads: cfg.threads === 0 ? Math.min(8, availableParallelism()) : cfg.threads,
     log: (line) => progress.log(line),
   });
 
@@ -204,62 +206,6 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, ...(exported && { exported }) };
 }
 
-/**
- * Gradients of the batch loss, summed over micro-batches of `micro` images, each weighted by its
- * share of the batch so the result equals the full-batch gradient (the wasm heap cannot hold
- * a 2.7M-parameter U-Net's activations beyond batch ~32).
- */
-function accumulateGradients(
-  diffusion: GaussianDiffusion,
-  batch: Batch,
-  micro: number,
-  rng: Rng,
-  varList: tf.Variable[],
-  pathOf: Map<string, string>,
-): { loss: number; grads: Map<string, tf.Tensor> } {
-  const B = batch.indices.length;
-  const pixels = batch.images.length / B;
-  const grads = new Map<string, tf.Tensor>();
-  let loss = 0;
-  for (let start = 0; start < B; start += micro) {
-    const end = Math.min(B, start + micro);
-    const share = (end - start) / B;
-    const part = {
-      images: batch.images.subarray(start * pixels, end * pixels),
-      ...(batch.labels && { labels: batch.labels.subarray(start, end) }),
-    };
-    const { value, grads: g } = tf.variableGrads(diffusion.lossFn(part, rng), varList);
-    loss += value.dataSync()[0]! * share;
-    value.dispose();
-    for (const [name, grad] of Object.entries(g)) {
-      const path = pathOf.get(name)!;
-      const prev = grads.get(path);
-      const scaled = share === 1 ? grad : tf.tidy(() => grad.mul(share));
-      if (scaled !== grad) grad.dispose();
-      if (prev) {
-        grads.set(path, tf.tidy(() => prev.add(scaled)));
-        prev.dispose();
-        scaled.dispose();
-      } else {
-        grads.set(path, scaled);
-      }
-    }
-  }
-  return { loss, grads };
-}
-
-/** Scales gradients so their global L2 norm is at most `maxNorm` (0 = no clipping); returns the norm before. */
-function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): number {
-  const norm = tf.tidy(() => tf.addN([...grads.values()].map((g) => g.square().sum())).sqrt().dataSync()[0]!);
-  if (maxNorm > 0 && norm > maxNorm) {
-    for (const [k, g] of grads) {
-      grads.set(k, tf.tidy(() => g.mul(maxNorm / norm)));
-      g.dispose();
-    }
-  }
-  return norm;
-}
-
 /** A grid of samples with fixed noise: one row per class for conditional models. */
 async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, _channels: number) {
   const K = diffusion.opts.numClasses;
@@ -298,8 +244,4 @@ async function truncateMetrics(path: string, step: number): Promise<void> {
   }
   const kept = text.split('\n').filter((l) => l.trim() && (JSON.parse(l) as { step: number }).step <= step);
   await writeFile(path, kept.map((l) => `${l}\n`).join(''));
-}
-
-function disposeAll(m: Map<string, tf.Tensor>): void {
-  for (const t of m.values()) t.dispose();
 }

@@ -11,7 +11,9 @@ export const webgenWasmKernels: readonly tf.KernelConfig[] = [
 ];
 
 /** The wasm backend's own kernels that registration replaced, by kernel name (for benchmarks
- * and tests that compare against them). Filled by `registerWebgenWasmKernels`. */
+ * and tests that compare against them). Filled by `registerWebgenWasmKernels`. Call a kernel's
+ * `setupFunc(backend)` before its `kernelFunc`: if it was replaced before the wasm backend
+ * started, the backend never set it up. */
 export const replacedWasmKernels = new Map<string, tf.KernelConfig>();
 
 /**

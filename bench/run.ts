@@ -1,0 +1,105 @@
+/**
+ * `npm run bench`: the trainer's figures, measured in one run on this machine, printed as a table
+ * and written to bench/results.json ({ name: { value, unit } }) for run-to-run comparison.
+ *   1. webgen's wasm gradient kernels vs wasm's own (GFLOP/s)
+ *   2. one U-Net training step (the 2.6M 'bench' preset, 32x32 RGB, batch 32) on wasm with our
+ *      kernels, its effective GFLOP/s, and the same step against the pure-JS cpu backend
+ *      (at batch 2: a batch-32 cpu step takes ~28 minutes; step time is linear in batch)
+ *   3. ONNX export parity (max abs error vs the tfjs forward), fp32 and fp16, and file sizes
+ * Set BENCH_SKIP_CPU=1 to leave out the cpu step (~2 minutes).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '../sdk/random/rng.js';
+import { selectBackend } from '../trainer/backend/select-backend.js';
+import { createShapesDataset } from '../trainer/data/shapes.js';
+import { batchIterator } from '../trainer/data/dataset.js';
+import { GaussianDiffusion } from '../trainer/diffusion/gaussian-diffusion.js';
+import { exportUNet } from '../trainer/diffusion/export-unet.js';
+import { UNet } from '../trainer/models/unet.js';
+import { UNET_PRESETS } from '../trainer/models/unet-presets.js';
+import { AdamW } from '../trainer/optim/adamw.js';
+import { accumulateGradients, disposeAll } from '../trainer/train/gradients.js';
+import { benchKernels } from './kernels.js';
+import { countFlops } from './flop-counter.js';
+
+type Figures = Record<string, { value: number; unit: string }>;
+const results: Figures = {};
+const put = (name: string, value: number, unit: string) => {
+  results[name] = { value: Number(value.toPrecision(4)), unit };
+  console.log(`${name.padEnd(58)} ${String(results[name]!.value).padStart(12)} ${unit}`);
+};
+
+const threads = Math.min(8, availableParallelism());
+await selectBackend({ prefer: 'wasm', threads, log: (l) => console.log(l) });
+console.log(`wasm threads: ${getThreadsCount()}\n`);
+
+// 1. kernels
+for (const [name, f] of Object.entries(await benchKernels())) put(`kernel: ${name}`, f.value, f.unit);
+
+// 2. a U-Net training step
+const data = createShapesDataset({ size: 256, seed: 0 });
+const unet = new UNet({ ...UNET_PRESETS.bench, numClasses: data.numClasses! }, 0);
+const diffusion = new GaussianDiffusion(unet, { numClasses: data.numClasses!, condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear' });
+const params = unet.namedVariables();
+const varList = [...params.values()];
+const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));
+const adam = new AdamW(params);
+put('U-Net parameters (bench preset)', unet.parameterCount(), 'params');
+
+/** Median seconds of `reps` full optimiser steps at `batch` (after one warm-up step unless `warmup` is false). */
+async function stepSeconds(batch: number, reps: number, warmup = true): Promise<{ seconds: number; flops: number }> {
+  const it = batchIterator(data, batch, 0);
+  const step = async () => {
+    const g = accumulateGradients(diffusion, it.next(), batch, new Rng(1), varList, pathOf);
+    adam.step(g.grads, 1e-4);
+    disposeAll(g.grads);
+    await tf.backend().read(varList[0]!.dataId); // wait for the update to finish
+  };
+  if (warmup) await step();
+  const times: number[] = [];
+  let flops = 0;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const counted = await countFlops(tf.getBackend(), step);
+    times.push((performance.now() - t0) / 1000);
+    flops = counted.flops;
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(times.length / 2)]!, flops };
+}
+
+const wasm32 = await stepSeconds(32, 3);
+put('U-Net step, batch 32, wasm + webgen kernels', wasm32.seconds, 's');
+put('U-Net step, batch 32, wasm: effective throughput', wasm32.flops / wasm32.seconds / 1e9, 'GFLOP/s');
+put('U-Net step, batch 32: conv+matmul work', wasm32.flops / 1e9, 'GFLOP');
+const wasm2 = await stepSeconds(2, 3);
+put('U-Net step, batch 2, wasm + webgen kernels', wasm2.seconds, 's');
+if (!process.env.BENCH_SKIP_CPU) {
+  await selectBackend({ prefer: 'cpu', log: () => {} });
+  const cpu2 = await stepSeconds(2, 1, false);
+  put('U-Net step, batch 2, cpu backend', cpu2.seconds, 's');
+  put('U-Net step speed-up, wasm + webgen kernels vs cpu (batch 2)', cpu2.seconds / wasm2.seconds, 'x');
+  put('U-Net step, batch 32, cpu backend (from batch 2, linear)', cpu2.seconds * 16, 's (est.)');
+  await selectBackend({ prefer: 'wasm', log: () => {} });
+}
+
+// 3. export parity
+const exportDir = 'bench/.export';
+const exported = await exportUNet({
+  dir: exportDir,
+  name: 'bench',
+  diffusion,
+  fp16: true,
+  training: { recipe: 'bench', data: 'shapes:256', steps: 0, wallTimeSeconds: 0, parameters: unet.parameterCount(), config: {} },
+});
+put('ONNX parity max abs error, fp32 weights (bench U-Net)', exported.maxAbsError, 'abs');
+put('ONNX parity max abs error, fp16 weights (bench U-Net)', exported.fp16MaxAbsError!, 'abs');
+put('ONNX file size, fp16 weights (bench U-Net)', exported.manifest.files.unet!.bytes / 1e6, 'MB');
+put('ONNX file size, fp32 weights (bench U-Net)', unet.toOnnx().byteLength / 1e6, 'MB');
+
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwrote bench/results.json');
