@@ -42,7 +42,7 @@ for (const [name, f] of Object.entries(await benchKernels())) put(`kernel: ${nam
 // 2. a U-Net training step
 const data = createShapesDataset({ size: 256, seed: 0 });
 const unet = new UNet({ ...UNET_PRESETS.bench, numClasses: data.numClasses! }, 0);
-const diffusion = new GaussianDiffusion(unet, { numClasses: data.numClasses!, condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear' });
+const diffusion = new GaussianDiffusion(unet, { numClasses: data.numClasses!, condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear', prediction: 'v' });
 const params = unet.namedVariables();
 const varList = [...params.values()];
 const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));

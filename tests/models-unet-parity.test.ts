@@ -36,12 +36,12 @@ async function unetParity(label: string, config: UNetConfig, opts: { contextLen?
 
   const tolerance = opts.weightsFp16 ? 1e-2 : PARITY_TOLERANCE;
   const model = unet.toOnnx({ weightsFp16: opts.weightsFp16 });
-  const result = await checkParity(model, feeds, { noise_pred: nchw(eps) }, { tolerance });
+  const result = await checkParity(model, feeds, { model_output: nchw(eps) }, { tolerance });
   const outScale = tf.max(tf.abs(eps)).dataSync()[0]!;
-  console.log(`parity unet ${label}: ${unet.parameterCount()} params, max |eps| ${outScale.toFixed(3)}, max abs error ${result.maxAbsError.noise_pred!.toExponential(2)}`);
+  console.log(`parity unet ${label}: ${unet.parameterCount()} params, max |eps| ${outScale.toFixed(3)}, max abs error ${result.maxAbsError.model_output!.toExponential(2)}`);
   expect(outScale).toBeGreaterThan(0.05); // the comparison is not between two near-zero maps
   expect(result.problems).toEqual([]);
-  expect(result.maxAbsError.noise_pred).toBeLessThanOrEqual(tolerance);
+  expect(result.maxAbsError.model_output).toBeLessThanOrEqual(tolerance);
   unet.dispose();
 }
 

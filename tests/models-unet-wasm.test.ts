@@ -32,9 +32,9 @@ describe('UNet on the wasm backend', () => {
       timestep: { data: t.dataSync() as Float32Array, dims: [2] },
       class_labels: { data: BigInt64Array.from([2n, 3n]), dims: [2] },
       encoder_hidden_states: { data: context.dataSync() as Float32Array, dims: [2, 3, 6] },
-    }, { noise_pred: nchw(eps) });
-    console.log(`parity unet on wasm: max abs error ${result.maxAbsError.noise_pred!.toExponential(2)}`);
-    expect(result.maxAbsError.noise_pred).toBeLessThanOrEqual(PARITY_TOLERANCE);
+    }, { model_output: nchw(eps) });
+    console.log(`parity unet on wasm: max abs error ${result.maxAbsError.model_output!.toExponential(2)}`);
+    expect(result.maxAbsError.model_output).toBeLessThanOrEqual(PARITY_TOLERANCE);
     unet.dispose();
   });
 

@@ -1,17 +1,11 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { makeNoiseSchedule } from './betas.js';
 import { checkFloat32, checkSameLength } from './checks.js';
-import { resolveSchedulerConfig } from './config.js';
-import { InferenceSchedule } from './inference-schedule.js';
 import { clipInPlace, predictOriginalAndNoise } from './prediction.js';
-import { addNoise, getVelocity } from './training.js';
+import { SchedulerBase } from './scheduler-base.js';
 import type {
-  ResolvedSchedulerConfig,
-  Scheduler,
   SchedulerConfig,
   StepOptions,
   StepResult,
-  Timesteps,
 } from './types.js';
 
 /**
@@ -26,41 +20,13 @@ import type {
  *   Eq. 16:  σ_t(η) = η · √((1 − ᾱ_prev) / (1 − ᾱ_t)) · √(1 − ᾱ_t / ᾱ_prev)
  * Matches diffusers' DDIMScheduler (thresholding and zero-SNR rescaling aside).
  */
-export class DDIMScheduler implements Scheduler {
-  readonly config: ResolvedSchedulerConfig;
-  readonly betas: Float64Array;
-  readonly alphas: Float64Array;
-  readonly alphasCumprod: Float64Array;
-  readonly initNoiseSigma = 1;
+export class DDIMScheduler extends SchedulerBase {
   /** ᾱ used after the last step: 1 (`setAlphaToOne`) or ᾱ_0. */
   readonly finalAlphaCumprod: number;
-  private schedule: InferenceSchedule;
 
   constructor(config: SchedulerConfig = {}) {
-    this.config = resolveSchedulerConfig(config);
-    ({ betas: this.betas, alphas: this.alphas, alphasCumprod: this.alphasCumprod } = makeNoiseSchedule(this.config));
+    super(config);
     this.finalAlphaCumprod = this.config.setAlphaToOne ? 1 : this.alphasCumprod[0]!;
-    this.schedule = InferenceSchedule.full(this.config.numTrainTimesteps);
-  }
-
-  get timesteps(): Int32Array {
-    return this.schedule.timesteps;
-  }
-
-  get numInferenceSteps(): number {
-    return this.schedule.timesteps.length;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    this.schedule = InferenceSchedule.spaced(numInferenceSteps, this.config);
-  }
-
-  previousTimestep(t: number): number {
-    return this.schedule.previous(t);
-  }
-
-  scaleModelInput(sample: Float32Array, _t: number): Float32Array {
-    return sample;
   }
 
   /**
@@ -122,13 +88,5 @@ export class DDIMScheduler implements Scheduler {
       prevSample[i] = x0Coef * x0[i]! + dirCoef * eps[i]! + (sigma > 0 ? sigma * noise![i]! : 0);
     }
     return { prevSample, predOriginalSample: Float32Array.from(x0) };
-  }
-
-  addNoise(x0: Float32Array, noise: Float32Array, t: Timesteps): Float32Array {
-    return addNoise(this.alphasCumprod, x0, noise, t);
-  }
-
-  getVelocity(x0: Float32Array, noise: Float32Array, t: Timesteps): Float32Array {
-    return getVelocity(this.alphasCumprod, x0, noise, t);
   }
 }

@@ -1,17 +1,11 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import { makeNoiseSchedule } from './betas.js';
 import { checkFloat32, checkSameLength } from './checks.js';
-import { resolveSchedulerConfig } from './config.js';
-import { InferenceSchedule } from './inference-schedule.js';
 import { clipInPlace, predictOriginalAndNoise } from './prediction.js';
-import { addNoise, getVelocity } from './training.js';
+import { SchedulerBase } from './scheduler-base.js';
 import type {
-  ResolvedSchedulerConfig,
-  Scheduler,
   SchedulerConfig,
   StepOptions,
   StepResult,
-  Timesteps,
 } from './types.js';
 
 /**
@@ -26,38 +20,10 @@ import type {
  *   Algorithm 2:  x_{t−1} = μ̃_t + σ_t z,  z ~ N(0, I) (`opts.noise`), z = 0 at the last step
  * Matches diffusers' DDPMScheduler (thresholding, learned variances and zero-SNR rescaling aside).
  */
-export class DDPMScheduler implements Scheduler {
-  readonly config: ResolvedSchedulerConfig;
-  readonly betas: Float64Array;
-  readonly alphas: Float64Array;
-  readonly alphasCumprod: Float64Array;
-  readonly initNoiseSigma = 1;
-  private schedule: InferenceSchedule;
+export class DDPMScheduler extends SchedulerBase {
 
   constructor(config: SchedulerConfig = {}) {
-    this.config = resolveSchedulerConfig(config);
-    ({ betas: this.betas, alphas: this.alphas, alphasCumprod: this.alphasCumprod } = makeNoiseSchedule(this.config));
-    this.schedule = InferenceSchedule.full(this.config.numTrainTimesteps);
-  }
-
-  get timesteps(): Int32Array {
-    return this.schedule.timesteps;
-  }
-
-  get numInferenceSteps(): number {
-    return this.schedule.timesteps.length;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    this.schedule = InferenceSchedule.spaced(numInferenceSteps, this.config);
-  }
-
-  previousTimestep(t: number): number {
-    return this.schedule.previous(t);
-  }
-
-  scaleModelInput(sample: Float32Array, _t: number): Float32Array {
-    return sample;
+    super(config);
   }
 
   /**
@@ -121,13 +87,5 @@ export class DDPMScheduler implements Scheduler {
       prevSample[i] = x0Coef * x0[i]! + xtCoef * sample[i]! + (lastStep ? 0 : sigma * noise![i]!);
     }
     return { prevSample, predOriginalSample: Float32Array.from(x0) };
-  }
-
-  addNoise(x0: Float32Array, noise: Float32Array, t: Timesteps): Float32Array {
-    return addNoise(this.alphasCumprod, x0, noise, t);
-  }
-
-  getVelocity(x0: Float32Array, noise: Float32Array, t: Timesteps): Float32Array {
-    return getVelocity(this.alphasCumprod, x0, noise, t);
   }
 }

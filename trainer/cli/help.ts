@@ -20,6 +20,7 @@ const OPTION_HELP: Record<keyof TrainConfig, string> = {
   condDropout: 'rate of training on the null condition (for guidance)',
   trainTimesteps: 'diffusion timesteps T',
   betaSchedule: 'noise schedule: linear | cosine',
+  prediction: 'network target: v (velocity, learns fastest) | epsilon (noise)',
   sampleEvery: 'write a PNG grid of samples every N steps (0 = only at the end)',
   sampleSteps: 'DDIM steps for sample grids',
   guidanceScale: 'classifier-free guidance scale for sample grids',

@@ -12,6 +12,7 @@ export type Command =
 /** Allowed values of the string options that are choices. */
 export const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
   betaSchedule: ['linear', 'cosine'],
+  prediction: ['epsilon', 'v'],
   backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
 };
 

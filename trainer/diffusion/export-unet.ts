@@ -42,12 +42,12 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
   const fp32 = unet.toOnnx();
   const { feeds, expected } = parityCase(unet, opts.diffusion.opts.trainTimesteps);
   const parity = await assertParity(fp32, feeds, expected, { tolerance: DEFAULT_PARITY_TOLERANCE });
-  const maxAbsError = parity.maxAbsError.noise_pred!;
+  const maxAbsError = parity.maxAbsError.model_output!;
   let bytes = fp32;
   let fp16MaxAbsError: number | undefined;
   if (opts.fp16) {
     bytes = unet.toOnnx({ weightsFp16: true });
-    fp16MaxAbsError = (await assertParity(bytes, feeds, expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError.noise_pred!;
+    fp16MaxAbsError = (await assertParity(bytes, feeds, expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError.model_output!;
   }
   const cfg = opts.diffusion.opts;
   const numClasses = unet.config.numClasses;
@@ -61,7 +61,7 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
       betaStart: 0.0001,
       betaEnd: cfg.betaSchedule === 'cosine' ? 0.999 : 0.02,
       trainSteps: cfg.trainTimesteps,
-      predictionType: 'epsilon',
+      predictionType: cfg.prediction,
     },
     ...(numClasses !== undefined && {
       conditioning: { classes: opts.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)), nullClass: numClasses },
@@ -87,7 +87,7 @@ function parityCase(unet: UNet, T: number) {
     const y = unet.apply(tf.tensor4d(x, [B, S, S, C]), tf.tensor1d(t), labels ? { classLabels: tf.tensor1d(labels, 'int32') } : undefined);
     return y.transpose([0, 3, 1, 2]); // NHWC → NCHW
   });
-  const expected = { noise_pred: { data: out.dataSync() as Float32Array, dims: [B, C, S, S] } };
+  const expected = { model_output: { data: out.dataSync() as Float32Array, dims: [B, C, S, S] } };
   out.dispose();
   const xNchw = tf.tidy(() => tf.tensor4d(x, [B, S, S, C]).transpose([0, 3, 1, 2]).dataSync() as Float32Array);
   const feeds: Record<string, { data: Float32Array | BigInt64Array; dims: number[] }> = {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
-import { noiseCoefficients } from '../../sdk/schedulers/training.js';
+import { getVelocity, noiseCoefficients } from '../../sdk/schedulers/training.js';
 import type { Rng } from '../../sdk/random/rng.js';
 import type { UNet } from '../models/unet.js';
 
@@ -21,6 +21,8 @@ export interface DiffusionOptions {
   /** The SDK scheduler config (T, betas) the model is trained with. */
   trainTimesteps: number;
   betaSchedule: 'linear' | 'cosine';
+  /** Network target: noise ε or velocity v. */
+  prediction: 'epsilon' | 'v';
 }
 
 export interface TrainingBatch {
@@ -41,7 +43,7 @@ export class GaussianDiffusion {
     this.schedulerConfig = {
       numTrainTimesteps: opts.trainTimesteps,
       betaSchedule: opts.betaSchedule === 'cosine' ? ('squaredcos_cap_v2' as const) : ('linear' as const),
-      predictionType: 'epsilon' as const,
+      predictionType: opts.prediction === 'v' ? ('v_prediction' as const) : ('epsilon' as const),
       clipSample: true,
     };
     this.alphasCumprod = new DDIMScheduler(this.schedulerConfig).alphasCumprod;
@@ -60,6 +62,7 @@ export class GaussianDiffusion {
     const noise = rng.normalArray(batch.images.length);
     const { sqrtAlphaProd, sqrtOneMinusAlphaProd } = noiseCoefficients(this.alphasCumprod, t);
     const labels = this.trainingLabels(batch.labels, B, rng);
+    const target = this.opts.prediction === 'v' ? getVelocity(this.alphasCumprod, batch.images, noise, t) : noise;
     const [H, W, C] = this.imageShape();
     return () => {
       const x0 = tf.tensor4d(batch.images, [B, H, W, C]);
@@ -67,7 +70,7 @@ export class GaussianDiffusion {
       // x_t = √ᾱ_t x_0 + √(1−ᾱ_t) ε, coefficients broadcast over [B, 1, 1, 1]
       const xt = x0.mul(tf.tensor4d(sqrtAlphaProd, [B, 1, 1, 1])).add(eps.mul(tf.tensor4d(sqrtOneMinusAlphaProd, [B, 1, 1, 1])));
       const pred = this.unet.apply(xt as tf.Tensor4D, tf.tensor1d(Float32Array.from(t)), labels ? { classLabels: tf.tensor1d(labels, 'int32') } : undefined);
-      return pred.sub(eps).square().mean() as tf.Scalar;
+      return pred.sub(tf.tensor4d(target, [B, H, W, C])).square().mean() as tf.Scalar;
     };
   }
 
@@ -86,18 +89,18 @@ export class GaussianDiffusion {
     const nullLabels = conditional ? new Int32Array(n).fill(this.opts.numClasses!) : undefined;
     const labels = conditional ? (opts.labels ?? nullLabels) : undefined;
     for (const t of scheduler.timesteps) {
-      const eps = tf.tidy(() => {
+      const modelOutput = tf.tidy(() => {
         const xt = tf.tensor4d(x, [n, H, W, C]);
         const tt = tf.fill([n], t, 'float32') as tf.Tensor1D;
         const run = (l?: Int32Array) => this.unet.apply(xt, tt, l ? { classLabels: tf.tensor1d(l, 'int32') } : undefined);
         if (!guided) return run(labels);
-        // ε̂ = ε_u + s·(ε_c − ε_u)
+        // ε̂ = ε_u + s·(ε_c − ε_u) (linear in the output, so the same for v)
         const ec = run(labels);
         const eu = run(nullLabels);
         return eu.add(ec.sub(eu).mul(opts.guidanceScale!));
       });
-      const out = (await eps.data()) as Float32Array;
-      eps.dispose();
+      const out = (await modelOutput.data()) as Float32Array;
+      modelOutput.dispose();
       const eta = opts.eta ?? 0;
       x = scheduler.step(out, t, x, { eta, ...(eta > 0 && { noise: rng.normalArray(x.length) }) }).prevSample;
     }

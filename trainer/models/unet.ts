@@ -12,7 +12,7 @@
  *
  * tfjs forward is NHWC; the ONNX export is NCHW with inputs `sample` [batch, C, H, W],
  * `timestep` [batch], `class_labels` [batch] int64, `encoder_hidden_states` [batch, L, Dctx]
- * and output `noise_pred` [batch, C, H, W].
+ * and output `model_output` [batch, C, H, W].
  */
 import * as tf from '@tensorflow/tfjs';
 import { OnnxGraph } from '../export/onnx-graph.js';
@@ -262,7 +262,7 @@ export class UNet extends Module {
       if (level.sample) h = level.sample.toOnnx(g, h);
     }
     const out = this.convOut.toOnnx(g, this.act.toOnnx(g, this.normOut.toOnnx(g, h)));
-    g.aliasOutput(out, 'noise_pred', 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
+    g.aliasOutput(out, 'model_output', 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
     return g;
   }
 

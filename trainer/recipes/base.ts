@@ -16,6 +16,7 @@ export const BASE_CONFIG: TrainConfig = {
   condDropout: 0.1,
   trainTimesteps: 1000,
   betaSchedule: 'linear',
+  prediction: 'v',
   sampleEvery: 100,
   sampleSteps: 25,
   guidanceScale: 2,

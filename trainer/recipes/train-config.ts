@@ -31,6 +31,12 @@ export interface TrainConfig {
   trainTimesteps: number;
   /** Beta schedule: 'linear' (Ho et al. 2020) or 'cosine' (Nichol & Dhariwal 2021). */
   betaSchedule: 'linear' | 'cosine';
+  /**
+   * What the U-Net predicts: 'epsilon' (the noise, Ho et al. 2020) or 'v' (v = √ᾱ ε − √(1−ᾱ) x_0,
+   * Salimans & Ho 2022), which at high noise asks for the image itself and so learns the data's
+   * overall colours far sooner than ε, where that signal is a √ᾱ-sized sliver of the target.
+   */
+  prediction: 'epsilon' | 'v';
   /** Write a PNG grid of samples every this many steps (0 = only at the end). */
   sampleEvery: number;
   /** DDIM steps used for the sample grids. */

@@ -83,6 +83,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     condDropout: cfg.condDropout,
     trainTimesteps: cfg.trainTimesteps,
     betaSchedule: cfg.betaSchedule,
+    prediction: cfg.prediction,
   });
   const params = unet.namedVariables();
   const varList = [...params.values()];
