@@ -141,7 +141,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     const batch = batches.next();
     // All randomness of a step comes from (seed, step): a resumed run replays it exactly.
     const rng = new Rng((cfg.seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
-    const grads = accumulateGradients(diffusion, batch, micro, rng, varList, pathOf);
+    const grads = withHeapHint(() => accumulateGradients(diffusion, batch, micro, rng, varList, pathOf), micro, ckptPath);
     loss = grads.loss;
     if (!Number.isFinite(loss)) {
       disposeAll(grads.grads);
@@ -205,6 +205,26 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     );
   }
   return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, ...(exported && { exported }) };
+}
+
+/**
+ * The wasm32 heap stops at 4 GiB; past ~2 GiB some tfjs kernels fail with a bare RuntimeError.
+ * Turn that into advice: the run keeps its last checkpoint and can resume with smaller passes.
+ */
+function withHeapHint<T>(fn: () => T, micro: number, ckptPath: string): T {
+  try {
+    return fn();
+  } catch (err) {
+    const msg = String((err as Error)?.message ?? err);
+    if (err instanceof WebAssembly.RuntimeError || /memory access out of bounds|Aborted\(OOM\)|Out of memory/i.test(msg)) {
+      throw new WebgenError(
+        `the WebAssembly heap ran out of memory with ${micro} images per pass (${msg}). ` +
+          `Use --micro-batch ${Math.max(1, Math.floor(micro / 2))} (gradients are accumulated, the result is the same) ` +
+          `and --resume from ${ckptPath}.`,
+      );
+    }
+    throw err;
+  }
 }
 
 /** A grid of samples with fixed noise: one row per class for conditional models. */
