@@ -7,6 +7,7 @@ import type { TrainConfig } from '../recipes/train-config.js';
 /** One line per option: what it does (the doc comments of TrainConfig, kept short here). */
 const OPTION_HELP: Record<keyof TrainConfig, string> = {
   data: 'data set (forms below)',
+  holdOut: 'examples kept out of training (fraction or count; seeded by --seed)',
   model: 'U-Net size preset: tiny | small | bench',
   classConditional: 'condition on class labels (classifier-free guidance)',
   steps: 'optimiser steps to train for (a resumed run continues up to it)',

@@ -83,6 +83,7 @@ export function validateConfig(c: TrainConfig): void {
   if (c.microBatch > 0 && c.batchSize % c.microBatch !== 0) {
     throw new UsageError(`--batch-size (${c.batchSize}) must be a multiple of --micro-batch (${c.microBatch})`);
   }
+  if (!(c.holdOut >= 0)) throw new UsageError(`--hold-out must be a fraction in (0, 1) or a count >= 0, got ${c.holdOut}`);
   if (!(c.lr > 0)) throw new UsageError(`--lr must be > 0, got ${c.lr}`);
   if (!(c.emaDecay >= 0 && c.emaDecay < 1)) throw new UsageError(`--ema-decay must be in [0, 1), got ${c.emaDecay}`);
   if (!(c.condDropout >= 0 && c.condDropout <= 1)) throw new UsageError(`--cond-dropout must be in [0, 1], got ${c.condDropout}`);

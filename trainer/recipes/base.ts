@@ -3,6 +3,7 @@ import type { TrainConfig } from './train-config.js';
 /** Defaults every recipe starts from. */
 export const BASE_CONFIG: TrainConfig = {
   data: 'shapes',
+  holdOut: 0,
   model: 'tiny',
   classConditional: true,
   steps: 300,

@@ -15,6 +15,8 @@ export const RECIPES: Record<string, Recipe> = {
     defaults: {
       ...BASE_CONFIG,
       data: 'mnist',
+      // 1,000 of the 10,000 digits stay out of training, for the classifier and FID checks
+      holdOut: 1000,
       model: 'small',
       steps: 20000,
       batchSize: 32,

@@ -5,6 +5,11 @@
 export interface TrainConfig {
   /** Data set spec: `shapes[:N]`, `mnist[:DIR]`, `idx:IMAGES[,LABELS]` or a folder of PNG/JPEG. */
   data: string;
+  /**
+   * Examples kept out of training for evaluation: a fraction in (0, 1) or a count (0 = none).
+   * The choice is seeded by `seed`, so eval commands can rebuild the same split.
+   */
+  holdOut: number;
   /** U-Net size preset (see trainer/models/unet.ts UNET_PRESETS). */
   model: string;
   /** Condition on the data set's class labels (with `condDropout` for classifier-free guidance). */

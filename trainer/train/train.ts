@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
 import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
 import { openDataset } from '../data/open-dataset.js';
-import { batchIterator } from '../data/dataset.js';
+import { batchIterator, splitDataset } from '../data/dataset.js';
 import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
 import { WebgenError } from '../errors/webgen-error.js';
@@ -69,7 +69,8 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   });
 
   // --- data
-  const data = await openDataset(cfg.data, { seed: cfg.seed });
+  const source = await openDataset(cfg.data, { seed: cfg.seed });
+  const data = cfg.holdOut > 0 ? splitDataset(source, cfg.holdOut, cfg.seed).train : source;
   if (data.width !== data.height) throw new UsageError(`--data ${cfg.data}: the U-Net needs square images, got ${data.width}x${data.height}`);
   const numClasses = cfg.classConditional ? data.numClasses : undefined;
   progress.log(`data: ${data.name}, ${data.size} images ${data.width}x${data.height}x${data.channels}${numClasses ? `, ${numClasses} classes` : ''}`);
