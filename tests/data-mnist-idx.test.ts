@@ -177,8 +177,11 @@ describe('MNIST test set from ../shared/data/mnist', () => {
   });
 
   it('gives a clear DataError when the MNIST folder or its files are missing', () => {
-    const root = mkdtempSync(join(tmpdir(), 'webgen-nomnist-'));
-    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    // A repo root one level inside a fresh folder, so ../shared cannot exist whatever tmpdir holds.
+    const outer = mkdtempSync(join(tmpdir(), 'webgen-nomnist-'));
+    onTestFinished(() => rmSync(outer, { recursive: true, force: true }));
+    const root = join(outer, 'repo');
+    mkdirSync(root);
     expect(() => findMnist(root)).toThrow(DataError);
     expect(() => findMnist(root)).toThrow(/shared\/data\/mnist: MNIST folder not found.*t10k-images-idx3-ubyte\.gz/);
     mkdirSync(join(root, 'empty'));
