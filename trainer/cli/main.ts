@@ -4,9 +4,16 @@ import { helpText, listText } from './help.js';
 import { parseCommandLine } from './parse-args.js';
 import { createProgress } from './progress.js';
 
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  'eval-classes': async (argv) => (await import('../eval/eval-classes.js')).evalClassesCommand(argv),
+};
+
 /** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    // Subcommands other than training; everything else is `<recipe> [options]`.
+    const sub = SUBCOMMANDS[argv[0] ?? ''];
+    if (sub) return await sub(argv.slice(1));
     const cmd = parseCommandLine(argv);
     if (cmd.kind === 'help') {
       console.log(helpText());

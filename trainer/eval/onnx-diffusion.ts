@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Rng } from '../../sdk/random/rng.js';
+import { denoise, type DenoiseStep } from '../../sdk/generation/denoise.js';
+import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
+import { DDPMScheduler } from '../../sdk/schedulers/ddpm.js';
+import type { SchedulerConfig } from '../../sdk/schedulers/types.js';
+import { UsageError } from '../errors/usage-error.js';
+import { verifyModelFolder } from '../export/model-folder.js';
+import type { Manifest } from '../export/manifest.js';
+
+/**
+ * A class-conditional (or unconditional) diffusion model folder run by onnxruntime-node with the
+ * SDK's schedulers and denoising loop — exactly what a user of the exported model gets, so the
+ * evaluation judges the shipped file, not the trainer's weights.
+ */
+export class OnnxDiffusion {
+  private constructor(
+    readonly manifest: Manifest,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  static async load(dir: string): Promise<OnnxDiffusion> {
+    const manifest = await verifyModelFolder(dir);
+    if (manifest.kind !== 'diffusion-unet') throw new UsageError(`${dir} holds a '${manifest.kind}' model, not a diffusion U-Net`);
+    const file = manifest.files.unet ?? Object.values(manifest.files)[0]!;
+    const session = await ort.InferenceSession.create(join(dir, file.path), { executionProviders: ['cpu'] });
+    return new OnnxDiffusion(manifest, session);
+  }
+
+  get numClasses(): number | undefined {
+    return this.manifest.conditioning?.classes?.length;
+  }
+
+  schedulerConfig(): SchedulerConfig {
+    const s = this.manifest.schedule!;
+    return {
+      numTrainTimesteps: s.trainSteps,
+      betaStart: s.betaStart,
+      betaEnd: s.betaEnd,
+      betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : 'linear',
+      predictionType: s.predictionType === 'v' ? 'v_prediction' : s.predictionType,
+    };
+  }
+
+  /**
+   * Draws one image per entry of `labels` (or `n` unconditional images): NCHW float32 in [-1, 1].
+   * `sampler` 'ddim' (η = eta) or 'ddpm' (ancestral, η = 1).
+   */
+  async sample(opts: {
+    n: number;
+    labels?: Int32Array;
+    steps: number;
+    sampler?: 'ddim' | 'ddpm';
+    eta?: number;
+    guidanceScale?: number;
+    seed: number;
+    onStep?: (s: DenoiseStep) => void;
+  }): Promise<Float32Array> {
+    const { width: W, height: H, channels: C } = this.manifest.image;
+    const K = this.numClasses;
+    const n = opts.n;
+    if (opts.labels && opts.labels.length !== n) throw new UsageError(`labels has ${opts.labels.length} entries for n = ${n}`);
+    if (opts.labels && K === undefined) throw new UsageError('this model is unconditional: it takes no class labels');
+    for (const l of opts.labels ?? []) {
+      if (!(l >= 0 && l < K!)) throw new UsageError(`class ${l} is not one of the model's ${K} classes (0 … ${K! - 1})`);
+    }
+    const nullClass = this.manifest.conditioning?.nullClass ?? K;
+    const labels = K === undefined ? undefined : (opts.labels ?? new Int32Array(n).fill(nullClass!));
+    const scheduler = opts.sampler === 'ddpm' ? new DDPMScheduler(this.schedulerConfig()) : new DDIMScheduler(this.schedulerConfig());
+    const per = C * H * W;
+    return denoise({
+      scheduler,
+      size: n * per,
+      steps: opts.steps,
+      ...(opts.eta !== undefined && { eta: opts.eta }),
+      guidanceScale: labels && opts.labels ? (opts.guidanceScale ?? 1) : 1,
+      rng: new Rng(opts.seed),
+      ...(opts.onStep && { onStep: opts.onStep }),
+      model: async (x, t, withUncond) => {
+        // cond and uncond share one call: [x; x] with [labels; null]
+        const b = withUncond ? 2 * n : n;
+        const sample = withUncond ? concat(x, x) : x;
+        const feeds: Record<string, ort.Tensor> = {
+          sample: new ort.Tensor('float32', sample, [b, C, H, W]),
+          timestep: new ort.Tensor('float32', new Float32Array(b).fill(t), [b]),
+        };
+        if (labels) {
+          const l = new BigInt64Array(b);
+          for (let i = 0; i < n; i++) {
+            l[i] = BigInt(labels[i]!);
+            if (withUncond) l[n + i] = BigInt(nullClass!);
+          }
+          feeds.class_labels = new ort.Tensor('int64', l, [b]);
+        }
+        const out = (await this.session.run(feeds)).model_output!.data as Float32Array;
+        return withUncond ? { conditional: out.subarray(0, n * per), unconditional: out.subarray(n * per) } : { conditional: out };
+      },
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** NCHW → NHWC, the layout of the trainer's images and PNG writers. */
+export function nchwToNhwc(x: Float32Array, n: number, c: number, h: number, w: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++)
+        for (let xx = 0; xx < w; xx++) out[((b * h + y) * w + xx) * c + ch] = x[((b * c + ch) * h + y) * w + xx]!;
+  return out;
+}
