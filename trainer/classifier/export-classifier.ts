@@ -1,13 +1,16 @@
 /**
  * Exports a trained ClassifierNet as a model folder (model.onnx + manifest.json, kind 'classifier')
- * after proving the ONNX file: onnxruntime-node must reproduce the tfjs logits and features within
- * 1e-4 on real images, or nothing is written.
+ * after proving the ONNX file (onnx.checker when python3-onnx is installed, and onnxruntime-node must reproduce the tfjs logits and features within
+ * 1e-4 on real images), or nothing is written.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { WebgenError } from '../errors/webgen-error.js';
 import { assertParity, DEFAULT_PARITY_TOLERANCE } from '../export/parity.js';
 import { writeModelFolder } from '../export/model-folder.js';
-import { checkOnnxWithPython } from '../export/onnx-check.js';
+import { checkOnnxWithPython, type OnnxCheckResult } from '../export/onnx-check.js';
 import type { Manifest, ManifestTraining } from '../export/manifest.js';
 import type { ClassifierNet } from '../models/classifier-net.js';
 
@@ -54,6 +57,8 @@ export async function exportClassifier(net: ClassifierNet, opts: ExportClassifie
     { tolerance: DEFAULT_PARITY_TOLERANCE },
   );
   const maxAbsError = Math.max(parity.maxAbsError.logits!, parity.maxAbsError.features!);
+  const check = await checkCopy(bytes);
+  if (!check.ok && !check.skipped) throw new WebgenError(`onnx.checker rejected the classifier graph (nothing written to ${opts.dir}): ${check.message}`);
   const manifest = await writeModelFolder(opts.dir, {
     name: opts.name,
     kind: 'classifier',
@@ -65,7 +70,20 @@ export async function exportClassifier(net: ClassifierNet, opts: ExportClassifie
     metrics: opts.metrics,
     parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE },
   });
-  const check = checkOnnxWithPython(join(opts.dir, 'model.onnx'));
-  if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${join(opts.dir, 'model.onnx')}: ${check.message}`);
   return { manifest, maxAbsError, checker: check.ok ? 'passed' : `skipped (${check.skipped})` };
+}
+
+/**
+ * onnx.checker on a temporary copy: onnx 1.12's check_model(path, full_check=True) runs
+ * infer_shapes_path(path), which rewrites the file in place with inferred value_info, so checking
+ * the folder's own file would break its sha256.
+ */
+async function checkCopy(bytes: Uint8Array): Promise<OnnxCheckResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'webgen-check-'));
+  try {
+    await writeFile(join(dir, 'model.onnx'), bytes);
+    return checkOnnxWithPython(join(dir, 'model.onnx'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -8,7 +8,7 @@ import type { TrainConfig } from '../recipes/train-config.js';
 const OPTION_HELP: Record<keyof TrainConfig, string> = {
   data: 'data set (forms below)',
   holdOut: 'examples kept out of training (fraction or count; seeded by --seed)',
-  model: 'U-Net size preset: tiny | small | bench',
+  model: 'U-Net size preset: tiny | small | compact | bench',
   conditioning: 'condition on: class (labels) | text (captions, jointly trained text encoder) | none',
   textDim: 'text encoder width (= U-Net cross-attention context width)',
   textLayers: 'text encoder transformer blocks',
@@ -58,6 +58,7 @@ export function helpText(): string {
     'Usage: webgen-train <recipe> [options]',
     '       webgen-train --list        list recipes with their settings',
     '       webgen-train eval-classes  judge a class-conditional model with a classifier (eval-classes --help)',
+    '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
     '',
     'Recipes:',
     ...recipes,

@@ -6,6 +6,7 @@ import { createProgress } from './progress.js';
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'eval-classes': async (argv) => (await import('../eval/eval-classes.js')).evalClassesCommand(argv),
+  classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),
 };
 
 /** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */

@@ -11,6 +11,7 @@ export type Command =
 
 /** Allowed values of the string options that are choices. */
 export const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
+  conditioning: ['class', 'text', 'none'],
   betaSchedule: ['linear', 'cosine'],
   prediction: ['epsilon', 'v'],
   backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
@@ -70,7 +71,10 @@ export function parseCommandLine(argv: string[]): Command {
 
 /** Range checks that a type cannot express. */
 export function validateConfig(c: TrainConfig): void {
-  const positiveInts: (keyof TrainConfig)[] = ['steps', 'batchSize', 'trainTimesteps', 'sampleSteps', 'checkpointEvery', 'logEvery'];
+  const positiveInts: (keyof TrainConfig)[] = [
+    'steps', 'batchSize', 'trainTimesteps', 'sampleSteps', 'checkpointEvery', 'logEvery',
+    'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'maxShapes',
+  ];
   for (const key of positiveInts) {
     const v = c[key] as number;
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${kebab(key)} must be a positive integer, got ${v}`);
@@ -88,5 +92,7 @@ export function validateConfig(c: TrainConfig): void {
   if (!(c.emaDecay >= 0 && c.emaDecay < 1)) throw new UsageError(`--ema-decay must be in [0, 1), got ${c.emaDecay}`);
   if (!(c.condDropout >= 0 && c.condDropout <= 1)) throw new UsageError(`--cond-dropout must be in [0, 1], got ${c.condDropout}`);
   if (c.sampleSteps > c.trainTimesteps) throw new UsageError(`--sample-steps (${c.sampleSteps}) cannot exceed --train-timesteps (${c.trainTimesteps})`);
+  if (c.textDim % c.textHeads !== 0) throw new UsageError(`--text-heads (${c.textHeads}) must divide --text-dim (${c.textDim})`);
+  if (c.maxShapes > 9) throw new UsageError(`--max-shapes must be in [1, 9] (cells of the 3x3 grid), got ${c.maxShapes}`);
   if (c.out.trim() === '') throw new UsageError('--out must name a folder');
 }

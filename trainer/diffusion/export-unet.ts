@@ -4,7 +4,9 @@ import { Rng } from '../../sdk/random/rng.js';
 import { assertParity, DEFAULT_PARITY_TOLERANCE } from '../export/parity.js';
 import { writeModelFolder } from '../export/model-folder.js';
 import { checkOnnxWithPython } from '../export/onnx-check.js';
-import type { Manifest, ManifestTraining } from '../export/manifest.js';
+import type { Manifest, ManifestTokenizer, ManifestTraining } from '../export/manifest.js';
+import type { ModelFileInput } from '../export/model-folder.js';
+import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
 import type { GaussianDiffusion } from './gaussian-diffusion.js';
 
@@ -12,13 +14,15 @@ import type { GaussianDiffusion } from './gaussian-diffusion.js';
 export const FP16_PARITY_TOLERANCE = 1e-2;
 
 export interface ExportUNetOptions {
-  /** Model folder to write (model.onnx + manifest.json). */
+  /** Model folder to write (model.onnx [+ text_encoder.onnx] + manifest.json). */
   dir: string;
   /** Model name in the manifest; default the folder's base name. */
   name: string;
   diffusion: GaussianDiffusion;
   training: ManifestTraining;
   classNames?: string[];
+  /** The tokenizer of a text-conditioned model (its diffusion has a textEncoder): stored in the manifest. */
+  tokenizer?: ManifestTokenizer;
   /** Also store weights as float16 (replaces model.onnx's float32 weights). */
   fp16: boolean;
   metrics?: Record<string, number | string>;
@@ -26,35 +30,50 @@ export interface ExportUNetOptions {
 
 export interface ExportResult {
   manifest: Manifest;
+  /** Largest parity error over the files (float32 weights). */
   maxAbsError: number;
   fp16MaxAbsError?: number;
+  /** Parity error of each file by role ('unet', 'textEncoder'), float32 weights. */
+  byFile: Record<string, number>;
   /** onnx.checker's verdict ('passed', or why it was skipped). */
   checker: string;
 }
 
 /**
- * Exports the U-Net with its current weights (the caller loads the EMA weights first) and proves it:
- * the ONNX file, run by onnxruntime-node on random inputs, must match the tfjs forward pass within
- * 1e-4 (float32) or FP16_PARITY_TOLERANCE (float16 weights), or nothing is written.
+ * Exports the U-Net (and the text encoder of a text-conditioned model, as text_encoder.onnx) with
+ * its current weights (the caller loads the EMA weights first) and proves each file: run by
+ * onnxruntime-node on random inputs, it must match the tfjs forward pass within 1e-4 (float32) or
+ * FP16_PARITY_TOLERANCE (float16 weights), or nothing is written.
  */
 export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult> {
   const unet = opts.diffusion.unet;
-  const fp32 = unet.toOnnx();
-  const { feeds, expected } = parityCase(unet, opts.diffusion.opts.trainTimesteps);
-  const parity = await assertParity(fp32, feeds, expected, { tolerance: DEFAULT_PARITY_TOLERANCE });
-  const maxAbsError = parity.maxAbsError.model_output!;
-  let bytes = fp32;
+  const textEncoder = opts.diffusion.opts.textEncoder;
+  if (textEncoder && !opts.tokenizer) throw new Error('exportUNet: a text-conditioned model needs opts.tokenizer for its manifest');
+  const files: Record<string, ModelFileInput> = {};
+  const byFile: Record<string, number> = {};
   let fp16MaxAbsError: number | undefined;
-  if (opts.fp16) {
-    bytes = unet.toOnnx({ weightsFp16: true });
-    fp16MaxAbsError = (await assertParity(bytes, feeds, expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError.model_output!;
+  const proven = async (role: string, filename: string, output: string, toOnnx: (fp16: boolean) => Uint8Array, c: ParityCase) => {
+    const fp32 = toOnnx(false);
+    byFile[role] = (await assertParity(fp32, c.feeds, c.expected, { tolerance: DEFAULT_PARITY_TOLERANCE })).maxAbsError[output]!;
+    let bytes = fp32;
+    if (opts.fp16) {
+      bytes = toOnnx(true);
+      const e = (await assertParity(bytes, c.feeds, c.expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError[output]!;
+      fp16MaxAbsError = Math.max(fp16MaxAbsError ?? 0, e);
+    }
+    files[role] = { bytes, filename };
+  };
+  await proven('unet', 'model.onnx', 'model_output', (fp16) => unet.toOnnx({ weightsFp16: fp16 }), unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength));
+  if (textEncoder) {
+    await proven('textEncoder', 'text_encoder.onnx', 'last_hidden_state', (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), textParityCase(textEncoder, opts.tokenizer!.padId));
   }
+  const maxAbsError = Math.max(...Object.values(byFile));
   const cfg = opts.diffusion.opts;
   const numClasses = unet.config.numClasses;
   const manifest = await writeModelFolder(opts.dir, {
     name: opts.name,
     kind: 'diffusion-unet',
-    files: { unet: { bytes, filename: 'model.onnx' } },
+    files,
     image: { width: unet.config.imageSize, height: unet.config.imageSize, channels: unet.config.inChannels, range: [-1, 1] },
     schedule: {
       kind: cfg.betaSchedule,
@@ -66,25 +85,56 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
     ...(numClasses !== undefined && {
       conditioning: { classes: opts.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)), nullClass: numClasses },
     }),
+    // Text: the null condition of guidance is the empty prompt (all padId), so no nullClass.
+    ...(opts.tokenizer && { conditioning: { tokenizer: opts.tokenizer } }),
     training: opts.training,
     metrics: opts.metrics ?? {},
-    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }) },
+    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), byFile },
   });
-  const check = checkOnnxWithPython(join(opts.dir, 'model.onnx'));
-  if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${join(opts.dir, 'model.onnx')}: ${check.message}`);
-  return { manifest, maxAbsError, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), checker: check.ok ? 'passed' : `skipped (${check.skipped})` };
+  const checks = Object.values(files).map((f) => ({ path: join(opts.dir, f.filename), check: checkOnnxWithPython(join(opts.dir, f.filename)) }));
+  for (const { path, check } of checks) if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${path}: ${check.message}`);
+  const skipped = checks.find((c) => !c.check.ok)?.check.skipped;
+  return {
+    manifest,
+    maxAbsError,
+    byFile,
+    ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }),
+    checker: skipped === undefined ? 'passed' : `skipped (${skipped})`,
+  };
 }
 
-/** Random inputs (batch 2) and the tfjs forward's outputs, NCHW for ONNX. */
-function parityCase(unet: UNet, T: number) {
+type ParityCase = {
+  feeds: Record<string, { data: Float32Array | BigInt64Array; dims: number[] }>;
+  expected: Record<string, { data: Float32Array; dims: number[] }>;
+};
+
+/** Token ids (batch 2: a random prompt with padding, and the empty prompt) and the tfjs encoder's output. */
+function textParityCase(enc: TextEncoderModel, padId: number): ParityCase {
+  const rng = new Rng(4321);
+  const { maxLength: L, vocabSize: V, dim: D } = enc.config;
+  const ids = new Int32Array(2 * L).fill(padId); // [2, L]
+  const words = 1 + rng.int(L);
+  for (let i = 0; i < words; i++) ids[i] = rng.int(V);
+  const out = tf.tidy(() => enc.apply(tf.tensor2d(ids, [2, L], 'int32')));
+  const expected = { last_hidden_state: { data: out.dataSync() as Float32Array, dims: [2, L, D] } };
+  out.dispose();
+  return { feeds: { input_ids: { data: BigInt64Array.from(ids, (v) => BigInt(v)), dims: [2, L] } }, expected };
+}
+
+/** Random inputs (batch 2) and the tfjs forward's outputs, NCHW for ONNX; a random context of `L` tokens when the U-Net has cross-attention. */
+function unetParityCase(unet: UNet, T: number, L = 8): ParityCase {
   const rng = new Rng(1234);
-  const { imageSize: S, inChannels: C, numClasses } = unet.config;
+  const { imageSize: S, inChannels: C, numClasses, contextDim } = unet.config;
   const B = 2;
   const x = rng.normalArray(B * S * S * C); // [B, H, W, C]
   const t = Float32Array.from({ length: B }, () => rng.int(T));
   const labels = numClasses !== undefined ? Int32Array.from({ length: B }, (_, i) => (i === 0 ? rng.int(numClasses) : numClasses)) : undefined;
+  const context = contextDim !== undefined ? rng.normalArray(B * L * contextDim) : undefined; // [B, L, Dctx]
   const out = tf.tidy(() => {
-    const y = unet.apply(tf.tensor4d(x, [B, S, S, C]), tf.tensor1d(t), labels ? { classLabels: tf.tensor1d(labels, 'int32') } : undefined);
+    const y = unet.apply(tf.tensor4d(x, [B, S, S, C]), tf.tensor1d(t), {
+      ...(labels && { classLabels: tf.tensor1d(labels, 'int32') }),
+      ...(context && { context: tf.tensor3d(context, [B, L, contextDim!]) }),
+    });
     return y.transpose([0, 3, 1, 2]); // NHWC → NCHW
   });
   const expected = { model_output: { data: out.dataSync() as Float32Array, dims: [B, C, S, S] } };
@@ -95,5 +145,6 @@ function parityCase(unet: UNet, T: number) {
     timestep: { data: t, dims: [B] },
   };
   if (labels) feeds.class_labels = { data: BigInt64Array.from(labels, (v) => BigInt(v)), dims: [B] };
+  if (context) feeds.encoder_hidden_states = { data: context, dims: [B, L, contextDim!] };
   return { feeds, expected };
 }

@@ -2,20 +2,32 @@ import * as tf from '@tensorflow/tfjs';
 import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
 import { getVelocity, noiseCoefficients } from '../../sdk/schedulers/training.js';
 import type { Rng } from '../../sdk/random/rng.js';
+import { WebgenError } from '../errors/webgen-error.js';
+import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
 
 /**
  * The diffusion process around a noise-predicting U-Net (DDPM, Ho et al. 2020), the middle layer of
  * network → process → trainer. Training uses the "simple" objective
  *   L = ‖ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t, c)‖²,  t ~ U{0..T−1}, ε ~ N(0, I)
- * with the condition c replaced by the null class at rate `condDropout`, so one network learns the
+ * with the condition c replaced by the null condition at rate `condDropout`, so one network learns the
  * conditional and unconditional scores for classifier-free guidance (Ho & Salimans 2022):
  *   ε̂ = ε_u + s·(ε_c − ε_u).
+ * The condition is a class label (null: the extra class numClasses) or a prompt's token ids, which the
+ * text encoder, trained jointly, turns into the U-Net's cross-attention context (null: the empty
+ * prompt, all padding).
  * The schedule and the sampler are the SDK's, so training and inference share one source of math.
  */
 export interface DiffusionOptions {
   /** Classes of a class-conditional U-Net; index numClasses is the null class. Undefined = unconditional. */
   numClasses?: number;
+  /**
+   * Text encoder of a text-conditioned U-Net (built with contextDim = the encoder's dim); its output
+   * [B, L, D] is the U-Net's context. Undefined = no text.
+   */
+  textEncoder?: TextEncoderModel;
+  /** Token id filling the empty (null) prompt: the tokenizer's padId. Default 0. */
+  padId?: number;
   /** Probability of dropping a label to the null class while training. */
   condDropout: number;
   /** The SDK scheduler config (T, betas) the model is trained with. */
@@ -30,6 +42,8 @@ export interface TrainingBatch {
   images: Float32Array;
   /** [B] class indices (−1 = unlabelled, trained as the null class). */
   labels?: Int32Array;
+  /** [B, L] token ids of the captions, for a text-conditioned model (an all-padding row = no caption). */
+  tokens?: Int32Array;
 }
 
 export class GaussianDiffusion {
@@ -47,11 +61,29 @@ export class GaussianDiffusion {
       clipSample: true,
     };
     this.alphasCumprod = new DDIMScheduler(this.schedulerConfig).alphasCumprod;
+    if (opts.textEncoder && unet.config.contextDim !== opts.textEncoder.config.dim) {
+      throw new WebgenError(`GaussianDiffusion: the U-Net's contextDim (${unet.config.contextDim}) must equal the text encoder's dim (${opts.textEncoder.config.dim})`);
+    }
+  }
+
+  /**
+   * Every trainable variable by path: the U-Net's own paths, the text encoder's under 'text_encoder.'
+   * (so class-conditional checkpoints keep their names).
+   */
+  namedVariables(): Map<string, tf.Variable> {
+    const out = new Map(this.unet.namedVariables());
+    if (this.opts.textEncoder) for (const [k, v] of this.opts.textEncoder.namedVariables()) out.set(`text_encoder.${k}`, v);
+    return out;
+  }
+
+  /** Trainable scalars of the U-Net and the text encoder. */
+  parameterCount(): number {
+    return this.unet.parameterCount() + (this.opts.textEncoder?.parameterCount() ?? 0);
   }
 
   /**
    * A function computing the batch's mean-squared noise-prediction loss as a scalar, for
-   * tf.variableGrads. All randomness (t, ε, dropped labels) is drawn from `rng` here, in JS,
+   * tf.variableGrads. All randomness (t, ε, dropped labels or prompts) is drawn from `rng` here, in JS,
    * so a resumed run that re-seeds the same way sees exactly the same numbers.
    */
   lossFn(batch: TrainingBatch, rng: Rng): () => tf.Scalar {
@@ -62,6 +94,7 @@ export class GaussianDiffusion {
     const noise = rng.normalArray(batch.images.length);
     const { sqrtAlphaProd, sqrtOneMinusAlphaProd } = noiseCoefficients(this.alphasCumprod, t);
     const labels = this.trainingLabels(batch.labels, B, rng);
+    const tokens = this.trainingTokens(batch.tokens, B, rng);
     const target = this.opts.prediction === 'v' ? getVelocity(this.alphasCumprod, batch.images, noise, t) : noise;
     const [H, W, C] = this.imageShape();
     return () => {
@@ -69,42 +102,89 @@ export class GaussianDiffusion {
       const eps = tf.tensor4d(noise, [B, H, W, C]);
       // x_t = √ᾱ_t x_0 + √(1−ᾱ_t) ε, coefficients broadcast over [B, 1, 1, 1]
       const xt = x0.mul(tf.tensor4d(sqrtAlphaProd, [B, 1, 1, 1])).add(eps.mul(tf.tensor4d(sqrtOneMinusAlphaProd, [B, 1, 1, 1])));
-      const pred = this.unet.apply(xt as tf.Tensor4D, tf.tensor1d(Float32Array.from(t)), labels ? { classLabels: tf.tensor1d(labels, 'int32') } : undefined);
+      const pred = this.unet.apply(xt as tf.Tensor4D, tf.tensor1d(Float32Array.from(t)), {
+        ...(labels && { classLabels: tf.tensor1d(labels, 'int32') }),
+        ...(tokens && { context: this.encodeText(tokens) }),
+      });
       return pred.sub(tf.tensor4d(target, [B, H, W, C])).square().mean() as tf.Scalar;
     };
   }
 
   /**
-   * Draws `labels.length` (or `n`) images with DDIM (Song et al. 2021), η = `eta`, `steps` steps,
-   * classifier-free guidance `guidanceScale` for labelled draws. Returns [N, H, W, C] in [-1, 1].
+   * Draws `n` images with DDIM (Song et al. 2021), η = `eta`, `steps` steps, classifier-free guidance
+   * `guidanceScale` for conditioned draws (`labels`, or `tokens` for a text model; without them the
+   * draws are unconditional). Returns [N, H, W, C] in [-1, 1].
    */
-  async sample(opts: { n: number; steps: number; rng: Rng; labels?: Int32Array; guidanceScale?: number; eta?: number }): Promise<Float32Array> {
+  async sample(opts: {
+    n: number;
+    steps: number;
+    rng: Rng;
+    /** [n] class labels of a class-conditional model. */
+    labels?: Int32Array;
+    /** [n, L] prompt token ids of a text-conditioned model. */
+    tokens?: Int32Array;
+    guidanceScale?: number;
+    eta?: number;
+  }): Promise<Float32Array> {
     const { n, steps, rng } = opts;
     const [H, W, C] = this.imageShape();
     const scheduler = new DDIMScheduler(this.schedulerConfig);
     scheduler.setTimesteps(steps);
     let x = rng.normalArray(n * H * W * C);
-    const conditional = this.opts.numClasses !== undefined;
-    const guided = conditional && opts.labels !== undefined && (opts.guidanceScale ?? 1) !== 1;
-    const nullLabels = conditional ? new Int32Array(n).fill(this.opts.numClasses!) : undefined;
-    const labels = conditional ? (opts.labels ?? nullLabels) : undefined;
-    for (const t of scheduler.timesteps) {
-      const modelOutput = tf.tidy(() => {
-        const xt = tf.tensor4d(x, [n, H, W, C]);
-        const tt = tf.fill([n], t, 'float32') as tf.Tensor1D;
-        const run = (l?: Int32Array) => this.unet.apply(xt, tt, l ? { classLabels: tf.tensor1d(l, 'int32') } : undefined);
-        if (!guided) return run(labels);
-        // ε̂ = ε_u + s·(ε_c − ε_u) (linear in the output, so the same for v)
-        const ec = run(labels);
-        const eu = run(nullLabels);
-        return eu.add(ec.sub(eu).mul(opts.guidanceScale!));
-      });
-      const out = (await modelOutput.data()) as Float32Array;
-      modelOutput.dispose();
-      const eta = opts.eta ?? 0;
-      x = scheduler.step(out, t, x, { eta, ...(eta > 0 && { noise: rng.normalArray(x.length) }) }).prevSample;
+    const classes = this.opts.numClasses !== undefined;
+    const text = this.opts.textEncoder !== undefined;
+    const given = (classes && opts.labels !== undefined) || (text && opts.tokens !== undefined);
+    const guided = given && (opts.guidanceScale ?? 1) !== 1;
+    const nullLabels = classes ? new Int32Array(n).fill(this.opts.numClasses!) : undefined;
+    const labels = classes ? (opts.labels ?? nullLabels) : undefined;
+    // The prompt's context does not depend on t: encode once, [n, L, D].
+    const nullTokens = text ? new Int32Array(n * this.opts.textEncoder!.config.maxLength).fill(this.opts.padId ?? 0) : undefined;
+    const ctx = text ? this.encodeText(opts.tokens ?? nullTokens!) : undefined;
+    const nullCtx = text && guided ? this.encodeText(nullTokens!) : undefined;
+    try {
+      for (const t of scheduler.timesteps) {
+        const modelOutput = tf.tidy(() => {
+          const xt = tf.tensor4d(x, [n, H, W, C]);
+          const tt = tf.fill([n], t, 'float32') as tf.Tensor1D;
+          const run = (l?: Int32Array, context?: tf.Tensor3D) =>
+            this.unet.apply(xt, tt, { ...(l && { classLabels: tf.tensor1d(l, 'int32') }), ...(context && { context }) });
+          if (!guided) return run(labels, ctx);
+          // ε̂ = ε_u + s·(ε_c − ε_u) (linear in the output, so the same for v)
+          const ec = run(labels, ctx);
+          const eu = run(nullLabels, nullCtx);
+          return eu.add(ec.sub(eu).mul(opts.guidanceScale!));
+        });
+        const out = (await modelOutput.data()) as Float32Array;
+        modelOutput.dispose();
+        const eta = opts.eta ?? 0;
+        x = scheduler.step(out, t, x, { eta, ...(eta > 0 && { noise: rng.normalArray(x.length) }) }).prevSample;
+      }
+    } finally {
+      ctx?.dispose();
+      nullCtx?.dispose();
     }
     return x;
+  }
+
+  /** Token ids [B·L] → the text encoder's context [B, L, D]. */
+  private encodeText(tokens: Int32Array): tf.Tensor3D {
+    const enc = this.opts.textEncoder!;
+    const L = enc.config.maxLength;
+    return tf.tidy(() => enc.apply(tf.tensor2d(tokens, [tokens.length / L, L], 'int32')));
+  }
+
+  /** The batch's token rows with each replaced by the empty prompt at rate condDropout (uncaptioned rows stay empty). */
+  private trainingTokens(tokens: Int32Array | undefined, B: number, rng: Rng): Int32Array | undefined {
+    const enc = this.opts.textEncoder;
+    if (!enc) return undefined;
+    const L = enc.config.maxLength;
+    const pad = this.opts.padId ?? 0;
+    const out = new Int32Array(B * L).fill(pad);
+    if (tokens && tokens.length !== B * L) throw new WebgenError(`GaussianDiffusion: batch.tokens must be [${B}, ${L}], got ${tokens.length} ids`);
+    for (let b = 0; b < B; b++) {
+      if (tokens && !(rng.uniform() < this.opts.condDropout)) out.set(tokens.subarray(b * L, (b + 1) * L), b * L);
+    }
+    return out;
   }
 
   private trainingLabels(labels: Int32Array | undefined, B: number, rng: Rng): Int32Array | undefined {

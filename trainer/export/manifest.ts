@@ -67,13 +67,13 @@ export interface ManifestSchedule {
 
 /** How text is turned into token ids for the text encoder. */
 export interface ManifestTokenizer {
-  /** 'word' (split on non-letters) or 'char'. */
+  /** 'word' (words are runs of letters or digits; sdk/text/tokenizer.ts) or 'char'. */
   kind: 'word' | 'char';
-  /** Token strings; the id of a token is its index. */
+  /** Token strings; the id of a token is its index. No token twice. */
   vocab: string[];
-  /** Sequences are padded/truncated to this many ids. */
+  /** Sequences are padded to this many ids; a longer prompt is an error (PromptTooLongError), never truncated. */
   maxLength: number;
-  /** Id used for padding. */
+  /** Id used for padding; the empty prompt (all padId) is the null condition of classifier-free guidance. */
   padId: number;
   /** Id used for tokens not in vocab. */
   unknownId: number;
@@ -111,6 +111,8 @@ export interface ManifestParity {
   tolerance: number;
   /** Max abs error of the float16-weights file, when one was written. */
   fp16MaxAbsError?: number;
+  /** Max abs error of each file by role (as in `files`), float32 weights; maxAbsError is the largest. */
+  byFile?: Record<string, number>;
 }
 
 export interface Manifest {
@@ -188,9 +190,11 @@ export function validateManifest(json: unknown): Manifest {
         bad(`${at}.vocab`, 'a non-empty array of token strings', t.vocab);
       }
       const size = (t.vocab as string[]).length;
+      if (new Set(t.vocab as string[]).size !== size) bad(`${at}.vocab`, 'token strings without repeats', t.vocab);
       num(t, 'maxLength', { integer: true, min: 1 }, at);
       num(t, 'padId', { integer: true, min: 0, max: size - 1 }, at);
-      num(t, 'unknownId', { integer: true, min: 0, max: size - 1 }, at);
+      const unknownId = num(t, 'unknownId', { integer: true, min: 0, max: size - 1 }, at);
+      if (unknownId === t.padId) bad(`${at}.unknownId`, `an id other than padId (${t.padId})`, unknownId);
       if (typeof t.lowercase !== 'boolean') bad(`${at}.lowercase`, 'true or false', t.lowercase);
     }
   }
@@ -212,6 +216,13 @@ export function validateManifest(json: unknown): Manifest {
   num(parity, 'maxAbsError', { min: 0 }, 'parity');
   num(parity, 'tolerance', { min: 0 }, 'parity');
   if (parity.fp16MaxAbsError !== undefined) num(parity, 'fp16MaxAbsError', { min: 0 }, 'parity');
+  if (parity.byFile !== undefined) {
+    const byFile = obj(parity.byFile, 'parity.byFile');
+    for (const role of Object.keys(byFile)) {
+      if (!(role in files)) bad(`parity.byFile.${role}`, `a role listed in files (${Object.keys(files).join(', ')})`, role);
+      num(byFile, role, { min: 0 }, 'parity.byFile');
+    }
+  }
   return json as Manifest;
 }
 

@@ -22,7 +22,9 @@ except ImportError as e:
     print("onnx python package not importable: %s" % e)
     sys.exit(3)
 try:
-    onnx.checker.check_model(sys.argv[1], full_check=True)
+    # Check the loaded proto, not the path: onnx 1.12's check_model(path, full_check=True) writes the
+    # shape-inferred model back over the file, which would break the manifest's sha256.
+    onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)
 except Exception as e:
     print("%s: %s" % (type(e).__name__, e))
     sys.exit(1)

@@ -5,12 +5,15 @@
  *                         ─ conv 3×3 /2 → w1 ─ GN ─ SiLU                   16×16
  *                         ─ conv 3×3 → w1 ─ GN ─ SiLU                      16×16
  *                         ─ conv 3×3 /2 → w2 ─ GN ─ SiLU                    8×8
- *                         ─ global average pool                             [B, w2]
+ *                         ─ average pool to a G×G grid, flatten (C, H, W)   [B, w2·G·G]
  *                         ─ dense → F ─ SiLU            = features          [B, F]
  *                         ─ dense → K                   = logits            [B, K]
  *
- * The default widths (32, 64, 128, F = 128) give ~150k parameters (≈0.6 MB as float32 ONNX), ~38
- * MFLOP per 32×32 image forward: small enough to train on MNIST in minutes on one wasm thread.
+ * Why a 4×4 grid and not a global average pool: where strokes are matters for digits (6 vs 9), and
+ * with the grid the net learns MNIST several times faster (a global-pool version of this net
+ * reached 95.9% held-out after 800 steps, under the 98% this classifier must reach in minutes).
+ * The default widths (32, 64, 32, F = 128) give ~141k parameters (≈0.57 MB as float32 ONNX), ~33
+ * MFLOP per 32×32 image forward: small enough to train in minutes on one wasm thread.
  *
  * ONNX (opset 17, NCHW): input `images` [batch, C, H, W] float32 in [-1, 1]; outputs `logits`
  * [batch, K] and `features` [batch, F].
@@ -34,12 +37,18 @@ export interface ClassifierNetConfig {
   inChannels: number;
   /** Number of classes K (logits). */
   numClasses: number;
-  /** Channels at full, half and quarter resolution. Default [32, 64, 128]. */
+  /** Channels at full, half and quarter resolution. Default [32, 64, 32]. */
   widths?: [number, number, number];
   /** Size F of the feature layer. Default 128. */
   featureDim?: number;
   /** GroupNorm groups; must divide every width. Default 8. */
   groups?: number;
+  /**
+   * Side G of the average-pooled grid flattened into the feature layer: imageSize/8 (4 at 32×32)
+   * keeps where things are (digits), 1 is a global average pool (position-free: shapes anywhere).
+   * Must divide imageSize/4. Default imageSize/8.
+   */
+  poolGrid?: number;
 }
 
 /** What the forward pass returns. */
@@ -83,7 +92,7 @@ export class ClassifierNet extends Module {
   /** @param seed seeds the weight initialisation; equal seeds give identical weights. Default 0. */
   constructor(config: ClassifierNetConfig, seed = 0) {
     super();
-    const c: Required<ClassifierNetConfig> = { widths: [32, 64, 128], featureDim: 128, groups: 8, ...config };
+    const c: Required<ClassifierNetConfig> = { widths: [32, 64, 32], featureDim: 128, groups: 8, poolGrid: config.imageSize / 8, ...config };
     validateConfig(c);
     this.config = c;
     const rng = new Rng(seed);
@@ -94,7 +103,7 @@ export class ClassifierNet extends Module {
       this.addModule('block2', new ConvBlock(rng, w1, w1, c.groups, false)),
       this.addModule('block3', new ConvBlock(rng, w1, w2, c.groups, true)),
     ];
-    this.featureLayer = this.addModule('features', new Dense(rng, w2, c.featureDim));
+    this.featureLayer = this.addModule('features', new Dense(rng, w2 * c.poolGrid ** 2, c.featureDim));
     this.head = this.addModule('head', new Dense(rng, c.featureDim, c.numClasses));
   }
 
@@ -107,7 +116,12 @@ export class ClassifierNet extends Module {
     return tf.tidy(() => {
       let h = images;
       for (const b of this.blocks) h = b.apply(h);
-      const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D; // [B, w2]
+      // 2×2 average pool as reshape + mean (wasm has no AvgPool gradient), then flatten in ONNX's
+      // NCHW order so one dense kernel serves both: [B, S/4, S/4, w2] → [B, w2·(S/8)²]
+      const [b, hh, ww, c] = h.shape;
+      const G = this.config.poolGrid;
+      const pooled4 = tf.mean(h.reshape([b, G, hh / G, G, ww / G, c]), [2, 4]); // [B, G, G, w2]
+      const pooled = tf.transpose(pooled4, [0, 3, 1, 2]).reshape([b, -1]) as tf.Tensor2D;
       const features = this.act.apply(this.featureLayer.apply(pooled));
       return { logits: this.head.apply(features), features };
     });
@@ -119,8 +133,8 @@ export class ClassifierNet extends Module {
     const g = new OnnxGraph('classifier');
     let h = g.addInput('images', 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
     for (const b of this.blocks) h = b.toOnnx(g, h);
-    // GlobalAveragePool keeps [B, C, 1, 1]; Flatten(axis 1) makes it [B, C].
-    const [pooled4] = g.node('GlobalAveragePool', [h], {}, { name: 'pool/GlobalAveragePool' });
+    const k = c.imageSize / 4 / c.poolGrid;
+    const [pooled4] = g.node('AveragePool', [h], { kernel_shape: { ints: [k, k] }, strides: { ints: [k, k] } }, { name: 'pool/AveragePool' });
     const [pooled] = g.node('Flatten', [pooled4!], { axis: { int: 1 } }, { name: 'pool/Flatten' });
     const features = this.act.toOnnx(g, this.featureLayer.toOnnx(g, pooled!));
     const logits = this.head.toOnnx(g, features);
@@ -143,11 +157,13 @@ function validateConfig(c: Required<ClassifierNetConfig>): void {
     if (!Number.isInteger(v) || v < 1) bad(`'${name}' must be a positive integer, got ${v}`);
   };
   posInt('imageSize', c.imageSize);
+  if (c.imageSize % 8 !== 0) bad(`'imageSize' must divide by 8 (two stride-2 stages and a 2×2 pool), got ${c.imageSize}`);
   posInt('inChannels', c.inChannels);
   posInt('numClasses', c.numClasses);
   posInt('featureDim', c.featureDim);
   posInt('groups', c.groups);
-  if (c.imageSize % 4 !== 0) bad(`'imageSize' must divide by 4 (two stride-2 stages), got ${c.imageSize}`);
+  posInt('poolGrid', c.poolGrid);
+  if ((c.imageSize / 4) % c.poolGrid !== 0) bad(`'poolGrid' (${c.poolGrid}) must divide imageSize/4 (${c.imageSize / 4})`);
   if (c.numClasses < 2) bad(`'numClasses' must be at least 2, got ${c.numClasses}`);
   if (c.widths.length !== 3) bad(`'widths' must list 3 channel counts, got [${c.widths.join(', ')}]`);
   for (const w of c.widths) {

@@ -10,6 +10,13 @@ export const UNET_PRESETS = {
   /** 1,113,187 parameters. */
   small: { imageSize: 32, inChannels: 3, baseChannels: 32, channelMults: [1, 2, 2], numResBlocks: 1, attentionResolutions: [8], numHeads: 4, groups: 8 },
   /**
+   * 1,017,267 parameters (1,096,467 with a 64-wide cross-attention context): channels 24/48/72, so
+   * the costly 32×32 and 16×16 levels are narrower than small's and the parameters sit at 8×8, where
+   * they are cheap. A batch-32 step with cross-attention costs ~0.8× small's (2.6 vs 3.2 CPU-seconds
+   * on one wasm thread); the shapes-t2i recipe's U-Net.
+   */
+  compact: { imageSize: 32, inChannels: 3, baseChannels: 24, channelMults: [1, 2, 3], numResBlocks: 1, attentionResolutions: [8], numHeads: 4, groups: 8 },
+  /**
    * ~2.7M parameters: the benchmark model. Four levels (32, 16, 8, 4) with channels 32/64/96/96 and
    * attention at 8×8 keep most parameters at low resolution, where they are cheap: a batch-32
    * training step fits the wasm32 heap (~2.3 GB) and takes ~2.5–3 s on 2 threads. (Attention at

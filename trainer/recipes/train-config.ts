@@ -12,8 +12,32 @@ export interface TrainConfig {
   holdOut: number;
   /** U-Net size preset (see trainer/models/unet.ts UNET_PRESETS). */
   model: string;
-  /** Condition on the data set's class labels (with `condDropout` for classifier-free guidance). */
-  classConditional: boolean;
+  /**
+   * What the model is conditioned on, each with `condDropout` for classifier-free guidance:
+   * 'class' (the data set's labels; none = unconditional), 'text' (the captions, through a text
+   * encoder trained jointly with the U-Net's cross-attention) or 'none'.
+   */
+  conditioning: 'class' | 'text' | 'none';
+  /** Text encoder width D (also the U-Net's cross-attention context width); text conditioning only. */
+  textDim: number;
+  /** Text encoder transformer blocks. */
+  textLayers: number;
+  /** Text encoder attention heads (must divide textDim). */
+  textHeads: number;
+  /** Tokens per prompt: longer captions are an error, shorter ones are padded. */
+  textMaxLength: number;
+  /**
+   * Shapes data only: colour–shape combinations never drawn in training, comma-separated
+   * (e.g. 'red circle,blue star'), to measure whether the model composes what it saw apart. '' = none.
+   */
+  holdOutCombos: string;
+  /** Shapes data only: most shapes per image (1..9). */
+  maxShapes: number;
+  /**
+   * Text conditioning: the prompts of the sample grids (one row each), separated by ';'.
+   * '' = the first distinct captions of the data set.
+   */
+  samplePrompts: string;
   /** Optimiser steps to train for (a resumed run continues up to this count). */
   steps: number;
   /** Images per optimiser step. */

@@ -10,7 +10,7 @@ import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
  */
 export function accumulateGradients(
   diffusion: GaussianDiffusion,
-  batch: Batch,
+  batch: Batch & { tokens?: Int32Array },
   micro: number,
   rng: Rng,
   varList: tf.Variable[],
@@ -26,6 +26,8 @@ export function accumulateGradients(
     const part = {
       images: batch.images.subarray(start * pixels, end * pixels),
       ...(batch.labels && { labels: batch.labels.subarray(start, end) }),
+      // [B, L] token rows of text-conditioned runs
+      ...(batch.tokens && { tokens: batch.tokens.subarray((start * batch.tokens.length) / B, (end * batch.tokens.length) / B) }),
     };
     const { value, grads: g } = tf.variableGrads(diffusion.lossFn(part, rng), varList);
     loss += value.dataSync()[0]! * share;

@@ -7,20 +7,26 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
+import { WordTokenizer } from '../../sdk/text/tokenizer.js';
+import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
 import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
 import { openDataset } from '../data/open-dataset.js';
-import { batchIterator, splitDataset } from '../data/dataset.js';
+import { batchIterator, splitDataset, type Dataset } from '../data/dataset.js';
+import { CAPTION_WORDS } from '../data/shapes.js';
+import { DataError } from '../errors/data-error.js';
 import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
+import { TextEncoderModel } from '../models/text-encoder.js';
 import { UNet } from '../models/unet.js';
 import { UNET_PRESETS } from '../models/unet-presets.js';
 import { AdamW } from '../optim/adamw.js';
 import { Ema } from '../optim/ema.js';
 import type { TrainConfig } from '../recipes/train-config.js';
+import { upgradeConfig } from '../recipes/upgrade-config.js';
 import type { Progress } from '../cli/progress.js';
 import { loadCheckpoint, restoreGroup, saveCheckpoint } from './checkpoint.js';
 import { learningRate } from './lr-schedule.js';
@@ -57,7 +63,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   // --- resume: the checkpoint's config wins, except how long to train and where to export.
   const ckpt = cfg.resume ? await loadCheckpoint(ckptPath) : undefined;
   if (ckpt) {
-    const saved = ckpt.header.state.config as TrainConfig;
+    const saved = upgradeConfig(ckpt.header.state.config as Record<string, unknown>);
     cfg = { ...saved, steps: cfg.steps, export: cfg.export, resume: true, backend: cfg.backend, threads: cfg.threads, out: cfg.out };
   }
 
@@ -69,27 +75,56 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   });
 
   // --- data
-  const source = await openDataset(cfg.data, { seed: cfg.seed });
+  const isShapes = /^shapes(:|$)/.test(cfg.data.trim() || 'shapes');
+  const holdOutCombos = cfg.holdOutCombos.split(',').map((c) => c.trim()).filter(Boolean);
+  if (holdOutCombos.length > 0 && !isShapes) throw new UsageError(`--hold-out-combos applies to the shapes data set only; --data is '${cfg.data}'`);
+  const source = await openDataset(cfg.data, { seed: cfg.seed, shapes: { maxShapes: cfg.maxShapes, ...(holdOutCombos.length > 0 && { holdOutCombos }) } });
   const data = cfg.holdOut > 0 ? splitDataset(source, cfg.holdOut, cfg.seed).train : source;
   if (data.width !== data.height) throw new UsageError(`--data ${cfg.data}: the U-Net needs square images, got ${data.width}x${data.height}`);
-  const numClasses = cfg.classConditional ? data.numClasses : undefined;
-  progress.log(`data: ${data.name}, ${data.size} images ${data.width}x${data.height}x${data.channels}${numClasses ? `, ${numClasses} classes` : ''}`);
+  const numClasses = cfg.conditioning === 'class' ? data.numClasses : undefined;
+  // Text: the vocabulary is the data set's words (the shapes' declared word list, or every caption's),
+  // fixed at the start of the run and kept in the checkpoint.
+  const savedVocab = ckpt?.header.state.vocab as string[] | undefined;
+  const tokenizer = cfg.conditioning === 'text' ? buildTokenizer(data, cfg, isShapes, savedVocab) : undefined;
+  progress.log(
+    `data: ${data.name}, ${data.size} images ${data.width}x${data.height}x${data.channels}` +
+      (numClasses ? `, ${numClasses} classes` : '') +
+      (tokenizer ? `, captions (${tokenizer.vocabSize} tokens, ${tokenizer.maxLength} per prompt)` : '') +
+      (holdOutCombos.length ? `; never drawn: ${holdOutCombos.join(', ')}` : ''),
+  );
 
   // --- model
   const preset = UNET_PRESETS[cfg.model as keyof typeof UNET_PRESETS];
   if (!preset) throw new UsageError(`--model must be one of ${Object.keys(UNET_PRESETS).join(', ')}, got '${cfg.model}'`);
-  const unet = new UNet({ ...preset, imageSize: data.width, inChannels: data.channels, ...(numClasses !== undefined && { numClasses }) }, cfg.seed);
+  const textEncoder = tokenizer
+    ? new TextEncoderModel({ vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength, dim: cfg.textDim, layers: cfg.textLayers, heads: cfg.textHeads }, (cfg.seed ^ 0x7e47) >>> 0)
+    : undefined;
+  const unet = new UNet(
+    {
+      ...preset,
+      imageSize: data.width,
+      inChannels: data.channels,
+      ...(numClasses !== undefined && { numClasses }),
+      ...(textEncoder && { contextDim: cfg.textDim }),
+    },
+    cfg.seed,
+  );
   const diffusion = new GaussianDiffusion(unet, {
     ...(numClasses !== undefined && { numClasses }),
+    ...(textEncoder && tokenizer && { textEncoder, padId: tokenizer.padId }),
     condDropout: cfg.condDropout,
     trainTimesteps: cfg.trainTimesteps,
     betaSchedule: cfg.betaSchedule,
     prediction: cfg.prediction,
   });
-  const params = unet.namedVariables();
+  // U-Net paths as they are; the text encoder's under 'text_encoder.' (optimiser, EMA, checkpoint).
+  const params = diffusion.namedVariables();
   const varList = [...params.values()];
   const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));
-  progress.log(`model: U-Net '${cfg.model}', ${unet.parameterCount().toLocaleString('en-US')} parameters`);
+  progress.log(
+    `model: U-Net '${cfg.model}', ${unet.parameterCount().toLocaleString('en-US')} parameters` +
+      (textEncoder ? ` + text encoder ${textEncoder.parameterCount().toLocaleString('en-US')} (${cfg.textLayers} blocks, width ${cfg.textDim})` : ''),
+  );
 
   // --- optimiser and weight average
   const adam = new AdamW(params, { weightDecay: cfg.weightDecay });
@@ -125,13 +160,23 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     saveCheckpoint(
       ckptPath,
       step,
-      { recipe, config: cfg, adamT: adam.t, emaUpdates: ema.updates, wallTimeSeconds: elapsed(), backend: backend.name },
+      {
+        recipe,
+        config: cfg,
+        adamT: adam.t,
+        emaUpdates: ema.updates,
+        wallTimeSeconds: elapsed(),
+        backend: backend.name,
+        ...(tokenizer && { vocab: [...tokenizer.vocab] }),
+      },
       { params, ema: ema.shadow, 'adam.m': adam.m, 'adam.v': adam.v },
     );
+  const prompts = tokenizer ? samplePrompts(cfg, data, tokenizer) : undefined;
   const sampleGrid = async () => {
     const path = join(out, `samples-${String(step).padStart(6, '0')}.png`);
-    const { images, n, cols } = await ema.withAveragedWeights(() => drawGrid(diffusion, cfg, data.channels));
+    const { images, n, cols } = await ema.withAveragedWeights(() => drawGrid(diffusion, cfg, tokenizer, prompts));
     await writeImageGrid(path, images, [n, data.height, data.width, data.channels], { cols, scale: 2 });
+    if (prompts) await writeFile(path.replace(/\.png$/, '.txt'), promptsCaption(prompts, holdOutCombos));
     samples.push(path);
     progress.log(`samples: ${path}`);
   };
@@ -139,7 +184,8 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   // --- loop
   progress.start(step, cfg.steps);
   while (step < cfg.steps) {
-    const batch = batches.next();
+    const drawn = batches.next();
+    const batch = tokenizer ? { ...drawn, tokens: tokenizeCaptions(tokenizer, drawn.captions!, drawn.indices, cfg.data) } : drawn;
     // All randomness of a step comes from (seed, step): a resumed run replays it exactly.
     const rng = new Rng((cfg.seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
     const grads = withHeapHint(() => accumulateGradients(diffusion, batch, micro, rng, varList, pathOf), micro, ckptPath);
@@ -186,13 +232,14 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
         name: basename(dir),
         diffusion,
         fp16: cfg.fp16,
-        ...(data.classNames && { classNames: data.classNames }),
+        ...(numClasses !== undefined && data.classNames && { classNames: data.classNames }),
+        ...(tokenizer && { tokenizer: tokenizer.toManifest() }),
         training: {
           recipe,
           data: JSON.stringify(data.describe()),
           steps: step,
           wallTimeSeconds: Math.round(elapsed()),
-          parameters: unet.parameterCount(),
+          parameters: diffusion.parameterCount(),
           config: { ...cfg } as unknown as Record<string, unknown>,
         },
         metrics: { finalLoss: loss },
@@ -200,7 +247,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     );
     exported = { ...result, dir };
     progress.log(
-      `exported ${join(dir, 'model.onnx')}: parity max abs error ${result.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
+      `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : ''}: parity max abs error ${result.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
         (result.fp16MaxAbsError !== undefined ? `, fp16 ${result.fp16MaxAbsError.toExponential(2)}` : '') +
         `; onnx.checker ${result.checker}`,
     );
@@ -228,20 +275,86 @@ function withHeapHint<T>(fn: () => T, micro: number, ckptPath: string): T {
   }
 }
 
-/** A grid of samples with fixed noise: one row per class for conditional models. */
-async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, _channels: number) {
+/**
+ * A grid of samples with fixed noise: one row per class for class-conditional models, one row per
+ * prompt for text-conditioned ones.
+ */
+async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, tokenizer?: WordTokenizer, prompts?: string[]) {
   const K = diffusion.opts.numClasses;
   const rng = new Rng(cfg.seed + 7919);
-  if (K === undefined) {
+  const rows = tokenizer && prompts ? prompts.length : K !== undefined ? Math.min(K, 10) : 0;
+  if (rows === 0) {
     const images = await diffusion.sample({ n: 36, steps: cfg.sampleSteps, rng });
     return { images, n: 36, cols: 6 };
   }
-  const rows = Math.min(K, 10);
   const cols = Math.max(4, Math.min(8, Math.floor(64 / rows)));
-  const labels = Int32Array.from({ length: rows * cols }, (_, i) => Math.floor(i / cols));
-  const images = await diffusion.sample({ n: labels.length, steps: cfg.sampleSteps, rng, labels, guidanceScale: cfg.guidanceScale });
-  return { images, n: labels.length, cols };
+  const n = rows * cols;
+  const rowOf = (i: number) => Math.floor(i / cols);
+  const guidanceScale = cfg.guidanceScale;
+  if (tokenizer && prompts) {
+    const tokens = tokenizer.encodeBatch(Array.from({ length: n }, (_, i) => prompts[rowOf(i)]!));
+    const images = await diffusion.sample({ n, steps: cfg.sampleSteps, rng, tokens, guidanceScale });
+    return { images, n, cols };
+  }
+  const labels = Int32Array.from({ length: n }, (_, i) => rowOf(i));
+  const images = await diffusion.sample({ n, steps: cfg.sampleSteps, rng, labels, guidanceScale });
+  return { images, n, cols };
 }
+
+/** The tokenizer of a text-conditioned run: `vocab` when resuming, else the data set's words. */
+function buildTokenizer(data: Dataset, cfg: TrainConfig, isShapes: boolean, vocab?: string[]): WordTokenizer {
+  if (data.size === 0 || data.get(0).caption === undefined) {
+    throw new UsageError(`--conditioning text needs captions; --data '${cfg.data}' has none (use shapes, or a folder with captions.jsonl)`);
+  }
+  if (vocab) return WordTokenizer.fromManifest({ kind: 'word', vocab, maxLength: cfg.textMaxLength, padId: 0, unknownId: 1, lowercase: true });
+  if (isShapes) return WordTokenizer.fromWords(CAPTION_WORDS, { maxLength: cfg.textMaxLength });
+  const captions = Array.from({ length: data.size }, (_, i) => data.get(i).caption ?? '');
+  return WordTokenizer.fromTexts(captions, { maxLength: cfg.textMaxLength });
+}
+
+/** [B, L] token ids of a batch's captions; a caption past --text-max-length is a DataError naming it. */
+function tokenizeCaptions(tokenizer: WordTokenizer, captions: string[], indices: Int32Array, spec: string): Int32Array {
+  try {
+    return tokenizer.encodeBatch(captions);
+  } catch (err) {
+    if (!(err instanceof InvalidInputError)) throw err;
+    const i = Number(/\[(\d+)\]/.exec(err.message)?.[1] ?? 0);
+    throw new DataError(
+      spec,
+      `the caption of example ${indices[i]} ("${captions[i]}") ${err.message.replace(/^'[^']*' /, '')}; raise --text-max-length` +
+        (/^shapes/.test(spec) ? ' or lower --max-shapes' : ''),
+    );
+  }
+}
+
+/** The prompts of the sample grids: --sample-prompts, or the data set's first 8 distinct captions. */
+function samplePrompts(cfg: TrainConfig, data: Dataset, tokenizer: WordTokenizer): string[] {
+  const given = cfg.samplePrompts.split(';').map((p) => p.trim()).filter(Boolean);
+  const prompts: string[] = given.slice(0, 10);
+  for (let i = 0; prompts.length < 8 && given.length === 0 && i < Math.min(data.size, 1000); i++) {
+    const c = data.get(i).caption ?? '';
+    if (c && !prompts.includes(c)) prompts.push(c);
+  }
+  prompts.forEach((p, i) => {
+    try {
+      tokenizer.encode(p, `--sample-prompts[${i}]`);
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message}; raise --text-max-length or shorten it`);
+    }
+  });
+  return prompts;
+}
+
+/** samples-NNNNNN.txt: the prompt of each grid row, marking colour–shape pairs never trained on. */
+function promptsCaption(prompts: string[], heldOut: string[]): string {
+  return prompts
+    .map((p, i) => {
+      const unseen = heldOut.filter((c) => p.toLowerCase().includes(c.toLowerCase()));
+      return `row ${i + 1}: ${p}${unseen.length ? `   [held out of training: ${unseen.join(', ')}]` : ''}\n`;
+    })
+    .join('');
+}
+
 
 /** Creates `dir` and proves a file can be written there, so a run fails at once rather than at its first checkpoint. */
 async function ensureWritableDir(dir: string, flag: string): Promise<void> {

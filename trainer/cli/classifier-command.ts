@@ -1,0 +1,109 @@
+/**
+ * `webgen-train classifier <mnist|shapes> [options]`: trains a judging classifier (and FID/KID
+ * feature extractor) and writes its model folder. `argv` is what follows the word `classifier`.
+ */
+import { parseArgs } from 'node:util';
+import { CLASSIFIER_DATA, type ClassifierData } from '../classifier/classifier-data.js';
+import { trainClassifier, type TrainClassifierOptions } from '../classifier/train-classifier.js';
+import { UsageError } from '../errors/usage-error.js';
+import { WebgenError } from '../errors/webgen-error.js';
+
+/** The usage text of the classifier command. */
+export const CLASSIFIER_HELP = `webgen-train classifier <mnist|shapes> [options]
+
+Trains a small CNN that judges generated samples (MNIST digits; the colour and shape of a single
+procedural shape, 36 classes) and whose 128-d penultimate layer is the FID/KID feature space.
+Writes <out>/model.onnx + manifest.json (kind 'classifier', outputs 'logits' and 'features').
+
+  --steps N         optimiser steps (default 800)
+  --batch-size N    images per step (default 64)
+  --lr X            AdamW peak learning rate (default 0.002)
+  --hold-out N      held-out images (default 1000; mnist: the mnist-small recipe's held-out digits)
+  --seed N          seed of weights, batch order, augmentation (default 0; the split seed stays 0)
+  --out DIR         model folder (default models/<data>-classifier)
+  --mnist-dir DIR   MNIST IDX folder (default ../shared/data/mnist)
+  --threads N       wasm threads, 1..8 (default 1)
+  --help            this text`;
+
+/** Integer flags and their smallest allowed value. */
+const INT_FLAGS = { steps: 1, 'batch-size': 1, 'hold-out': 1, seed: 0, threads: 1 } as const;
+
+/** Parses, trains, prints progress and the final accuracy; returns the exit code (errors: 2 usage, 1 other). */
+export async function classifierCommand(argv: string[]): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: true,
+        options: {
+          steps: { type: 'string' },
+          'batch-size': { type: 'string' },
+          lr: { type: 'string' },
+          'hold-out': { type: 'string' },
+          seed: { type: 'string' },
+          out: { type: 'string' },
+          'mnist-dir': { type: 'string' },
+          threads: { type: 'string' },
+          help: { type: 'boolean' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message}. See webgen-train classifier --help.`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(CLASSIFIER_HELP);
+      return 0;
+    }
+    if (positionals.length === 0) throw new UsageError(`missing data: webgen-train classifier <${CLASSIFIER_DATA.join('|')}> [options]`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one data name (${CLASSIFIER_DATA.join(' or ')}), then --options`);
+    const data = positionals[0]!;
+    if (!(CLASSIFIER_DATA as readonly string[]).includes(data)) {
+      throw new UsageError(`unknown classifier data '${data}'; use one of ${CLASSIFIER_DATA.join(', ')}`);
+    }
+    const ints: Partial<Record<keyof typeof INT_FLAGS, number>> = {};
+    for (const [flag, min] of Object.entries(INT_FLAGS) as [keyof typeof INT_FLAGS, number][]) {
+      const raw = values[flag];
+      if (raw === undefined) continue;
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${raw}'`);
+      ints[flag] = n;
+    }
+    let lr: number | undefined;
+    if (values.lr !== undefined) {
+      lr = Number(values.lr);
+      if (values.lr.trim() === '' || !(lr > 0 && lr < 1)) throw new UsageError(`--lr must be a number in (0, 1), got '${values.lr}'`);
+    }
+    if (ints.threads !== undefined && ints.threads > 8) throw new UsageError(`--threads must be in [1, 8], got ${ints.threads}`);
+    const out = values.out ?? `models/${data}-classifier`;
+    if (out.trim() === '') throw new UsageError(`--out needs a folder name`);
+
+    const opts: TrainClassifierOptions = {
+      data: data as ClassifierData,
+      out,
+      ...(ints.steps !== undefined && { steps: ints.steps }),
+      ...(ints['batch-size'] !== undefined && { batchSize: ints['batch-size'] }),
+      ...(ints['hold-out'] !== undefined && { holdOut: ints['hold-out'] }),
+      ...(ints.seed !== undefined && { seed: ints.seed }),
+      ...(ints.threads !== undefined && { threads: ints.threads }),
+      ...(lr !== undefined && { lr }),
+      ...(values['mnist-dir'] !== undefined && { mnistDir: values['mnist-dir'] }),
+    };
+    const r = await trainClassifier(opts);
+    const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+    console.log(
+      `done: ${data} classifier, held-out accuracy ${pct(r.heldOutAccuracy)}` +
+        (r.onnxHeldOutAccuracy !== undefined ? ` (ONNX ${pct(r.onnxHeldOutAccuracy)})` : '') +
+        `, ${r.steps} steps in ${r.wallTimeSeconds.toFixed(0)} s; model ${out}`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof WebgenError) {
+      process.stderr.write(`webgen-train classifier: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
