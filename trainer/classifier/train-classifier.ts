@@ -27,6 +27,7 @@ import { evaluateClassifier } from './evaluate.js';
 import { exportClassifier } from './export-classifier.js';
 import { judgeSamples } from './judge.js';
 import { shapeColourAccuracy } from './shapes-verdict.js';
+import { SIZES } from '../data/shapes.js';
 
 /** Options of {@link trainClassifier}. */
 export interface TrainClassifierOptions {
@@ -215,6 +216,15 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
     metrics.heldOutShapeAccuracy = f.shape;
     metrics.heldOutColourAccuracy = f.colour;
     log(`held-out: shape ${(100 * f.shape).toFixed(2)}%, colour ${(100 * f.colour).toFixed(2)}%`);
+    // Small shapes are ~5 px across: report how well shape is readable at each size.
+    for (const size of SIZES) {
+      const idx = [...Array(heldOut.size).keys()].filter((i) => heldOut.get(i).attributes?.size === size);
+      if (idx.length === 0) continue;
+      const g = shapeColourAccuracy(idx.map((i) => ev.predicted[i]!), idx.map((i) => ev.labels[i]!));
+      metrics[`heldOutShapeAccuracy.${size}`] = g.shape;
+      metrics[`heldOutColourAccuracy.${size}`] = g.colour;
+      log(`held-out ${size} (${idx.length}): shape ${(100 * g.shape).toFixed(2)}%, colour ${(100 * g.colour).toFixed(2)}%`);
+    }
   }
   ev.perClass.forEach((a, k) => {
     if (Number.isFinite(a)) metrics[`accuracy.${classNames[k]}`] = a;

@@ -58,6 +58,7 @@ export function helpText(): string {
     'Usage: webgen-train <recipe> [options]',
     '       webgen-train --list        list recipes with their settings',
     '       webgen-train eval-classes  judge a class-conditional model with a classifier (eval-classes --help)',
+    '       webgen-train eval-prompts  judge a shapes text-to-image model with the shapes classifier (eval-prompts --help)',
     '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
     '',
     'Recipes:',

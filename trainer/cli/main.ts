@@ -6,7 +6,9 @@ import { createProgress } from './progress.js';
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'eval-classes': async (argv) => (await import('../eval/eval-classes.js')).evalClassesCommand(argv),
+  'eval-prompts': async (argv) => (await import('../eval/eval-prompts.js')).evalPromptsCommand(argv),
   classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),
+  gan: async (argv) => (await import('./gan-command.js')).ganCommand(argv),
 };
 
 /** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */

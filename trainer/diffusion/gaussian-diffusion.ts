@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
 import { getVelocity, noiseCoefficients } from '../../sdk/schedulers/training.js';
 import type { Rng } from '../../sdk/random/rng.js';
+import { denoise, type DenoiseModel } from '../../sdk/generation/denoise.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
@@ -128,42 +129,46 @@ export class GaussianDiffusion {
   }): Promise<Float32Array> {
     const { n, steps, rng } = opts;
     const [H, W, C] = this.imageShape();
-    const scheduler = new DDIMScheduler(this.schedulerConfig);
-    scheduler.setTimesteps(steps);
-    let x = rng.normalArray(n * H * W * C);
     const classes = this.opts.numClasses !== undefined;
     const text = this.opts.textEncoder !== undefined;
     const given = (classes && opts.labels !== undefined) || (text && opts.tokens !== undefined);
-    const guided = given && (opts.guidanceScale ?? 1) !== 1;
     const nullLabels = classes ? new Int32Array(n).fill(this.opts.numClasses!) : undefined;
     const labels = classes ? (opts.labels ?? nullLabels) : undefined;
     // The prompt's context does not depend on t: encode once, [n, L, D].
     const nullTokens = text ? new Int32Array(n * this.opts.textEncoder!.config.maxLength).fill(this.opts.padId ?? 0) : undefined;
     const ctx = text ? this.encodeText(opts.tokens ?? nullTokens!) : undefined;
-    const nullCtx = text && guided ? this.encodeText(nullTokens!) : undefined;
+    const nullCtx = text && given ? this.encodeText(nullTokens!) : undefined;
+    // The SDK's loop and sampler: the previews the trainer writes are drawn exactly as users will draw.
+    const model: DenoiseModel = async (x, t, withUnconditional) => {
+      const run = (l: Int32Array | undefined, context: tf.Tensor3D | undefined) =>
+        tf.tidy(() =>
+          this.unet.apply(tf.tensor4d(x, [n, H, W, C]), tf.fill([n], t, 'float32') as tf.Tensor1D, {
+            ...(l && { classLabels: tf.tensor1d(l, 'int32') }),
+            ...(context && { context }),
+          }),
+        );
+      const read = async (y: tf.Tensor) => {
+        const data = (await y.data()) as Float32Array;
+        y.dispose();
+        return data;
+      };
+      const conditional = await read(run(labels, ctx));
+      return withUnconditional ? { conditional, unconditional: await read(run(nullLabels, nullCtx)) } : { conditional };
+    };
     try {
-      for (const t of scheduler.timesteps) {
-        const modelOutput = tf.tidy(() => {
-          const xt = tf.tensor4d(x, [n, H, W, C]);
-          const tt = tf.fill([n], t, 'float32') as tf.Tensor1D;
-          const run = (l?: Int32Array, context?: tf.Tensor3D) =>
-            this.unet.apply(xt, tt, { ...(l && { classLabels: tf.tensor1d(l, 'int32') }), ...(context && { context }) });
-          if (!guided) return run(labels, ctx);
-          // ε̂ = ε_u + s·(ε_c − ε_u) (linear in the output, so the same for v)
-          const ec = run(labels, ctx);
-          const eu = run(nullLabels, nullCtx);
-          return eu.add(ec.sub(eu).mul(opts.guidanceScale!));
-        });
-        const out = (await modelOutput.data()) as Float32Array;
-        modelOutput.dispose();
-        const eta = opts.eta ?? 0;
-        x = scheduler.step(out, t, x, { eta, ...(eta > 0 && { noise: rng.normalArray(x.length) }) }).prevSample;
-      }
+      return await denoise({
+        scheduler: new DDIMScheduler(this.schedulerConfig),
+        model,
+        size: n * H * W * C,
+        steps,
+        eta: opts.eta ?? 0,
+        guidanceScale: given ? (opts.guidanceScale ?? 1) : 1,
+        rng,
+      });
     } finally {
       ctx?.dispose();
       nullCtx?.dispose();
     }
-    return x;
   }
 
   /** Token ids [B·L] → the text encoder's context [B, L, D]. */

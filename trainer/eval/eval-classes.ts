@@ -3,6 +3,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { judgeSamples } from '../classifier/judge.js';
+import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
 
 export const EVAL_CLASSES_HELP = `webgen-train eval-classes --model DIR --classifier DIR [options]
@@ -47,14 +48,9 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
   const samples = intFlag('samples', values.samples ?? '1000');
   const batch = intFlag('batch', values.batch ?? '100');
   const seed = intFlag('seed', values.seed ?? '0', 0);
-  const guidance = Number(values.guidance ?? '2');
-  if (!Number.isFinite(guidance)) throw new UsageError(`--guidance must be a number, got '${values.guidance}'`);
+  const guidance = numberFlag('guidance', values.guidance ?? '2');
   const stepsList = listFlag('steps', values.steps ?? '10,20,50');
-  const etaList = (values.eta ?? '0').split(',').map((s) => {
-    const v = Number(s);
-    if (!(v >= 0 && v <= 1)) throw new UsageError(`--eta values must be in [0, 1], got '${s}'`);
-    return v;
-  });
+  const etaList = etaListFlag(values.eta ?? '0');
 
   const model = await OnnxDiffusion.load(values.model);
   const K = model.numClasses;
@@ -168,14 +164,4 @@ function parseArgsStrict(argv: string[]) {
   } catch (err) {
     throw new UsageError(`${(err as Error).message}. See webgen-train eval-classes --help.`);
   }
-}
-
-function intFlag(name: string, raw: string, min = 1): number {
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${raw}'`);
-  return v;
-}
-
-function listFlag(name: string, raw: string): number[] {
-  return raw.split(',').map((s) => intFlag(name, s.trim()));
 }

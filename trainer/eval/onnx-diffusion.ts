@@ -5,19 +5,22 @@ import { denoise, type DenoiseStep } from '../../sdk/generation/denoise.js';
 import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
 import { DDPMScheduler } from '../../sdk/schedulers/ddpm.js';
 import type { SchedulerConfig } from '../../sdk/schedulers/types.js';
+import { WordTokenizer } from '../../sdk/text/tokenizer.js';
 import { UsageError } from '../errors/usage-error.js';
 import { verifyModelFolder } from '../export/model-folder.js';
 import type { Manifest } from '../export/manifest.js';
 
 /**
- * A class-conditional (or unconditional) diffusion model folder run by onnxruntime-node with the
- * SDK's schedulers and denoising loop — exactly what a user of the exported model gets, so the
- * evaluation judges the shipped file, not the trainer's weights.
+ * A diffusion model folder (unconditional, class-conditional, or text-conditioned with its
+ * text_encoder.onnx and tokenizer) run by onnxruntime-node with the SDK's schedulers and denoising
+ * loop — exactly what a user of the exported model gets, so the evaluation judges the shipped file,
+ * not the trainer's weights.
  */
 export class OnnxDiffusion {
   private constructor(
     readonly manifest: Manifest,
     private readonly session: ort.InferenceSession,
+    private readonly text?: { session: ort.InferenceSession; tokenizer: WordTokenizer },
   ) {}
 
   static async load(dir: string): Promise<OnnxDiffusion> {
@@ -25,7 +28,26 @@ export class OnnxDiffusion {
     if (manifest.kind !== 'diffusion-unet') throw new UsageError(`${dir} holds a '${manifest.kind}' model, not a diffusion U-Net`);
     const file = manifest.files.unet ?? Object.values(manifest.files)[0]!;
     const session = await ort.InferenceSession.create(join(dir, file.path), { executionProviders: ['cpu'] });
-    return new OnnxDiffusion(manifest, session);
+    const enc = manifest.files.textEncoder;
+    const tok = manifest.conditioning?.tokenizer;
+    if (Boolean(enc) !== Boolean(tok)) throw new UsageError(`${dir}: a text model needs both files.textEncoder and conditioning.tokenizer in its manifest`);
+    const text = enc && tok
+      ? { session: await ort.InferenceSession.create(join(dir, enc.path), { executionProviders: ['cpu'] }), tokenizer: WordTokenizer.fromManifest(tok) }
+      : undefined;
+    return new OnnxDiffusion(manifest, session, text);
+  }
+
+  /** The prompt tokenizer of a text-conditioned model (undefined otherwise). */
+  get tokenizer(): WordTokenizer | undefined {
+    return this.text?.tokenizer;
+  }
+
+  /** Prompts → the text encoder's last_hidden_state [N, L, D] (flat) and D. */
+  private async encodePrompts(prompts: readonly string[]): Promise<{ context: Float32Array; dim: number }> {
+    const { session, tokenizer } = this.text!;
+    const ids = tokenizer.encodeBatch(prompts);
+    const out = (await session.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [prompts.length, tokenizer.maxLength]) })).last_hidden_state!;
+    return { context: out.data as Float32Array, dim: out.dims[2]! };
   }
 
   get numClasses(): number | undefined {
@@ -50,6 +72,8 @@ export class OnnxDiffusion {
   async sample(opts: {
     n: number;
     labels?: Int32Array;
+    /** [n] prompts of a text-conditioned model (without them its draws are unconditional). */
+    prompts?: readonly string[];
     steps: number;
     sampler?: 'ddim' | 'ddpm';
     eta?: number;
@@ -65,6 +89,11 @@ export class OnnxDiffusion {
     for (const l of opts.labels ?? []) {
       if (!(l >= 0 && l < K!)) throw new UsageError(`class ${l} is not one of the model's ${K} classes (0 … ${K! - 1})`);
     }
+    if (opts.prompts && !this.text) throw new UsageError('this model is not text-conditioned: it takes no prompts');
+    if (opts.prompts && opts.prompts.length !== n) throw new UsageError(`prompts has ${opts.prompts.length} entries for n = ${n}`);
+    // Text: the context is the same at every step, so the encoder runs once (prompts, and the empty prompt for guidance).
+    const text = this.text ? await this.encodePrompts(opts.prompts ?? new Array<string>(n).fill('')) : undefined;
+    const nullText = this.text && opts.prompts ? await this.encodePrompts(new Array<string>(n).fill('')) : undefined;
     const nullClass = this.manifest.conditioning?.nullClass ?? K;
     const labels = K === undefined ? undefined : (opts.labels ?? new Int32Array(n).fill(nullClass!));
     const scheduler = opts.sampler === 'ddpm' ? new DDPMScheduler(this.schedulerConfig()) : new DDIMScheduler(this.schedulerConfig());
@@ -74,7 +103,7 @@ export class OnnxDiffusion {
       size: n * per,
       steps: opts.steps,
       ...(opts.eta !== undefined && { eta: opts.eta }),
-      guidanceScale: labels && opts.labels ? (opts.guidanceScale ?? 1) : 1,
+      guidanceScale: (labels && opts.labels) || opts.prompts ? (opts.guidanceScale ?? 1) : 1,
       rng: new Rng(opts.seed),
       ...(opts.onStep && { onStep: opts.onStep }),
       model: async (x, t, withUncond) => {
@@ -93,6 +122,11 @@ export class OnnxDiffusion {
           }
           feeds.class_labels = new ort.Tensor('int64', l, [b]);
         }
+        if (text) {
+          const L = this.text!.tokenizer.maxLength;
+          const ctx = withUncond ? concat(text.context, nullText!.context) : text.context;
+          feeds.encoder_hidden_states = new ort.Tensor('float32', ctx, [b, L, text.dim]);
+        }
         const out = (await this.session.run(feeds)).model_output!.data as Float32Array;
         return withUncond ? { conditional: out.subarray(0, n * per), unconditional: out.subarray(n * per) } : { conditional: out };
       },
@@ -101,6 +135,7 @@ export class OnnxDiffusion {
 
   async release(): Promise<void> {
     await this.session.release();
+    await this.text?.session.release();
   }
 }
 
