@@ -8,6 +8,8 @@ const NOT_GIVEN: unique symbol = Symbol('not given');
  * says what is expected and what was given: `'strength' must be in [0, 1], got 1.5`.
  */
 export class InvalidInputError extends WebgenSdkError {
+  // Spelled out: minifiers rename classes, and the name is how the error crosses the worker boundary.
+  override name: string = 'InvalidInputError';
   constructor(
     /** The parameter or option at fault, as the caller spells it (`'strength'`, `'config.timestepSpacing'`). */
     readonly parameter: string,

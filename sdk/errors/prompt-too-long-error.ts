@@ -5,6 +5,8 @@ import { InvalidInputError } from './invalid-input-error.js';
  * the count and the limit: `'prompt' has 19 tokens; the model accepts at most 16 (shorten it)`.
  */
 export class PromptTooLongError extends InvalidInputError {
+  // Spelled out: minifiers rename classes, and the name is how the error crosses the worker boundary.
+  override name: string = 'PromptTooLongError';
   constructor(
     /** The parameter at fault, as the caller spells it (`'prompt'`, `'prompts[2]'`). */
     parameter: string,

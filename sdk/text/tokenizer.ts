@@ -18,7 +18,7 @@ export const PAD_TOKEN = '<pad>';
 /** The unknown-word token (id 1). */
 export const UNKNOWN_TOKEN = '<unk>';
 
-/** The tokenizer as manifest.json's `conditioning.tokenizer` stores it (trainer/export/manifest.ts ManifestTokenizer). */
+/** The tokenizer as manifest.json's `conditioning.tokenizer` stores it (sdk/manifest/types.ts ManifestTokenizer). */
 export interface WordTokenizerJson {
   /** Always 'word' for this tokenizer. */
   kind: 'word';

@@ -1,303 +1,39 @@
 /**
  * manifest.json: the contract between the trainer (writes it) and the SDK (validates it on load).
- * Browser-safe on purpose (no node imports): the SDK reuses validateManifest. Node-only helpers
- * that write model folders live in model-folder.ts.
- *
- * Versioning: MANIFEST_SCHEMA_VERSION increases on any change a reader of the old version would
- * misread. Readers refuse newer versions with a message to upgrade; unknown extra fields are
- * ignored so that optional additions need no bump.
+ * The schema and its validator live in the SDK (sdk/manifest/), the single source of truth; this
+ * module re-exports them for the trainer and turns the SDK's ManifestError into the trainer's own
+ * (a WebgenError, so the CLI prints it and exits 1). Browser-safe: no node imports.
  */
+import { ManifestError as SdkManifestError } from '../../sdk/errors/manifest-error.js';
+import { validateManifest as validateSdkManifest } from '../../sdk/manifest/validate-manifest.js';
+import type { Manifest } from '../../sdk/manifest/types.js';
 import { ManifestError } from './manifest-error.js';
 
-/** Schema version this code writes and reads. */
-export const MANIFEST_SCHEMA_VERSION = 1;
-
-/** What the model folder holds; decides how the SDK drives it. */
-export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'vae' | 'feature-extractor' | 'text-encoder' | 'classifier';
-export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'vae', 'feature-extractor', 'text-encoder', 'classifier'];
-
-/** Element types of model inputs/outputs (as OnnxDType in onnx-graph.ts). */
-export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
-const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float16', 'int64', 'int32', 'bool'];
-
-/** One model input or output. Symbolic dims (e.g. 'batch') are strings. */
-export interface TensorSpec {
-  name: string;
-  dtype: TensorDType;
-  shape: (number | string)[];
-}
-
-/** One ONNX file of the model folder, keyed by role ('unet', 'textEncoder', 'generator', 'decoder'...). */
-export interface ManifestFile {
-  /** File name relative to the folder holding manifest.json (no '..', no leading '/'). */
-  path: string;
-  /** Lowercase hex SHA-256 of the file's bytes. */
-  sha256: string;
-  /** File size in bytes. */
-  bytes: number;
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-  /** How the weights are stored (compute is float32 either way). */
-  weights: 'float32' | 'float16';
-}
-
-/** Pixel layout of generated images. Model tensors are NCHW unless a file's shapes say otherwise. */
-export interface ManifestImage {
-  width: number;
-  height: number;
-  /** 1 (grey) or 3 (RGB). */
-  channels: number;
-  /** Value range of model-space pixels, e.g. [-1, 1]: the SDK maps it to 0..255. */
-  range: [number, number];
-}
-
-/** The training noise schedule the SDK's samplers must reproduce. */
-export interface ManifestSchedule {
-  /** 'linear' (DDPM, Ho et al. 2020) or 'cosine' (Nichol & Dhariwal 2021). */
-  kind: 'linear' | 'cosine';
-  /** β_1 of the linear schedule (recorded for cosine, unused there). */
-  betaStart: number;
-  /** β_T of the linear schedule; for cosine the clip on β_t (usually 0.999). */
-  betaEnd: number;
-  /** Number of training timesteps T. */
-  trainSteps: number;
-  /** What the network predicts: noise ε, velocity v, or the clean sample x_0. */
-  predictionType: 'epsilon' | 'v' | 'sample';
-}
-
-/** How text is turned into token ids for the text encoder. */
-export interface ManifestTokenizer {
-  /** 'word' (words are runs of letters or digits; sdk/text/tokenizer.ts) or 'char'. */
-  kind: 'word' | 'char';
-  /** Token strings; the id of a token is its index. No token twice. */
-  vocab: string[];
-  /** Sequences are padded to this many ids; a longer prompt is an error (PromptTooLongError), never truncated. */
-  maxLength: number;
-  /** Id used for padding; the empty prompt (all padId) is the null condition of classifier-free guidance. */
-  padId: number;
-  /** Id used for tokens not in vocab. */
-  unknownId: number;
-  /** Lower-case text before tokenizing. */
-  lowercase: boolean;
-}
-
-/** What the model can be conditioned on (absent: unconditional). */
-export interface ManifestConditioning {
-  /** Class names; the class id is the index. */
-  classes?: string[];
-  /** Tokenizer of the text encoder for prompt conditioning. */
-  tokenizer?: ManifestTokenizer;
-  /** Class id meaning "no class", used for classifier-free guidance (an empty prompt plays that role for text). */
-  nullClass?: number;
-}
-
-/** How the model was trained, for the model card and reproducibility. */
-export interface ManifestTraining {
-  /** Recipe name, e.g. 'shapes-tiny'. */
-  recipe: string;
-  /** Data set description, e.g. 'procedural shapes 32x32, 50k'. */
-  data: string;
-  steps: number;
-  wallTimeSeconds: number;
-  /** Trainable parameter count (all files). */
-  parameters: number;
-  /** Resolved training configuration (free-form JSON). */
-  config: Record<string, unknown>;
-}
-
-/** Export parity figures: ONNX (onnxruntime) vs the trainer's forward pass. */
-export interface ManifestParity {
-  maxAbsError: number;
-  tolerance: number;
-  /** Max abs error of the float16-weights file, when one was written. */
-  fp16MaxAbsError?: number;
-  /** Max abs error of each file by role (as in `files`), float32 weights; maxAbsError is the largest. */
-  byFile?: Record<string, number>;
-}
-
-export interface Manifest {
-  schemaVersion: number;
-  /** Model name, e.g. 'shapes-ddpm-32'. */
-  name: string;
-  kind: ModelKind;
-  /** ISO 8601 timestamp of the export. */
-  createdAt: string;
-  files: Record<string, ManifestFile>;
-  image: ManifestImage;
-  schedule?: ManifestSchedule;
-  conditioning?: ManifestConditioning;
-  training: ManifestTraining;
-  /** Measured quality and speed (FID, KID, ms/image...). */
-  metrics: Record<string, number | string>;
-  parity: ManifestParity;
-}
-
-const FIX = 're-export the model with `webgen-train export`, or correct manifest.json by hand';
+export {
+  MANIFEST_SCHEMA_VERSION,
+  MODEL_KINDS,
+  type Manifest,
+  type ManifestConditioning,
+  type ManifestFile,
+  type ManifestImage,
+  type ManifestParity,
+  type ManifestSchedule,
+  type ManifestTokenizer,
+  type ManifestTraining,
+  type ModelKind,
+  type TensorDType,
+  type TensorSpec,
+} from '../../sdk/manifest/types.js';
 
 /**
  * Checks that `json` (parsed manifest.json) follows the schema and returns it typed.
  * Throws a ManifestError naming the first bad field, what was expected and what was found.
  */
 export function validateManifest(json: unknown): Manifest {
-  const m = obj(json, '(root)');
-  const version = num(m, 'schemaVersion', { integer: true, min: 1 });
-  if (version > MANIFEST_SCHEMA_VERSION) {
-    throw new ManifestError('schemaVersion', `is ${version}, newer than this webgen understands (${MANIFEST_SCHEMA_VERSION}); upgrade webgen`);
+  try {
+    return validateSdkManifest(json);
+  } catch (err) {
+    if (err instanceof SdkManifestError) throw new ManifestError(err.field, err.problem);
+    throw err;
   }
-  str(m, 'name', { nonEmpty: true });
-  oneOf(m, 'kind', MODEL_KINDS);
-  const createdAt = str(m, 'createdAt', { nonEmpty: true });
-  if (Number.isNaN(Date.parse(createdAt))) bad('createdAt', 'an ISO 8601 date like "2025-01-31T12:00:00Z"', createdAt);
-
-  const files = obj(m.files, 'files');
-  if (Object.keys(files).length === 0) bad('files', 'at least one model file', files);
-  for (const [role, value] of Object.entries(files)) checkFile(value, `files.${role}`);
-
-  const image = obj(m.image, 'image');
-  num(image, 'width', { integer: true, min: 1 }, 'image');
-  num(image, 'height', { integer: true, min: 1 }, 'image');
-  const channels = num(image, 'channels', { integer: true, min: 1 }, 'image');
-  if (channels !== 1 && channels !== 3 && channels !== 4) bad('image.channels', '1, 3 or 4', channels);
-  const range = image.range;
-  if (!Array.isArray(range) || range.length !== 2 || !range.every(isFiniteNumber) || !(range[0] < range[1])) {
-    bad('image.range', 'two numbers [low, high] with low < high, e.g. [-1, 1]', range);
-  }
-
-  if (m.schedule !== undefined) {
-    const s = obj(m.schedule, 'schedule');
-    oneOf(s, 'kind', ['linear', 'cosine'], 'schedule');
-    const b0 = num(s, 'betaStart', { min: 0, max: 1 }, 'schedule');
-    const b1 = num(s, 'betaEnd', { min: 0, max: 1 }, 'schedule');
-    if (s.kind === 'linear' && !(b0 < b1)) bad('schedule.betaEnd', `a number greater than betaStart (${b0})`, b1);
-    num(s, 'trainSteps', { integer: true, min: 1 }, 'schedule');
-    oneOf(s, 'predictionType', ['epsilon', 'v', 'sample'], 'schedule');
-  }
-  if (m.kind === 'diffusion-unet' && m.schedule === undefined) bad('schedule', 'a noise schedule (required for kind "diffusion-unet")', undefined);
-
-  if (m.conditioning !== undefined) {
-    const c = obj(m.conditioning, 'conditioning');
-    if (c.classes !== undefined) {
-      if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((x) => typeof x === 'string')) {
-        bad('conditioning.classes', 'a non-empty array of class names', c.classes);
-      }
-    }
-    if (c.nullClass !== undefined) num(c, 'nullClass', { integer: true, min: 0 }, 'conditioning');
-    if (c.tokenizer !== undefined) {
-      const t = obj(c.tokenizer, 'conditioning.tokenizer');
-      const at = 'conditioning.tokenizer';
-      oneOf(t, 'kind', ['word', 'char'], at);
-      if (!Array.isArray(t.vocab) || t.vocab.length === 0 || !t.vocab.every((x) => typeof x === 'string')) {
-        bad(`${at}.vocab`, 'a non-empty array of token strings', t.vocab);
-      }
-      const size = (t.vocab as string[]).length;
-      if (new Set(t.vocab as string[]).size !== size) bad(`${at}.vocab`, 'token strings without repeats', t.vocab);
-      num(t, 'maxLength', { integer: true, min: 1 }, at);
-      num(t, 'padId', { integer: true, min: 0, max: size - 1 }, at);
-      const unknownId = num(t, 'unknownId', { integer: true, min: 0, max: size - 1 }, at);
-      if (unknownId === t.padId) bad(`${at}.unknownId`, `an id other than padId (${t.padId})`, unknownId);
-      if (typeof t.lowercase !== 'boolean') bad(`${at}.lowercase`, 'true or false', t.lowercase);
-    }
-  }
-
-  const training = obj(m.training, 'training');
-  str(training, 'recipe', { nonEmpty: true }, 'training');
-  str(training, 'data', {}, 'training');
-  num(training, 'steps', { integer: true, min: 0 }, 'training');
-  num(training, 'wallTimeSeconds', { min: 0 }, 'training');
-  num(training, 'parameters', { integer: true, min: 0 }, 'training');
-  obj(training.config, 'training.config');
-
-  const metrics = obj(m.metrics, 'metrics');
-  for (const [k, v] of Object.entries(metrics)) {
-    if (!(isFiniteNumber(v) || typeof v === 'string')) bad(`metrics.${k}`, 'a finite number or a string', v);
-  }
-
-  const parity = obj(m.parity, 'parity');
-  num(parity, 'maxAbsError', { min: 0 }, 'parity');
-  num(parity, 'tolerance', { min: 0 }, 'parity');
-  if (parity.fp16MaxAbsError !== undefined) num(parity, 'fp16MaxAbsError', { min: 0 }, 'parity');
-  if (parity.byFile !== undefined) {
-    const byFile = obj(parity.byFile, 'parity.byFile');
-    for (const role of Object.keys(byFile)) {
-      if (!(role in files)) bad(`parity.byFile.${role}`, `a role listed in files (${Object.keys(files).join(', ')})`, role);
-      num(byFile, role, { min: 0 }, 'parity.byFile');
-    }
-  }
-  return json as Manifest;
-}
-
-function checkFile(value: unknown, at: string): void {
-  const f = obj(value, at);
-  const path = str(f, 'path', { nonEmpty: true }, at);
-  if (path.startsWith('/') || path.split(/[\\/]/).includes('..') || /^[a-zA-Z]:/.test(path)) {
-    bad(`${at}.path`, 'a file name inside the model folder (no "..", not absolute)', path);
-  }
-  const sha = str(f, 'sha256', {}, at);
-  if (!/^[0-9a-f]{64}$/.test(sha)) bad(`${at}.sha256`, '64 lowercase hex characters', sha);
-  num(f, 'bytes', { integer: true, min: 1 }, at);
-  oneOf(f, 'weights', ['float32', 'float16'], at);
-  for (const key of ['inputs', 'outputs'] as const) {
-    const list = f[key];
-    if (!Array.isArray(list) || list.length === 0) bad(`${at}.${key}`, 'a non-empty array of { name, dtype, shape }', list);
-    (list as unknown[]).forEach((spec, i) => {
-      const where = `${at}.${key}[${i}]`;
-      const s = obj(spec, where);
-      str(s, 'name', { nonEmpty: true }, where);
-      oneOf(s, 'dtype', TENSOR_DTYPES, where);
-      const shape = s.shape;
-      if (!Array.isArray(shape) || !shape.every((d) => (Number.isInteger(d) && (d as number) >= 0) || (typeof d === 'string' && d !== ''))) {
-        bad(`${where}.shape`, "an array of dims, each a non-negative integer or a symbolic name like 'batch'", shape);
-      }
-    });
-  }
-}
-
-// --- small checkers: each reads one field and throws a ManifestError naming it ---
-
-type Obj = Record<string, unknown>;
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function bad(field: string, expected: string, got: unknown): never {
-  throw new ManifestError(field, `must be ${expected}, got ${describe(got)}; ${FIX}`);
-}
-
-function fieldName(parent: string | undefined, key: string): string {
-  return parent ? `${parent}.${key}` : key;
-}
-
-function obj(value: unknown, at: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(at, 'an object', value);
-  return value as Obj;
-}
-
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-function num(o: Obj, key: string, rule: { integer?: boolean; min?: number; max?: number }, parent?: string): number {
-  const v = o[key];
-  const kind = rule.integer ? 'an integer' : 'a finite number';
-  const bounds = [rule.min !== undefined ? `>= ${rule.min}` : '', rule.max !== undefined ? `<= ${rule.max}` : ''].filter(Boolean).join(' and ');
-  const expected = bounds ? `${kind} ${bounds}` : kind;
-  if (!isFiniteNumber(v) || (rule.integer && !Number.isInteger(v)) || (rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
-    bad(fieldName(parent, key), expected, v);
-  }
-  return v;
-}
-
-function str(o: Obj, key: string, rule: { nonEmpty?: boolean }, parent?: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || (rule.nonEmpty && v.trim() === '')) bad(fieldName(parent, key), rule.nonEmpty ? 'a non-empty string' : 'a string', v);
-  return v;
-}
-
-function oneOf<T extends string>(o: Obj, key: string, choices: readonly T[], parent?: string): T {
-  const v = o[key];
-  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) bad(fieldName(parent, key), `one of ${choices.map((c) => `"${c}"`).join(', ')}`, v);
-  return v as T;
 }

@@ -1,0 +1,83 @@
+// Builds the SDK into dist/sdk/:
+//   index.js (+ chunks/)  the browser entry, ESM, minified; the worker is its own entry (worker.js), started by index.js
+//   node.js               the Node entry (onnxruntime-node, external)
+//   index.d.ts, node.d.ts the public types
+//   ort/                  the onnxruntime-web files the worker imports at run time (never a CDN)
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import dts from 'rollup-plugin-dts';
+
+const OUT = 'dist/sdk';
+const require = createRequire(import.meta.url);
+const ORT_DIST = dirname(require.resolve('onnxruntime-web'));
+/** The WebAssembly build (wasm backend) and the JSEP build (WebGPU + wasm), each with its runtime. */
+export const ORT_FILES = [
+  'ort.wasm.min.mjs',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort.min.mjs',
+  'ort-wasm-simd-threaded.jsep.mjs',
+  'ort-wasm-simd-threaded.jsep.wasm',
+];
+
+function copyOrt() {
+  return {
+    name: 'webgen-copy-onnxruntime',
+    writeBundle() {
+      mkdirSync(join(OUT, 'ort'), { recursive: true });
+      for (const f of ORT_FILES) copyFileSync(join(ORT_DIST, f), join(OUT, 'ort', f));
+    },
+  };
+}
+
+/** Empties dist/sdk first: stale hashed chunks of earlier builds must not ship (nor count in the size figure). */
+function clean() {
+  return {
+    name: 'webgen-clean',
+    buildStart() {
+      rmSync(OUT, { recursive: true, force: true });
+    },
+  };
+}
+
+const ts = () =>
+  typescript({
+    tsconfig: false,
+    include: ['sdk/**/*.ts'],
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'bundler',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable', 'WebWorker'],
+      strict: true,
+      skipLibCheck: true,
+      isolatedModules: true,
+      declaration: false,
+      sourceMap: true,
+      types: ['node'],
+    },
+  });
+
+export default [
+  {
+    input: { index: 'sdk/index.ts', worker: 'sdk/worker.ts' },
+    output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    plugins: [clean(), nodeResolve({ browser: true }), ts(), terser({ module: true, keep_classnames: true, format: { comments: false } }), copyOrt()],
+  },
+  {
+    input: { node: 'sdk/node.ts' },
+    output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js', sourcemap: true },
+    external: [/^node:/, 'onnxruntime-node'],
+    plugins: [nodeResolve(), ts()],
+  },
+  {
+    input: { index: 'sdk/index.ts', node: 'sdk/node.ts' },
+    output: { dir: OUT, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/types-[hash].d.ts' },
+    external: [/^node:/, 'onnxruntime-node', 'onnxruntime-web', 'comlink'],
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  },
+];

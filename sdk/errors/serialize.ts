@@ -1,0 +1,58 @@
+/**
+ * Errors across the worker boundary: the worker sends `{ name, message, ...fields }`; the main thread re-creates the
+ * same typed error (instanceof works, fields like `parameter` or `file` survive). Unknown names become WebgenSdkError.
+ */
+import { AbortError } from './abort-error.js';
+import { BackendUnavailableError } from './backend-unavailable-error.js';
+import { IntegrityError } from './integrity-error.js';
+import { InvalidInputError } from './invalid-input-error.js';
+import { ManifestError } from './manifest-error.js';
+import { ModelLoadError } from './model-load-error.js';
+import { PromptTooLongError } from './prompt-too-long-error.js';
+import { WebgenSdkError } from './webgen-sdk-error.js';
+
+const CLASSES: Record<string, new (...args: never[]) => Error> = {
+  AbortError,
+  BackendUnavailableError,
+  IntegrityError,
+  InvalidInputError,
+  ManifestError,
+  ModelLoadError,
+  PromptTooLongError,
+  WebgenSdkError,
+};
+
+/** What crosses the boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** The error's own fields (parameter, file, expected…), structured-cloneable values only. */
+  fields: Record<string, unknown>;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (!(err instanceof Error)) return { name: 'WebgenSdkError', message: String(err), fields: {} };
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(err)) {
+    if (k === 'name' || k === 'message' || k === 'stack' || k === 'cause') continue;
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) fields[k] = v;
+  }
+  // A DOMException 'AbortError' from a platform API reads as the SDK's own.
+  const name = err.name === 'AbortError' ? 'AbortError' : err.name;
+  return { name, message: err.message, ...(err.stack !== undefined && { stack: err.stack }), fields };
+}
+
+const BUILT_IN: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+export function deserializeError(s: SerializedError): Error {
+  const cls = CLASSES[s.name] ?? BUILT_IN[s.name] ?? WebgenSdkError;
+  // Object.create skips the constructor: the message was already composed on the other side.
+  const err = Object.create(cls.prototype) as Error;
+  Object.defineProperty(err, 'message', { value: s.message, writable: true, configurable: true });
+  // SDK errors own their name (set in WebgenSdkError's constructor); built-ins inherit it unless it was changed.
+  if (err instanceof WebgenSdkError || err.name !== s.name) err.name = s.name;
+  if (s.stack !== undefined) Object.defineProperty(err, 'stack', { value: s.stack, writable: true, configurable: true });
+  Object.assign(err, s.fields);
+  return err;
+}

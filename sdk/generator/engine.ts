@@ -1,0 +1,338 @@
+/**
+ * The generation engine: one loaded diffusion model (U-Net, plus a text encoder for text models) on one onnxruntime,
+ * driven by the shared denoising loop (sdk/generation/denoise.ts) and DDIM scheduler. It runs where onnxruntime is —
+ * inside the browser worker, or in Node — and knows nothing of workers or fetching.
+ *
+ * Per call it allocates the model's input buffers once and reuses them for every step; with guidance the conditional
+ * and unconditional halves go through the network as one batch [x; x] (one run per step, not two).
+ * Calls queue: each runs after the previous one settled, so concurrent calls finish in call order and a failed call
+ * leaves the engine usable.
+ */
+import { AbortError } from '../errors/abort-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { ModelLoadError } from '../errors/model-load-error.js';
+import { denoise } from '../generation/denoise.js';
+import { checkRgba } from '../image/image-input.js';
+import { modelToRgba, rgbaToModel } from '../image/pixels.js';
+import { resizeRgba } from '../image/resize.js';
+import type { Manifest, ManifestFile } from '../manifest/types.js';
+import { Rng } from '../random/rng.js';
+import { DDIMScheduler } from '../schedulers/ddim.js';
+import { img2imgTimesteps } from '../schedulers/img2img.js';
+import type { SchedulerConfig } from '../schedulers/types.js';
+import { WordTokenizer } from '../text/tokenizer.js';
+import type { RgbaImage, StepInfo, Timings } from '../types.js';
+import { checkDiffusionManifest, checkSessionMatchesManifest, NAMES } from './model-check.js';
+import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
+import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
+
+/** A generated picture as plain data (crosses the worker boundary; wrapped as GeneratedImage by the callers). */
+export interface EngineImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+  seed: number;
+  timings: Timings;
+}
+
+/** The conditioning of one call, resolved to tensors' contents. */
+interface Conditioning {
+  /** Class ids of the conditional half, one per image, and the null class of the unconditional half. */
+  labels?: { cond: Int32Array; uncond: number };
+  /** Text encoder outputs [L·D] of the prompt and of the negative (or empty) prompt. */
+  context?: { cond: Float32Array; uncond: Float32Array; length: number; dim: number };
+}
+
+interface Plan {
+  batch: number;
+  common: ResolvedCommon;
+  guidanceScale: number;
+  cond: Conditioning;
+  /** img2img: the start image [B, C, H, W] in model space and the strength. */
+  init?: { x0: Float32Array; strength: number };
+  modelMs: number;
+}
+
+export class DiffusionEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private readonly tokenizer: WordTokenizer | undefined;
+  private readonly schedulerConfig: SchedulerConfig;
+
+  private constructor(
+    readonly manifest: Manifest,
+    private readonly runtime: OrtRuntime,
+    private readonly unet: OrtSessionLike,
+    private readonly unetFile: ManifestFile,
+    private readonly textEncoder: OrtSessionLike | undefined,
+  ) {
+    const t = manifest.conditioning?.tokenizer;
+    this.tokenizer = textEncoder && t ? WordTokenizer.fromManifest(t) : undefined;
+    const s = manifest.schedule!;
+    this.schedulerConfig = {
+      numTrainTimesteps: s.trainSteps,
+      betaStart: s.betaStart,
+      betaEnd: s.betaEnd,
+      betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : 'linear',
+      predictionType: s.predictionType === 'v' ? 'v_prediction' : s.predictionType,
+    };
+  }
+
+  /** The backend the sessions run on. */
+  get backend(): OrtRuntime['backend'] {
+    return this.runtime.backend;
+  }
+
+  /**
+   * Creates the sessions for a verified model folder (`files`: bytes by role) and checks them against the manifest.
+   * Throws ModelLoadError for a model this SDK cannot drive or whose files disagree with the manifest.
+   */
+  static async create(manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime): Promise<DiffusionEngine> {
+    const roles = checkDiffusionManifest(manifest);
+    const sessions: OrtSessionLike[] = [];
+    try {
+      const open = async (role: string, file: ManifestFile) => {
+        const session = await runtime.createSession(files[role]!, role);
+        sessions.push(session);
+        checkSessionMatchesManifest(session, file, role, manifest.name);
+        return session;
+      };
+      const unet = await open('unet', roles.unet);
+      const textEncoder = roles.textEncoder ? await open('textEncoder', roles.textEncoder) : undefined;
+      return new DiffusionEngine(manifest, runtime, unet, roles.unet, textEncoder);
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
+      throw err;
+    }
+  }
+
+  /** One forward pass at batch 1 (a backend smoke test: compiles WebGPU shaders, proves the kernels run). */
+  async warmUp(): Promise<void> {
+    const common: ResolvedCommon = { steps: 1, eta: 0, seed: 0, guidanceScale: 1, signal: undefined, onStep: undefined };
+    const cond = await this.conditioning(1, undefined, '', '', false);
+    await this.generate({ batch: 1, common, guidanceScale: 1, cond, modelMs: 0 });
+  }
+
+  /** Draws `batch` images (see types.ts SampleOptions). */
+  sample(options?: unknown): Promise<EngineImage[]> {
+    return this.call(() => {
+      const o = checkOptionKeys('sample', options);
+      const common = resolveCommon(o, this.manifest);
+      const batch = o.batch === undefined ? DEFAULTS.batch : checkInteger('batch', o.batch, 1, DEFAULTS.maxBatch);
+      const labels = resolveClassLabels(o.classLabel, this.manifest, batch);
+      return async () => {
+        if (common.signal?.aborted) throw new AbortError();
+        const guided = labels !== undefined;
+        const guidanceScale = guided ? (common.guidanceScale ?? DEFAULTS.guidanceScale) : 1;
+        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, '', '', guidanceScale !== 1), modelMs: 0 };
+        return this.generate(plan);
+      };
+    });
+  }
+
+  /** Draws one image for a prompt (see types.ts TextToImageOptions). */
+  textToImage(options?: unknown): Promise<EngineImage> {
+    return this.call(() => {
+      const o = checkOptionKeys('textToImage', options);
+      if (!this.tokenizer) {
+        throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned; use sample(${this.manifest.conditioning?.classes ? '{ classLabel }' : ''})`);
+      }
+      const common = resolveCommon(o, this.manifest);
+      const prompt = checkString('prompt', o.prompt) ?? '';
+      const negative = checkString('negativePrompt', o.negativePrompt) ?? '';
+      this.tokenizer.encode(prompt, 'prompt'); // PromptTooLongError before queueing
+      this.tokenizer.encode(negative, 'negativePrompt');
+      return async () => {
+        if (common.signal?.aborted) throw new AbortError();
+        const conditioned = prompt !== '' || negative !== '';
+        const guidanceScale = conditioned ? (common.guidanceScale ?? DEFAULTS.guidanceScale) : 1;
+        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, prompt, negative, guidanceScale !== 1), modelMs: 0 };
+        return (await this.generate(plan))[0]!;
+      };
+    });
+  }
+
+  /** Redraws an RGBA image (see types.ts Img2ImgOptions; the browser client turns other image kinds into RGBA first). */
+  img2img(options: unknown): Promise<EngineImage> {
+    return this.call(() => {
+      const o = checkOptionKeys('img2img', options);
+      const common = resolveCommon(o, this.manifest);
+      if (o.image === undefined) throw new InvalidInputError('image', 'is required: the picture to start from');
+      if (typeof o.image !== 'object' || o.image === null || !('data' in o.image)) {
+        throw new InvalidInputError('image', 'must be { width, height, data } with RGBA bytes (in Node), or ImageData', o.image);
+      }
+      const image = checkRgba(o.image as RgbaImage);
+      const strength = o.strength === undefined ? DEFAULTS.strength : checkNumber('strength', o.strength, 0, 1);
+      const labels = resolveClassLabels(o.classLabel, this.manifest, 1);
+      const prompt = checkString('prompt', o.prompt);
+      if (prompt !== undefined && !this.tokenizer) throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
+      if (prompt !== undefined) this.tokenizer!.encode(prompt, 'prompt');
+      const { width, height, channels, range } = this.manifest.image;
+      const x0 = rgbaToModel(resizeRgba(image, width, height), width, height, channels, range);
+      return async () => {
+        if (common.signal?.aborted) throw new AbortError();
+        const conditioned = labels !== undefined || (prompt ?? '') !== '';
+        const guidanceScale = conditioned ? (common.guidanceScale ?? DEFAULTS.guidanceScale) : 1;
+        const cond = await this.conditioning(1, labels, prompt ?? '', '', guidanceScale !== 1);
+        return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, strength }, modelMs: 0 }))[0]!;
+      };
+    });
+  }
+
+  /** Releases the sessions; later calls throw ModelLoadError. Waits for the running call. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue;
+    await Promise.all([this.unet.release(), this.textEncoder?.release()]);
+  }
+
+  /**
+   * Checks a call's options now (bad input fails at once, not after the queue), then runs its work after every
+   * earlier call has settled.
+   */
+  private call<T>(prepare: () => () => Promise<T>): Promise<T> {
+    let run: () => Promise<T>;
+    try {
+      if (this.disposed) throw new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`);
+      run = prepare();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const result = this.queue.then(() => {
+      if (this.disposed) throw new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`);
+      return run();
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Class labels and/or text encoder outputs of a call. */
+  private async conditioning(batch: number, labels: Int32Array | undefined, prompt: string, negative: string, guided: boolean): Promise<Conditioning> {
+    const cond: Conditioning = {};
+    const classes = this.manifest.conditioning?.classes;
+    if (classes) {
+      const nullClass = this.manifest.conditioning?.nullClass ?? classes.length;
+      cond.labels = { cond: labels ?? new Int32Array(batch).fill(nullClass), uncond: nullClass };
+    }
+    if (this.textEncoder && this.tokenizer) {
+      const L = this.tokenizer.maxLength;
+      const prompts = guided ? [prompt, negative] : [prompt];
+      const ids = BigInt64Array.from(this.tokenizer.encodeBatch(prompts), (v) => BigInt(v));
+      const input = this.runtime.tensor('int64', ids, [prompts.length, L]);
+      const out = await this.textEncoder.run({ [NAMES.inputIds]: input });
+      const hidden = out[NAMES.hidden]!;
+      const data = Float32Array.from(hidden.data as Float32Array); // [P, L, D]
+      const dim = hidden.dims[2]!;
+      disposeAll([input, ...Object.values(out)]);
+      cond.context = { cond: data.subarray(0, L * dim), uncond: guided ? data.subarray(L * dim) : data.subarray(0, L * dim), length: L, dim };
+    }
+    return cond;
+  }
+
+  /** The denoising loop of one call, on buffers allocated once. */
+  private async generate(plan: Plan): Promise<EngineImage[]> {
+    const start = performance.now();
+    const { batch: B, common, guidanceScale, cond } = plan;
+    const { channels: C, height: H, width: W, range } = this.manifest.image;
+    const per = C * H * W;
+    const guided = guidanceScale !== 1;
+    const b = guided ? 2 * B : B; // network batch: [cond; uncond] when guided
+    if (common.signal?.aborted) throw new AbortError();
+
+    // Inputs, allocated once per call and refilled each step.
+    const sampleBuf = new Float32Array(b * per);
+    const timestepSpec = this.unetFile.inputs.find((s) => s.name === NAMES.timestep)!;
+    const timestepBuf = timestepSpec.dtype === 'int64' ? new BigInt64Array(b) : new Float32Array(b);
+    const feeds: Record<string, OrtTensorLike> = {
+      [NAMES.sample]: this.runtime.tensor('float32', sampleBuf, [b, C, H, W]),
+      [NAMES.timestep]: timestepBuf instanceof BigInt64Array ? this.runtime.tensor('int64', timestepBuf, [b]) : this.runtime.tensor('float32', timestepBuf, [b]),
+    };
+    if (cond.labels) {
+      const l = new BigInt64Array(b);
+      for (let i = 0; i < B; i++) {
+        l[i] = BigInt(cond.labels.cond[i]!);
+        if (guided) l[B + i] = BigInt(cond.labels.uncond);
+      }
+      feeds[NAMES.classLabels] = this.runtime.tensor('int64', l, [b]);
+    }
+    if (cond.context) {
+      const { length: L, dim: D } = cond.context;
+      const ctx = new Float32Array(b * L * D); // [b, L, D]
+      for (let i = 0; i < B; i++) {
+        ctx.set(cond.context.cond, i * L * D);
+        if (guided) ctx.set(cond.context.uncond, (B + i) * L * D);
+      }
+      feeds[NAMES.context] = this.runtime.tensor('float32', ctx, [b, L, D]);
+    }
+
+    const scheduler = new DDIMScheduler(this.schedulerConfig);
+    const rng = new Rng(common.seed);
+    let init: { sample: Float32Array; startIndex: number } | undefined;
+    if (plan.init) {
+      scheduler.setTimesteps(common.steps);
+      const tail = img2imgTimesteps(scheduler.timesteps, plan.init.strength);
+      if (tail.length === 0) {
+        // strength 0: nothing to redraw; the (resized) input is the result.
+        disposeAll(Object.values(feeds));
+        return [this.toImage(plan.init.x0, 0, common.seed, start, plan, 0)];
+      }
+      const noise = rng.normalArray(B * per);
+      init = { sample: scheduler.addNoise(plan.init.x0, noise, tail[0]!), startIndex: common.steps - tail.length };
+    }
+
+    const preview = new Uint8ClampedArray(W * H * 4);
+    let outputs: Record<string, OrtTensorLike> | undefined;
+    let steps = 0;
+    try {
+      const x = await denoise({
+        scheduler,
+        size: B * per,
+        steps: common.steps,
+        eta: common.eta,
+        guidanceScale,
+        rng,
+        ...(init && { init }),
+        ...(common.signal && { signal: common.signal }),
+        onStep: (s) => {
+          steps = s.step;
+          if (!common.onStep) return;
+          const info: StepInfo = { step: s.step, total: s.total, timestep: s.timestep, preview: { width: W, height: H, data: modelToRgba(s.predOriginalSample, 0, C, H, W, range, preview).slice() } };
+          common.onStep(info);
+        },
+        model: async (x, t, withUncond) => {
+          if (this.runtime.yieldToEvents) {
+            await this.runtime.yieldToEvents();
+            if (common.signal?.aborted) throw new AbortError();
+          }
+          sampleBuf.set(x);
+          if (withUncond) sampleBuf.set(x, B * per);
+          if (timestepBuf instanceof BigInt64Array) timestepBuf.fill(BigInt(t));
+          else timestepBuf.fill(t);
+          if (outputs) disposeAll(Object.values(outputs));
+          const t0 = performance.now();
+          outputs = await this.unet.run(feeds);
+          plan.modelMs += performance.now() - t0;
+          const out = outputs[NAMES.output]!.data as Float32Array; // [b, C, H, W]
+          return withUncond ? { conditional: out.subarray(0, B * per), unconditional: out.subarray(B * per) } : { conditional: out };
+        },
+      });
+      return Array.from({ length: B }, (_, i) => this.toImage(x, i, common.seed, start, plan, steps));
+    } catch (err) {
+      if (common.signal?.aborted) throw err instanceof AbortError ? err : new AbortError();
+      throw err;
+    } finally {
+      if (outputs) disposeAll(Object.values(outputs));
+      disposeAll(Object.values(feeds));
+    }
+  }
+
+  private toImage(x: Float32Array, index: number, seed: number, start: number, plan: Plan, steps: number): EngineImage {
+    const { channels: C, height: H, width: W, range } = this.manifest.image;
+    return { width: W, height: H, data: modelToRgba(x, index, C, H, W, range), seed, timings: { totalMs: performance.now() - start, modelMs: plan.modelMs, steps } };
+  }
+}
+
+function disposeAll(tensors: OrtTensorLike[]): void {
+  for (const t of tensors) t.dispose?.();
+}

@@ -1,0 +1,35 @@
+import { GeneratedImage } from '../image/generated-image.js';
+import type { Manifest } from '../manifest/types.js';
+import type { ActiveBackend, Generator, Img2ImgOptions, SampleOptions, TextToImageOptions } from '../types.js';
+import type { DiffusionEngine, EngineImage } from './engine.js';
+
+const wrap = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
+
+/** A Generator whose engine runs in this thread (Node; the browser worker uses the engine directly). */
+export class LocalGenerator implements Generator {
+  constructor(private readonly engine: DiffusionEngine) {}
+
+  get backend(): ActiveBackend {
+    return this.engine.backend;
+  }
+
+  get manifest(): Manifest {
+    return this.engine.manifest;
+  }
+
+  async sample(options?: SampleOptions): Promise<GeneratedImage[]> {
+    return (await this.engine.sample(options)).map(wrap);
+  }
+
+  async textToImage(options?: TextToImageOptions): Promise<GeneratedImage> {
+    return wrap(await this.engine.textToImage(options));
+  }
+
+  async img2img(options: Img2ImgOptions): Promise<GeneratedImage> {
+    return wrap(await this.engine.img2img(options));
+  }
+
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}

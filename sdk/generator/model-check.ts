@@ -1,0 +1,83 @@
+/**
+ * Before generating: is the model one this SDK drives (a diffusion U-Net with the inputs it feeds), and does each
+ * ONNX file have the inputs and outputs its manifest declares? Each failure is a ModelLoadError naming the field.
+ */
+import { ModelLoadError } from '../errors/model-load-error.js';
+import type { Manifest, ManifestFile, TensorSpec } from '../manifest/types.js';
+import type { OrtSessionLike, OrtValueMetadata } from './runtime.js';
+
+/** Input and output names of the exported U-Net and text encoder (trainer/diffusion/export-unet.ts). */
+export const NAMES = {
+  sample: 'sample',
+  timestep: 'timestep',
+  classLabels: 'class_labels',
+  context: 'encoder_hidden_states',
+  output: 'model_output',
+  inputIds: 'input_ids',
+  hidden: 'last_hidden_state',
+} as const;
+
+const fix = 're-export the model with webgen-train, or correct manifest.json';
+
+/** Checks the manifest describes a model this SDK can generate with; returns the U-Net and text encoder roles. */
+export function checkDiffusionManifest(manifest: Manifest): { unet: ManifestFile; textEncoder?: ManifestFile } {
+  const name = manifest.name;
+  if (manifest.kind !== 'diffusion-unet') {
+    throw new ModelLoadError(`model '${name}' is a '${manifest.kind}', not a 'diffusion-unet': createGenerator loads image generators only`);
+  }
+  const unet = manifest.files.unet;
+  if (!unet) throw new ModelLoadError(`manifest of '${name}' has no files.unet (the U-Net); ${fix}`);
+  const input = (n: string) => unet.inputs.find((s) => s.name === n);
+  for (const n of [NAMES.sample, NAMES.timestep]) {
+    if (!input(n)) throw new ModelLoadError(`manifest field 'files.unet.inputs' of '${name}' lacks '${n}'; ${fix}`);
+  }
+  if (!unet.outputs.some((s) => s.name === NAMES.output)) throw new ModelLoadError(`manifest field 'files.unet.outputs' of '${name}' lacks '${NAMES.output}'; ${fix}`);
+  const { channels, height, width } = manifest.image;
+  const sampleShape = input(NAMES.sample)!.shape;
+  const expect = [channels, height, width];
+  if (sampleShape.length !== 4 || expect.some((d, i) => typeof sampleShape[i + 1] === 'number' && sampleShape[i + 1] !== d)) {
+    throw new ModelLoadError(
+      `manifest field 'files.unet.inputs[sample].shape' of '${name}' is ${JSON.stringify(sampleShape)}, which does not match image ${channels}x${height}x${width} ([batch, ${expect.join(', ')}]); ${fix}`,
+    );
+  }
+  const classes = manifest.conditioning?.classes;
+  if (classes && !input(NAMES.classLabels)) throw new ModelLoadError(`manifest of '${name}' lists classes but files.unet has no '${NAMES.classLabels}' input; ${fix}`);
+  if (!classes && input(NAMES.classLabels)) throw new ModelLoadError(`files.unet of '${name}' takes '${NAMES.classLabels}' but the manifest lists no conditioning.classes; ${fix}`);
+  const tokenizer = manifest.conditioning?.tokenizer;
+  if (input(NAMES.context)) {
+    const textEncoder = manifest.files.textEncoder;
+    if (!tokenizer || !textEncoder) throw new ModelLoadError(`files.unet of '${name}' takes '${NAMES.context}' but the manifest lacks conditioning.tokenizer or files.textEncoder; ${fix}`);
+    if (tokenizer.kind !== 'word') throw new ModelLoadError(`manifest field 'conditioning.tokenizer.kind' of '${name}' is '${tokenizer.kind}'; this SDK tokenizes 'word' only`);
+    if (!textEncoder.inputs.some((s) => s.name === NAMES.inputIds) || !textEncoder.outputs.some((s) => s.name === NAMES.hidden)) {
+      throw new ModelLoadError(`manifest field 'files.textEncoder' of '${name}' must have input '${NAMES.inputIds}' and output '${NAMES.hidden}'; ${fix}`);
+    }
+    return { unet, textEncoder };
+  }
+  return { unet };
+}
+
+/**
+ * Compares what onnxruntime reads from the ONNX file with what the manifest declares for it: same input and output
+ * names, and the same fixed dims (a symbolic dim like 'batch' matches anything symbolic).
+ */
+export function checkSessionMatchesManifest(session: OrtSessionLike, file: ManifestFile, role: string, modelName: string): void {
+  const compare = (kind: 'inputs' | 'outputs', declared: TensorSpec[], names: readonly string[], meta: readonly OrtValueMetadata[] | undefined) => {
+    const missing = declared.filter((s) => !names.includes(s.name)).map((s) => s.name);
+    if (missing.length) {
+      throw new ModelLoadError(`manifest field 'files.${role}.${kind}' of '${modelName}' names ${missing.join(', ')}, which ${file.path} lacks (it has ${names.join(', ')}); ${fix}`);
+    }
+    for (const [i, spec] of declared.entries()) {
+      const m = meta?.find((x) => x.name === spec.name);
+      if (!m?.isTensor || !m.shape || m.shape.length === 0) continue;
+      const actual = m.shape;
+      const same = actual.length === spec.shape.length && actual.every((d, k) => (typeof d === 'number' && d > 0 ? d === spec.shape[k] : typeof spec.shape[k] === 'string' || spec.shape[k] === 0));
+      if (!same) {
+        throw new ModelLoadError(
+          `manifest field 'files.${role}.${kind}[${i}].shape' of '${modelName}' is ${JSON.stringify(spec.shape)} but ${file.path} declares '${spec.name}' as ${JSON.stringify(actual)}; ${fix}`,
+        );
+      }
+    }
+  };
+  compare('inputs', file.inputs, session.inputNames, session.inputMetadata);
+  compare('outputs', file.outputs, session.outputNames, session.outputMetadata);
+}

@@ -1,0 +1,119 @@
+/**
+ * Checking of the generation options at the public edge (the engine calls these before any work, in the worker or in
+ * Node). Each failure is an InvalidInputError quoting the option and the fix; each default is the one types.ts states.
+ */
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { Manifest } from '../manifest/types.js';
+import type { CommonOptions } from '../types.js';
+
+/** Defaults of the options (types.ts documents them). */
+export const DEFAULTS = Object.freeze({
+  steps: 20,
+  eta: 0,
+  batch: 1,
+  guidanceScale: 2,
+  strength: 0.6,
+  maxBatch: 64,
+  maxGuidanceScale: 50,
+});
+
+/** The common options, checked, defaults filled in. */
+export interface ResolvedCommon {
+  steps: number;
+  eta: number;
+  seed: number;
+  /** The scale the caller asked for, or undefined (the method decides from conditioning). */
+  guidanceScale: number | undefined;
+  signal: AbortSignal | undefined;
+  onStep: CommonOptions['onStep'];
+}
+
+const COMMON_KEYS = ['steps', 'eta', 'seed', 'guidanceScale', 'signal', 'onStep'] as const;
+
+/** The option names each method accepts (unknown names are an error: a typo must not be silently ignored). */
+export const METHOD_KEYS = {
+  sample: [...COMMON_KEYS, 'batch', 'classLabel'],
+  textToImage: [...COMMON_KEYS, 'prompt', 'negativePrompt'],
+  img2img: [...COMMON_KEYS, 'image', 'strength', 'prompt', 'classLabel'],
+} as const;
+
+/** Throws unless `options` is undefined or a plain object whose keys `method` accepts. */
+export function checkOptionKeys(method: keyof typeof METHOD_KEYS, options: unknown): Record<string, unknown> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidInputError('options', `of ${method}() must be an object like { steps: 20 }`, options);
+  const allowed: readonly string[] = METHOD_KEYS[method];
+  for (const key of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[key] === undefined) continue;
+    if (!allowed.includes(key)) {
+      const near = allowed.find((a) => a.toLowerCase().startsWith(key.toLowerCase().slice(0, 4)));
+      throw new InvalidInputError(key, `is not an option of ${method}()${near ? ` (did you mean '${near}'?)` : ''}; it accepts ${allowed.join(', ')}`);
+    }
+  }
+  return options as Record<string, unknown>;
+}
+
+/** A new random seed in [0, 2^32). */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
+export function checkInteger(parameter: string, value: unknown, min: number, max: number, hint = ''): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidInputError(parameter, `must be an integer in [${min}, ${max}]${hint}`, value);
+  }
+  return value;
+}
+
+export function checkNumber(parameter: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidInputError(parameter, `must be a number in [${min}, ${max}]`, value);
+  }
+  return value;
+}
+
+/** Checks the options every method shares against the model's manifest. */
+export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): ResolvedCommon {
+  const T = manifest.schedule!.trainSteps;
+  const steps = o.steps === undefined ? Math.min(DEFAULTS.steps, T) : checkInteger('steps', o.steps, 1, T, " (the model's training timesteps)");
+  const eta = o.eta === undefined ? DEFAULTS.eta : checkNumber('eta', o.eta, 0, 1);
+  const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
+  const guidanceScale = o.guidanceScale === undefined ? undefined : checkNumber('guidanceScale', o.guidanceScale, 0, DEFAULTS.maxGuidanceScale);
+  const signal = o.signal as AbortSignal | undefined;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
+    throw new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal);
+  }
+  const onStep = o.onStep as CommonOptions['onStep'];
+  if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError('onStep', 'must be a function ({ step, total, timestep, preview }) => void', onStep);
+  return { steps, eta, seed, guidanceScale, signal, onStep };
+}
+
+/**
+ * `classLabel` (an index, a class name, or one per image) → class ids, one per image of the batch; undefined when
+ * not given. Throws when the model has no classes, a name is unknown, or an index is out of range.
+ */
+export function resolveClassLabels(value: unknown, manifest: Manifest, batch: number): Int32Array | undefined {
+  if (value === undefined) return undefined;
+  const classes = manifest.conditioning?.classes;
+  if (!classes) {
+    const hint = manifest.conditioning?.tokenizer ? '; it is text-conditioned: pass a prompt' : '';
+    throw new InvalidInputError('classLabel', `is not accepted: model '${manifest.name}' is not class-conditional${hint}`, value);
+  }
+  const list = Array.isArray(value) ? value : Array.from({ length: batch }, () => value);
+  if (list.length !== batch) throw new InvalidInputError('classLabel', `must have one entry per image (batch = ${batch}), or be a single class`, value);
+  return Int32Array.from(list, (c, i) => {
+    const at = Array.isArray(value) ? `classLabel[${i}]` : 'classLabel';
+    if (typeof c === 'string') {
+      const id = classes.indexOf(c);
+      if (id < 0) throw new InvalidInputError(at, `must be a class of model '${manifest.name}': ${classes.map((n) => JSON.stringify(n)).join(', ')} (or an index 0 … ${classes.length - 1})`, c);
+      return id;
+    }
+    return checkInteger(at, c, 0, classes.length - 1, ` (a class index of '${manifest.name}', or a class name)`);
+  });
+}
+
+/** Checks that `value`, when given, is a string (prompts). */
+export function checkString(parameter: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new InvalidInputError(parameter, 'must be a string', value);
+  return value;
+}

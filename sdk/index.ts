@@ -1,0 +1,43 @@
+/**
+ * webgen — small generative image models in the browser. Every public export of the browser entry is named here.
+ *
+ *   import { createGenerator } from 'webgen';
+ *   const generator = await createGenerator({ model: '/models/mnist-ddim' });
+ *   const [image] = await generator.sample({ classLabel: 3, seed: 42 });
+ *
+ * onnxruntime-web runs inside a dedicated worker (worker.js, its own chunk); this module only talks to it.
+ */
+export { createGenerator } from './client.js';
+export { detectCapabilities } from './capabilities.js';
+export { clearCache } from './cache.js';
+export { GeneratedImage } from './image/generated-image.js';
+export { encodePng } from './image/png.js';
+export { validateManifest } from './manifest/validate-manifest.js';
+export { MANIFEST_SCHEMA_VERSION } from './manifest/types.js';
+export { Rng } from './random/rng.js';
+export { WebgenSdkError } from './errors/webgen-sdk-error.js';
+export { InvalidInputError } from './errors/invalid-input-error.js';
+export { PromptTooLongError } from './errors/prompt-too-long-error.js';
+export { ModelLoadError } from './errors/model-load-error.js';
+export { ManifestError } from './errors/manifest-error.js';
+export { IntegrityError } from './errors/integrity-error.js';
+export { BackendUnavailableError } from './errors/backend-unavailable-error.js';
+export { AbortError } from './errors/abort-error.js';
+export type {
+  ActiveBackend,
+  Backend,
+  Capabilities,
+  CommonOptions,
+  GeneratedImage as GeneratedImageType,
+  Generator,
+  GeneratorOptions,
+  ImageInput,
+  Img2ImgOptions,
+  ProgressEvent,
+  RgbaImage,
+  SampleOptions,
+  StepInfo,
+  TextToImageOptions,
+  Timings,
+} from './types.js';
+export type { Manifest, ManifestFile, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';

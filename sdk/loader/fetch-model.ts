@@ -1,0 +1,143 @@
+/**
+ * Loading a model folder over HTTP (browser worker, or Node with an http(s) URL): manifest.json, validated, then each
+ * file — from the Cache API when an earlier visit stored it (no network request), else downloaded with progress —
+ * checked against its sha256 before anyone runs it.
+ */
+import { IntegrityError } from '../errors/integrity-error.js';
+import { ModelLoadError } from '../errors/model-load-error.js';
+import type { Manifest, ManifestFile } from '../manifest/types.js';
+import { validateManifest } from '../manifest/validate-manifest.js';
+import type { ProgressEvent } from '../types.js';
+import { verifyFile } from './verify-file.js';
+
+/** Name of the Cache API cache holding model files (clearCache() deletes it). */
+export const MODEL_CACHE_NAME = 'webgen-models-v1';
+
+export interface LoadedModel {
+  manifest: Manifest;
+  /** File bytes by role (as in manifest.files), each verified. */
+  files: Record<string, Uint8Array>;
+  /** The manifest's URL. */
+  url: URL;
+}
+
+export interface FetchModelOptions {
+  /** Use the Cache API. */
+  cache: boolean;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Fetches and validates manifest.json. ModelLoadError when it cannot be fetched or parsed; ManifestError when invalid. */
+export async function fetchManifest(url: URL): Promise<Manifest> {
+  let response: Response;
+  try {
+    // Revalidate with the server each time: the manifest is small and says which file bytes are current.
+    response = await fetch(url, { cache: 'no-cache' });
+  } catch (err) {
+    throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}; check the model URL and that the server is running`, { cause: err });
+  }
+  if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; check the model URL`);
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch (err) {
+    throw new ModelLoadError(`${url.href} is not valid JSON (${(err as Error).message}); it must be a model's manifest.json`, { cause: err });
+  }
+  return validateManifest(json);
+}
+
+/** Opens the model cache, or undefined where the Cache API is missing (insecure context, Node). */
+async function openCache(enabled: boolean, onProgress?: (e: ProgressEvent) => void): Promise<Cache | undefined> {
+  if (!enabled) return undefined;
+  if (typeof caches === 'undefined') {
+    onProgress?.({ status: 'warning', code: 'no-cache', message: 'the Cache API is unavailable here (it needs a secure context: https or localhost); model files will be downloaded on every visit' });
+    return undefined;
+  }
+  try {
+    return await caches.open(MODEL_CACHE_NAME);
+  } catch (err) {
+    onProgress?.({ status: 'warning', code: 'no-cache', message: `the Cache API refused to open (${(err as Error).message}); model files will be downloaded on every visit` });
+    return undefined;
+  }
+}
+
+/** The cache key of a file: its URL plus its sha256, so a new version of a model never reads a stale entry. */
+function cacheKey(url: URL, sha256: string): string {
+  const key = new URL(url);
+  key.searchParams.set('webgen-sha256', sha256);
+  return key.href;
+}
+
+/** Downloads `url` reporting progress; `total` is the size the manifest declares. */
+async function download(url: URL, file: ManifestFile, onProgress?: (e: ProgressEvent) => void): Promise<Uint8Array> {
+  onProgress?.({ status: 'download', file: file.path, loaded: 0, total: file.bytes, fromCache: false });
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; is the model folder complete?`);
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
+    return bytes;
+  }
+  const out = new Uint8Array(file.bytes);
+  let loaded = 0;
+  let extra: Uint8Array[] | undefined; // a file larger than declared: keep reading, the hash check will say it is wrong
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!extra && loaded + value.length <= out.length) out.set(value, loaded);
+    else (extra ??= [out.subarray(0, loaded)]).push(value);
+    loaded += value.length;
+    onProgress?.({ status: 'progress', file: file.path, loaded, total: file.bytes });
+  }
+  if (extra) {
+    const all = new Uint8Array(loaded);
+    let at = 0;
+    for (const part of extra) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return all;
+  }
+  return loaded === out.length ? out : out.subarray(0, loaded);
+}
+
+/** Loads manifest.json and every file it lists, verified (see the module comment). */
+export async function fetchModel(manifestUrl: URL, opts: FetchModelOptions): Promise<LoadedModel> {
+  const manifest = await fetchManifest(manifestUrl);
+  const cache = await openCache(opts.cache, opts.onProgress);
+  const files: Record<string, Uint8Array> = {};
+  for (const [role, file] of Object.entries(manifest.files)) {
+    const url = new URL(file.path, manifestUrl);
+    const key = cacheKey(url, file.sha256);
+    const cached = await cache?.match(key).catch(() => undefined);
+    if (cached) {
+      opts.onProgress?.({ status: 'download', file: file.path, loaded: 0, total: file.bytes, fromCache: true });
+      const bytes = new Uint8Array(await cached.arrayBuffer());
+      opts.onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
+      try {
+        await verifyFile(file, bytes);
+        files[role] = bytes;
+        continue;
+      } catch (err) {
+        // A damaged cache entry: drop it and download again.
+        if (!(err instanceof IntegrityError)) throw err;
+        await cache!.delete(key).catch(() => undefined);
+      }
+    }
+    const bytes = await download(url, file, opts.onProgress);
+    await verifyFile(file, bytes);
+    files[role] = bytes;
+    if (cache) {
+      await cache
+        .put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) } }))
+        .catch((err: Error) => opts.onProgress?.({ status: 'warning', code: 'no-cache', message: `could not store ${file.path} in the Cache API (${err.message}); it will be downloaded again next time` }));
+    }
+  }
+  return { manifest, files, url: manifestUrl };
+}

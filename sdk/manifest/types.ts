@@ -1,0 +1,131 @@
+/**
+ * manifest.json, schema version 1: the contract between the trainer (writes it) and the SDK (validates it on
+ * load, sdk/manifest/validate-manifest.ts). Browser-safe: no Node APIs, no tfjs.
+ *
+ * Versioning: MANIFEST_SCHEMA_VERSION increases on any change a reader of the old version would
+ * misread. Readers refuse newer versions with a message to upgrade; unknown extra fields are
+ * ignored so that optional additions need no bump.
+ */
+
+/** Schema version this code writes and reads. */
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/** What the model folder holds; decides how the SDK drives it. */
+export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'vae' | 'feature-extractor' | 'text-encoder' | 'classifier';
+export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'vae', 'feature-extractor', 'text-encoder', 'classifier'];
+
+/** Element types of model inputs/outputs (as OnnxDType in onnx-graph.ts). */
+export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
+export const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float16', 'int64', 'int32', 'bool'];
+
+/** One model input or output. Symbolic dims (e.g. 'batch') are strings. */
+export interface TensorSpec {
+  name: string;
+  dtype: TensorDType;
+  shape: (number | string)[];
+}
+
+/** One ONNX file of the model folder, keyed by role ('unet', 'textEncoder', 'generator', 'decoder'...). */
+export interface ManifestFile {
+  /** File name relative to the folder holding manifest.json (no '..', no leading '/'). */
+  path: string;
+  /** Lowercase hex SHA-256 of the file's bytes. */
+  sha256: string;
+  /** File size in bytes. */
+  bytes: number;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  /** How the weights are stored (compute is float32 either way). */
+  weights: 'float32' | 'float16';
+}
+
+/** Pixel layout of generated images. Model tensors are NCHW unless a file's shapes say otherwise. */
+export interface ManifestImage {
+  width: number;
+  height: number;
+  /** 1 (grey) or 3 (RGB). */
+  channels: number;
+  /** Value range of model-space pixels, e.g. [-1, 1]: the SDK maps it to 0..255. */
+  range: [number, number];
+}
+
+/** The training noise schedule the SDK's samplers must reproduce. */
+export interface ManifestSchedule {
+  /** 'linear' (DDPM, Ho et al. 2020) or 'cosine' (Nichol & Dhariwal 2021). */
+  kind: 'linear' | 'cosine';
+  /** β_1 of the linear schedule (recorded for cosine, unused there). */
+  betaStart: number;
+  /** β_T of the linear schedule; for cosine the clip on β_t (usually 0.999). */
+  betaEnd: number;
+  /** Number of training timesteps T. */
+  trainSteps: number;
+  /** What the network predicts: noise ε, velocity v, or the clean sample x_0. */
+  predictionType: 'epsilon' | 'v' | 'sample';
+}
+
+/** How text is turned into token ids for the text encoder. */
+export interface ManifestTokenizer {
+  /** 'word' (words are runs of letters or digits; sdk/text/tokenizer.ts) or 'char'. */
+  kind: 'word' | 'char';
+  /** Token strings; the id of a token is its index. No token twice. */
+  vocab: string[];
+  /** Sequences are padded to this many ids; a longer prompt is an error (PromptTooLongError), never truncated. */
+  maxLength: number;
+  /** Id used for padding; the empty prompt (all padId) is the null condition of classifier-free guidance. */
+  padId: number;
+  /** Id used for tokens not in vocab. */
+  unknownId: number;
+  /** Lower-case text before tokenizing. */
+  lowercase: boolean;
+}
+
+/** What the model can be conditioned on (absent: unconditional). */
+export interface ManifestConditioning {
+  /** Class names; the class id is the index. */
+  classes?: string[];
+  /** Tokenizer of the text encoder for prompt conditioning. */
+  tokenizer?: ManifestTokenizer;
+  /** Class id meaning "no class", used for classifier-free guidance (an empty prompt plays that role for text). */
+  nullClass?: number;
+}
+
+/** How the model was trained, for the model card and reproducibility. */
+export interface ManifestTraining {
+  /** Recipe name, e.g. 'shapes-tiny'. */
+  recipe: string;
+  /** Data set description, e.g. 'procedural shapes 32x32, 50k'. */
+  data: string;
+  steps: number;
+  wallTimeSeconds: number;
+  /** Trainable parameter count (all files). */
+  parameters: number;
+  /** Resolved training configuration (free-form JSON). */
+  config: Record<string, unknown>;
+}
+
+/** Export parity figures: ONNX (onnxruntime) vs the trainer's forward pass. */
+export interface ManifestParity {
+  maxAbsError: number;
+  tolerance: number;
+  /** Max abs error of the float16-weights file, when one was written. */
+  fp16MaxAbsError?: number;
+  /** Max abs error of each file by role (as in `files`), float32 weights; maxAbsError is the largest. */
+  byFile?: Record<string, number>;
+}
+
+export interface Manifest {
+  schemaVersion: number;
+  /** Model name, e.g. 'shapes-ddpm-32'. */
+  name: string;
+  kind: ModelKind;
+  /** ISO 8601 timestamp of the export. */
+  createdAt: string;
+  files: Record<string, ManifestFile>;
+  image: ManifestImage;
+  schedule?: ManifestSchedule;
+  conditioning?: ManifestConditioning;
+  training: ManifestTraining;
+  /** Measured quality and speed (FID, KID, ms/image...). */
+  metrics: Record<string, number | string>;
+  parity: ManifestParity;
+}

@@ -1,0 +1,172 @@
+import { ManifestError } from '../errors/manifest-error.js';
+import { MANIFEST_SCHEMA_VERSION, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
+
+const FIX = 're-export the model with `webgen-train export`, or correct manifest.json by hand';
+
+/**
+ * Checks that `json` (parsed manifest.json) follows the schema and returns it typed.
+ * Throws a ManifestError naming the first bad field, what was expected and what was found.
+ */
+export function validateManifest(json: unknown): Manifest {
+  const m = obj(json, '(root)');
+  const version = num(m, 'schemaVersion', { integer: true, min: 1 });
+  if (version > MANIFEST_SCHEMA_VERSION) {
+    throw new ManifestError('schemaVersion', `is ${version}, newer than this webgen understands (${MANIFEST_SCHEMA_VERSION}); upgrade webgen`);
+  }
+  str(m, 'name', { nonEmpty: true });
+  oneOf(m, 'kind', MODEL_KINDS);
+  const createdAt = str(m, 'createdAt', { nonEmpty: true });
+  if (Number.isNaN(Date.parse(createdAt))) bad('createdAt', 'an ISO 8601 date like "2025-01-31T12:00:00Z"', createdAt);
+
+  const files = obj(m.files, 'files');
+  if (Object.keys(files).length === 0) bad('files', 'at least one model file', files);
+  for (const [role, value] of Object.entries(files)) checkFile(value, `files.${role}`);
+
+  const image = obj(m.image, 'image');
+  num(image, 'width', { integer: true, min: 1 }, 'image');
+  num(image, 'height', { integer: true, min: 1 }, 'image');
+  const channels = num(image, 'channels', { integer: true, min: 1 }, 'image');
+  if (channels !== 1 && channels !== 3 && channels !== 4) bad('image.channels', '1, 3 or 4', channels);
+  const range = image.range;
+  if (!Array.isArray(range) || range.length !== 2 || !range.every(isFiniteNumber) || !(range[0] < range[1])) {
+    bad('image.range', 'two numbers [low, high] with low < high, e.g. [-1, 1]', range);
+  }
+
+  if (m.schedule !== undefined) {
+    const s = obj(m.schedule, 'schedule');
+    oneOf(s, 'kind', ['linear', 'cosine'], 'schedule');
+    const b0 = num(s, 'betaStart', { min: 0, max: 1 }, 'schedule');
+    const b1 = num(s, 'betaEnd', { min: 0, max: 1 }, 'schedule');
+    if (s.kind === 'linear' && !(b0 < b1)) bad('schedule.betaEnd', `a number greater than betaStart (${b0})`, b1);
+    num(s, 'trainSteps', { integer: true, min: 1 }, 'schedule');
+    oneOf(s, 'predictionType', ['epsilon', 'v', 'sample'], 'schedule');
+  }
+  if (m.kind === 'diffusion-unet' && m.schedule === undefined) bad('schedule', 'a noise schedule (required for kind "diffusion-unet")', undefined);
+
+  if (m.conditioning !== undefined) {
+    const c = obj(m.conditioning, 'conditioning');
+    if (c.classes !== undefined) {
+      if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((x) => typeof x === 'string')) {
+        bad('conditioning.classes', 'a non-empty array of class names', c.classes);
+      }
+    }
+    if (c.nullClass !== undefined) num(c, 'nullClass', { integer: true, min: 0 }, 'conditioning');
+    if (c.tokenizer !== undefined) {
+      const t = obj(c.tokenizer, 'conditioning.tokenizer');
+      const at = 'conditioning.tokenizer';
+      oneOf(t, 'kind', ['word', 'char'], at);
+      if (!Array.isArray(t.vocab) || t.vocab.length === 0 || !t.vocab.every((x) => typeof x === 'string')) {
+        bad(`${at}.vocab`, 'a non-empty array of token strings', t.vocab);
+      }
+      const size = (t.vocab as string[]).length;
+      if (new Set(t.vocab as string[]).size !== size) bad(`${at}.vocab`, 'token strings without repeats', t.vocab);
+      num(t, 'maxLength', { integer: true, min: 1 }, at);
+      num(t, 'padId', { integer: true, min: 0, max: size - 1 }, at);
+      const unknownId = num(t, 'unknownId', { integer: true, min: 0, max: size - 1 }, at);
+      if (unknownId === t.padId) bad(`${at}.unknownId`, `an id other than padId (${t.padId})`, unknownId);
+      if (typeof t.lowercase !== 'boolean') bad(`${at}.lowercase`, 'true or false', t.lowercase);
+    }
+  }
+
+  const training = obj(m.training, 'training');
+  str(training, 'recipe', { nonEmpty: true }, 'training');
+  str(training, 'data', {}, 'training');
+  num(training, 'steps', { integer: true, min: 0 }, 'training');
+  num(training, 'wallTimeSeconds', { min: 0 }, 'training');
+  num(training, 'parameters', { integer: true, min: 0 }, 'training');
+  obj(training.config, 'training.config');
+
+  const metrics = obj(m.metrics, 'metrics');
+  for (const [k, v] of Object.entries(metrics)) {
+    if (!(isFiniteNumber(v) || typeof v === 'string')) bad(`metrics.${k}`, 'a finite number or a string', v);
+  }
+
+  const parity = obj(m.parity, 'parity');
+  num(parity, 'maxAbsError', { min: 0 }, 'parity');
+  num(parity, 'tolerance', { min: 0 }, 'parity');
+  if (parity.fp16MaxAbsError !== undefined) num(parity, 'fp16MaxAbsError', { min: 0 }, 'parity');
+  if (parity.byFile !== undefined) {
+    const byFile = obj(parity.byFile, 'parity.byFile');
+    for (const role of Object.keys(byFile)) {
+      if (!(role in files)) bad(`parity.byFile.${role}`, `a role listed in files (${Object.keys(files).join(', ')})`, role);
+      num(byFile, role, { min: 0 }, 'parity.byFile');
+    }
+  }
+  return json as Manifest;
+}
+
+function checkFile(value: unknown, at: string): void {
+  const f = obj(value, at);
+  const path = str(f, 'path', { nonEmpty: true }, at);
+  if (path.startsWith('/') || path.split(/[\\/]/).includes('..') || /^[a-zA-Z]:/.test(path)) {
+    bad(`${at}.path`, 'a file name inside the model folder (no "..", not absolute)', path);
+  }
+  const sha = str(f, 'sha256', {}, at);
+  if (!/^[0-9a-f]{64}$/.test(sha)) bad(`${at}.sha256`, '64 lowercase hex characters', sha);
+  num(f, 'bytes', { integer: true, min: 1 }, at);
+  oneOf(f, 'weights', ['float32', 'float16'], at);
+  for (const key of ['inputs', 'outputs'] as const) {
+    const list = f[key];
+    if (!Array.isArray(list) || list.length === 0) bad(`${at}.${key}`, 'a non-empty array of { name, dtype, shape }', list);
+    (list as unknown[]).forEach((spec, i) => {
+      const where = `${at}.${key}[${i}]`;
+      const s = obj(spec, where);
+      str(s, 'name', { nonEmpty: true }, where);
+      oneOf(s, 'dtype', TENSOR_DTYPES, where);
+      const shape = s.shape;
+      if (!Array.isArray(shape) || !shape.every((d) => (Number.isInteger(d) && (d as number) >= 0) || (typeof d === 'string' && d !== ''))) {
+        bad(`${where}.shape`, "an array of dims, each a non-negative integer or a symbolic name like 'batch'", shape);
+      }
+    });
+  }
+}
+
+// --- small checkers: each reads one field and throws a ManifestError naming it ---
+
+type Obj = Record<string, unknown>;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function bad(field: string, expected: string, got: unknown): never {
+  throw new ManifestError(field, `must be ${expected}, got ${describe(got)}; ${FIX}`);
+}
+
+function fieldName(parent: string | undefined, key: string): string {
+  return parent ? `${parent}.${key}` : key;
+}
+
+function obj(value: unknown, at: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(at, 'an object', value);
+  return value as Obj;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function num(o: Obj, key: string, rule: { integer?: boolean; min?: number; max?: number }, parent?: string): number {
+  const v = o[key];
+  const kind = rule.integer ? 'an integer' : 'a finite number';
+  const bounds = [rule.min !== undefined ? `>= ${rule.min}` : '', rule.max !== undefined ? `<= ${rule.max}` : ''].filter(Boolean).join(' and ');
+  const expected = bounds ? `${kind} ${bounds}` : kind;
+  if (!isFiniteNumber(v) || (rule.integer && !Number.isInteger(v)) || (rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
+    bad(fieldName(parent, key), expected, v);
+  }
+  return v;
+}
+
+function str(o: Obj, key: string, rule: { nonEmpty?: boolean }, parent?: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || (rule.nonEmpty && v.trim() === '')) bad(fieldName(parent, key), rule.nonEmpty ? 'a non-empty string' : 'a string', v);
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, key: string, choices: readonly T[], parent?: string): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) bad(fieldName(parent, key), `one of ${choices.map((c) => `"${c}"`).join(', ')}`, v);
+  return v as T;
+}

@@ -1,0 +1,175 @@
+/**
+ * The public API of the webgen SDK, declared as types (implemented in generator/ for the engine, client.ts for the
+ * browser worker client, node.ts for onnxruntime-node). Every option is optional; each field's doc states its default.
+ */
+import type { Manifest } from './manifest/types.js';
+
+/** Where a model runs. */
+export type Backend =
+  /** WebGPU when an adapter exists and the session starts on it, else WebAssembly (says why in a `backend-fallback` event). */
+  | 'auto'
+  /** onnxruntime-web's WebGPU execution provider; fails with BackendUnavailableError when there is no adapter. */
+  | 'webgpu'
+  /** onnxruntime-web's WebAssembly CPU backend (SIMD; threads when the page is cross-origin isolated). */
+  | 'wasm';
+
+/** The backend a generator actually runs on ('cpu' is onnxruntime-node's native CPU provider). */
+export type ActiveBackend = 'webgpu' | 'wasm' | 'cpu';
+
+/** Progress of createGenerator, reported through `onProgress`. */
+export type ProgressEvent =
+  /** A model file starts loading (`loaded` 0). `fromCache` is true when it comes from the Cache API, with no network request. */
+  | { status: 'download'; file: string; loaded: number; total: number; fromCache: boolean }
+  /** More bytes of `file` arrived. */
+  | { status: 'progress'; file: string; loaded: number; total: number }
+  /** Every file is verified and the session is running on `backend`. `loaded`/`total` are bytes over all files. */
+  | { status: 'ready'; file: string; loaded: number; total: number; backend: ActiveBackend }
+  /** `backend: 'auto'` could not use `from` and uses `to` instead, because of `reason`. */
+  | { status: 'backend-fallback'; from: 'webgpu'; to: 'wasm'; reason: string }
+  /** Something works, but worse than it could: `code` 'single-threaded' (not cross-origin isolated), 'no-cache' (no Cache API). */
+  | { status: 'warning'; code: 'single-threaded' | 'no-cache'; message: string };
+
+export interface GeneratorOptions {
+  /**
+   * The model: a URL or path of its folder (`'models/mnist-ddim'`, `'/models/mnist-ddim/'`) or of its manifest.json,
+   * resolved against the page (browser) or the working directory (Node). Required.
+   */
+  model: string | URL;
+  /** Where to run. Default 'auto' (browser); the Node entry always runs on onnxruntime-node's CPU provider. */
+  backend?: Backend;
+  /**
+   * WebAssembly threads. Default: min(4, ⌈navigator.hardwareConcurrency / 2⌉) (onnxruntime-web's default) when the page is cross-origin isolated, else 1
+   * (a 'warning' event says why). Node: onnxruntime-node's intra-op threads, default its own choice (one per core).
+   */
+  threads?: number;
+  /** Keep model files in the Cache API after the first download, so later visits load offline. Default true (browser only). */
+  cache?: boolean;
+  /** Called with download progress, backend choice and warnings. Default none. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** What `onStep` receives after each denoising step. */
+export interface StepInfo {
+  /** 1-based step number. */
+  step: number;
+  /** Steps this call runs. */
+  total: number;
+  /** The diffusion timestep t of this step. */
+  timestep: number;
+  /** The x_0 the model predicts at this step, for the first image of the batch: watch the picture form. */
+  preview: RgbaImage;
+}
+
+/** Options every generation method shares. */
+export interface CommonOptions {
+  /** DDIM steps (1 … the model's training timesteps). Default 20. */
+  steps?: number;
+  /** DDIM η (Song et al. 2021, Eq. 16) in [0, 1]: 0 is deterministic given the seed, 1 is DDPM-like. Default 0. */
+  eta?: number;
+  /** Seed of the initial noise (any integer in [0, 2^32)); the same seed gives the same image on the same backend. Default random (reported in the result). */
+  seed?: number;
+  /** Classifier-free guidance scale (Ho & Salimans 2022); 1 = none (half the work). Default 2 when conditioned, else ignored. */
+  guidanceScale?: number;
+  /** Stops the generation between two steps with AbortError (also while queued). Default none. */
+  signal?: AbortSignal;
+  /** Called after every step with a preview. Default none. */
+  onStep?: (info: StepInfo) => void;
+}
+
+export interface SampleOptions extends CommonOptions {
+  /** Images to draw in one batch (1 … 64). Default 1. */
+  batch?: number;
+  /**
+   * Class to draw (class-conditional models): an index or a class name from `generator.manifest.conditioning.classes`,
+   * or one per image. Default none: unconditional (the model's null class), no guidance.
+   */
+  classLabel?: number | string | readonly (number | string)[];
+}
+
+export interface TextToImageOptions extends CommonOptions {
+  /** What to draw (text-conditioned models). Words not in the model's vocabulary are unknown tokens. Default '' (unconditional). */
+  prompt?: string;
+  /** What to steer away from: replaces the empty prompt as the unconditional side of guidance. Default ''. */
+  negativePrompt?: string;
+}
+
+/** Raw pixels: RGBA, 4 bytes per pixel, row-major. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray | Uint8Array;
+}
+
+/** What img2img accepts (resized to the model's size, bilinear; alpha is ignored). */
+export type ImageInput =
+  | RgbaImage
+  | ImageData
+  | ImageBitmap
+  | HTMLImageElement
+  | HTMLCanvasElement
+  | OffscreenCanvas;
+
+export interface Img2ImgOptions extends CommonOptions {
+  /** The starting picture. Required. */
+  image: ImageInput;
+  /** How far to noise it before denoising (SDEdit, Meng et al. 2022), in [0, 1]: 0 keeps it, 1 ignores it. Default 0.6. */
+  strength?: number;
+  /** Prompt of a text-conditioned model. Default ''. */
+  prompt?: string;
+  /** Class of a class-conditional model (index or name). Default none. */
+  classLabel?: number | string;
+}
+
+/** How long a generation took, in milliseconds. */
+export interface Timings {
+  /** From the start of the call in the engine to the finished pixels (queue wait excluded). */
+  totalMs: number;
+  /** Inside onnxruntime (all steps, plus the text encoder). */
+  modelMs: number;
+  /** Denoising steps run. */
+  steps: number;
+}
+
+/** One generated picture. */
+export interface GeneratedImage extends RgbaImage {
+  /** RGBA pixels (alpha 255). */
+  data: Uint8ClampedArray;
+  /** The seed that reproduces it (with the same options and batch size). */
+  seed: number;
+  timings: Timings;
+  /** The pixels as an ImageData (browser), or an object of the same shape where ImageData does not exist (Node). */
+  toImageData(): ImageData;
+  /** The pixels as a PNG Blob. */
+  toBlob(): Promise<Blob>;
+}
+
+/** What the browser offers (detectCapabilities). */
+export interface Capabilities {
+  /** navigator.gpu gives an adapter. */
+  webgpu: boolean;
+  /** That adapter supports 'shader-f16' (half-precision shaders). */
+  shaderF16: boolean;
+  /** WebAssembly threads can run: SharedArrayBuffer exists and the page is cross-origin isolated. */
+  wasmThreads: boolean;
+  /** The page is served with COOP same-origin + COEP require-corp (needed for threads). */
+  crossOriginIsolated: boolean;
+}
+
+/**
+ * A loaded model, ready to generate. Calls queue and run one at a time, in call order; their options are checked
+ * before they queue, so bad input rejects at once. A failed or aborted call leaves the generator usable.
+ */
+export interface Generator {
+  /** The backend in use. */
+  readonly backend: ActiveBackend;
+  /** The validated manifest. */
+  readonly manifest: Manifest;
+  /** Draws `batch` images (optionally of a class): one per batch item. */
+  sample(options?: SampleOptions): Promise<GeneratedImage[]>;
+  /** Draws one image for a prompt (text-conditioned models). */
+  textToImage(options?: TextToImageOptions): Promise<GeneratedImage>;
+  /** Redraws `image`: noises it by `strength`, then denoises (guided by `prompt` or `classLabel`). */
+  img2img(options: Img2ImgOptions): Promise<GeneratedImage>;
+  /** Frees the session (and the worker). Later calls throw ModelLoadError. Idempotent. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,207 @@
+/**
+ * The SDK's dedicated worker: onnxruntime-web is imported here, never on the main thread. Exposed with comlink;
+ * client.ts derives its type from `WorkerApi`. One model per worker.
+ *
+ * onnxruntime-web is loaded at run time from the `ort/` folder the build copies beside this file (never a CDN):
+ * `ort.wasm.min.mjs` (+ ort-wasm-simd-threaded.{mjs,wasm}) for WebAssembly, `ort.min.mjs` (+ the .jsep files) when
+ * WebGPU is tried. `env.wasm.wasmPaths` points there too, so the runtime finds its .wasm wherever the app is served.
+ */
+import { expose, releaseProxy, transfer, type Remote } from 'comlink';
+import type * as OrtWeb from 'onnxruntime-web';
+import { AbortError } from './errors/abort-error.js';
+import { BackendUnavailableError } from './errors/backend-unavailable-error.js';
+import { ModelLoadError } from './errors/model-load-error.js';
+import { DiffusionEngine, type EngineImage } from './generator/engine.js';
+import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
+import { fetchModel } from './loader/fetch-model.js';
+import type { Manifest } from './manifest/types.js';
+import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
+import type { LoadRequest, LoadResult } from './worker-protocol.js';
+import './worker-protocol.js';
+
+type Ort = typeof OrtWeb;
+type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
+
+let engine: DiffusionEngine | undefined;
+const controllers = new Map<number, AbortController>();
+const modules = new Map<string, Promise<Ort>>();
+
+/** Imports one onnxruntime-web build from `base` and configures it (once per build). */
+function loadOrt(build: 'wasm' | 'webgpu', base: string, threads: number): Promise<Ort> {
+  let m = modules.get(build);
+  if (!m) {
+    const file = build === 'webgpu' ? 'ort.min.mjs' : 'ort.wasm.min.mjs';
+    m = (import(/* @vite-ignore */ /* webpackIgnore: true */ `${base}${file}`) as Promise<Ort>).then((ort) => {
+      ort.env.wasm.wasmPaths = base;
+      ort.env.wasm.numThreads = threads;
+      ort.env.wasm.proxy = false; // already off the main thread
+      ort.env.logLevel = 'error';
+      return ort;
+    });
+    modules.set(build, m);
+    m.catch(() => modules.delete(build));
+  }
+  return m;
+}
+
+/** A macrotask turn without setTimeout's 4 ms clamp: lets the abort message in between two steps. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+function runtimeOf(ort: Ort, backend: 'wasm' | 'webgpu', modelName: string): OrtRuntime {
+  return {
+    backend,
+    yieldToEvents,
+    tensor: (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => new ort.Tensor(type, data, dims) as unknown as OrtTensorLike,
+    createSession: async (bytes: Uint8Array, role: string) => {
+      try {
+        return (await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' })) as unknown as OrtSessionLike;
+      } catch (err) {
+        const msg = (err as Error).message ?? String(err);
+        if (backend === 'webgpu' || /no available backend|backend not found|failed to fetch|dynamically imported module|WebAssembly/i.test(msg)) {
+          throw new BackendUnavailableError(backend, `onnxruntime-web could not start a session: ${msg}`);
+        }
+        throw new ModelLoadError(`onnxruntime-web cannot load files.${role} of '${modelName}': ${msg}`, { cause: err });
+      }
+    },
+  } as OrtRuntime;
+}
+
+/** Why WebGPU cannot be used here, or undefined when an adapter exists. */
+async function webgpuUnavailable(): Promise<string | undefined> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'navigator.gpu is missing (this browser or context has no WebGPU)';
+  try {
+    return (await gpu.requestAdapter()) ? undefined : 'navigator.gpu.requestAdapter() found no adapter';
+  } catch (err) {
+    return `navigator.gpu.requestAdapter() failed: ${(err as Error).message}`;
+  }
+}
+
+async function createEngine(req: LoadRequest, manifest: Manifest, files: Record<string, Uint8Array>, threads: number, report: (e: ProgressEvent) => void): Promise<DiffusionEngine> {
+  const base = req.ortBaseUrl ?? new URL('./ort/', import.meta.url).href;
+  let ort: Ort | undefined;
+  if (req.backend !== 'wasm') {
+    const reason = await webgpuUnavailable();
+    let failure = reason;
+    if (!reason) {
+      try {
+        ort = await loadOrt('webgpu', base, threads);
+        const e = await DiffusionEngine.create(manifest, files, runtimeOf(ort, 'webgpu', manifest.name));
+        try {
+          await e.warmUp();
+        } catch (err) {
+          await e.dispose();
+          throw err;
+        }
+        return e;
+      } catch (err) {
+        if (err instanceof ModelLoadError) throw err; // the model is at fault, not the backend
+        failure = `the WebGPU session failed: ${(err as Error).message}`;
+      }
+    }
+    if (req.backend === 'webgpu') throw new BackendUnavailableError('webgpu', failure!);
+    report({ status: 'backend-fallback', from: 'webgpu', to: 'wasm', reason: failure! });
+  }
+  // The JSEP build (already loaded for a failed WebGPU try) runs WebAssembly just as well.
+  if (!ort) {
+    try {
+      ort = await loadOrt('wasm', base, threads);
+    } catch (err) {
+      throw new BackendUnavailableError('wasm', `cannot import onnxruntime-web from ${base}: ${(err as Error).message}`);
+    }
+  }
+  if (!globalThis.crossOriginIsolated) {
+    report({ status: 'warning', code: 'single-threaded', message: 'WebAssembly runs on 1 thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' });
+  }
+  return DiffusionEngine.create(manifest, files, runtimeOf(ort, 'wasm', manifest.name));
+}
+
+function call(cb: Callback<never> | undefined, value: unknown): void {
+  if (cb) void Promise.resolve((cb as (v: unknown) => unknown)(value)).catch(() => undefined);
+}
+
+function release(cb: unknown): void {
+  const r = cb as { [releaseProxy]?: () => void } | undefined;
+  try {
+    r?.[releaseProxy]?.();
+  } catch {
+    /* already released */
+  }
+}
+
+function transferImages<T extends EngineImage | EngineImage[]>(result: T): T {
+  const list = Array.isArray(result) ? result : [result];
+  return transfer(result, list.map((r) => r.data.buffer as ArrayBuffer));
+}
+
+/** Runs one generation call with its abort controller and step callback. */
+async function generation<T extends EngineImage | EngineImage[]>(
+  id: number,
+  options: Record<string, unknown> | undefined,
+  onStep: Callback<StepInfo> | undefined,
+  run: (e: DiffusionEngine, o: Record<string, unknown>) => Promise<T>,
+): Promise<T> {
+  if (!engine) throw new ModelLoadError('no model is loaded in this worker (it was disposed); create a new generator');
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  try {
+    const o = { ...options, signal: controller.signal, ...(onStep && { onStep: (s: StepInfo) => call(onStep as Callback<never>, s) }) };
+    return transferImages(await run(engine, o));
+  } finally {
+    controllers.delete(id);
+    release(onStep);
+  }
+}
+
+const api = {
+  /** Fetches, verifies and opens the model; resolves with its manifest and the backend chosen. */
+  async load(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    try {
+      if (engine) throw new ModelLoadError('this worker already holds a model');
+      const report = (e: ProgressEvent) => call(onProgress as Callback<never>, e);
+      const isolated = globalThis.crossOriginIsolated === true;
+      // onnxruntime-web's own default: half the cores (the page and the OS keep the rest), at most 4.
+      const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2))) : 1);
+      const loaded = await fetchModel(new URL(req.manifestUrl), { cache: req.cache, onProgress: report });
+      engine = await createEngine(req, loaded.manifest, loaded.files, isolated ? threads : 1, report);
+      const total = Object.values(loaded.manifest.files).reduce((n, f) => n + f.bytes, 0);
+      report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: engine.backend });
+      return { manifest: loaded.manifest, backend: engine.backend as ActiveBackend };
+    } finally {
+      release(onProgress);
+    }
+  },
+  sample(id: number, options: Record<string, unknown> | undefined, onStep?: Callback<StepInfo>): Promise<EngineImage[]> {
+    return generation(id, options, onStep, (e, o) => e.sample(o));
+  },
+  textToImage(id: number, options: Record<string, unknown> | undefined, onStep?: Callback<StepInfo>): Promise<EngineImage> {
+    return generation(id, options, onStep, (e, o) => e.textToImage(o));
+  },
+  img2img(id: number, options: Record<string, unknown> | undefined, onStep?: Callback<StepInfo>): Promise<EngineImage> {
+    return generation(id, options, onStep, (e, o) => e.img2img(o));
+  },
+  /** Stops call `id` between two steps (or before it starts). */
+  abort(id: number): void {
+    controllers.get(id)?.abort(new AbortError());
+  },
+  async dispose(): Promise<void> {
+    const e = engine;
+    engine = undefined;
+    for (const c of controllers.values()) c.abort(new AbortError('the generator was disposed'));
+    await e?.dispose();
+  },
+};
+
+/** The worker's API; the client's type is derived from it (`Remote<WorkerApi>`). */
+export type WorkerApi = typeof api;
+
+expose(api);

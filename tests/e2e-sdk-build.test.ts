@@ -1,0 +1,46 @@
+// The built package (rollup -c): ESM entries with types, the worker as its own chunk, onnxruntime-web's files copied
+// beside it (the SDK never points at a CDN), and the SDK's own JavaScript within its size budget.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureSdkBuild, sdkGzipBytes } from './e2e/build.js';
+import { REPO } from './e2e/model-fixtures.js';
+
+let dist: string;
+beforeAll(async () => {
+  dist = await ensureSdkBuild();
+}, 240_000);
+
+describe('the SDK build', () => {
+  it('has the ESM entries, their types, and the worker as its own chunk started by URL', () => {
+    for (const f of ['index.js', 'worker.js', 'node.js', 'index.d.ts', 'node.d.ts']) expect(existsSync(join(dist, f)), f).toBe(true);
+    const index = readFileSync(join(dist, 'index.js'), 'utf8');
+    expect(index).toMatch(/new URL\("\.\/worker\.js",import\.meta\.url\)/);
+    const types = readFileSync(join(dist, 'index.d.ts'), 'utf8');
+    for (const name of ['createGenerator', 'detectCapabilities', 'clearCache', 'IntegrityError', 'GeneratorOptions', 'SampleOptions']) expect(types).toContain(name);
+  });
+
+  it("copies onnxruntime-web's wasm files and never loads them from a CDN", () => {
+    for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm']) {
+      expect(existsSync(join(dist, 'ort', f)), f).toBe(true);
+    }
+    const ours = ['index.js', 'worker.js', ...readdirSync(join(dist, 'chunks')).map((f) => `chunks/${f}`)].filter((f) => f.endsWith('.js'));
+    for (const f of ours) expect(readFileSync(join(dist, f), 'utf8'), f).not.toMatch(/cdn\.jsdelivr|unpkg\.com|cdnjs/);
+    // onnxruntime is not bundled into the SDK's own code: the worker imports it at run time.
+    expect(readFileSync(join(dist, 'worker.js'), 'utf8')).not.toMatch(/InferenceSession\.create=|class \w+\{constructor\(\w+,\w+,\w+\)\{this\.handler/);
+  });
+
+  it('the main thread entry does not contain onnxruntime and the SDK stays under 40 KB minified + gzipped', () => {
+    const index = readFileSync(join(dist, 'index.js'), 'utf8');
+    expect(index).not.toMatch(/onnxruntime|ort\.min\.mjs/);
+    expect(sdkGzipBytes(dist)).toBeLessThan(40 * 1024);
+  });
+
+  it('package.json points at the build', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    expect(pkg.exports['.'].import).toBe('./dist/sdk/index.js');
+    expect(pkg.exports['.'].types).toBe('./dist/sdk/index.d.ts');
+    expect(pkg.exports['./node'].import).toBe('./dist/sdk/node.js');
+    expect(pkg.types).toBe('./dist/sdk/index.d.ts');
+  });
+});

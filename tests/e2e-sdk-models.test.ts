@@ -1,0 +1,41 @@
+// Every model shipped in models/ that is a diffusion model loads and generates in the browser worker on WebAssembly
+// (the Node side is tests/sdk-shipped-models.test.ts); other kinds are refused with a ModelLoadError.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PageLoad, PageRun } from './e2e/compare.js';
+import { startHarness, type Harness } from './e2e/harness.js';
+import { shippedModels } from './e2e/shipped-models.js';
+
+const models = shippedModels();
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 240_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('shipped models in the browser', () => {
+  it('models/ holds at least one model folder with a manifest', () => {
+    expect(models.length).toBeGreaterThan(0);
+  });
+
+  it.each(models.map((m) => [m.name, m] as const))('%s loads in the worker on wasm and generates, or is refused as a non-generator', async (name, m) => {
+    const r = (await h.page.evaluate((u) => (window as any).h.load(u, { backend: 'wasm', cache: false }), `/models/${name}`)) as PageLoad;
+    if (!m.diffusion) {
+      expect(r.error).toMatchObject({ name: 'ModelLoadError', typed: true });
+      return;
+    }
+    expect(r.error).toBeUndefined();
+    expect(r.backend).toBe('wasm');
+    const out = (await h.page.evaluate(
+      ([id, text, prompt]) => (window as any).h.run(id, text ? 'textToImage' : 'sample', text ? { prompt, seed: 1, steps: 10 } : { seed: 1, steps: 10 }),
+      [r.id, m.text, m.prompt] as const,
+    )) as PageRun;
+    expect(out.error).toBeUndefined();
+    const img = out.images![0]!;
+    expect(img.data.length).toBe(img.width * img.height * 4);
+    expect(new Set(img.data).size).toBeGreaterThan(2);
+  });
+});

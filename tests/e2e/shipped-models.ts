@@ -1,0 +1,34 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './model-fixtures.js';
+
+export interface ShippedModel {
+  name: string;
+  dir: string;
+  /** Its manifest's kind is a diffusion model the SDK generates with. */
+  diffusion: boolean;
+  /** Text-conditioned (has a tokenizer). */
+  text: boolean;
+  /** A prompt made of the model's own vocabulary (text models). */
+  prompt: string;
+}
+
+/** The folders of models/ that hold a manifest.json. */
+export function shippedModels(): ShippedModel[] {
+  const root = join(REPO, 'models');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'manifest.json')))
+    .map((d) => {
+      const dir = join(root, d.name);
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      const vocab: string[] = m.conditioning?.tokenizer?.vocab ?? [];
+      return {
+        name: d.name,
+        dir,
+        diffusion: m.kind === 'diffusion-unet',
+        text: vocab.length > 0,
+        prompt: vocab.slice(2, 4).join(' '),
+      };
+    });
+}

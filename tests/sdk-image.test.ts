@@ -1,0 +1,121 @@
+// Pixels in and out of the SDK: model space ↔ RGBA, resizing, PNG encoding, sha256 (pure code, no model).
+import { createHash } from 'node:crypto';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { GeneratedImage } from '../sdk/image/generated-image.js';
+import { checkRgba, readImageInput } from '../sdk/image/image-input.js';
+import { modelToRgba, rgbaToModel } from '../sdk/image/pixels.js';
+import { encodePng } from '../sdk/image/png.js';
+import { resizeRgba } from '../sdk/image/resize.js';
+import { sha256Hex, sha256HexSync } from '../sdk/loader/sha256.js';
+import { InvalidInputError } from '../sdk/errors/invalid-input-error.js';
+import { Rng } from '../sdk/random/rng.js';
+
+function randomRgba(w: number, h: number, seed: number): Uint8ClampedArray {
+  const rng = new Rng(seed);
+  return Uint8ClampedArray.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 255 : rng.int(256)));
+}
+
+describe('model space ↔ RGBA', () => {
+  it('maps the range ends to 0 and 255 and rounds in between (RGB, NCHW planes)', () => {
+    // [1, 3, 1, 2]: pixel 0 = (-1, 0, 1), pixel 1 = (1, -1, 0.5)
+    const x = Float32Array.from([-1, 1, 0, -1, 1, 0.5]);
+    const rgba = modelToRgba(x, 0, 3, 1, 2, [-1, 1]);
+    expect([...rgba]).toEqual([0, 128, 255, 255, 255, 0, 191, 255]);
+  });
+
+  it('clamps values outside the range and writes grey models to R = G = B', () => {
+    const rgba = modelToRgba(Float32Array.from([-3, 2.5]), 0, 1, 1, 2, [-1, 1]);
+    expect([...rgba]).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
+  });
+
+  it('reads image i of a batch', () => {
+    const x = Float32Array.from([-1, -1, 1, 1]); // [2, 1, 1, 2]
+    expect([...modelToRgba(x, 1, 1, 1, 2, [-1, 1])]).toEqual([255, 255, 255, 255, 255, 255, 255, 255]);
+  });
+
+  it('round-trips RGB bytes exactly through [-1, 1] and [0, 1]', () => {
+    const rgba = randomRgba(5, 4, 1);
+    for (const range of [[-1, 1], [0, 1]] as const) {
+      const back = modelToRgba(rgbaToModel(rgba, 5, 4, 3, range), 0, 3, 4, 5, range);
+      expect([...back]).toEqual([...rgba]);
+    }
+  });
+
+  it('reads grey as BT.601 luma', () => {
+    const x = rgbaToModel(Uint8ClampedArray.from([255, 0, 0, 255, 0, 0, 255, 255]), 2, 1, 1, [0, 1]);
+    expect(x[0]).toBeCloseTo(0.299, 6);
+    expect(x[1]).toBeCloseTo(0.114, 6);
+  });
+});
+
+describe('resizeRgba', () => {
+  it('keeps a flat colour flat at any size', () => {
+    const flat = { width: 7, height: 5, data: new Uint8ClampedArray(7 * 5 * 4).fill(77) };
+    for (const [w, h] of [[32, 32], [3, 2], [1, 1], [7, 5]]) expect(new Set(resizeRgba(flat, w!, h!))).toEqual(new Set([77]));
+  });
+
+  it('averages when shrinking (a 2x2 checkerboard of 0/255 → one mid-grey pixel), without aliasing', () => {
+    const board = Uint8ClampedArray.from({ length: 64 * 64 * 4 }, (_, i) => (i % 4 === 3 ? 255 : ((i >> 2) % 64 + ((i >> 2) >> 6)) % 2 ? 255 : 0));
+    const out = resizeRgba({ width: 64, height: 64, data: board }, 4, 4);
+    for (let i = 0; i < out.length; i += 4) expect(Math.abs(out[i]! - 127.5)).toBeLessThan(3);
+  });
+
+  it('interpolates linearly when enlarging (half-pixel centres)', () => {
+    const src = { width: 2, height: 1, data: Uint8ClampedArray.from([0, 0, 0, 255, 200, 200, 200, 255]) };
+    const out = resizeRgba(src, 4, 1);
+    expect([out[0], out[4], out[8], out[12]]).toEqual([0, 50, 150, 200]);
+  });
+
+  it('returns a copy, not the input, at the same size', () => {
+    const src = { width: 2, height: 2, data: randomRgba(2, 2, 3) };
+    const out = resizeRgba(src, 2, 2);
+    expect([...out]).toEqual([...src.data]);
+    expect(out).not.toBe(src.data);
+  });
+});
+
+describe('image input checks', () => {
+  it('accepts raw RGBA and rejects a wrong byte count or size, naming the parameter', async () => {
+    expect((await readImageInput({ width: 2, height: 1, data: new Uint8Array(8) })).width).toBe(2);
+    await expect(readImageInput({ width: 2, height: 2, data: new Uint8Array(8) })).rejects.toThrow(/'image\.data' must hold width·height·4 = 16 RGBA bytes/);
+    expect(() => checkRgba({ width: 0, height: 2, data: new Uint8Array(0) })).toThrow(InvalidInputError);
+    await expect(readImageInput(undefined)).rejects.toThrow(/'image' is required/);
+    await expect(readImageInput('cat.png' as never)).rejects.toThrow(/'image' must be ImageData, an ImageBitmap/);
+  });
+});
+
+describe('encodePng', () => {
+  it('writes a PNG that pngjs decodes to the same pixels', async () => {
+    const w = 13;
+    const h = 9;
+    const rgba = randomRgba(w, h, 7);
+    for (let i = 3; i < rgba.length; i += 8) rgba[i] = 100; // some alpha
+    const png = PNG.sync.read(Buffer.from(await encodePng(rgba, w, h)));
+    expect([png.width, png.height]).toEqual([w, h]);
+    expect([...png.data]).toEqual([...rgba]);
+  });
+
+  it('GeneratedImage.toBlob is an image/png Blob of those bytes; toImageData has the pixels', async () => {
+    const img = new GeneratedImage(3, 2, randomRgba(3, 2, 9), 5, { totalMs: 1, modelMs: 1, steps: 1 });
+    const blob = await img.toBlob();
+    expect(blob.type).toBe('image/png');
+    const png = PNG.sync.read(Buffer.from(await blob.arrayBuffer()));
+    expect([...png.data]).toEqual([...img.data]);
+    const data = img.toImageData();
+    expect([data.width, data.height, data.data.length]).toEqual([3, 2, 24]);
+    expect(data.data).not.toBe(img.data);
+  });
+});
+
+describe('sha256', () => {
+  it('the JavaScript fallback matches node:crypto around block boundaries and on 1 MB', async () => {
+    const rng = new Rng(2);
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 1 << 20]) {
+      const bytes = Uint8Array.from({ length: n }, () => rng.int(256));
+      const expected = createHash('sha256').update(bytes).digest('hex');
+      expect(sha256HexSync(bytes)).toBe(expected);
+      expect(await sha256Hex(bytes)).toBe(expected);
+    }
+  });
+});
