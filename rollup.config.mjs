@@ -71,13 +71,13 @@ export default [
   {
     input: { node: 'sdk/node.ts' },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js', sourcemap: true },
-    external: [/^node:/, 'onnxruntime-node'],
+    external: [/^node:/, 'onnxruntime-node', 'pngjs'],
     plugins: [nodeResolve(), ts()],
   },
   {
     input: { index: 'sdk/index.ts', node: 'sdk/node.ts' },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/types-[hash].d.ts' },
-    external: [/^node:/, 'onnxruntime-node', 'onnxruntime-web', 'comlink'],
+    external: [/^node:/, 'onnxruntime-node', 'onnxruntime-web', 'comlink', 'pngjs'],
     plugins: [dts({ tsconfig: 'tsconfig.json' })],
   },
 ];

@@ -11,7 +11,6 @@ export { createGenerator } from './client.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';
 export { GeneratedImage } from './image/generated-image.js';
-export { encodePng } from './image/png.js';
 export { validateManifest } from './manifest/validate-manifest.js';
 export { MANIFEST_SCHEMA_VERSION } from './manifest/types.js';
 export { Rng } from './random/rng.js';

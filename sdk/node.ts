@@ -9,9 +9,11 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
 import { InvalidInputError } from './errors/invalid-input-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { DiffusionEngine } from './generator/engine.js';
+import { setPngEncoder } from './image/png-encoder.js';
 import { LocalGenerator } from './generator/local-generator.js';
 import { checkInteger } from './generator/options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
@@ -24,7 +26,6 @@ import type { Generator, GeneratorOptions } from './types.js';
 
 // The browser entry's exports that make sense in Node (no detectCapabilities or clearCache: no browser, no Cache API).
 export { GeneratedImage } from './image/generated-image.js';
-export { encodePng } from './image/png.js';
 export { validateManifest } from './manifest/validate-manifest.js';
 export { MANIFEST_SCHEMA_VERSION } from './manifest/types.js';
 export { Rng } from './random/rng.js';
@@ -36,6 +37,12 @@ export { ManifestError } from './errors/manifest-error.js';
 export { IntegrityError } from './errors/integrity-error.js';
 export { BackendUnavailableError } from './errors/backend-unavailable-error.js';
 export { AbortError } from './errors/abort-error.js';
+// Node has no OffscreenCanvas: GeneratedImage.toBlob() encodes with pngjs.
+setPngEncoder(async (rgba, width, height) => {
+  const png = new PNG({ width, height });
+  png.data.set(rgba);
+  return new Blob([new Uint8Array(PNG.sync.write(png))], { type: 'image/png' });
+});
 export type * from './types.js';
 export type { Manifest, ManifestFile, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';
 

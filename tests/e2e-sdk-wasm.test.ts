@@ -48,6 +48,11 @@ describe('loading in the worker', () => {
     expect(statuses).not.toContain('warning'); // isolated: threads are available
   });
 
+  it('toBlob() writes a PNG (the browser encoder) that decodes to the same pixels', async () => {
+    const r = await h.page.evaluate(([id]) => (window as any).h.pngRoundTrip(id, { steps: 2, seed: 3 }), [digits] as const);
+    expect(r).toEqual({ type: 'image/png', width: 32, height: 32, samePixels: true });
+  });
+
   it("'auto' without a WebGPU adapter falls back to wasm and says why", async () => {
     const r = await load(fixtureUrl(classDir), { cache: false });
     expect(r.backend).toBe('wasm');

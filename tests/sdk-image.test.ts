@@ -2,10 +2,9 @@
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { GeneratedImage } from '../sdk/image/generated-image.js';
+import { GeneratedImage } from '../sdk/node.js'; // the Node entry installs the pngjs encoder
 import { checkRgba, readImageInput } from '../sdk/image/image-input.js';
 import { modelToRgba, rgbaToModel } from '../sdk/image/pixels.js';
-import { encodePng } from '../sdk/image/png.js';
 import { resizeRgba } from '../sdk/image/resize.js';
 import { sha256Hex, sha256HexSync } from '../sdk/loader/sha256.js';
 import { InvalidInputError } from '../sdk/errors/invalid-input-error.js';
@@ -85,19 +84,11 @@ describe('image input checks', () => {
   });
 });
 
-describe('encodePng', () => {
-  it('writes a PNG that pngjs decodes to the same pixels', async () => {
-    const w = 13;
-    const h = 9;
-    const rgba = randomRgba(w, h, 7);
-    for (let i = 3; i < rgba.length; i += 8) rgba[i] = 100; // some alpha
-    const png = PNG.sync.read(Buffer.from(await encodePng(rgba, w, h)));
-    expect([png.width, png.height]).toEqual([w, h]);
-    expect([...png.data]).toEqual([...rgba]);
-  });
-
-  it('GeneratedImage.toBlob is an image/png Blob of those bytes; toImageData has the pixels', async () => {
-    const img = new GeneratedImage(3, 2, randomRgba(3, 2, 9), 5, { totalMs: 1, modelMs: 1, steps: 1 });
+describe('GeneratedImage', () => {
+  it('toBlob (Node entry: pngjs) is an image/png Blob of those pixels, alpha kept; toImageData has the pixels', async () => {
+    const rgba = randomRgba(3, 2, 9);
+    rgba[3] = 100;
+    const img = new GeneratedImage(3, 2, rgba, 5, { totalMs: 1, modelMs: 1, steps: 1 });
     const blob = await img.toBlob();
     expect(blob.type).toBe('image/png');
     const png = PNG.sync.read(Buffer.from(await blob.arrayBuffer()));

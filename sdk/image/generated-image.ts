@@ -1,5 +1,5 @@
 import type { GeneratedImage as GeneratedImageType, Timings } from '../types.js';
-import { encodePng } from './png.js';
+import { pngEncoder } from './png-encoder.js';
 
 /** The result of a generation: RGBA pixels with the seed and timings that produced them. */
 export class GeneratedImage implements GeneratedImageType {
@@ -17,8 +17,8 @@ export class GeneratedImage implements GeneratedImageType {
     return { width: this.width, height: this.height, data: new Uint8ClampedArray(this.data), colorSpace: 'srgb' } as ImageData;
   }
 
-  async toBlob(): Promise<Blob> {
-    const png = await encodePng(this.data, this.width, this.height);
-    return new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  /** The image as an image/png Blob (OffscreenCanvas in browsers and workers, pngjs in Node). */
+  toBlob(): Promise<Blob> {
+    return pngEncoder()(this.data, this.width, this.height);
   }
 }

@@ -79,6 +79,23 @@ window.h = {
     return order;
   },
 
+  /**
+   * Samples one image, encodes it with toBlob() (the browser's PNG encoder) and decodes the PNG again:
+   * { type, width, height, samePixels } — PNG is lossless, so the pixels must come back unchanged.
+   */
+  async pngRoundTrip(id, options = {}) {
+    const [img] = await generators.get(id).sample({ ...options, batch: 1 });
+    const blob = await img.toBlob();
+    const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const back = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let samePixels = back.length === img.data.length;
+    for (let i = 0; samePixels && i < back.length; i++) samePixels = back[i] === img.data[i];
+    return { type: blob.type, width: bitmap.width, height: bitmap.height, samePixels };
+  },
+
   /** img2img from a drawn canvas (the DOM image path). */
   async img2imgFromCanvas(id, options) {
     const canvas = document.createElement('canvas');
