@@ -59,6 +59,7 @@ describe('validateManifest', () => {
     expect(validateManifest(validManifest()).name).toBe('shapes-ddpm-16');
     const minimal = validManifest() as Partial<Manifest>;
     minimal.kind = 'gan-generator';
+    minimal.latent = { dim: 64, distribution: 'normal' };
     delete minimal.schedule;
     delete minimal.conditioning;
     expect(() => validateManifest(minimal)).not.toThrow();

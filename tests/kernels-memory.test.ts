@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { batchMatMulConfig } from '../trainer/backend/kernels/batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from '../trainer/backend/kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from '../trainer/backend/kernels/conv2d-backprop-input.js';
 import { registerWebgenWasmKernels, replacedWasmKernels, webgenWasmKernels } from '../trainer/backend/kernels/register.js';
@@ -16,9 +17,11 @@ beforeAll(async () => {
 });
 
 describe('kernel registration', () => {
-  it('registers all three kernels on wasm, replacing the builtin Conv2DBackpropInput, idempotently', () => {
-    expect(registerWebgenWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']);
-    expect(webgenWasmKernels).toHaveLength(3);
+  it('registers all four kernels on wasm, replacing the builtin Conv2DBackpropInput and BatchMatMul, idempotently', () => {
+    expect(registerWebgenWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']);
+    expect(webgenWasmKernels).toHaveLength(4);
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(batchMatMulConfig);
+    expect(replacedWasmKernels.get('BatchMatMul')).not.toBe(batchMatMulConfig);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBe(conv2DBackpropFilterConfig);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2DBackpropInputConfig);
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBe(unsortedSegmentSumConfig);
@@ -69,5 +72,7 @@ describe('memory across gradient steps', () => {
     expect(call('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] })).toBe(0);
     expect(call('Conv2DBackpropInput', { dy, filter: f }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 8, 8, 2] })).toBe(0);
     expect(call('UnsortedSegmentSum', { x: tf.ones([4, 2]), segmentIds: tf.tensor1d([0, 1, 1, 0], 'int32') }, { numSegments: 2 })).toBe(0);
+    expect(call('BatchMatMul', { a: tf.ones([2, 3, 4]), b: tf.ones([2, 5, 4]) }, { transposeA: false, transposeB: true })).toBe(0);
+    expect(call('BatchMatMul', { a: tf.ones([4, 3]), b: tf.ones([4, 5]) }, { transposeA: true, transposeB: false })).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ export {
   type ManifestConditioning,
   type ManifestFile,
   type ManifestImage,
+  type ManifestLatent,
   type ManifestParity,
   type ManifestSchedule,
   type ManifestTokenizer,

@@ -79,6 +79,14 @@ export interface ManifestTokenizer {
   lowercase: boolean;
 }
 
+/** How a GAN generator's latent input z is drawn (kind 'gan-generator'; its ONNX input 'z' is [batch, dim]). */
+export interface ManifestLatent {
+  /** Length of z. */
+  dim: number;
+  /** z ~ N(0, I); truncation (Brock et al. 2019) resamples components beyond a threshold. */
+  distribution: 'normal';
+}
+
 /** What the model can be conditioned on (absent: unconditional). */
 export interface ManifestConditioning {
   /** Class names; the class id is the index. */
@@ -124,6 +132,8 @@ export interface Manifest {
   image: ManifestImage;
   schedule?: ManifestSchedule;
   conditioning?: ManifestConditioning;
+  /** The latent of a GAN generator (required for kind 'gan-generator'). */
+  latent?: ManifestLatent;
   training: ManifestTraining;
   /** Measured quality and speed (FID, KID, ms/image...). */
   metrics: Record<string, number | string>;

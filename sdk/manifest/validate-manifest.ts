@@ -43,6 +43,13 @@ export function validateManifest(json: unknown): Manifest {
   }
   if (m.kind === 'diffusion-unet' && m.schedule === undefined) bad('schedule', 'a noise schedule (required for kind "diffusion-unet")', undefined);
 
+  if (m.latent !== undefined) {
+    const l = obj(m.latent, 'latent');
+    num(l, 'dim', { integer: true, min: 1 }, 'latent');
+    oneOf(l, 'distribution', ['normal'], 'latent');
+  }
+  if (m.kind === 'gan-generator' && m.latent === undefined) bad('latent', 'the latent { dim, distribution } (required for kind "gan-generator")', undefined);
+
   if (m.conditioning !== undefined) {
     const c = obj(m.conditioning, 'conditioning');
     if (c.classes !== undefined) {

@@ -46,21 +46,16 @@ export class Conv2d extends Module {
     this.bias = this.addParam('bias', [outChannels], init, rng);
   }
 
-  /** x: [B, H, W, Cin] → [B, H', W', Cout]. */
-  apply(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => {
-      const p = this.padding;
-      const isSame = this.stride === 1 && 2 * p === this.kernelSize - 1;
-      // Explicit padding via tf.pad + 'valid' keeps to kernels every backend (and its gradients) has.
-      const input = isSame || p === 0 ? x : tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
-      const y = tf.conv2d(input, this.kernel as tf.Tensor4D, this.stride, isSame ? 'same' : 'valid');
-      return tf.add(y, this.bias) as tf.Tensor4D;
-    });
+  /** x: [B, H, W, Cin] → [B, H', W', Cout]. `kernel` replaces the own kernel (spectral norm passes W/σ). */
+  apply(x: tf.Tensor4D, kernel: tf.Tensor = this.kernel): tf.Tensor4D {
+    return conv2dForward(x, kernel as tf.Tensor4D, this.bias, this.stride, this.padding);
   }
 
-  /** x: [B, Cin, H, W] → [B, Cout, H', W']. */
-  toOnnx(g: OnnxGraph, x: string): string {
-    const w = this.exportParam(g, 'kernel', [3, 2, 0, 1]); // HWIO → OIHW
+  /** x: [B, Cin, H, W] → [B, Cout, H', W']. `kernel` (HWIO) replaces the own kernel's values, under the same name. */
+  toOnnx(g: OnnxGraph, x: string, kernel?: tf.Tensor): string {
+    const w = kernel
+      ? g.addInitializer(`${this.path ? `${this.path}.` : ''}kernel`, ...hwioToOihw(kernel))
+      : this.exportParam(g, 'kernel', [3, 2, 0, 1]); // HWIO → OIHW
     const b = this.exportParam(g, 'bias');
     const k = this.kernelSize;
     const p = this.padding;
@@ -73,4 +68,24 @@ export class Conv2d extends Module {
     }, { name: this.onnxName(g, 'Conv') });
     return y;
   }
+}
+
+/** Convolution with bias and symmetric zero padding `padding`, NHWC in and out. */
+export function conv2dForward(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor, stride: number, padding: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const p = padding;
+    const isSame = stride === 1 && 2 * p === kernel.shape[0] - 1;
+    // Explicit padding via tf.pad + 'valid' keeps to kernels every backend (and its gradients) has.
+    const input = isSame || p === 0 ? x : tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+    const y = tf.conv2d(input, kernel, stride, isSame ? 'same' : 'valid');
+    return tf.add(y, bias) as tf.Tensor4D;
+  });
+}
+
+/** A kernel's values HWIO → OIHW, as ONNX Conv wants them. */
+function hwioToOihw(kernel: tf.Tensor): [Float32Array, number[]] {
+  return tf.tidy(() => {
+    const t = tf.transpose(kernel, [3, 2, 0, 1]);
+    return [Float32Array.from(t.dataSync() as Float32Array), t.shape];
+  });
 }

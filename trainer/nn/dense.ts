@@ -29,19 +29,21 @@ export class Dense extends Module {
     this.bias = opts.bias === false ? null : this.addParam('bias', [outFeatures], init, rng);
   }
 
-  /** x: [..., in] → [..., out] */
-  apply<T extends tf.Tensor>(x: T): T {
+  /** x: [..., in] → [..., out]. `kernel` replaces the own kernel (spectral norm passes W/σ). */
+  apply<T extends tf.Tensor>(x: T, kernel: tf.Tensor = this.kernel): T {
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      let y: tf.Tensor = tf.matMul(x.reshape([-1, this.inFeatures]) as tf.Tensor2D, this.kernel as tf.Tensor2D);
+      let y: tf.Tensor = tf.matMul(x.reshape([-1, this.inFeatures]) as tf.Tensor2D, kernel as tf.Tensor2D);
       if (this.bias) y = tf.add(y, this.bias);
       return y.reshape([...lead, this.outFeatures]) as T;
     });
   }
 
-  /** x: [..., in] → [..., out] (MatMul broadcasts over leading axes). */
-  toOnnx(g: OnnxGraph, x: string): string {
-    const w = this.exportParam(g, 'kernel');
+  /** x: [..., in] → [..., out] (MatMul broadcasts over leading axes). `kernel` replaces the own kernel's values, under the same name. */
+  toOnnx(g: OnnxGraph, x: string, kernel?: tf.Tensor): string {
+    const w = kernel
+      ? g.addInitializer(`${this.path ? `${this.path}.` : ''}kernel`, Float32Array.from(kernel.dataSync() as Float32Array), kernel.shape)
+      : this.exportParam(g, 'kernel');
     const [y] = g.node('MatMul', [x, w], {}, { name: this.onnxName(g, 'MatMul') });
     if (!this.bias) return y;
     const b = this.exportParam(g, 'bias');

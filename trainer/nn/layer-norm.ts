@@ -21,11 +21,7 @@ export class LayerNorm extends Module {
 
   /** x: [..., D] → same shape. */
   apply<T extends tf.Tensor>(x: T): T {
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, -1, true);
-      const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(normed, this.gamma), this.beta) as T;
-    });
+    return tf.tidy(() => tf.add(tf.mul(layerNormalize(x, this.eps), this.gamma), this.beta) as T);
   }
 
   /** x: [..., D] → same shape (LayerNormalization exists from opset 17). */
@@ -37,4 +33,19 @@ export class LayerNorm extends Module {
       epsilon: { float: this.eps },
     }, { name: this.onnxName(g, 'LayerNorm') })[0];
   }
+}
+
+/** (x − μ) / √(σ² + eps) over the last axis, no affine: [..., D] → same shape. */
+export function layerNormalize<T extends tf.Tensor>(x: T, eps: number): T {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))) as T;
+  });
+}
+
+/** ONNX of {@link layerNormalize}: LayerNormalization with unit scale and zero shift. x: [..., D]. */
+export function layerNormalizeOnnx(g: OnnxGraph, x: string, dim: number, eps: number, name: string): string {
+  const ones = g.constFloat(new Float32Array(dim).fill(1), [dim], 'ln_ones');
+  const zeros = g.constFloat(new Float32Array(dim), [dim], 'ln_zeros');
+  return g.node('LayerNormalization', [x, ones, zeros], { axis: { int: -1 }, epsilon: { float: eps } }, { name })[0]!;
 }

@@ -25,13 +25,7 @@ export class Upsample extends Module {
 
   /** x: [B, C, H, W] → [B, C', 2H, 2W] */
   toOnnx(g: OnnxGraph, x: string): string {
-    const scales = g.constFloat([1, 1, 2, 2], [4], 'upsample_scales');
-    const [up] = g.node('Resize', [x, '', scales], {
-      mode: { string: 'nearest' },
-      coordinate_transformation_mode: { string: 'asymmetric' },
-      nearest_mode: { string: 'floor' },
-    }, { name: this.onnxName(g, 'Resize') });
-    return this.conv.toOnnx(g, up);
+    return this.conv.toOnnx(g, upsampleNearest2xOnnx(g, x, this.onnxName(g, 'Resize')));
   }
 }
 
@@ -44,4 +38,14 @@ export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
     const tiled = tf.mul(x6, tf.ones([1, 1, 2, 1, 2, 1]));
     return tiled.reshape([b, 2 * h, 2 * w, c]) as tf.Tensor4D;
   });
+}
+
+/** ONNX of {@link upsampleNearest2x}, NCHW: [B, C, H, W] → [B, C, 2H, 2W]. */
+export function upsampleNearest2xOnnx(g: OnnxGraph, x: string, name: string): string {
+  const scales = g.constFloat([1, 1, 2, 2], [4], 'upsample_scales');
+  return g.node('Resize', [x, '', scales], {
+    mode: { string: 'nearest' },
+    coordinate_transformation_mode: { string: 'asymmetric' },
+    nearest_mode: { string: 'floor' },
+  }, { name })[0]!;
 }

@@ -357,7 +357,7 @@ function promptsCaption(prompts: string[], heldOut: string[]): string {
 
 
 /** Creates `dir` and proves a file can be written there, so a run fails at once rather than at its first checkpoint. */
-async function ensureWritableDir(dir: string, flag: string): Promise<void> {
+export async function ensureWritableDir(dir: string, flag: string): Promise<void> {
   const probe = join(dir, `.webgen-write-test-${process.pid}`);
   try {
     await mkdir(dir, { recursive: true });
@@ -370,7 +370,7 @@ async function ensureWritableDir(dir: string, flag: string): Promise<void> {
 }
 
 /** Drops metric lines past the resumed step, so metrics.jsonl reads as one uninterrupted run. */
-async function truncateMetrics(path: string, step: number): Promise<void> {
+export async function truncateMetrics(path: string, step: number): Promise<void> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulConfig, setOriginalBatchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -8,6 +9,7 @@ export const webgenWasmKernels: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   unsortedSegmentSumConfig,
+  batchMatMulConfig,
 ];
 
 /** The wasm backend's own kernels that registration replaced, by kernel name (for benchmarks
@@ -26,6 +28,7 @@ export function registerWebgenWasmKernels(): string[] {
     if (existing === config) continue;
     if (existing != null) {
       if (!replacedWasmKernels.has(config.kernelName)) replacedWasmKernels.set(config.kernelName, existing);
+      if (config === batchMatMulConfig) setOriginalBatchMatMul(existing);
       tf.unregisterKernel(config.kernelName, 'wasm');
     }
     tf.registerKernel(config);

@@ -1,0 +1,216 @@
+/**
+ * `webgen-train gan <recipe> [options]`: trains a GAN (trainer/gan) from a named recipe; every
+ * GanConfig field is a `--kebab-case` flag. `argv` is what follows the word `gan`.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors/usage-error.js';
+import { WebgenError } from '../errors/webgen-error.js';
+import { GAN_ARCHS, GAN_BASE_CONFIG, type GanConfig } from '../gan/gan-config.js';
+import { GAN_LOSS_NAMES, GAN_OBJECTIVES } from '../gan/losses/index.js';
+import { GAN_RECIPES, getGanRecipe } from '../gan/recipes.js';
+import { trainGan } from '../gan/train-gan.js';
+import { SPECTRAL_NORM_MODES } from '../nn/spectral-norm.js';
+import { kebab } from './parse-args.js';
+import { createProgress } from './progress.js';
+
+const CHOICES: Partial<Record<keyof GanConfig, readonly string[]>> = {
+  arch: GAN_ARCHS,
+  loss: GAN_LOSS_NAMES,
+  dSpectralNorm: SPECTRAL_NORM_MODES,
+  gSpectralNorm: SPECTRAL_NORM_MODES,
+  dAttention: ['l2', 'dot'],
+  backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+};
+
+export function ganHelpText(): string {
+  const recipes = Object.values(GAN_RECIPES).map((r) => `  ${r.name.padEnd(28)} ${r.summary}`).join('\n');
+  const flags = (Object.keys(GAN_BASE_CONFIG) as (keyof GanConfig)[])
+    .map((k) => `  --${kebab(k).padEnd(20)} default ${JSON.stringify(GAN_BASE_CONFIG[k])}${CHOICES[k] ? ` (${CHOICES[k]!.join(' | ')})` : ''}`)
+    .join('\n');
+  return `webgen-train gan <recipe> [options]
+
+Trains a GAN on images and writes <out>/metrics.jsonl (D and G losses), sample grids, losses.png and
+checkpoint.wgck (--resume continues bit for bit); --export DIR writes the generator as model.onnx +
+manifest.json (kind 'gan-generator'), parity-checked against the trainer.
+
+Recipes:
+${recipes}
+
+Options (a recipe sets its own defaults; booleans also take --no-<flag>):
+${flags}
+
+${GAN_EVAL_HELP}`;
+}
+
+/** Parses `<recipe> [--flag value …]` into a validated GanConfig; every problem is a UsageError naming the flag. */
+export function parseGanCommandLine(argv: string[]): { kind: 'help' } | { kind: 'train'; recipe: string; config: GanConfig; overrides: Partial<GanConfig> } {
+  const keys = Object.keys(GAN_BASE_CONFIG) as (keyof GanConfig)[];
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const key of keys) {
+    const isBool = typeof GAN_BASE_CONFIG[key] === 'boolean';
+    options[kebab(key)] = { type: isBool ? 'boolean' : 'string' };
+    if (isBool) options[`no-${kebab(key)}`] = { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. See webgen-train gan --help for every option.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return { kind: 'help' };
+  if (positionals.length === 0) throw new UsageError(`missing recipe: webgen-train gan <recipe> [options]; recipes: ${Object.keys(GAN_RECIPES).join(', ')}`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
+  const recipe = getGanRecipe(positionals[0]!);
+  const overrides: Partial<GanConfig> = {};
+  const set = (key: keyof GanConfig, v: unknown) => ((overrides as Record<string, unknown>)[key] = v);
+  for (const key of keys) {
+    const flag = kebab(key);
+    const def = GAN_BASE_CONFIG[key];
+    if (typeof def === 'boolean') {
+      if (values[flag] !== undefined) set(key, values[flag]);
+      if (values[`no-${flag}`]) set(key, false);
+      continue;
+    }
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string') throw new UsageError(`--${flag} needs a value`);
+    if (typeof def === 'number') {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
+      set(key, n);
+    } else {
+      const choices = CHOICES[key];
+      if (choices && !choices.includes(raw)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${raw}'`);
+      set(key, raw);
+    }
+  }
+  const config = { ...recipe.defaults, ...overrides };
+  validateGanConfig(config);
+  return { kind: 'train', recipe: recipe.name, config, overrides };
+}
+
+/** Range checks a type cannot express. */
+export function validateGanConfig(c: GanConfig): void {
+  const positiveInts: (keyof GanConfig)[] = ['zDim', 'gWidth', 'dWidth', 'gDepth', 'dDepth', 'heads', 'patch', 'dSteps', 'steps', 'batchSize', 'checkpointEvery', 'logEvery'];
+  for (const key of positiveInts) {
+    const v = c[key] as number;
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${kebab(key)} must be a positive integer, got ${v}`);
+  }
+  for (const key of ['overlap', 'attentionAt', 'sampleEvery', 'threads', 'seed'] as (keyof GanConfig)[]) {
+    const v = c[key] as number;
+    if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${kebab(key)} must be a non-negative integer, got ${v}`);
+  }
+  for (const key of ['lrG', 'lrD'] as const) if (!(c[key] > 0 && c[key] < 1)) throw new UsageError(`--${kebab(key)} must be in (0, 1), got ${c[key]}`);
+  for (const key of ['beta1', 'beta2'] as const) if (!(c[key] >= 0 && c[key] < 1)) throw new UsageError(`--${kebab(key)} must be in [0, 1), got ${c[key]}`);
+  if (!(c.emaDecay >= 0 && c.emaDecay < 1)) throw new UsageError(`--ema-decay must be in [0, 1), got ${c.emaDecay}`);
+  if (!(c.holdOut >= 0)) throw new UsageError(`--hold-out must be a fraction in (0, 1) or a count >= 0, got ${c.holdOut}`);
+  if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw new UsageError(`--label-smoothing must be in [0, 1), got ${c.labelSmoothing}`);
+  if (c.labelSmoothing > 0 && !GAN_OBJECTIVES[c.loss].loss.smoothable) {
+    throw new UsageError(`--label-smoothing applies to the minimax and non-saturating losses (targets are probabilities); --loss ${c.loss} has none. Use --label-smoothing 0`);
+  }
+  if (!(c.gpWeight >= 0)) throw new UsageError(`--gp-weight must be >= 0, got ${c.gpWeight}`);
+  if (!(c.clipValue > 0)) throw new UsageError(`--clip-value must be > 0, got ${c.clipValue}`);
+  if (c.out.trim() === '') throw new UsageError('--out must name a folder');
+}
+
+export const GAN_EVAL_HELP = `webgen-train gan eval <model-dir> [options]
+
+Measures an exported generator: draws --samples images (conditional: an equal share per class),
+classifies them (per-class coverage, class agreement), and computes FID and KID between their
+classifier features and those of the images the run held out of training. Writes eval.json,
+samples.png and card.md into the model folder (and copies losses.png from --run).
+
+  --classifier DIR   classifier model folder (default models/mnist-classifier)
+  --samples N        samples (default 1000)
+  --seed N           seed of the latents (default 0)
+  --run DIR          the training run folder, for losses.png (default: none)
+
+webgen-train gan table <model-dir>...   prints a markdown table of the folders' eval.json (the ablation table)`;
+
+/** `gan eval <model-dir>`: evaluation and card. */
+async function ganEvalCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: {
+      classifier: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, run: { type: 'string' }, help: { type: 'boolean' },
+    } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. See webgen-train gan eval --help.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(GAN_EVAL_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`gan eval takes one model folder, got ${positionals.length}: webgen-train gan eval <model-dir> [--classifier DIR]`);
+  const int = (flag: string, raw: string | undefined, def: number, min: number) => {
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${raw}'`);
+    return n;
+  };
+  const samples = int('samples', values.samples, 1000, 10);
+  const seed = int('seed', values.seed, 0, 0);
+  const { evaluateGenerator, writeGanCard } = await import('../gan/evaluate-generator.js');
+  const modelDir = positionals[0]!;
+  const r = await evaluateGenerator({ modelDir, classifierDir: values.classifier ?? 'models/mnist-classifier', samples, seed });
+  const command = ['webgen-train gan eval', modelDir, ...(values.classifier ? ['--classifier', values.classifier] : []), '--samples', String(samples), '--seed', String(seed), ...(values.run ? ['--run', values.run] : [])].join(' ');
+  await writeGanCard(modelDir, r, { ...(values.run && { runDir: values.run }), command, seed });
+  console.log(`FID ${r.fid.toFixed(2)}, KID ${r.kid.toFixed(4)} ± ${r.kidStd.toFixed(4)}; per class ${r.histogram.join(' ')}` +
+    (r.classAgreement !== undefined ? `; class agreement ${(100 * r.classAgreement).toFixed(1)}%` : '') +
+    `; missing ${r.missingClasses.length ? r.missingClasses.join(', ') : 'none'}; card ${modelDir}/card.md`);
+  return 0;
+}
+
+/** `gan table <model-dir>...`: the ablation table from each folder's eval.json and manifest. */
+async function ganTableCommand(dirs: string[]): Promise<number> {
+  if (dirs.length === 0) throw new UsageError('gan table needs model folders evaluated with webgen-train gan eval');
+  const { readGanEval } = await import('../gan/evaluate-generator.js');
+  const { verifyModelFolder } = await import('../export/model-folder.js');
+  const lines = ['| model | recipe | loss | steps | time | FID | KID | class agreement | smallest / largest class | missing classes |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  for (const dir of dirs) {
+    const m = await verifyModelFolder(dir);
+    const e = await readGanEval(dir);
+    const cfg = m.training.config as Partial<GanConfig>;
+    lines.push(`| ${m.name} | ${m.training.recipe} | ${cfg.loss} | ${m.training.steps} | ${(m.training.wallTimeSeconds / 60).toFixed(0)} min | ${e.fid.toFixed(2)} | ${e.kid.toFixed(4)} | ${e.classAgreement !== undefined ? `${(100 * e.classAgreement).toFixed(1)}%` : '-'} | ${e.coverageRatio.toFixed(2)} | ${e.missingClasses.join(', ') || 'none'} |`);
+  }
+  console.log(lines.join('\n'));
+  return 0;
+}
+
+/** Parses, trains, prints a summary; returns the exit code (2 usage, 1 other errors, 130 stopped). */
+export async function ganCommand(argv: string[]): Promise<number> {
+  try {
+    if (argv[0] === 'eval') return await ganEvalCommand(argv.slice(1));
+    if (argv[0] === 'table') return await ganTableCommand(argv.slice(1));
+    const cmd = parseGanCommandLine(argv);
+    if (cmd.kind === 'help') {
+      console.log(ganHelpText());
+      return 0;
+    }
+    let stop = false;
+    const onSigint = () => {
+      if (stop) process.exit(130);
+      stop = true;
+      process.stderr.write('\nstopping after this step (Ctrl-C again to quit without a checkpoint)\n');
+    };
+    process.on('SIGINT', onSigint);
+    const progress = createProgress({ lineEvery: cmd.config.logEvery });
+    progress.log(`gan recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
+    const r = await trainGan(cmd.recipe, cmd.config, { progress, stopRequested: () => stop });
+    process.off('SIGINT', onSigint);
+    console.log(
+      `done: step ${r.step}, D loss ${r.dLoss.toFixed(4)}, G loss ${r.gLoss.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}` +
+        (r.samples.length ? `; samples ${r.samples[r.samples.length - 1]}` : '') +
+        (r.exported ? `; model ${r.exported.dir}` : ''),
+    );
+    return stop ? 130 : 0;
+  } catch (err) {
+    if (err instanceof WebgenError) {
+      process.stderr.write(`\nwebgen-train gan: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Measures an exported GAN generator the way its card reports it: N samples drawn with onnxruntime
+ * from seeded latents (a conditional model: N/K per class), judged by a classifier (per-class
+ * coverage; mode collapse shows as empty or crowded classes; conditional: agreement with the asked
+ * class), and FID/KID between the samples' and the held-out real images' classifier features.
+ */
+import { copyFile, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { FidScorer } from '../../sdk/fid/scorer.js';
+import { Rng } from '../../sdk/random/rng.js';
+import { judgeSamples } from '../classifier/judge.js';
+import { openDataset } from '../data/open-dataset.js';
+import { splitDataset } from '../data/dataset.js';
+import { UsageError } from '../errors/usage-error.js';
+import { nchwToNhwc } from '../eval/onnx-diffusion.js';
+import { verifyModelFolder } from '../export/model-folder.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeImageGrid } from '../image/image-grid.js';
+import type { GanConfig } from './gan-config.js';
+
+export interface EvaluateGeneratorOptions {
+  /** The generator's model folder (kind 'gan-generator'). */
+  modelDir: string;
+  /** Classifier model folder (kind 'classifier', outputs logits and features). */
+  classifierDir: string;
+  /** Samples to draw. Default 1000. */
+  samples?: number;
+  /** Seed of the latents. Default 0. */
+  seed?: number;
+}
+
+export interface GanEvalResult {
+  samples: number;
+  /** [K] samples the classifier put in each class. */
+  histogram: number[];
+  classNames: string[];
+  /** Classes holding fewer than 20% of a uniform share (N/K/5): modes the generator dropped. */
+  missingClasses: string[];
+  /** Smallest over largest class count (1 = perfectly even). */
+  coverageRatio: number;
+  /** Conditional models: share of samples the classifier puts in the class they were drawn for. */
+  classAgreement?: number;
+  fid: number;
+  kid: number;
+  kidStd: number;
+  /** Real images the statistics came from. */
+  realImages: number;
+  realData: string;
+}
+
+/** Draws `n` images [n, H, W, C] (NHWC) from the exported generator with latents from `seed`. */
+export async function sampleGenerator(modelDir: string, n: number, seed: number): Promise<{ images: Float32Array; labels?: Int32Array; shape: [number, number, number, number] }> {
+  const manifest = await verifyModelFolder(modelDir);
+  if (manifest.kind !== 'gan-generator') throw new UsageError(`${modelDir} holds a '${manifest.kind}' model; gan eval needs a 'gan-generator' (export one with webgen-train gan <recipe> --export DIR)`);
+  const latent = manifest.latent!; // verifyModelFolder's validation requires it for kind 'gan-generator'
+  const file = manifest.files.generator ?? Object.values(manifest.files)[0]!;
+  const K = manifest.conditioning?.classes?.length;
+  const { width: W, height: H, channels: C } = manifest.image;
+  const rng = new Rng(seed);
+  const session = await ort.InferenceSession.create(join(modelDir, file.path), { executionProviders: ['cpu'] });
+  const images = new Float32Array(n * H * W * C);
+  const labels = K !== undefined ? Int32Array.from({ length: n }, (_, i) => i % K) : undefined;
+  try {
+    for (let start = 0; start < n; start += 100) {
+      const b = Math.min(100, n - start);
+      const feeds: Record<string, ort.Tensor> = { z: new ort.Tensor('float32', rng.normalArray(b * latent.dim), [b, latent.dim]) };
+      if (labels) feeds.class_labels = new ort.Tensor('int64', BigInt64Array.from(labels.subarray(start, start + b), (v) => BigInt(v)), [b]);
+      const out = await session.run(feeds);
+      images.set(nchwToNhwc(out.image!.data as Float32Array, b, C, H, W), start * H * W * C);
+    }
+  } finally {
+    await session.release();
+  }
+  return { images, ...(labels && { labels }), shape: [n, H, W, C] };
+}
+
+export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise<GanEvalResult> {
+  const n = opts.samples ?? 1000;
+  const manifest = await verifyModelFolder(opts.modelDir);
+  const { images, labels, shape } = await sampleGenerator(opts.modelDir, n, opts.seed ?? 0);
+  const fake = await judgeSamples(opts.classifierDir, { data: images, shape }, labels, { features: true });
+
+  // The real side: the images the run held out of training (same data, hold-out and seed).
+  const cfg = manifest.training.config as Partial<GanConfig>;
+  if (typeof cfg.data !== 'string' || !(Number(cfg.holdOut) > 0)) {
+    throw new UsageError(`${opts.modelDir}: training.config has no data and holdOut, so there are no held-out real images to compare with`);
+  }
+  const source = await openDataset(cfg.data, { seed: cfg.seed ?? 0 });
+  const held = splitDataset(source, cfg.holdOut!, cfg.seed ?? 0).heldOut;
+  const pixels = shape[1] * shape[2] * shape[3];
+  const realImages = new Float32Array(held.size * pixels);
+  for (let i = 0; i < held.size; i++) realImages.set(held.get(i).image, i * pixels);
+  const real = await judgeSamples(opts.classifierDir, { data: realImages, shape: [held.size, shape[1], shape[2], shape[3]] }, undefined, { features: true });
+
+  const F = fake.features!.length / n;
+  const scorer = await FidScorer.create({ extractor: { name: `classifier:${opts.classifierDir}`, dim: F, extract: () => Promise.reject(new Error('features are added directly')) }, kidSamples: Math.max(n, held.size) });
+  await scorer.addFeatures(real.features!, 'real', F);
+  await scorer.addFeatures(fake.features!, 'fake', F);
+  const fid = (await scorer.fid()).fid;
+  const kid = await scorer.kid({ subsetSize: Math.min(1000, n, held.size) });
+
+  const K = fake.histogram.length;
+  const floor = n / K / 5;
+  return {
+    samples: n,
+    histogram: fake.histogram,
+    classNames: fake.classNames,
+    missingClasses: fake.classNames.filter((_, k) => fake.histogram[k]! < floor),
+    coverageRatio: Math.min(...fake.histogram) / Math.max(...fake.histogram),
+    ...(fake.accuracy !== undefined && { classAgreement: fake.accuracy }),
+    fid,
+    kid: kid.kid,
+    kidStd: kid.std,
+    realImages: held.size,
+    realData: `${cfg.data} held-out ${held.size} (hold-out ${cfg.holdOut}, seed ${cfg.seed ?? 0})`,
+  };
+}
+
+/**
+ * Writes the model's card.md (and eval.json, samples.png, and losses.png copied from the run folder
+ * when `runDir` is given): recipe, steps, time, parameters, FID/KID, per-class coverage, the command.
+ */
+export async function writeGanCard(modelDir: string, result: GanEvalResult, opts: { runDir?: string; command: string; seed: number }): Promise<string> {
+  const manifest = await verifyModelFolder(modelDir);
+  const t = manifest.training;
+  const cfg = t.config as Partial<GanConfig>;
+  await writeFileAtomic(join(modelDir, 'eval.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const grid = await sampleGenerator(modelDir, 80, opts.seed);
+  await writeImageGrid(join(modelDir, 'samples.png'), grid.images, grid.shape, { cols: 10, scale: 2 });
+  let losses = '';
+  if (opts.runDir) {
+    const src = join(opts.runDir, 'losses.png');
+    if (await stat(src).then(() => true, () => false)) {
+      await copyFile(src, join(modelDir, 'losses.png'));
+      losses = '\n## Loss curves\n\n![D (red) and G (blue) losses; green: gradient penalty](losses.png)\n';
+    }
+  }
+  const hours = (t.wallTimeSeconds / 3600).toFixed(2);
+  const rows = result.classNames.map((c, k) => `| ${c} | ${result.histogram[k]} | ${((100 * result.histogram[k]!) / result.samples).toFixed(1)}% |`).join('\n');
+  const card = `# ${manifest.name}
+
+A ${cfg.conditional ? 'class-conditional ' : ''}${cfg.arch ?? 'GAN'} generator: one forward pass per image (input \`z\` [batch, ${manifest.latent!.dim}] ~ N(0, I)${cfg.conditional ? ', `class_labels` [batch] int64' : ''}; output \`image\` [batch, ${manifest.image.channels}, ${manifest.image.height}, ${manifest.image.width}] in [-1, 1]).
+
+| | |
+| --- | --- |
+| recipe | \`${t.recipe}\` (loss ${cfg.loss}, D norm ${cfg.dSpectralNorm}, G norm ${cfg.gSpectralNorm}, lr G ${cfg.lrG} / D ${cfg.lrD}, ${cfg.dSteps} D-step(s) per G-step, batch ${cfg.batchSize}) |
+| steps | ${t.steps} |
+| training time | ${t.wallTimeSeconds} s (${hours} h) |
+| generator parameters | ${t.parameters.toLocaleString('en-US')} |
+| data | \`${cfg.data ?? t.data}\`, ${cfg.holdOut} images held out (seed ${cfg.seed ?? 0}) |
+| FID (classifier features, ${result.samples} samples vs ${result.realData}) | ${result.fid.toFixed(2)} |
+| KID | ${result.kid.toFixed(4)} ± ${result.kidStd.toFixed(4)} |
+${result.classAgreement !== undefined ? `| class agreement (classifier = asked class) | ${(100 * result.classAgreement).toFixed(1)}% |\n` : ''}| classes with < 20% of a fair share | ${result.missingClasses.length ? result.missingClasses.join(', ') : 'none'} |
+| smallest / largest class | ${result.coverageRatio.toFixed(2)} |
+| parity (ONNX vs trainer) | ${manifest.parity.maxAbsError.toExponential(2)} |
+
+## Per-class coverage of ${result.samples} samples
+
+| class | samples | share |
+| --- | --- | --- |
+${rows}
+
+![samples](samples.png)
+${losses}
+Numbers from: \`${opts.command}\`
+`;
+  await writeFileAtomic(join(modelDir, 'card.md'), card);
+  return card;
+}
+
+/** Reads eval.json back (for the ablation table). */
+export async function readGanEval(modelDir: string): Promise<GanEvalResult> {
+  return JSON.parse(await readFile(join(modelDir, 'eval.json'), 'utf8')) as GanEvalResult;
+}

@@ -1,0 +1,100 @@
+/**
+ * One discriminator update and one generator update (Goodfellow et al. 2014, Algorithm 1, with the
+ * objective, gradient penalty and clipping of the chosen loss). Every random draw comes from `rng`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../sdk/random/rng.js';
+import type { GanDiscriminator, GanGenerator } from '../models/gan-model.js';
+import { AdamW } from '../optim/adamw.js';
+import { clipWeights, gradientPenalty, type GanObjective } from './losses/index.js';
+
+export interface GanParts {
+  G: GanGenerator;
+  D: GanDiscriminator;
+  objective: GanObjective;
+  gParams: Map<string, tf.Variable>;
+  dParams: Map<string, tf.Variable>;
+  adamG: AdamW;
+  adamD: AdamW;
+  /** labelSmoothing, gpWeight, clipValue, lrG, lrD. */
+  opts: { labelSmoothing: number; gpWeight: number; clipValue: number; lrG: number; lrD: number };
+}
+
+export interface DStepResult {
+  /** D's total loss (with λ·GP). */
+  loss: number;
+  /** The gradient penalty without λ (0 unless wgan-gp). */
+  gp: number;
+  /** Mean D output on real and on fake images. */
+  real: number;
+  fake: number;
+}
+
+/** z ~ N(0, I) [B, zDim] and, for a conditional G, labels uniform over the classes. */
+export function drawLatents(G: GanGenerator, batch: number, rng: Rng): { z: Float32Array; labels?: Int32Array } {
+  const z = rng.normalArray(batch * G.zDim);
+  if (G.numClasses === undefined) return { z };
+  const K = G.numClasses;
+  return { z, labels: Int32Array.from({ length: batch }, () => rng.int(K)) };
+}
+
+/**
+ * One D update on a real batch [B, H, W, C] against B fresh fakes. A conditional pair draws its
+ * fakes with the real batch's labels, so the gradient penalty's interpolates x̂ have one label.
+ */
+export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: Int32Array | undefined, rng: Rng): DStepResult {
+  const { G, D } = p;
+  const B = realLabels?.length ?? real.length / (G.imageSize * G.imageSize * G.channels);
+  const z = rng.normalArray(B * G.zDim);
+  const eps = Float32Array.from({ length: B }, () => rng.uniform());
+  const stats = { gp: 0, real: 0, fake: 0 };
+  const varList = [...p.dParams.values()];
+  const pathOf = new Map([...p.dParams].map(([path, v]) => [v.name, path]));
+  const { value, grads } = tf.tidy(() => {
+    const x = tf.tensor4d(real, [B, G.imageSize, G.imageSize, G.channels]);
+    if (D.numClasses !== undefined && !realLabels) throw new Error('discriminatorStep: a conditional GAN needs the real batch\'s labels');
+    const yReal = D.numClasses !== undefined ? tf.tensor1d(realLabels!, 'int32') : undefined;
+    const yFake = yReal;
+    // Fakes are constants here: D's update must not reach into G.
+    const fake = G.apply(tf.tensor2d(z, [B, G.zDim]), yFake);
+    return tf.variableGrads(() => {
+      const dReal = D.apply(x, yReal);
+      const dFake = D.apply(fake, yFake);
+      let loss = p.objective.loss.discriminator(dReal, dFake, { labelSmoothing: p.opts.labelSmoothing });
+      stats.real = tf.mean(dReal).dataSync()[0]!;
+      stats.fake = tf.mean(dFake).dataSync()[0]!;
+      if (p.objective.gradientPenalty) {
+        const gp = gradientPenalty((t) => D.apply(t, yReal), x, fake, tf.tensor1d(eps));
+        stats.gp = gp.dataSync()[0]!;
+        loss = tf.add(loss, tf.mul(gp, p.opts.gpWeight));
+      }
+      return loss;
+    }, varList);
+  });
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  const byPath = new Map(Object.entries(grads).map(([name, g]) => [pathOf.get(name)!, g]));
+  p.adamD.step(byPath, p.opts.lrD);
+  for (const g of byPath.values()) g.dispose();
+  if (p.objective.weightClipping) clipWeights(p.dParams.values(), p.opts.clipValue);
+  return { loss, ...stats };
+}
+
+/** One G update on B fresh latents; returns G's loss. */
+export function generatorStep(p: GanParts, B: number, rng: Rng): number {
+  const { G, D } = p;
+  const { z, labels } = drawLatents(G, B, rng);
+  const varList = [...p.gParams.values()];
+  const pathOf = new Map([...p.gParams].map(([path, v]) => [v.name, path]));
+  const { value, grads } = tf.tidy(() => {
+    const zt = tf.tensor2d(z, [B, G.zDim]);
+    const y = labels ? tf.tensor1d(labels, 'int32') : undefined;
+    return tf.variableGrads(() => p.objective.loss.generator(D.apply(G.apply(zt, y), y)), varList);
+  });
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  const byPath = new Map(Object.entries(grads).map(([name, g]) => [pathOf.get(name)!, g]));
+  p.adamG.step(byPath, p.opts.lrG);
+  for (const g of byPath.values()) g.dispose();
+  return loss;
+}
