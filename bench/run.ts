@@ -24,6 +24,8 @@ import { AdamW } from '../trainer/optim/adamw.js';
 import { accumulateGradients, disposeAll } from '../trainer/train/gradients.js';
 import { benchKernels } from './kernels.js';
 import { countFlops } from './flop-counter.js';
+import { benchFid } from './fid.js';
+import { benchSdk } from './sdk.js';
 
 type Figures = Record<string, { value: number; unit: string }>;
 const results: Figures = {};
@@ -102,6 +104,12 @@ put('ONNX parity max abs error, fp32 weights (bench U-Net)', exported.maxAbsErro
 put('ONNX parity max abs error, fp16 weights (bench U-Net)', exported.fp16MaxAbsError!, 'abs');
 put('ONNX file size, fp16 weights (bench U-Net)', exported.manifest.files.unet!.bytes / 1e6, 'MB');
 put('ONNX file size, fp32 weights (bench U-Net)', unet.toOnnx().byteLength / 1e6, 'MB');
+
+// 5. the browser SDK: per-step latency in Chromium (onnxruntime-web wasm) vs onnxruntime-node vs tfjs-wasm, bundle size
+for (const [name, f] of Object.entries(await benchSdk())) put(name, f.value, f.unit);
+
+// 6. FID/KID statistics: wasm vs plain TypeScript vs scipy (N = 10,000, d = 2048)
+await benchFid(put);
 
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -1,0 +1,46 @@
+/**
+ * `webgen`: the evaluation command line (training is `webgen-train`).
+ *   webgen fid PATH_A PATH_B [options]        FID/KID between folders, .npy features or .fidstats
+ *   webgen eval fid --model DIR [options]     FID/KID of a diffusion model vs steps and eta
+ */
+import { WebgenSdkError } from '../../sdk/errors/webgen-sdk-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { WebgenError } from '../errors/webgen-error.js';
+
+const HELP = `webgen <command> [options]
+
+  webgen fid PATH_A PATH_B [options]      FID (and --kid) between two folders of images, .npy feature
+                                          matrices or .fidstats statistics, as pytorch-fid computes it
+  webgen fid --save-stats PATH OUT        save a set's statistics (.fidstats) for later comparisons
+  webgen eval fid --model DIR [options]   sample a diffusion model at several DDIM steps and eta and
+                                          score each setting against reference statistics
+
+'webgen <command> --help' lists each command's options. Training is 'webgen-train'.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  fid: async (argv) => (await import('../eval/fid-command.js')).fidCommand(argv),
+  'eval fid': async (argv) => (await import('../eval/fid-eval-command.js')).evalFidCommand(argv),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+      console.log(HELP);
+      return argv.length === 0 ? 2 : 0;
+    }
+    const two = `${argv[0]} ${argv[1] ?? ''}`;
+    if (COMMANDS[two]) return await COMMANDS[two](argv.slice(2));
+    if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
+    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: fid, eval fid (see webgen --help)`);
+  } catch (err) {
+    if (err instanceof WebgenError) {
+      process.stderr.write(`webgen: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof WebgenSdkError) {
+      process.stderr.write(`webgen: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

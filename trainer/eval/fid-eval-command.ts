@@ -1,0 +1,180 @@
+/**
+ * `webgen eval fid --model DIR`: samples a diffusion model folder with onnxruntime-node and the SDK's
+ * samplers at each (steps, η) and scores the samples' FID (and KID) against reference statistics of the
+ * real data — the DDIM paper's Table 1 (Song et al. 2021: FID vs dim(τ), one row per η) for our models.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FidScorer } from '../../sdk/fid/scorer.js';
+import { decodeStats } from '../../sdk/fid/stats-file.js';
+import { readFile } from 'node:fs/promises';
+import { DataError } from '../errors/data-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeLineChart } from './fid-chart.js';
+import { intFlag } from './fid-command.js';
+import { loadExtractor } from './fid-inputs.js';
+import { OnnxDiffusion } from './onnx-diffusion.js';
+
+export const EVAL_FID_HELP = `webgen eval fid --model DIR [options]
+
+Samples a diffusion model folder (onnxruntime-node, the SDK's DDIM sampler) at every --steps × --eta
+setting and prints FID (and KID) against reference statistics of real images, in the layout of the
+DDIM paper's Table 1 (steps across, eta down). Class-conditional models draw labels 0…K−1 in turn.
+
+  --model DIR          diffusion model folder (manifest.json + model.onnx)
+  --extractor DIR      feature extractor (default models/mnist-classifier)
+  --reference FILE     statistics of the real images (default <extractor>/reference-stats.fidstats;
+                       make your own with: webgen fid --save-stats data:SPEC OUT --extractor DIR)
+  --samples N          images per setting (default 1000)
+  --steps LIST         DDIM steps, comma-separated (default 10,20,50,100)
+  --eta LIST           DDIM eta values, comma-separated (default 0,1)
+  --guidance S         classifier-free guidance scale of conditional models (default 1: none)
+  --kid                also KID (clean-fid defaults: 100 subsets of up to 1000)
+  --batch N            images per model call (default 100)
+  --seed N             seed of the noise (default 0)
+  --json FILE          write the table as JSON
+  --chart FILE         write FID vs steps as a PNG chart (one line per eta)
+  --markdown FILE      write the table as Markdown (for a model card)`;
+
+interface Row {
+  steps: number;
+  eta: number;
+  fid: number;
+  kid?: number;
+  kidStd?: number;
+  samples: number;
+  secondsPerImage: number;
+}
+
+export async function evalFidCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv);
+  if (values.help) {
+    console.log(EVAL_FID_HELP);
+    return 0;
+  }
+  if (!values.model) throw new UsageError('eval fid needs --model DIR (see webgen eval fid --help)');
+  const samples = intFlag('samples', values.samples ?? '1000', 2);
+  const batch = intFlag('batch', values.batch ?? '100');
+  const seed = intFlag('seed', values.seed ?? '0', 0);
+  const stepsList = (values.steps ?? '10,20,50,100').split(',').map((s) => intFlag('steps', s.trim()));
+  const etaList = (values.eta ?? '0,1').split(',').map((s) => {
+    const v = Number(s);
+    if (s.trim() === '' || !(v >= 0 && v <= 1)) throw new UsageError(`--eta values must be in [0, 1], got '${s}'`);
+    return v;
+  });
+  const guidance = Number(values.guidance ?? '1');
+  if (!Number.isFinite(guidance)) throw new UsageError(`--guidance must be a number, got '${values.guidance}'`);
+  const extractorDir = values.extractor ?? 'models/mnist-classifier';
+  const referencePath = values.reference ?? join(extractorDir, 'reference-stats.fidstats');
+  if (!existsSync(referencePath)) {
+    throw new DataError(referencePath, `no reference statistics; make them with: webgen fid --save-stats data:mnist ${referencePath} --extractor ${extractorDir}`);
+  }
+  const reference = decodeStats(await readFile(referencePath), referencePath);
+
+  const model = await OnnxDiffusion.load(values.model);
+  const ext = await loadExtractor({ path: extractorDir });
+  const { width: W, height: H, channels: C } = model.manifest.image;
+  const [eC, eH, eW] = ext.inputShape;
+  if (C !== eC || H !== eH || W !== eW) {
+    throw new UsageError(`--model makes ${C}x${H}x${W} images (CxHxW) but --extractor ${extractorDir} takes ${eC}x${eH}x${eW}; pick an extractor trained on this model's data`);
+  }
+  const trainSteps = model.manifest.schedule?.trainSteps ?? 1000;
+  if (trainSteps < Math.max(...stepsList)) {
+    throw new UsageError(`--steps ${Math.max(...stepsList)} exceeds the model's ${trainSteps} training timesteps`);
+  }
+  const K = model.numClasses;
+  console.log(`model ${values.model} (${K ? `${K} classes, labels drawn in turn` : 'unconditional'}), extractor ${ext.extractor.name}, reference ${referencePath} (${reference.count} images)`);
+  const rows: Row[] = [];
+  try {
+    for (const eta of etaList) {
+      for (const steps of stepsList) {
+        const scorer = await FidScorer.create({ extractor: ext.extractor, reference, kidSamples: values.kid ? samples : 0, seed });
+        const t0 = performance.now();
+        for (let start = 0; start < samples; start += batch) {
+          const n = Math.min(batch, samples - start);
+          const labels = K ? Int32Array.from({ length: n }, (_, i) => (start + i) % K) : undefined;
+          const x = await model.sample({ n, steps, sampler: 'ddim', eta, seed: seed * 100_003 + start, ...(labels && { labels, guidanceScale: guidance }) });
+          // what a PNG of the sample would hold: values clipped to [-1, 1]
+          for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(-1, x[i]!));
+          await scorer.addFake({ data: x, shape: [n, C, H, W] });
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const f = await scorer.fid();
+        const k = values.kid ? await scorer.kid({ seed }) : undefined;
+        const row: Row = { steps, eta, fid: f.fid, ...(k && { kid: k.kid, kidStd: k.std }), samples, secondsPerImage: seconds / samples };
+        rows.push(row);
+        console.log(`ddim steps ${steps} eta ${eta}: FID ${f.fid.toFixed(3)}${k ? `, KID ${k.kid.toPrecision(4)} ± ${k.std.toPrecision(2)}` : ''} (${samples} samples, ${(1000 * row.secondsPerImage).toFixed(1)} ms/image)${f.note ? `; ${f.note}` : ''}`);
+      }
+    }
+  } finally {
+    await model.release();
+    await ext.release();
+  }
+  console.log(`\n${formatTable(rows, stepsList, etaList, !!values.kid)}`);
+  if (values.json) {
+    await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, extractor: ext.extractor.name, reference: referencePath, referenceCount: reference.count, samples, guidance, seed, rows }, null, 2)}\n`);
+  }
+  if (values.markdown) {
+    const head = `| η \\ DDIM steps | ${stepsList.join(' | ')} |\n| --- |${stepsList.map(() => ' ---: |').join('')}\n`;
+    const body = etaList
+      .map((eta) => `| ${eta.toFixed(1)} | ${stepsList.map((st) => {
+        const r = rows.find((q) => q.steps === st && q.eta === eta)!;
+        return `${r.fid.toFixed(2)}${r.kid !== undefined ? ` (KID ${r.kid.toPrecision(3)})` : ''}`;
+      }).join(' | ')} |`)
+      .join('\n');
+    // the command that made the table, without where its outputs went
+    const shown = argv.filter((a, i) => !['--json', '--chart', '--markdown'].includes(a) && !['--json', '--chart', '--markdown'].includes(argv[i - 1] ?? ''));
+    const caption = `FID${values.kid ? ' (KID)' : ''} of ${samples} samples per setting against ${reference.count} real images, features ${ext.extractor.name}; \`webgen eval fid ${shown.join(' ')}\``;
+    await writeFileAtomic(values.markdown, `${caption}\n\n${head}${body}\n`);
+  }
+  if (values.chart) {
+    await writeLineChart(values.chart, etaList.map((eta) => ({ label: `eta=${eta}`, points: rows.filter((r) => r.eta === eta).map((r) => ({ x: r.steps, y: r.fid })) })), { title: 'FID', logX: true });
+  }
+  return 0;
+}
+
+/** DDIM Table 1 layout: η rows, steps columns; FID, and KID below when measured. */
+export function formatTable(rows: Row[], steps: number[], etas: number[], kid: boolean): string {
+  const w = 12;
+  const head = `${'η \\ steps'.padEnd(10)}${steps.map((s) => String(s).padStart(w)).join('')}`;
+  const block = (title: string, cell: (r: Row) => string) => [
+    title,
+    head,
+    ...etas.map((eta) => `${eta.toFixed(1).padEnd(10)}${steps.map((s) => {
+      const r = rows.find((q) => q.steps === s && q.eta === eta);
+      return (r ? cell(r) : '-').padStart(w);
+    }).join('')}`),
+  ];
+  const lines = block('FID', (r) => r.fid.toFixed(2));
+  if (kid) lines.push('', ...block('KID', (r) => (r.kid ?? NaN).toPrecision(3)));
+  return lines.join('\n');
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        help: { type: 'boolean' },
+        model: { type: 'string' },
+        extractor: { type: 'string' },
+        reference: { type: 'string' },
+        samples: { type: 'string' },
+        steps: { type: 'string' },
+        eta: { type: 'string' },
+        guidance: { type: 'string' },
+        kid: { type: 'boolean' },
+        batch: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'string' },
+        chart: { type: 'string' },
+        markdown: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. See webgen eval fid --help.`);
+  }
+}
