@@ -1,0 +1,55 @@
+// Builds the demo into demo/dist/ (gitignored): a static site that `npm start` serves (server/demo-server.ts).
+//   index.html, styles.css      copied from demo/
+//   app.js                      demo/src/main.ts, ESM, minified; imports the SDK as the external module 'webgen'
+//   sdk/                        a copy of the built SDK (dist/sdk: run `npm run build` first; npm start does),
+//                               so the demo imports it like any app imports the package, from ./sdk/index.js
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const OUT = 'demo/dist';
+const SDK = 'dist/sdk';
+
+function site() {
+  return {
+    name: 'webgen-demo-site',
+    buildStart() {
+      if (!existsSync(`${SDK}/index.js`)) this.error(`${SDK}/index.js is missing: build the SDK first (npm run build), or run npm start, which does both`);
+      rmSync(OUT, { recursive: true, force: true });
+    },
+    writeBundle() {
+      mkdirSync(OUT, { recursive: true });
+      cpSync('demo/index.html', `${OUT}/index.html`);
+      cpSync('demo/styles.css', `${OUT}/styles.css`);
+      cpSync(SDK, `${OUT}/sdk`, { recursive: true, filter: (src) => !/\.d\.ts$|\.build-hash$|[\\/]node\.js(\.map)?$|[\\/]node-[^\\/]*$/.test(src) });
+    },
+  };
+}
+
+export default {
+  input: { app: 'demo/src/main.ts' },
+  external: ['webgen'],
+  output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true, paths: { webgen: './sdk/index.js' } },
+  plugins: [
+    site(),
+    typescript({
+      tsconfig: false,
+      include: ['demo/src/**/*.ts'],
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        strict: true,
+        skipLibCheck: true,
+        isolatedModules: true,
+        sourceMap: true,
+        noEmitOnError: true,
+        // Types of 'webgen' come from the SDK's sources; at run time the import is the built package (external).
+        paths: { webgen: ['./sdk/index.ts'] },
+        types: [],
+      },
+    }),
+    terser({ module: true, format: { comments: false } }),
+  ],
+};

@@ -1,0 +1,40 @@
+/**
+ * Which model each page opens. Defaults are the shipped models under /models/; the query string overrides them, so
+ * the same pages run any compatible model (the end-to-end tests point them at tiny fixture models):
+ *   ?t2i=URL      text to image and img2img        (default /models/shapes-t2i)
+ *   ?digits=URL   digits and the FID lab            (default /models/mnist-ddim)
+ *   ?gan=URL      GAN explorer                      (default /models/mnist-dcgan; the page also offers mnist-vitgan)
+ *   ?model=URL    every page at once
+ *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
+ */
+import type { Backend } from 'webgen';
+
+export interface DemoConfig {
+  t2i: string;
+  digits: string;
+  gan: string[];
+  classifier: string;
+  backend: Backend;
+}
+
+const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
+
+export function readConfig(search: string = location.search): DemoConfig {
+  const q = new URLSearchParams(search);
+  const any = q.get('model');
+  const backend = q.get('backend') as Backend | null;
+  const gan = q.get('gan') ?? any;
+  return {
+    t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
+    digits: q.get('digits') ?? any ?? '/models/mnist-ddim',
+    gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-vitgan'],
+    classifier: q.get('classifier') ?? '/models/mnist-classifier',
+    backend: backend && BACKENDS.includes(backend) ? backend : 'auto',
+  };
+}
+
+/** WebAssembly threads the demo asks for: onnxruntime-web's own default when cross-origin isolated, else 1. */
+export function wasmThreads(): number {
+  if (!globalThis.crossOriginIsolated) return 1;
+  return Math.min(4, Math.ceil((navigator.hardwareConcurrency || 2) / 2));
+}

@@ -1,0 +1,86 @@
+/**
+ * Opening models the way any app would: is the model on the server (its manifest.json), does it suit the page, then
+ * createGenerator with progress. Generators are shared between pages (text to image and img2img use one) and kept
+ * for the visit; a page that opens a model already loading listens to the same load.
+ */
+import { createGenerator, type Backend, type Generator, type Manifest, type ProgressEvent } from 'webgen';
+import { wasmThreads } from './config.js';
+
+export type Availability = { ok: true; manifest: Manifest; manifestUrl: string } | { ok: false; title: string; reason: string };
+
+/** The model's manifest URL, as the SDK resolves it (a folder or a .json). */
+export function manifestUrlOf(model: string): string {
+  const url = new URL(model, location.href);
+  if (!url.pathname.endsWith('.json')) url.pathname = `${url.pathname.replace(/\/+$/, '')}/manifest.json`;
+  return url.href;
+}
+
+/** Whether the model is on this server, without loading it: a 404 is "not available yet", never a broken page. */
+export async function checkModel(model: string): Promise<Availability> {
+  const manifestUrl = manifestUrlOf(model);
+  const name = model.replace(/\/+$/, '').split('/').pop() ?? model;
+  let res: Response;
+  try {
+    res = await fetch(manifestUrl, { cache: 'no-cache' });
+  } catch (err) {
+    return { ok: false, title: `Model '${name}' could not be reached`, reason: `${manifestUrl}: ${(err as Error).message}` };
+  }
+  if (res.status === 404) {
+    return { ok: false, title: `Model '${name}' is not available yet`, reason: `This server has no ${new URL(manifestUrl).pathname}. Train and export it (see the README), or open the page with ?model=<folder> to use another model.` };
+  }
+  if (!res.ok) return { ok: false, title: `Model '${name}' could not be loaded`, reason: `${manifestUrl} answered ${res.status} ${res.statusText}` };
+  try {
+    return { ok: true, manifest: (await res.json()) as Manifest, manifestUrl };
+  } catch {
+    return { ok: false, title: `Model '${name}' has a broken manifest`, reason: `${manifestUrl} is not JSON` };
+  }
+}
+
+export interface Loaded {
+  generator: Generator;
+  threads: number;
+}
+
+interface Entry {
+  promise: Promise<Loaded>;
+  events: ProgressEvent[];
+  listeners: Set<(e: ProgressEvent) => void>;
+}
+
+const loads = new Map<string, Entry>();
+
+/** Loads (or joins the load of) `model` on `backend`; `onProgress` also gets the events that already happened. */
+export function loadGenerator(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded>; unsubscribe(): void } {
+  const key = `${manifestUrlOf(model)}|${backend}`;
+  let entry = loads.get(key);
+  if (!entry) {
+    const e: Entry = { events: [], listeners: new Set(), promise: Promise.resolve() as unknown as Promise<Loaded> };
+    const threads = wasmThreads();
+    e.promise = createGenerator({
+      model,
+      backend,
+      threads,
+      onProgress: (ev) => {
+        e.events.push(ev);
+        for (const l of e.listeners) l(ev);
+      },
+    }).then((generator) => ({ generator, threads }));
+    // A failed load is forgotten, so opening the page again retries.
+    e.promise.catch(() => loads.delete(key));
+    loads.set(key, e);
+    entry = e;
+  }
+  for (const ev of entry.events) onProgress(ev);
+  entry.listeners.add(onProgress);
+  const listeners = entry.listeners;
+  return { promise: entry.promise, unsubscribe: () => listeners.delete(onProgress) };
+}
+
+/** What a page needs from a model; null when it suits. */
+export type Requirement = (m: Manifest) => string | null;
+
+export const isGenerator: Requirement = (m) => (m.kind === 'diffusion-unet' ? null : `'${m.name}' is a ${m.kind} model, not an image generator.`);
+
+export const needsText: Requirement = (m) => isGenerator(m) ?? (m.conditioning?.tokenizer ? null : `'${m.name}' does not take a text prompt (it has no tokenizer); this page needs a text-to-image model such as shapes-t2i.`);
+
+export const needsNoText: Requirement = (m) => isGenerator(m) ?? (m.conditioning?.tokenizer ? `'${m.name}' is a text-to-image model; this page draws classes (digits). Try the Text to image page.` : null);

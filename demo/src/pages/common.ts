@@ -1,0 +1,165 @@
+/** What every page shares: the model section (availability, download progress, backend notices), run/cancel buttons, step timings. */
+import type { Generator, StepInfo } from 'webgen';
+import type { DemoConfig } from '../config.js';
+import { formatMs, h } from '../dom.js';
+import { checkModel, loadGenerator, type Requirement } from '../models.js';
+import { showBackend } from '../widgets/backend-badge.js';
+import { Notices } from '../widgets/notices.js';
+import { ProgressBar } from '../widgets/progress-bar.js';
+
+/** Lifecycle state of a page, on its root as data-state (tests and CSS read it). */
+export type PageState = 'loading-model' | 'unavailable' | 'ready' | 'running' | 'done' | 'cancelled' | 'error';
+
+export interface PageContext {
+  config: DemoConfig;
+}
+
+export interface Page {
+  route: string;
+  title: string;
+  /** Builds the page into `root`; returns its teardown (stop running work, drop listeners). */
+  mount(root: HTMLElement, ctx: PageContext): () => void;
+}
+
+export function setState(root: HTMLElement, state: PageState): void {
+  root.dataset.state = state;
+}
+
+export function pageHeader(title: string, lead: string): HTMLElement[] {
+  return [h('h1', {}, title), h('p', { class: 'lead' }, lead)];
+}
+
+/** A page's model status: notices ("not available yet", "WebGPU not available, using WASM") and the download bar. */
+export class ModelSection {
+  readonly notices = new Notices();
+  readonly progress = new ProgressBar();
+  readonly el = h('section', { class: 'model-section', 'aria-label': 'Model status' }, this.notices.el, this.progress.el);
+  private unsubscribe: (() => void) | undefined;
+  private alive = true;
+
+  /** Opens `model` for this page, or says in words why it cannot; resolves null then (and when the page left meanwhile). */
+  async open(model: string, requirement: Requirement, ctx: PageContext): Promise<Generator | null> {
+    showBackend(null);
+    this.progress.start(`Looking for ${model}…`);
+    const avail = await checkModel(model);
+    if (!this.alive) return null;
+    if (!avail.ok) {
+      this.progress.el.hidden = true;
+      this.notices.show('warning', avail.title, avail.reason, 'model');
+      return null;
+    }
+    const unsuitable = requirement(avail.manifest);
+    if (unsuitable) {
+      this.progress.el.hidden = true;
+      this.notices.show('error', 'This model does not fit this page', unsuitable, 'model');
+      return null;
+    }
+    this.progress.start(`Loading ${avail.manifest.name}…`);
+    const load = loadGenerator(model, ctx.config.backend, (e) => {
+      if (!this.alive) return;
+      this.progress.update(e);
+      if (e.status === 'backend-fallback') this.notices.show('warning', 'WebGPU not available, using WASM', e.reason, 'backend');
+      if (e.status === 'warning' && e.code === 'single-threaded') this.notices.show('info', 'WebAssembly runs on one thread', e.message, 'threads');
+      if (e.status === 'warning' && e.code === 'no-cache') this.notices.show('info', 'Model files are not cached', e.message, 'cache');
+    });
+    this.unsubscribe = load.unsubscribe;
+    try {
+      const { generator, threads } = await load.promise;
+      if (!this.alive) return null;
+      showBackend(generator.backend, threads);
+      return generator;
+    } catch (err) {
+      if (!this.alive) return null;
+      this.progress.fail(`Loading ${avail.manifest.name} failed.`);
+      this.notices.error(err, 'model');
+      return null;
+    }
+  }
+
+  close(): void {
+    this.alive = false;
+    this.unsubscribe?.();
+  }
+}
+
+/** Generate + Cancel; runs one job at a time and reports its outcome on the page state and the notices. */
+export class RunButtons {
+  readonly generate: HTMLButtonElement;
+  readonly cancel = h('button', { type: 'button', name: 'cancel', disabled: true }, 'Cancel');
+  readonly el: HTMLElement;
+  private controller: AbortController | undefined;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly notices: Notices,
+    label: string,
+    private readonly setBusy: (busy: boolean) => void = () => undefined,
+  ) {
+    this.generate = h('button', { type: 'submit', class: 'primary', name: 'generate', disabled: true }, label);
+    this.cancel.addEventListener('click', () => this.controller?.abort());
+    this.el = h('div', { class: 'actions' }, this.generate, this.cancel);
+  }
+
+  ready(): void {
+    this.generate.disabled = false;
+    setState(this.root, 'ready');
+  }
+
+  /** Runs `job` with an AbortSignal; never throws (errors become notices). */
+  async run(job: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.notices.clear('run');
+    this.generate.disabled = true;
+    this.cancel.disabled = false;
+    this.setBusy(true);
+    setState(this.root, 'running');
+    try {
+      await job(controller.signal);
+      setState(this.root, 'done');
+    } catch (err) {
+      this.notices.error(err, 'run');
+      setState(this.root, (err as Error)?.name === 'AbortError' ? 'cancelled' : 'error');
+    } finally {
+      this.controller = undefined;
+      this.generate.disabled = false;
+      this.cancel.disabled = true;
+      this.setBusy(false);
+    }
+  }
+
+  /** Stops the running job (page teardown). */
+  stop(): void {
+    this.controller?.abort();
+  }
+}
+
+/** Time per step (between onStep callbacks) and in total, as a line of text. */
+export class StepTimer {
+  readonly el = h('p', { class: 'stats', 'aria-live': 'off', 'data-testid': 'stats' });
+  private t0 = 0;
+  private last = 0;
+  private steps = 0;
+  private stepMs = 0;
+
+  start(label = 'Starting…'): void {
+    this.t0 = this.last = performance.now();
+    this.steps = 0;
+    this.stepMs = 0;
+    this.el.textContent = label;
+  }
+
+  step(info: StepInfo, prefix = ''): void {
+    const now = performance.now();
+    this.stepMs += now - this.last;
+    this.last = now;
+    this.steps++;
+    this.el.textContent = `${prefix}Step ${info.step} / ${info.total} · ${formatMs(now - this.t0)} · ${formatMs(this.stepMs / this.steps)} per step`;
+  }
+
+  done(images: number): void {
+    const total = performance.now() - this.t0;
+    this.el.textContent = `Done: ${images} image${images === 1 ? '' : 's'}, ${this.steps} steps in ${formatMs(total)} (${this.steps ? formatMs(this.stepMs / this.steps) : '–'} per step)`;
+  }
+}

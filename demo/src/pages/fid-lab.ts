@@ -1,0 +1,123 @@
+/**
+ * FID lab: draw N digits at several step counts and score each set against the shipped reference statistics of real
+ * MNIST (FID and KID over the mnist-classifier's features); the chart shows FID falling (or not) with more steps.
+ * Needs the digits model, the classifier with its reference statistics, and the SDK's browser FID scorer
+ * (fid-api.ts); each missing piece is named on the page.
+ */
+import type { Generator } from 'webgen';
+import { formatMs, h } from '../dom.js';
+import { findCreateFidScorer } from '../fid-api.js';
+import { checkModel, needsNoText } from '../models.js';
+import { selectBox, seedBox } from '../widgets/controls.js';
+import { lineChart, type Series } from '../widgets/line-chart.js';
+import { ModelSection, pageHeader, RunButtons, setState, type Page } from './common.js';
+
+const STEP_CHOICES = [5, 10, 20, 50, 100];
+const BATCH = 32;
+
+export const fidLabPage: Page = {
+  route: 'fid',
+  title: 'FID lab',
+  mount(root, ctx) {
+    const model = new ModelSection();
+    const count = selectBox({ label: 'Samples per setting', name: 'samples', options: ['50', '100', '250', '500', '1000'].map((v) => ({ value: v, label: v })), value: '100' });
+    const stepBoxes = STEP_CHOICES.map((s) => h('input', { type: 'checkbox', value: s, checked: s !== 100, name: 'fid-steps', 'aria-label': `${s} steps` }));
+    const stepsField = h('fieldset', { class: 'field' }, h('legend', {}, 'DDIM steps to compare'), h('div', { class: 'choice-grid' }, ...stepBoxes.map((b) => h('label', {}, b, h('span', {}, b.value)))));
+    const seed = seedBox(0);
+    const status = h('p', { class: 'stats', 'aria-live': 'polite' });
+    const table = h('tbody');
+    const results: { steps: number; fid: number; kid?: number; ms: number }[] = [];
+    const chartBox = h('div', {});
+    const drawChart = () => {
+      const series: Series[] = [{ name: 'FID', color: '#3346d3', points: results.map((r) => ({ x: r.steps, y: r.fid })) }];
+      chartBox.replaceChildren(lineChart({ title: 'FID against DDIM steps', xLabel: 'DDIM steps', yLabel: 'FID (lower is better)', series, empty: 'Compute to draw the chart' }));
+    };
+    drawChart();
+    const buttons = new RunButtons(root, model.notices, 'Compute FID', (busy) => [count, seed].forEach((c) => c.setDisabled(busy)));
+    const form = h('form', { class: 'panel', 'aria-label': 'FID settings' }, count.el, stepsField, seed.el, buttons.el);
+    root.append(
+      ...pageHeader('FID lab', 'How close are generated digits to real ones? Fréchet and kernel distances between features of generated and real MNIST digits, per number of DDIM steps.'),
+      model.el,
+      h(
+        'div',
+        { class: 'page-layout' },
+        form,
+        h(
+          'section',
+          { class: 'panel', 'aria-label': 'Scores' },
+          h('h2', {}, 'FID against steps'),
+          chartBox,
+          status,
+          h('table', { class: 'results' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Steps'), h('th', { scope: 'col' }, 'FID'), h('th', { scope: 'col' }, 'KID'), h('th', { scope: 'col' }, 'Time'))), table),
+        ),
+      ),
+    );
+    setState(root, 'loading-model');
+    let alive = true;
+    let generator: Generator | null = null;
+    const referenceUrl = `${ctx.config.classifier.replace(/\/+$/, '')}/reference-stats.fidstats`;
+
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const create = findCreateFidScorer();
+      const g = generator;
+      if (!g || !create) return;
+      const chosen = stepBoxes.filter((b) => b.checked).map((b) => Number(b.value));
+      void buttons.run(async (signal) => {
+        results.length = 0;
+        table.replaceChildren();
+        drawChart();
+        const n = Number(count.value);
+        for (const steps of chosen) {
+          const t0 = performance.now();
+          const scorer = await create({ extractor: ctx.config.classifier, reference: referenceUrl, backend: ctx.config.backend });
+          try {
+            for (let done = 0; done < n; done += BATCH) {
+              status.textContent = `${steps} steps: ${done} / ${n} samples`;
+              const images = await g.sample({ batch: Math.min(BATCH, n - done), steps, seed: (seed.value + done) % 4294967296, signal });
+              await scorer.addFake(images);
+            }
+            status.textContent = `${steps} steps: scoring…`;
+            const { fid, kid } = await scorer.score();
+            results.push({ steps, fid, kid, ms: performance.now() - t0 });
+          } finally {
+            await scorer.dispose();
+          }
+          const r = results[results.length - 1]!;
+          table.append(h('tr', {}, h('td', {}, steps), h('td', {}, r.fid.toFixed(2)), h('td', {}, r.kid === undefined ? '–' : r.kid.toFixed(4)), h('td', {}, formatMs(r.ms))));
+          drawChart();
+        }
+        status.textContent = `Done: ${chosen.length} settings × ${n} samples.`;
+      });
+    });
+
+    void (async () => {
+      const missing: string[] = [];
+      const create = findCreateFidScorer();
+      if (!create) missing.push("the SDK's browser build has no FID scorer yet (createFidScorer; sdk/fid runs in Node and the webgen CLI for now: see docs/fid.md)");
+      const classifier = await checkModel(ctx.config.classifier);
+      if (!classifier.ok) missing.push(`${classifier.title.toLowerCase()}`);
+      const ref = await fetch(referenceUrl, { method: 'HEAD' }).then((r) => r.ok, () => false);
+      if (!ref) missing.push(`the reference statistics ${new URL(referenceUrl, location.href).pathname} are missing`);
+      if (!alive) return;
+      if (missing.length) {
+        model.notices.show('warning', 'The FID lab cannot run here yet', `Missing: ${missing.join('; ')}.`, 'fid');
+        status.textContent = 'FID after training (from the command line): npx webgen fid (see docs/fid.md).';
+      }
+      const g = await model.open(ctx.config.digits, needsNoText, ctx);
+      if (!alive) return;
+      generator = g;
+      if (!g || missing.length) {
+        setState(root, 'unavailable');
+        return;
+      }
+      buttons.ready();
+    })();
+
+    return () => {
+      alive = false;
+      buttons.stop();
+      model.close();
+    };
+  },
+};

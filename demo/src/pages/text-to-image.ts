@@ -1,0 +1,92 @@
+/** Text to image (shapes-t2i): prompt, steps, guidance, seed, batch; the picture forms live from onStep previews. */
+import type { Generator, Manifest } from 'webgen';
+import { h } from '../dom.js';
+import { needsText } from '../models.js';
+import { ImageGrid, paint } from '../widgets/image-grid.js';
+import { numberBox, seedBox, slider, textBox } from '../widgets/controls.js';
+import { ModelSection, pageHeader, RunButtons, setState, StepTimer, type Page } from './common.js';
+
+const EXAMPLES = ['a red circle', 'a big blue star', 'a small green square', 'a purple triangle', 'a yellow circle at the top left', 'a large red star'];
+
+/** Example prompts the model can read: ours when every word is in its vocabulary, else a few made of its own words. */
+export function examplePrompts(m: Manifest): string[] {
+  const vocab = new Set(m.conditioning?.tokenizer?.vocab ?? []);
+  const max = m.conditioning?.tokenizer?.maxLength ?? 16;
+  const fits = EXAMPLES.filter((p) => p.split(' ').every((w) => vocab.has(w)) && p.split(' ').length <= max);
+  if (fits.length >= 2) return fits;
+  const words = [...vocab].filter((w) => /^[a-z0-9]+$/.test(w));
+  const out: string[] = [];
+  for (let i = 0; i + 1 < words.length && out.length < 4; i += 2) out.push(words.slice(i, i + Math.min(2, max)).join(' '));
+  return [...fits, ...out];
+}
+
+export const textToImagePage: Page = {
+  route: 'text',
+  title: 'Text to image',
+  mount(root, ctx) {
+    const model = new ModelSection();
+    const prompt = textBox({ label: 'Prompt', name: 'prompt', value: '', placeholder: 'a red circle', hint: 'Describe a shape: colour, kind, size, place.' });
+    const examples = h('div', { class: 'chips', role: 'group', 'aria-label': 'Example prompts' });
+    const steps = slider({ label: 'Steps', name: 'steps', min: 1, max: 100, step: 1, value: 20, hint: 'DDIM steps: more is slower and usually cleaner.' });
+    const guidance = slider({ label: 'Guidance scale', name: 'guidance', min: 1, max: 8, step: 0.5, value: 2, hint: '1 ignores the prompt; higher follows it harder.' });
+    const seed = seedBox();
+    const batch = numberBox({ label: 'Batch', name: 'batch', min: 1, max: 8, value: 1, hint: '1 – 8 images, seeds counting up.' });
+    const preview = h('canvas', { class: 'preview-canvas pixelated', width: 32, height: 32, role: 'img', 'aria-label': 'Live preview', 'data-testid': 'preview' });
+    const timer = new StepTimer();
+    const grid = new ImageGrid();
+    const controls = [prompt, steps, guidance, seed, batch];
+    const buttons = new RunButtons(root, model.notices, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy)));
+    const form = h('form', { class: 'panel', 'aria-label': 'Text to image settings' }, prompt.el, h('div', { class: 'field' }, h('span', { class: 'label' }, 'Examples'), examples), steps.el, guidance.el, seed.el, batch.el, buttons.el);
+    root.append(
+      ...pageHeader('Text to image', 'Type a prompt; the model draws it in your browser. Watch the image form step by step.'),
+      model.el,
+      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Result' }, h('h2', {}, 'Live preview'), preview, timer.el, h('h2', {}, 'Images'), grid.el)),
+    );
+    setState(root, 'loading-model');
+
+    let generator: Generator | null = null;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!generator) return;
+      const g = generator;
+      void buttons.run(async (signal) => {
+        const n = batch.value;
+        const first = seed.value;
+        const opts = { prompt: prompt.value.trim(), steps: steps.value, guidanceScale: guidance.value };
+        for (let i = 0; i < n; i++) {
+          timer.start(n > 1 ? `Image ${i + 1} of ${n}…` : 'Starting…');
+          const image = await g.textToImage({
+            ...opts,
+            seed: (first + i) % 4294967296,
+            signal,
+            onStep: (info) => {
+              paint(preview, info.preview);
+              timer.step(info, n > 1 ? `Image ${i + 1}/${n} · ` : '');
+            },
+          });
+          paint(preview, image);
+          if (i === 0) grid.clear();
+          grid.add([{ image, caption: `seed ${image.seed} · ${Math.round(image.timings.totalMs)} ms` }]);
+          timer.done(i + 1);
+        }
+      });
+    });
+
+    void model.open(ctx.config.t2i, needsText, ctx).then((g) => {
+      if (!g) {
+        if (root.isConnected) setState(root, 'unavailable');
+        return;
+      }
+      generator = g;
+      const ex = examplePrompts(g.manifest);
+      if (!prompt.value) prompt.value = ex[0] ?? '';
+      examples.replaceChildren(...ex.map((p) => h('button', { type: 'button', onclick: () => (prompt.value = p) }, p)));
+      buttons.ready();
+    });
+
+    return () => {
+      buttons.stop();
+      model.close();
+    };
+  },
+};

@@ -1,0 +1,115 @@
+/** A canvas to draw on with a finger, a pen or a mouse (pointer events), with colours, brush size, clear and image upload. */
+import { h, newId } from '../dom.js';
+
+const SWATCHES = ['#000000', '#ffffff', '#e53935', '#43a047', '#1e88e5', '#fdd835', '#8e24aa'];
+
+export class DrawingPad {
+  readonly el: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private color = '#e53935';
+  private size = 28;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly resolution = 256) {
+    this.canvas = h('canvas', { width: resolution, height: resolution, 'aria-label': 'Drawing pad: draw the starting picture', role: 'img', tabindex: 0 });
+    this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
+    const colorId = newId('pad-color');
+    const sizeId = newId('pad-size');
+    const fileId = newId('pad-file');
+    const colorInput = h('input', { id: colorId, type: 'color', value: this.color });
+    colorInput.addEventListener('input', () => (this.color = colorInput.value));
+    const swatches = SWATCHES.map((c) =>
+      h('button', { type: 'button', class: 'swatch', style: `background:${c}`, 'aria-label': `Colour ${c}`, onclick: () => ((this.color = c), (colorInput.value = c)) }),
+    );
+    const sizeInput = h('input', { id: sizeId, type: 'range', min: 4, max: 80, value: this.size });
+    sizeInput.addEventListener('input', () => (this.size = Number(sizeInput.value)));
+    const file = h('input', { id: fileId, type: 'file', accept: 'image/*', 'data-testid': 'pad-upload' });
+    file.addEventListener('change', () => {
+      const f = file.files?.[0];
+      if (f) void this.loadFile(f);
+    });
+    this.el = h(
+      'div',
+      { class: 'pad' },
+      this.canvas,
+      h('div', { class: 'tools' }, ...swatches, h('label', { for: colorId, class: 'label' }, 'Colour'), colorInput),
+      h('div', { class: 'field' }, h('label', { for: sizeId }, 'Brush size'), sizeInput),
+      h('div', { class: 'tools' }, h('button', { type: 'button', onclick: () => this.clear() }, 'Clear'), h('button', { type: 'button', onclick: () => this.drawExample() }, 'Example')),
+      h('div', { class: 'field' }, h('label', { for: fileId }, 'Or upload an image'), file),
+    );
+    this.bindPointer();
+    this.drawExample();
+  }
+
+  /** Called after every change to the picture. */
+  onChange(fn: () => void): void {
+    this.listeners.add(fn);
+  }
+
+  clear(background = '#ffffff'): void {
+    this.ctx.fillStyle = background;
+    this.ctx.fillRect(0, 0, this.resolution, this.resolution);
+    this.changed();
+  }
+
+  /** A starting picture, so the page works before anyone draws. */
+  drawExample(): void {
+    const r = this.resolution;
+    this.clear('#f4f1e8');
+    this.ctx.fillStyle = '#e53935';
+    this.ctx.beginPath();
+    this.ctx.arc(r * 0.5, r * 0.5, r * 0.28, 0, Math.PI * 2);
+    this.ctx.fill();
+    this.changed();
+  }
+
+  /** Draws an uploaded image, centred and covering the pad. */
+  async loadFile(file: Blob): Promise<void> {
+    const bitmap = await createImageBitmap(file);
+    const r = this.resolution;
+    const scale = Math.max(r / bitmap.width, r / bitmap.height);
+    const w = bitmap.width * scale;
+    const hh = bitmap.height * scale;
+    this.ctx.drawImage(bitmap, (r - w) / 2, (r - hh) / 2, w, hh);
+    bitmap.close();
+    this.changed();
+  }
+
+  private bindPointer(): void {
+    let last: { x: number; y: number } | null = null;
+    const point = (e: PointerEvent) => {
+      const rect = this.canvas.getBoundingClientRect();
+      return { x: ((e.clientX - rect.left) / rect.width) * this.resolution, y: ((e.clientY - rect.top) / rect.height) * this.resolution };
+    };
+    const stroke = (to: { x: number; y: number }) => {
+      const from = last ?? to;
+      this.ctx.strokeStyle = this.color;
+      this.ctx.lineWidth = this.size;
+      this.ctx.lineCap = 'round';
+      this.ctx.beginPath();
+      this.ctx.moveTo(from.x, from.y);
+      this.ctx.lineTo(to.x, to.y);
+      this.ctx.stroke();
+      last = to;
+    };
+    this.canvas.addEventListener('pointerdown', (e) => {
+      this.canvas.setPointerCapture(e.pointerId);
+      last = null;
+      stroke(point(e));
+    });
+    this.canvas.addEventListener('pointermove', (e) => {
+      if (last) stroke(point(e));
+    });
+    const end = () => {
+      if (last) this.changed();
+      last = null;
+    };
+    this.canvas.addEventListener('pointerup', end);
+    this.canvas.addEventListener('pointercancel', end);
+  }
+
+  private changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+}

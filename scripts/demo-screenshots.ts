@@ -1,0 +1,133 @@
+/**
+ * README screenshots of the demo, taken from the real pages with the real shipped models:
+ *
+ *   npm run screenshots              # writes docs/screenshots/demo-<page>.png (small PNGs, 1000 px wide)
+ *   npm run screenshots -- --out DIR
+ *   npm run screenshots -- --out /tmp/x --query 'digits=/fixtures/class-…'   # try the script on other models
+ *
+ * A page whose model (or SDK feature) is not available is skipped and named: a README shows real pictures, never
+ * random-weight fixtures. (Every page's screenshot with the test fixtures is a test artifact: tests/.artifacts/demo/.)
+ */
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { canvasStats, openDemoPage, startDemo, waitForState, type DemoHarness } from '../tests/e2e/demo.js';
+import { REPO } from '../tests/e2e/model-fixtures.js';
+
+interface Shot {
+  name: string;
+  route: string;
+  viewport: { width: number; height: number };
+  /** Drives the page to the picture worth showing. */
+  act(h: DemoHarness): Promise<void>;
+}
+
+const generate = async (h: DemoHarness) => {
+  await h.page.click('button[name=generate]');
+  await waitForState(h.page, ['done'], 600_000);
+};
+
+const SHOTS: Shot[] = [
+  {
+    name: 'text-to-image',
+    route: 'text',
+    viewport: { width: 1000, height: 760 },
+    act: async (h) => {
+      await h.page.locator('.chips button').first().click();
+      await h.page.fill('input[name=seed]', '1');
+      await h.page.fill('input[name=batch]', '4');
+      await generate(h);
+    },
+  },
+  {
+    name: 'img2img',
+    route: 'img2img',
+    viewport: { width: 1000, height: 760 },
+    act: async (h) => {
+      await h.page.fill('input[name=seed]', '1');
+      await generate(h);
+    },
+  },
+  {
+    name: 'digits',
+    route: 'digits',
+    viewport: { width: 1000, height: 760 },
+    act: async (h) => {
+      await h.page.click('label:has(input[data-choice=digit][value="3"])');
+      await h.page.selectOption('select[name=count]', '16');
+      await h.page.fill('input[name=seed]', '1');
+      await generate(h);
+    },
+  },
+  {
+    name: 'digits-phone',
+    route: 'digits',
+    viewport: { width: 390, height: 844 },
+    act: async (h) => {
+      await h.page.selectOption('select[name=count]', '8');
+      await h.page.fill('input[name=seed]', '2');
+      await generate(h);
+      await h.page.locator('.image-grid').scrollIntoViewIfNeeded();
+    },
+  },
+  {
+    name: 'gan-explorer',
+    route: 'gan',
+    viewport: { width: 1000, height: 760 },
+    act: async (h) => {
+      await h.page.fill('input[name=seed]', '1');
+      await generate(h);
+      await h.page.locator('.image-grid button.tile').nth(0).click();
+      await h.page.locator('.image-grid button.tile').nth(5).click();
+      await waitForState(h.page, ['done'], 600_000);
+    },
+  },
+  {
+    name: 'fid-lab',
+    route: 'fid',
+    viewport: { width: 1000, height: 760 },
+    act: async (h) => {
+      await h.page.selectOption('select[name=samples]', '250');
+      await generate(h);
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outIdx = args.indexOf('--out');
+  const out = outIdx >= 0 ? args[outIdx + 1]! : join(REPO, 'docs', 'screenshots');
+  const qIdx = args.indexOf('--query');
+  const query = Object.fromEntries(new URLSearchParams(qIdx >= 0 ? args[qIdx + 1]! : ''));
+  mkdirSync(out, { recursive: true });
+  const written: string[] = [];
+  const skipped: string[] = [];
+  for (const shot of SHOTS) {
+    const h = await startDemo({ context: { viewport: shot.viewport, deviceScaleFactor: 1, isMobile: shot.viewport.width < 600, hasTouch: shot.viewport.width < 600 } });
+    try {
+      const state = await openDemoPage(h, shot.route, query, 600_000);
+      if (state !== 'ready') {
+        const why = await h.page.evaluate(() => document.querySelector('.notice strong')?.textContent ?? 'not ready');
+        skipped.push(`${shot.name}: ${why}`);
+        continue;
+      }
+      await shot.act(h);
+      const first = h.page.locator('.image-grid canvas, [data-testid=after]').first();
+      if ((await first.count()) > 0) {
+        const sel = (await h.page.locator('.image-grid canvas').count()) > 0 ? '.image-grid canvas' : '[data-testid=after]';
+        if ((await canvasStats(h.page, sel)).distinct < 3) throw new Error(`${shot.name}: the generated image is blank`);
+      }
+      const path = join(out, `demo-${shot.name}.png`);
+      await h.page.screenshot({ path, fullPage: false });
+      written.push(relative(REPO, path));
+    } finally {
+      await h.close();
+    }
+  }
+  for (const w of written) console.log(`wrote ${w}`);
+  for (const s of skipped) console.log(`skipped ${s}`);
+}
+
+main().catch((err) => {
+  console.error(`demo screenshots: ${(err as Error).message}`);
+  process.exit(1);
+});
