@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `webgen fid …`, `webgen eval fid …`: TypeScript run through tsx, as webgen-train.
+// `webgen sample …`, `webgen fid …`, `webgen eval fid …`: TypeScript run through tsx, as webgen-train.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -62,9 +62,14 @@ export interface StepInfo {
 
 /** Options every generation method shares. */
 export interface CommonOptions {
-  /** DDIM steps (1 … the model's training timesteps). Default 20. */
+  /**
+   * The sampler: 'ddim' (Song et al. 2021; few steps, η below) or 'ddpm' (Ho et al. 2020, ancestral sampling; meant
+   * for all the training timesteps, e.g. steps: 1000; η must be 1 or left out). Default 'ddim'.
+   */
+  scheduler?: 'ddim' | 'ddpm';
+  /** Denoising steps (1 … the model's training timesteps). Default 20. */
   steps?: number;
-  /** DDIM η (Song et al. 2021, Eq. 16) in [0, 1]: 0 is deterministic given the seed, 1 is DDPM-like. Default 0. */
+  /** DDIM η (Song et al. 2021, Eq. 16) in [0, 1]: 0 is deterministic given the seed, 1 is DDPM-like. Default 0 (1 with 'ddpm'). */
   eta?: number;
   /** Seed of the initial noise (any integer in [0, 2^32)); the same seed gives the same image on the same backend. Default random (reported in the result). */
   seed?: number;

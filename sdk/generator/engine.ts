@@ -18,6 +18,7 @@ import { resizeRgba } from '../image/resize.js';
 import type { Manifest, ManifestFile } from '../manifest/types.js';
 import { Rng } from '../random/rng.js';
 import { DDIMScheduler } from '../schedulers/ddim.js';
+import { DDPMScheduler } from '../schedulers/ddpm.js';
 import { img2imgTimesteps } from '../schedulers/img2img.js';
 import type { SchedulerConfig } from '../schedulers/types.js';
 import { WordTokenizer } from '../text/tokenizer.js';
@@ -108,7 +109,7 @@ export class DiffusionEngine {
 
   /** One forward pass at batch 1 (a backend smoke test: compiles WebGPU shaders, proves the kernels run). */
   async warmUp(): Promise<void> {
-    const common: ResolvedCommon = { steps: 1, eta: 0, seed: 0, guidanceScale: 1, signal: undefined, onStep: undefined };
+    const common: ResolvedCommon = { scheduler: 'ddim', steps: 1, eta: 0, seed: 0, guidanceScale: 1, signal: undefined, onStep: undefined };
     const cond = await this.conditioning(1, undefined, '', '', false);
     await this.generate({ batch: 1, common, guidanceScale: 1, cond, modelMs: 0 });
   }
@@ -266,7 +267,7 @@ export class DiffusionEngine {
       feeds[NAMES.context] = this.runtime.tensor('float32', ctx, [b, L, D]);
     }
 
-    const scheduler = new DDIMScheduler(this.schedulerConfig);
+    const scheduler = common.scheduler === 'ddpm' ? new DDPMScheduler(this.schedulerConfig) : new DDIMScheduler(this.schedulerConfig);
     const rng = new Rng(common.seed);
     let init: { sample: Float32Array; startIndex: number } | undefined;
     if (plan.init) {

@@ -19,6 +19,8 @@ export const DEFAULTS = Object.freeze({
 
 /** The common options, checked, defaults filled in. */
 export interface ResolvedCommon {
+  /** 'ddim' (default) or 'ddpm' (ancestral sampling, η = 1). */
+  scheduler: 'ddim' | 'ddpm';
   steps: number;
   eta: number;
   seed: number;
@@ -28,7 +30,7 @@ export interface ResolvedCommon {
   onStep: CommonOptions['onStep'];
 }
 
-const COMMON_KEYS = ['steps', 'eta', 'seed', 'guidanceScale', 'signal', 'onStep'] as const;
+const COMMON_KEYS = ['scheduler', 'steps', 'eta', 'seed', 'guidanceScale', 'signal', 'onStep'] as const;
 
 /** The option names each method accepts (unknown names are an error: a typo must not be silently ignored). */
 export const METHOD_KEYS = {
@@ -75,7 +77,10 @@ export function checkNumber(parameter: string, value: unknown, min: number, max:
 export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): ResolvedCommon {
   const T = manifest.schedule!.trainSteps;
   const steps = o.steps === undefined ? Math.min(DEFAULTS.steps, T) : checkInteger('steps', o.steps, 1, T, " (the model's training timesteps)");
-  const eta = o.eta === undefined ? DEFAULTS.eta : checkNumber('eta', o.eta, 0, 1);
+  if (o.scheduler !== undefined && o.scheduler !== 'ddim' && o.scheduler !== 'ddpm') throw new InvalidInputError('scheduler', "must be 'ddim' or 'ddpm'", o.scheduler);
+  const scheduler = o.scheduler ?? 'ddim';
+  const eta = o.eta === undefined ? (scheduler === 'ddpm' ? 1 : DEFAULTS.eta) : checkNumber('eta', o.eta, 0, 1);
+  if (scheduler === 'ddpm' && eta !== 1) throw new InvalidInputError('eta', "must be 1 (or left out) with scheduler 'ddpm', which always draws fresh noise; use scheduler 'ddim' for other η", o.eta);
   const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
   const guidanceScale = o.guidanceScale === undefined ? undefined : checkNumber('guidanceScale', o.guidanceScale, 0, DEFAULTS.maxGuidanceScale);
   const signal = o.signal as AbortSignal | undefined;
@@ -84,7 +89,7 @@ export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): R
   }
   const onStep = o.onStep as CommonOptions['onStep'];
   if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError('onStep', 'must be a function ({ step, total, timestep, preview }) => void', onStep);
-  return { steps, eta, seed, guidanceScale, signal, onStep };
+  return { scheduler, steps, eta, seed, guidanceScale, signal, onStep };
 }
 
 /**

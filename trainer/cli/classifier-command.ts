@@ -2,11 +2,11 @@
  * `webgen-train classifier <mnist|shapes> [options]`: trains a judging classifier (and FID/KID
  * feature extractor) and writes its model folder. `argv` is what follows the word `classifier`.
  */
-import { parseArgs } from 'node:util';
 import { CLASSIFIER_DATA, type ClassifierData } from '../classifier/classifier-data.js';
 import { trainClassifier, type TrainClassifierOptions } from '../classifier/train-classifier.js';
 import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
+import { parseFlags } from './config-flags.js';
 
 /** The usage text of the classifier command. */
 export const CLASSIFIER_HELP = `webgen-train classifier <mnist|shapes> [options]
@@ -31,28 +31,17 @@ const INT_FLAGS = { steps: 1, 'batch-size': 1, 'hold-out': 1, seed: 0, threads: 
 /** Parses, trains, prints progress and the final accuracy; returns the exit code (errors: 2 usage, 1 other). */
 export async function classifierCommand(argv: string[]): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: true,
-        options: {
-          steps: { type: 'string' },
-          'batch-size': { type: 'string' },
-          lr: { type: 'string' },
-          'hold-out': { type: 'string' },
-          seed: { type: 'string' },
-          out: { type: 'string' },
-          'mnist-dir': { type: 'string' },
-          threads: { type: 'string' },
-          help: { type: 'boolean' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError(`${(err as Error).message}. See webgen-train classifier --help.`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags(argv, {
+      steps: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      'hold-out': { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      'mnist-dir': { type: 'string' },
+      threads: { type: 'string' },
+      help: { type: 'boolean' },
+    }, 'See webgen-train classifier --help.');
     if (values.help) {
       console.log(CLASSIFIER_HELP);
       return 0;

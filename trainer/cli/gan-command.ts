@@ -2,7 +2,6 @@
  * `webgen-train gan <recipe> [options]`: trains a GAN (trainer/gan) from a named recipe; every
  * GanConfig field is a `--kebab-case` flag. `argv` is what follows the word `gan`.
  */
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { GAN_ARCHS, GAN_BASE_CONFIG, type GanConfig } from '../gan/gan-config.js';
@@ -10,7 +9,7 @@ import { GAN_LOSS_NAMES, GAN_OBJECTIVES } from '../gan/losses/index.js';
 import { GAN_RECIPES, getGanRecipe } from '../gan/recipes.js';
 import { trainGan } from '../gan/train-gan.js';
 import { SPECTRAL_NORM_MODES } from '../nn/spectral-norm.js';
-import { kebab } from './parse-args.js';
+import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
 import { createProgress } from './progress.js';
 
 const CHOICES: Partial<Record<keyof GanConfig, readonly string[]>> = {
@@ -44,47 +43,13 @@ ${GAN_EVAL_HELP}`;
 
 /** Parses `<recipe> [--flag value …]` into a validated GanConfig; every problem is a UsageError naming the flag. */
 export function parseGanCommandLine(argv: string[]): { kind: 'help' } | { kind: 'train'; recipe: string; config: GanConfig; overrides: Partial<GanConfig> } {
-  const keys = Object.keys(GAN_BASE_CONFIG) as (keyof GanConfig)[];
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
-  for (const key of keys) {
-    const isBool = typeof GAN_BASE_CONFIG[key] === 'boolean';
-    options[kebab(key)] = { type: isBool ? 'boolean' : 'string' };
-    if (isBool) options[`no-${kebab(key)}`] = { type: 'boolean' };
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See webgen-train gan --help for every option.`);
-  }
-  const { values, positionals } = parsed;
+  const options = configFlagOptions(GAN_BASE_CONFIG, { help: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(argv, options, 'See webgen-train gan --help for every option.');
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   if (positionals.length === 0) throw new UsageError(`missing recipe: webgen-train gan <recipe> [options]; recipes: ${Object.keys(GAN_RECIPES).join(', ')}`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
   const recipe = getGanRecipe(positionals[0]!);
-  const overrides: Partial<GanConfig> = {};
-  const set = (key: keyof GanConfig, v: unknown) => ((overrides as Record<string, unknown>)[key] = v);
-  for (const key of keys) {
-    const flag = kebab(key);
-    const def = GAN_BASE_CONFIG[key];
-    if (typeof def === 'boolean') {
-      if (values[flag] !== undefined) set(key, values[flag]);
-      if (values[`no-${flag}`]) set(key, false);
-      continue;
-    }
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    if (typeof raw !== 'string') throw new UsageError(`--${flag} needs a value`);
-    if (typeof def === 'number') {
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
-      set(key, n);
-    } else {
-      const choices = CHOICES[key];
-      if (choices && !choices.includes(raw)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${raw}'`);
-      set(key, raw);
-    }
-  }
+  const overrides = configOverrides(GAN_BASE_CONFIG, values, CHOICES);
   const config = { ...recipe.defaults, ...overrides };
   validateGanConfig(config);
   return { kind: 'train', recipe: recipe.name, config, overrides };
@@ -130,15 +95,9 @@ webgen-train gan table <model-dir>...   prints a markdown table of the folders' 
 
 /** `gan eval <model-dir>`: evaluation and card. */
 async function ganEvalCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: {
-      classifier: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, run: { type: 'string' }, help: { type: 'boolean' },
-    } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See webgen-train gan eval --help.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, {
+    classifier: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, run: { type: 'string' }, help: { type: 'boolean' },
+  }, 'See webgen-train gan eval --help.');
   if (values.help) {
     console.log(GAN_EVAL_HELP);
     return 0;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
+import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
 import { getRecipe } from '../recipes/index.js';
 import { BASE_CONFIG } from '../recipes/base.js';
 import type { TrainConfig } from '../recipes/train-config.js';
@@ -17,53 +17,19 @@ export const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
   backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
 };
 
-export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export { kebab };
 
 /** Parses `webgen-train <recipe> [--flag value ...]`; every problem is a UsageError naming the flag. */
 export function parseCommandLine(argv: string[]): Command {
-  const keys = Object.keys(BASE_CONFIG) as (keyof TrainConfig)[];
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, list: { type: 'boolean' } };
-  for (const key of keys) {
-    const isBool = typeof BASE_CONFIG[key] === 'boolean';
-    options[kebab(key)] = { type: isBool ? 'boolean' : 'string' };
-    if (isBool) options[`no-${kebab(key)}`] = { type: 'boolean' };
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-  } catch (err) {
-    // node's messages name the flag ("Unknown option '--stepz'"); add the way out.
-    throw new UsageError(`${(err as Error).message}. See webgen-train --help for every option.`);
-  }
-  const { values, positionals } = parsed;
+  const options = configFlagOptions(BASE_CONFIG, { help: { type: 'boolean' }, list: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(argv, options, 'See webgen-train --help for every option.');
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   if (values.list || positionals[0] === 'list') return { kind: 'list' };
   if (positionals.length === 0) throw new UsageError('missing recipe: webgen-train <recipe> [options]. Try webgen-train shapes-tiny, or --help.');
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
 
   const recipe = getRecipe(positionals[0]!);
-  const overrides: Partial<TrainConfig> = {};
-  for (const key of keys) {
-    const flag = kebab(key);
-    const def = BASE_CONFIG[key];
-    if (typeof def === 'boolean') {
-      if (values[flag] !== undefined) (overrides as Record<string, unknown>)[key] = values[flag];
-      if (values[`no-${flag}`]) (overrides as Record<string, unknown>)[key] = false;
-      continue;
-    }
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    if (typeof raw !== 'string') throw new UsageError(`--${flag} needs a value`);
-    if (typeof def === 'number') {
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
-      (overrides as Record<string, unknown>)[key] = n;
-    } else {
-      const choices = CHOICES[key];
-      if (choices && !choices.includes(raw)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${raw}'`);
-      (overrides as Record<string, unknown>)[key] = raw;
-    }
-  }
+  const overrides = configOverrides(BASE_CONFIG, values, CHOICES);
   const config = { ...recipe.defaults, ...overrides };
   validateConfig(config);
   return { kind: 'train', recipe: recipe.name, config, overrides };

@@ -1,5 +1,6 @@
 /**
- * `webgen`: the evaluation command line (training is `webgen-train`).
+ * `webgen`: the sampling and evaluation command line (training is `webgen-train`).
+ *   webgen sample --model DIR [options]       images from an exported diffusion model
  *   webgen fid PATH_A PATH_B [options]        FID/KID between folders, .npy features or .fidstats
  *   webgen eval fid --model DIR [options]     FID/KID of a diffusion model vs steps and eta
  */
@@ -9,6 +10,8 @@ import { WebgenError } from '../errors/webgen-error.js';
 
 const HELP = `webgen <command> [options]
 
+  webgen sample --model DIR [options]     draw images from an exported diffusion model (--prompt, --class,
+                                          --steps, --scheduler, --init + --strength for img2img)
   webgen fid PATH_A PATH_B [options]      FID (and --kid) between two folders of images, .npy feature
                                           matrices or .fidstats statistics, as pytorch-fid computes it
   webgen fid --save-stats PATH OUT        save a set's statistics (.fidstats) for later comparisons
@@ -18,6 +21,7 @@ const HELP = `webgen <command> [options]
 'webgen <command> --help' lists each command's options. Training is 'webgen-train'.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  sample: async (argv) => (await import('./sample-command.js')).sampleCommand(argv),
   fid: async (argv) => (await import('../eval/fid-command.js')).fidCommand(argv),
   'eval fid': async (argv) => (await import('../eval/fid-eval-command.js')).evalFidCommand(argv),
 };
@@ -31,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     const two = `${argv[0]} ${argv[1] ?? ''}`;
     if (COMMANDS[two]) return await COMMANDS[two](argv.slice(2));
     if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
-    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: fid, eval fid (see webgen --help)`);
+    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid (see webgen --help)`);
   } catch (err) {
     if (err instanceof WebgenError) {
       process.stderr.write(`webgen: ${err.message}\n`);

@@ -1,10 +1,11 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { judgeSamples } from '../classifier/judge.js';
 import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
+import { parseFlags } from '../cli/config-flags.js';
+import { stepsEtaTable } from './steps-eta-table.js';
 
 export const EVAL_CLASSES_HELP = `webgen-train eval-classes --model DIR --classifier DIR [options]
 
@@ -133,35 +134,26 @@ async function drawAll(
 
 /** Guided accuracy in the DDIM paper's Table 1 layout: η rows, steps columns (+ DDPM). */
 function formatTable(rows: Row[], steps: number[], etas: number[]): string {
-  const cell = (r?: Row) => (r ? `${(100 * r.guidedAccuracy).toFixed(1)}% / ${r.classesCovered}` : '-').padStart(12);
-  const lines = [`guided accuracy / classes covered`, `${'η \\ steps'.padEnd(10)}${steps.map((s) => String(s).padStart(12)).join('')}`];
-  for (const eta of etas) lines.push(`${String(eta).padEnd(10)}${steps.map((s) => cell(rows.find((r) => r.sampler === 'ddim' && r.steps === s && r.eta === eta))).join('')}`);
+  const cell = (r?: Row) => r && `${(100 * r.guidedAccuracy).toFixed(1)}% / ${r.classesCovered}`;
+  const lines = stepsEtaTable('guided accuracy / classes covered', steps, etas, (s, eta) => cell(rows.find((r) => r.sampler === 'ddim' && r.steps === s && r.eta === eta)));
   const ddpm = rows.find((r) => r.sampler === 'ddpm');
-  if (ddpm) lines.push(`DDPM ${ddpm.steps} steps: ${cell(ddpm).trim()}`);
+  if (ddpm) lines.push(`DDPM ${ddpm.steps} steps: ${cell(ddpm)}`);
   return lines.join('\n');
 }
 
 function parseArgsStrict(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean' },
-        model: { type: 'string' },
-        classifier: { type: 'string' },
-        samples: { type: 'string' },
-        steps: { type: 'string' },
-        eta: { type: 'string' },
-        ddpm: { type: 'boolean' },
-        guidance: { type: 'string' },
-        batch: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'string' },
-        grid: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See webgen-train eval-classes --help.`);
-  }
+  return parseFlags(argv, {
+    help: { type: 'boolean' },
+    model: { type: 'string' },
+    classifier: { type: 'string' },
+    samples: { type: 'string' },
+    steps: { type: 'string' },
+    eta: { type: 'string' },
+    ddpm: { type: 'boolean' },
+    guidance: { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+    grid: { type: 'string' },
+  }, 'See webgen-train eval-classes --help.', { positionals: false });
 }

@@ -5,7 +5,6 @@
  * Pairs the model never saw in training (the recipe's holdOutCombos, read from the manifest) are
  * reported apart: they measure whether the model composes words it knows into new pictures.
  */
-import { parseArgs } from 'node:util';
 import { COLOURS, comboName, NUM_COMBOS, POSITION_PHRASES, POSITIONS, SHAPES, SIZES, type SizeName } from '../data/shapes.js';
 import { judgeSamples } from '../classifier/judge.js';
 import { shapeColourAccuracy } from '../classifier/shapes-verdict.js';
@@ -15,6 +14,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
+import { parseFlags } from '../cli/config-flags.js';
 
 export const EVAL_PROMPTS_HELP = `webgen-train eval-prompts --model DIR --classifier DIR [options]
 
@@ -175,27 +175,19 @@ async function writeGrid(path: string, nhwc: Float32Array, [H, W, C]: number[], 
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean' },
-        model: { type: 'string' },
-        classifier: { type: 'string' },
-        samples: { type: 'string' },
-        size: { type: 'string' },
-        steps: { type: 'string' },
-        eta: { type: 'string' },
-        guidance: { type: 'string' },
-        'held-out': { type: 'string' },
-        batch: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'string' },
-        grid: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See webgen-train eval-prompts --help.`);
-  }
+  return parseFlags(argv, {
+    help: { type: 'boolean' },
+    model: { type: 'string' },
+    classifier: { type: 'string' },
+    samples: { type: 'string' },
+    size: { type: 'string' },
+    steps: { type: 'string' },
+    eta: { type: 'string' },
+    guidance: { type: 'string' },
+    'held-out': { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+    grid: { type: 'string' },
+  }, 'See webgen-train eval-prompts --help.', { positionals: false });
 }

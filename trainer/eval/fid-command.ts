@@ -3,12 +3,12 @@
  * is a folder of images, a .npy feature matrix [N, d] (float32/float64) or .fidstats statistics.
  * `webgen fid --save-stats PATH OUT.fidstats` writes a path's statistics for later comparisons.
  */
-import { parseArgs } from 'node:util';
 import type { FeatureExtractor } from '../../sdk/fid/extractor.js';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { feedInput, loadExtractor, openFidInput, type FidInput } from './fid-inputs.js';
+import { parseFlags } from '../cli/config-flags.js';
 
 export const FID_HELP = `webgen fid PATH_A PATH_B [options]
 webgen fid --save-stats PATH OUT.fidstats [options]
@@ -106,29 +106,20 @@ function featuresOnly(inputs: FidInput[]): FeatureExtractor {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean' },
-        extractor: { type: 'string' },
-        output: { type: 'string' },
-        inception: { type: 'boolean' },
-        'input-shape': { type: 'string' },
-        kid: { type: 'boolean' },
-        'kid-subsets': { type: 'string' },
-        'kid-subset-size': { type: 'string' },
-        'kid-samples': { type: 'string' },
-        seed: { type: 'string' },
-        'save-stats': { type: 'boolean' },
-        json: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See webgen fid --help.`);
-  }
+  return parseFlags(argv, {
+    help: { type: 'boolean' },
+    extractor: { type: 'string' },
+    output: { type: 'string' },
+    inception: { type: 'boolean' },
+    'input-shape': { type: 'string' },
+    kid: { type: 'boolean' },
+    'kid-subsets': { type: 'string' },
+    'kid-subset-size': { type: 'string' },
+    'kid-samples': { type: 'string' },
+    seed: { type: 'string' },
+    'save-stats': { type: 'boolean' },
+    json: { type: 'string' },
+  }, 'See webgen fid --help.');
 }
 
 export function intFlag(name: string, raw: string, min = 1): number {

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { decodeStats } from '../../sdk/fid/stats-file.js';
 import { readFile } from 'node:fs/promises';
@@ -16,6 +15,8 @@ import { writeLineChart } from './fid-chart.js';
 import { intFlag } from './fid-command.js';
 import { loadExtractor } from './fid-inputs.js';
 import { OnnxDiffusion } from './onnx-diffusion.js';
+import { parseFlags } from '../cli/config-flags.js';
+import { etaLabel, stepsEtaTable } from './steps-eta-table.js';
 
 export const EVAL_FID_HELP = `webgen eval fid --model DIR [options]
 
@@ -119,7 +120,7 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
   if (values.markdown) {
     const head = `| η \\ DDIM steps | ${stepsList.join(' | ')} |\n| --- |${stepsList.map(() => ' ---: |').join('')}\n`;
     const body = etaList
-      .map((eta) => `| ${eta.toFixed(1)} | ${stepsList.map((st) => {
+      .map((eta) => `| ${etaLabel(eta)} | ${stepsList.map((st) => {
         const r = rows.find((q) => q.steps === st && q.eta === eta)!;
         return `${r.fid.toFixed(2)}${r.kid !== undefined ? ` (KID ${r.kid.toPrecision(3)})` : ''}`;
       }).join(' | ')} |`)
@@ -137,44 +138,31 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
 
 /** DDIM Table 1 layout: η rows, steps columns; FID, and KID below when measured. */
 export function formatTable(rows: Row[], steps: number[], etas: number[], kid: boolean): string {
-  const w = 12;
-  const head = `${'η \\ steps'.padEnd(10)}${steps.map((s) => String(s).padStart(w)).join('')}`;
-  const block = (title: string, cell: (r: Row) => string) => [
-    title,
-    head,
-    ...etas.map((eta) => `${eta.toFixed(1).padEnd(10)}${steps.map((s) => {
+  const block = (title: string, cell: (r: Row) => string) =>
+    stepsEtaTable(title, steps, etas, (s, eta) => {
       const r = rows.find((q) => q.steps === s && q.eta === eta);
-      return (r ? cell(r) : '-').padStart(w);
-    }).join('')}`),
-  ];
+      return r && cell(r);
+    });
   const lines = block('FID', (r) => r.fid.toFixed(2));
   if (kid) lines.push('', ...block('KID', (r) => (r.kid ?? NaN).toPrecision(3)));
   return lines.join('\n');
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean' },
-        model: { type: 'string' },
-        extractor: { type: 'string' },
-        reference: { type: 'string' },
-        samples: { type: 'string' },
-        steps: { type: 'string' },
-        eta: { type: 'string' },
-        guidance: { type: 'string' },
-        kid: { type: 'boolean' },
-        batch: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'string' },
-        chart: { type: 'string' },
-        markdown: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See webgen eval fid --help.`);
-  }
+  return parseFlags(argv, {
+    help: { type: 'boolean' },
+    model: { type: 'string' },
+    extractor: { type: 'string' },
+    reference: { type: 'string' },
+    samples: { type: 'string' },
+    steps: { type: 'string' },
+    eta: { type: 'string' },
+    guidance: { type: 'string' },
+    kid: { type: 'boolean' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+    chart: { type: 'string' },
+    markdown: { type: 'string' },
+  }, 'See webgen eval fid --help.', { positionals: false });
 }

@@ -1,0 +1,114 @@
+// `webgen sample` end to end on tiny fixture models (random weights, exported by the trainer): PNGs of the model's
+// size, the same seed giving the same bytes, a batch written as DIR/0000.png …, img2img (strength 0 returns the
+// picture), DDPM; and every bad input the issue names exits non-zero with one line naming the flag.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixtureModel } from './e2e/model-fixtures.js';
+import { REPO_ROOT, type CliResult } from './helpers/run-cli.js';
+
+const WEBGEN = fileURLToPath(new URL('../bin/webgen.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'webgen-sample-'));
+let text: string;
+let cls: string;
+
+function webgen(args: string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, [WEBGEN, 'sample', ...args], { cwd: REPO_ROOT, env: { ...process.env, CI: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+const png = (path: string) => PNG.sync.read(readFileSync(path));
+
+beforeAll(async () => {
+  text = await fixtureModel('text');
+  cls = await fixtureModel('class');
+}, 600_000);
+
+describe('webgen sample', () => {
+  it('draws a prompt into a PNG of the model size; the same seed gives the same bytes, another seed another picture', async () => {
+    const [a, b, c] = ['a.png', 'b.png', 'c.png'].map((f) => join(tmp, f));
+    for (const [out, seed] of [[a, '1'], [b, '1'], [c, '2']] as const) {
+      const r = await webgen(['--model', text, '--prompt', 'a red circle', '--steps', '4', '--seed', seed, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/1 image \("a red circle", 4 steps, seed \d\) in [\d.]+ s\nwrote /);
+    }
+    const img = png(a);
+    expect([img.width, img.height]).toEqual([32, 32]);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    expect(readFileSync(a).equals(readFileSync(c))).toBe(false);
+  }, 120_000);
+
+  it('writes a batch of a class as DIR/0000.png … with seeds seed … seed + N − 1', async () => {
+    const dir = join(tmp, 'digits');
+    const r = await webgen(['--model', cls, '--class', '3', '--batch', '3', '--steps', '3', '--seed', '5', '--out', `${dir}/`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['0000.png', '0001.png', '0002.png']);
+    const one = join(tmp, 'seed6.png');
+    expect((await webgen(['--model', cls, '--class', '3', '--steps', '3', '--seed', '6', '--out', one])).code).toBe(0);
+    expect(readFileSync(join(dir, '0001.png')).equals(readFileSync(one))).toBe(true);
+  }, 120_000);
+
+  it('img2img: --strength 0 returns the picture, 0.6 redraws it; --scheduler ddpm samples too', async () => {
+    const init = join(tmp, 'init.png');
+    expect((await webgen(['--model', text, '--prompt', 'a blue star', '--steps', '3', '--out', init])).code).toBe(0);
+    const keep = join(tmp, 'keep.png');
+    const r0 = await webgen(['--model', text, '--prompt', 'a blue star', '--init', init, '--strength', '0', '--out', keep]);
+    expect(r0.code, r0.stderr).toBe(0);
+    expect(Buffer.from(png(keep).data).equals(Buffer.from(png(init).data))).toBe(true);
+    const redo = join(tmp, 'redo.png');
+    const r1 = await webgen(['--model', text, '--prompt', 'a blue star', '--init', init, '--strength', '0.6', '--steps', '10', '--out', redo]);
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r1.stdout).toMatch(/6 steps/);
+    expect(Buffer.from(png(redo).data).equals(Buffer.from(png(init).data))).toBe(false);
+    const ddpm = join(tmp, 'ddpm.png');
+    const r2 = await webgen(['--model', cls, '--scheduler', 'ddpm', '--steps', '20', '--out', ddpm]);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(existsSync(ddpm)).toBe(true);
+  }, 120_000);
+
+  it.each([
+    [['--steps', '0'], /--steps must be an integer >= 1, got '0'/],
+    [['--steps', '1001'], /--steps must be an integer in \[1, 1000\] \(the model's training timesteps\), got 1001/],
+    [['--class', '1', '--guidance', 'NaN'], /--guidance must be a number, got 'NaN'/],
+    [['--class', '10'], /--class must be an integer in \[0, 9\]/],
+    [['--class', 'eleven'], /--class must be a class of model/],
+    [['--init', 'nowhere.png', '--strength', '0.5'], /--init: cannot read 'nowhere.png' \(ENOENT\)/],
+    [['--scheduler', 'euler'], /--scheduler must be ddim or ddpm, got 'euler'/],
+    [['--scheduler', 'ddpm', '--eta', '0.5'], /--eta must be 1 \(or left out\) with scheduler 'ddpm'/],
+    [['--prompt', 'a red circle'], /--prompt is not accepted: model '.*' is not text-conditioned/],
+    [['--out', 'picture.jpg'], /--out must be a .png file or a folder ending in \//],
+  ])('class model with %j: one line naming the flag, non-zero exit', async (args, message) => {
+    const r = await webgen(['--model', cls, '--out', join(tmp, 'x.png'), ...args]); // a later --out wins
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it.each([
+    [['--prompt', ''], /--prompt is empty/],
+    [['--prompt', 'a red circle a red circle a red circle'], /--prompt has \d+ tokens; the model accepts at most \d+ \(shorten it\)/],
+    [['--prompt', 'a red circle', '--init', 'README.md', '--strength', '0.5'], /--init: 'README.md' is not a PNG image/],
+    [[], /needs --model DIR/],
+  ])('text model with %j: one line naming the flag, non-zero exit', async (args, message) => {
+    const r = await webgen(args.length ? ['--model', text, ...args] : []);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('--strength outside [0, 1] is refused with a readable picture', async () => {
+    const init = join(tmp, 'init2.png');
+    expect((await webgen(['--model', text, '--prompt', 'a red circle', '--steps', '2', '--out', init])).code).toBe(0);
+    const r = await webgen(['--model', text, '--prompt', 'a red circle', '--init', init, '--strength', '1.5', '--out', join(tmp, 'y.png')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--strength must be a number in \[0, 1\], got 1.5/);
+  }, 60_000);
+});

@@ -1,0 +1,154 @@
+/**
+ * `webgen sample`: draws images from an exported diffusion model with the Node SDK (onnxruntime-node and the shared
+ * schedulers), so anyone can reproduce a model card's pictures without a browser.
+ *   webgen sample --model models/shapes-t2i --prompt "a red circle" --steps 20 --seed 1 --out out.png
+ *   webgen sample --model models/mnist-ddim --class 7 --batch 16 --out digits/      → digits/0000.png …
+ *   webgen sample --model models/shapes-t2i --prompt "a blue star" --init in.png --strength 0.6 --out out.png
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
+import type { GeneratedImage, Generator, RgbaImage } from '../../sdk/types.js';
+import { UsageError } from '../errors/usage-error.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { intFlag, numberFlag } from '../eval/flags.js';
+import { parseFlags } from './config-flags.js';
+
+export const SAMPLE_HELP = `webgen sample --model DIR [options]
+
+Draws images from an exported diffusion model (onnxruntime-node, the SDK's schedulers).
+
+  --model DIR         the model folder (manifest.json + ONNX files)
+  --prompt TEXT       prompt of a text-conditioned model ("a red circle"); leave out for unconditional
+  --class C           class of a class-conditional model: an index (7) or a name; leave out for unconditional
+  --steps N           denoising steps (default 20; 1 … the model's training timesteps)
+  --scheduler S       ddim (default) or ddpm (ancestral; use all training steps, e.g. --steps 1000)
+  --eta E             DDIM eta in [0, 1] (default 0: deterministic)
+  --guidance S        classifier-free guidance scale (default 2 when conditioned)
+  --seed N            seed of the noise (default 0); image i of a batch uses seed + i
+  --batch N           how many images (default 1); with N > 1, --out is a folder: DIR/0000.png …
+  --init FILE.png     img2img: start from this picture (resized to the model's size)
+  --strength S        img2img: how much to redraw, in [0, 1] (default 0.6)
+  --out PATH          a .png file, or a folder ending in / (default out.png)
+  --threads N         onnxruntime threads (default: onnxruntime's choice)`;
+
+/** The SDK's option names as this command's flags, for error messages. */
+const FLAG_OF: Record<string, string> = {
+  steps: '--steps', eta: '--eta', seed: '--seed', guidanceScale: '--guidance', scheduler: '--scheduler', classLabel: '--class',
+  prompt: '--prompt', strength: '--strength', image: '--init', batch: '--batch',
+};
+
+export async function sampleCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, {
+    help: { type: 'boolean' },
+    model: { type: 'string' },
+    prompt: { type: 'string' },
+    class: { type: 'string' },
+    steps: { type: 'string' },
+    scheduler: { type: 'string' },
+    eta: { type: 'string' },
+    guidance: { type: 'string' },
+    seed: { type: 'string' },
+    batch: { type: 'string' },
+    init: { type: 'string' },
+    strength: { type: 'string' },
+    out: { type: 'string' },
+    threads: { type: 'string' },
+  }, 'See webgen sample --help.', { positionals: false });
+  if (values.help) {
+    console.log(SAMPLE_HELP);
+    return 0;
+  }
+  if (!values.model) throw new UsageError('webgen sample needs --model DIR (see webgen sample --help)');
+  if (values.prompt !== undefined && values.prompt.trim() === '') {
+    throw new UsageError('--prompt is empty: give a prompt like "a red circle", or leave --prompt out for an unconditional sample');
+  }
+  if (values.prompt !== undefined && values.class !== undefined) throw new UsageError('give --prompt (text-conditioned models) or --class (class-conditional models), not both');
+  if (values.scheduler !== undefined && values.scheduler !== 'ddim' && values.scheduler !== 'ddpm') {
+    throw new UsageError(`--scheduler must be ddim or ddpm, got '${values.scheduler}'`);
+  }
+  if (values.strength !== undefined && values.init === undefined) throw new UsageError('--strength applies to img2img: give --init FILE.png too');
+  const batch = intFlag('batch', values.batch ?? '1');
+  const seed = intFlag('seed', values.seed ?? '0', 0);
+  const common = {
+    ...(values.steps !== undefined && { steps: intFlag('steps', values.steps) }),
+    ...(values.eta !== undefined && { eta: numberFlag('eta', values.eta) }),
+    ...(values.guidance !== undefined && { guidanceScale: numberFlag('guidance', values.guidance) }),
+    ...(values.scheduler !== undefined && { scheduler: values.scheduler as 'ddim' | 'ddpm' }),
+  };
+  const classLabel = values.class === undefined ? undefined : /^\d+$/.test(values.class) ? Number(values.class) : values.class;
+  const strength = values.strength === undefined ? undefined : numberFlag('strength', values.strength);
+  const init = values.init === undefined ? undefined : readPng(values.init);
+  const out = values.out ?? (batch > 1 ? 'samples/' : 'out.png');
+  const toFolder = batch > 1 || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
+  if (!toFolder && !out.toLowerCase().endsWith('.png')) throw new UsageError(`--out must be a .png file or a folder ending in /, got '${out}'`);
+  const threads = values.threads === undefined ? undefined : intFlag('threads', values.threads);
+
+  const { createGenerator } = await import('../../sdk/node.js');
+  const generator = await createGenerator({ model: values.model, ...(threads !== undefined && { threads }) });
+  try {
+    const images: GeneratedImage[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) {
+      const opts = { ...common, seed: seed + i };
+      images.push(await withFlagNames(() => drawOne(generator, opts, { classLabel, prompt: values.prompt, init, strength })));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (toFolder) mkdirSync(out, { recursive: true });
+    const paths = images.map((_, i) => (toFolder ? join(out, `${String(i).padStart(4, '0')}.png`) : out));
+    for (const [i, image] of images.entries()) await writeFileAtomic(paths[i]!, encodePng(image));
+    const what = values.prompt !== undefined ? `"${values.prompt}"` : classLabel !== undefined ? `class ${classLabel}` : 'unconditional';
+    console.log(`${images.length} image${images.length > 1 ? 's' : ''} (${what}, ${images[0]!.timings.steps} steps, seed ${seed}${batch > 1 ? `…${seed + batch - 1}` : ''}) in ${seconds.toFixed(2)} s`);
+    console.log(toFolder ? `wrote ${paths[0]} … ${paths[paths.length - 1]}` : `wrote ${out}`);
+    return 0;
+  } finally {
+    await generator.dispose();
+  }
+}
+
+interface Conditioning {
+  classLabel: number | string | undefined;
+  prompt: string | undefined;
+  init: RgbaImage | undefined;
+  strength: number | undefined;
+}
+
+async function drawOne(g: Generator, opts: Record<string, unknown>, c: Conditioning): Promise<GeneratedImage> {
+  const cond = { ...(c.classLabel !== undefined && { classLabel: c.classLabel }), ...(c.prompt !== undefined && { prompt: c.prompt }) };
+  if (c.init) return g.img2img({ ...opts, ...cond, image: c.init, ...(c.strength !== undefined && { strength: c.strength }) });
+  if (c.prompt !== undefined) return g.textToImage({ ...opts, prompt: c.prompt });
+  const [image] = await g.sample({ ...opts, ...(c.classLabel !== undefined && { classLabel: c.classLabel }) });
+  return image!;
+}
+
+/** The SDK names its options ('guidanceScale'); on this command line they are flags (--guidance). */
+async function withFlagNames<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof InvalidInputError && FLAG_OF[err.parameter]) throw new UsageError(err.message.replace(`'${err.parameter}'`, FLAG_OF[err.parameter]!));
+    throw err;
+  }
+}
+
+function readPng(path: string): RgbaImage {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UsageError(`--init: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    const png = PNG.sync.read(bytes);
+    return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+  } catch (err) {
+    throw new UsageError(`--init: '${path}' is not a PNG image (${(err as Error).message})`);
+  }
+}
+
+function encodePng(image: RgbaImage): Uint8Array {
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data.set(image.data);
+  return new Uint8Array(PNG.sync.write(png));
+}
