@@ -3,7 +3,8 @@
 //   node.js               the Node entry (onnxruntime-node, external)
 //   index.d.ts, node.d.ts the public types
 //   ort/                  the onnxruntime-web files the worker imports at run time (never a CDN)
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+//   webgen-stats.wasm     the FID/KID statistics module the worker fetches (wasm/build, npm run build:wasm)
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -30,6 +31,18 @@ function copyOrt() {
     writeBundle() {
       mkdirSync(join(OUT, 'ort'), { recursive: true });
       for (const f of ORT_FILES) copyFileSync(join(ORT_DIST, f), join(OUT, 'ort', f));
+    },
+  };
+}
+
+/** FID/KID's statistics module, beside worker.js (the worker fetches it from there; `npm run build:wasm` makes it). */
+export const STATS_WASM = 'wasm/build/webgen-stats.wasm';
+function copyStatsWasm() {
+  return {
+    name: 'webgen-copy-stats-wasm',
+    writeBundle() {
+      if (!existsSync(STATS_WASM)) this.error(`${STATS_WASM} is missing: run 'npm run build:wasm' first`);
+      copyFileSync(STATS_WASM, join(OUT, 'webgen-stats.wasm'));
     },
   };
 }
@@ -66,7 +79,7 @@ export default [
   {
     input: { index: 'sdk/index.ts', worker: 'sdk/worker.ts' },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-    plugins: [clean(), nodeResolve({ browser: true }), ts(), terser({ module: true, keep_classnames: true, format: { comments: false } }), copyOrt()],
+    plugins: [clean(), nodeResolve({ browser: true }), ts(), terser({ module: true, keep_classnames: true, format: { comments: false } }), copyOrt(), copyStatsWasm()],
   },
   {
     input: { node: 'sdk/node.ts' },

@@ -20,7 +20,7 @@ import './worker-protocol.js';
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
 
 /** Checks createGenerator's options (each failure names the option). */
-function checkOptions(options: GeneratorOptions): void {
+export function checkOptions(options: GeneratorOptions): void {
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('options', "must be an object like { model: '/models/mnist-ddim' }", options);
   const { backend, threads, cache, onProgress } = options;
   if (backend !== undefined && !BACKENDS.includes(backend)) throw new InvalidInputError('backend', `must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`, backend);
@@ -30,7 +30,7 @@ function checkOptions(options: GeneratorOptions): void {
 }
 
 /** Rejects when the worker itself fails (its script cannot load, or it dies): a call must never hang. */
-function workerFailure(worker: Worker): Promise<never> {
+export function workerFailure(worker: Worker): Promise<never> {
   return new Promise((_, reject) => {
     worker.addEventListener('error', (e) => {
       e.preventDefault?.();
@@ -40,6 +40,11 @@ function workerFailure(worker: Worker): Promise<never> {
   });
 }
 
+/** Starts a new SDK worker (worker.js, beside the bundle this module is built into). */
+export function startWorker(): Worker {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgen' });
+}
+
 /**
  * Loads a model in a new worker. Resolves when the model is downloaded (or read from the Cache API), verified and
  * running; see types.ts GeneratorOptions for the options and their defaults.
@@ -47,7 +52,7 @@ function workerFailure(worker: Worker): Promise<never> {
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {
   checkOptions(options);
   const manifestUrl = manifestUrlOf(options.model, globalThis.location?.href ?? 'http://localhost/').href;
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgen' });
+  const worker = startWorker();
   const failed = workerFailure(worker);
   failed.catch(() => undefined);
   const remote = wrap<WorkerApi>(worker);

@@ -8,6 +8,8 @@
  * onnxruntime-web runs inside a dedicated worker (worker.js, its own chunk); this module only talks to it.
  */
 export { createGenerator } from './client.js';
+export { createGan } from './gan/create-gan.js';
+export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';
 export { GeneratedImage } from './image/generated-image.js';
@@ -22,6 +24,9 @@ export { ManifestError } from './errors/manifest-error.js';
 export { IntegrityError } from './errors/integrity-error.js';
 export { BackendUnavailableError } from './errors/backend-unavailable-error.js';
 export { AbortError } from './errors/abort-error.js';
+export { ExtractorOutputError } from './errors/extractor-output-error.js';
+export { StatsFormatError } from './errors/stats-format-error.js';
+export { StatsWasmUnavailableError } from './errors/stats-wasm-unavailable-error.js';
 export type {
   ActiveBackend,
   Backend,
@@ -39,4 +44,6 @@ export type {
   TextToImageOptions,
   Timings,
 } from './types.js';
+export type { Gan, GanGenerateOptions, GanOptions } from './gan/types.js';
+export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
 export type { Manifest, ManifestFile, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';

@@ -11,6 +11,8 @@ import type * as OrtWeb from 'onnxruntime-web';
 import { AbortError } from './errors/abort-error.js';
 import { BackendUnavailableError } from './errors/backend-unavailable-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
+import { fidWorkerApi } from './fid/worker-scorer.js';
+import { GanEngine } from './gan/gan-engine.js';
 import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
 import { fetchModel } from './loader/fetch-model.js';
@@ -23,6 +25,7 @@ type Ort = typeof OrtWeb;
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
 
 let engine: DiffusionEngine | undefined;
+let gan: GanEngine | undefined;
 const controllers = new Map<number, AbortController>();
 const modules = new Map<string, Promise<Ort>>();
 
@@ -86,7 +89,15 @@ async function webgpuUnavailable(): Promise<string | undefined> {
   }
 }
 
-async function createEngine(req: LoadRequest, manifest: Manifest, files: Record<string, Uint8Array>, threads: number, report: (e: ProgressEvent) => void): Promise<DiffusionEngine> {
+/** What the worker holds: a model opened on one runtime (DiffusionEngine, GanEngine). */
+interface Engine {
+  readonly backend: ActiveBackend;
+  warmUp(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Opens the model with `open` on WebGPU (warmed up) when asked and possible, else on WebAssembly. */
+async function createEngine<E extends Engine>(req: LoadRequest, manifest: Manifest, threads: number, report: (e: ProgressEvent) => void, open: (runtime: OrtRuntime) => Promise<E>): Promise<E> {
   const base = req.ortBaseUrl ?? new URL('./ort/', import.meta.url).href;
   let ort: Ort | undefined;
   if (req.backend !== 'wasm') {
@@ -95,7 +106,7 @@ async function createEngine(req: LoadRequest, manifest: Manifest, files: Record<
     if (!reason) {
       try {
         ort = await loadOrt('webgpu', base, threads);
-        const e = await DiffusionEngine.create(manifest, files, runtimeOf(ort, 'webgpu', manifest.name));
+        const e = await open(runtimeOf(ort, 'webgpu', manifest.name));
         try {
           await e.warmUp();
         } catch (err) {
@@ -122,7 +133,7 @@ async function createEngine(req: LoadRequest, manifest: Manifest, files: Record<
   if (!globalThis.crossOriginIsolated) {
     report({ status: 'warning', code: 'single-threaded', message: 'WebAssembly runs on 1 thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' });
   }
-  return DiffusionEngine.create(manifest, files, runtimeOf(ort, 'wasm', manifest.name));
+  return open(runtimeOf(ort, 'wasm', manifest.name));
 }
 
 function call(cb: Callback<never> | undefined, value: unknown): void {
@@ -162,22 +173,50 @@ async function generation<T extends EngineImage | EngineImage[]>(
   }
 }
 
+/** Fetches and verifies the model, then opens it with `open` (see createEngine); reports 'ready'. */
+async function openModel<E extends Engine>(
+  req: LoadRequest,
+  onProgress: Callback<ProgressEvent> | undefined,
+  open: (manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime) => Promise<E>,
+): Promise<{ engine: E; manifest: Manifest }> {
+  try {
+    if (engine || gan) throw new ModelLoadError('this worker already holds a model');
+    const report = (e: ProgressEvent) => call(onProgress as Callback<never>, e);
+    const isolated = globalThis.crossOriginIsolated === true;
+    // onnxruntime-web's own default: half the cores (the page and the OS keep the rest), at most 4.
+    const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2))) : 1);
+    const loaded = await fetchModel(new URL(req.manifestUrl), { cache: req.cache, onProgress: report });
+    const e = await createEngine(req, loaded.manifest, isolated ? threads : 1, report, (rt) => open(loaded.manifest, loaded.files, rt));
+    const total = Object.values(loaded.manifest.files).reduce((n, f) => n + f.bytes, 0);
+    report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: e.backend });
+    return { engine: e, manifest: loaded.manifest };
+  } finally {
+    release(onProgress);
+  }
+}
+
 const api = {
   /** Fetches, verifies and opens the model; resolves with its manifest and the backend chosen. */
   async load(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    const r = await openModel(req, onProgress, DiffusionEngine.create);
+    engine = r.engine;
+    return { manifest: r.manifest, backend: r.engine.backend };
+  },
+  /** As load, for a GAN generator (createGan). */
+  async loadGan(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    const r = await openModel(req, onProgress, GanEngine.create);
+    gan = r.engine;
+    return { manifest: r.manifest, backend: r.engine.backend };
+  },
+  /** One GAN forward pass over the call's latents (gan/types.ts GanGenerateOptions, without the signal). */
+  async generate(id: number, options: Record<string, unknown> | undefined): Promise<EngineImage[]> {
+    if (!gan) throw new ModelLoadError('no GAN is loaded in this worker (it was disposed); create a new one with createGan');
+    const controller = new AbortController();
+    controllers.set(id, controller);
     try {
-      if (engine) throw new ModelLoadError('this worker already holds a model');
-      const report = (e: ProgressEvent) => call(onProgress as Callback<never>, e);
-      const isolated = globalThis.crossOriginIsolated === true;
-      // onnxruntime-web's own default: half the cores (the page and the OS keep the rest), at most 4.
-      const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2))) : 1);
-      const loaded = await fetchModel(new URL(req.manifestUrl), { cache: req.cache, onProgress: report });
-      engine = await createEngine(req, loaded.manifest, loaded.files, isolated ? threads : 1, report);
-      const total = Object.values(loaded.manifest.files).reduce((n, f) => n + f.bytes, 0);
-      report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: engine.backend });
-      return { manifest: loaded.manifest, backend: engine.backend as ActiveBackend };
+      return transferImages(await gan.generate({ ...options, signal: controller.signal }));
     } finally {
-      release(onProgress);
+      controllers.delete(id);
     }
   },
   sample(id: number, options: Record<string, unknown> | undefined, onStep?: Callback<StepInfo>): Promise<EngineImage[]> {
@@ -195,10 +234,14 @@ const api = {
   },
   async dispose(): Promise<void> {
     const e = engine;
+    const g = gan;
     engine = undefined;
+    gan = undefined;
     for (const c of controllers.values()) c.abort(new AbortError('the generator was disposed'));
-    await e?.dispose();
+    await Promise.all([e?.dispose(), g?.dispose()]);
   },
+  // createFidScorer's methods (fid*): the extractor and the statistics module, beside this script.
+  ...fidWorkerApi({ loadOrt, webgpuUnavailable, baseUrl: import.meta.url }),
 };
 
 /** The worker's API; the client's type is derived from it (`Remote<WorkerApi>`). */

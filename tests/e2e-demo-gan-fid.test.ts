@@ -1,16 +1,26 @@
-// The demo's GAN explorer and FID lab, and the nav between pages: while the SDK has no createGan / browser FID
-// scorer (or the models are not shipped), each page renders its controls, names what is missing in words and keeps
-// its run button disabled; never a broken page. When the pieces exist the pages run (then these tests say so).
+// The demo's GAN explorer and FID lab, and the nav between pages: while a model is not shipped, a page renders its
+// controls, names what is missing in words and keeps its run button disabled; never a broken page. When the pieces
+// exist the pages run. The GAN explorer runs end to end on tiny fixture GANs (createGan, ?gan=<fixture>): a grid, two
+// picked tiles, the interpolation path between them. The FID lab runs end to end: a tiny
+// fixture digits model scored by createFidScorer against the shipped MNIST reference statistics.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeText, openDemoPage, saveScreenshot, startDemo, type DemoHarness } from './e2e/demo.js';
+import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
 import { fixtureUrl } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { maxAbsDiff } from './e2e/compare.js';
+import { ganFixtureModel } from './e2e/gan-fixtures.js';
+import { fixtureModel, REPO } from './e2e/model-fixtures.js';
 
 let h: DemoHarness;
 let classModel: string;
+let dcganModel: string;
+let vitganModel: string;
 
 beforeAll(async () => {
   classModel = fixtureUrl(await fixtureModel('class'));
+  dcganModel = fixtureUrl(await ganFixtureModel('gan-dcgan'));
+  vitganModel = fixtureUrl(await ganFixtureModel('gan-vitgan'));
   h = await startDemo();
 }, 300_000);
 
@@ -22,42 +32,98 @@ afterAll(async () => {
 const sdkHas = (name: string): Promise<boolean> => h.page.evaluate(`import('/sdk/index.js').then((m) => ${JSON.stringify(name)} in m)`);
 
 describe('demo: GAN explorer and FID lab', () => {
-  it('the GAN explorer shows its controls and says the GAN runner or model is not available', async () => {
+  it('the GAN explorer shows its controls and says readably when the shipped GANs are not there', async () => {
     const state = await openDemoPage(h, 'gan');
     const { page } = h;
     expect(await page.locator('select[name=gan-model] option').allTextContents()).toEqual(['mnist-dcgan', 'mnist-vitgan']);
     expect(await page.locator('input[data-choice=gan-class]').count()).toBe(11);
-    if (!(await sdkHas('createGan'))) {
+    const shipped = (name: string) => existsSync(join(REPO, 'models', name, 'manifest.json'));
+    if (!shipped('mnist-dcgan')) {
       expect(state).toBe('unavailable');
-      expect(await noticeText(page)).toMatch(/The GAN runner is not available yet.*no createGan/);
+      expect(await noticeText(page)).toMatch(/Model 'mnist-dcgan' is not available yet.*Train and export it/);
       expect(await page.isDisabled('button[name=generate]')).toBe(true);
-      // Switching generator re-checks, still readable.
-      await page.selectOption('select[name=gan-model]', '/models/mnist-vitgan');
-      await page.waitForFunction(() => /not available yet/.test(document.querySelector('.notice')?.textContent ?? ''));
     } else {
-      expect(['ready', 'unavailable']).toContain(state);
+      expect(state, await noticeText(page)).toBe('ready');
+    }
+    // Switching generator re-checks, still readable.
+    await page.selectOption('select[name=gan-model]', '/models/mnist-vitgan');
+    await page.waitForFunction(() => !['loading-model'].includes(document.querySelector<HTMLElement>('[data-page]')?.dataset.state ?? ''));
+    if (!shipped('mnist-vitgan')) {
+      expect(await noticeText(page)).toMatch(/Model 'mnist-vitgan' is not available yet/);
+      expect(await page.isDisabled('button[name=generate]')).toBe(true);
     }
     await saveScreenshot(page, 'gan-explorer');
     expect(h.errors).toEqual([]);
   });
 
-  it('the FID lab names every missing piece, loads the digits model, and draws an empty chart', async () => {
+  it('the GAN explorer draws a grid with a fixture GAN, and two picked tiles show the interpolation path', async () => {
+    const state = await openDemoPage(h, 'gan', { gan: dcganModel, backend: 'wasm' });
+    const { page } = h;
+    expect(state, await noticeText(page)).toBe('ready');
+    // The conditional fixture has classes '0' … '9': the picker offers them.
+    expect(await page.locator('input[data-choice=gan-class]').count()).toBe(11);
+    await page.click('label:has(input[data-choice=gan-class][value="3"])');
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done']);
+    expect(await page.locator('.image-grid button.tile canvas').count()).toBe(16);
+    for (const i of [1, 16]) {
+      const s = await canvasStats(page, `.image-grid figure:nth-child(${i}) canvas`);
+      expect(s.width).toBe(16);
+      expect(s.distinct, `tile ${i}`).toBeGreaterThan(4);
+      expect(s.std).toBeGreaterThan(1);
+    }
+    await page.click('.image-grid figure:nth-child(2) button.tile');
+    await page.click('.image-grid figure:nth-child(7) button.tile');
+    await page.waitForFunction(() => document.querySelectorAll('.interp canvas').length === 8, undefined, { timeout: 60_000 });
+    await waitForState(page, ['done']);
+    expect(await page.locator('.image-grid button.tile[aria-pressed=true]').count()).toBe(2);
+    for (let i = 1; i <= 8; i++) {
+      const s = await canvasStats(page, `.interp canvas:nth-child(${i})`);
+      expect(s.distinct, `step ${i}`).toBeGreaterThan(4);
+    }
+    // The path starts and ends at the picked samples (the same latents and class; batch 8 instead of 16).
+    const pixels = (sel: string) => page.evaluate((q) => Array.from(document.querySelector<HTMLCanvasElement>(q)!.getContext('2d')!.getImageData(0, 0, 16, 16).data), sel);
+    expect(maxAbsDiff(await pixels('.interp canvas:nth-child(1)'), await pixels('.image-grid figure:nth-child(2) canvas'))).toBeLessThanOrEqual(2);
+    expect(maxAbsDiff(await pixels('.interp canvas:nth-child(8)'), await pixels('.image-grid figure:nth-child(7) canvas'))).toBeLessThanOrEqual(2);
+    await saveScreenshot(page, 'gan-explorer-interpolation');
+
+    // An unconditional GAN (ViTGAN) offers no classes and draws as well.
+    expect(await openDemoPage(h, 'gan', { gan: vitganModel, backend: 'wasm' })).toBe('ready');
+    expect(await page.locator('input[data-choice=gan-class]').count()).toBe(1);
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done']);
+    expect((await canvasStats(page, '.image-grid figure:nth-child(1) canvas')).distinct).toBeGreaterThan(4);
+
+    // A model that is not a GAN generator is refused in words.
+    expect(await openDemoPage(h, 'gan', { gan: classModel })).toBe('unavailable');
+    expect(await noticeText(page)).toMatch(/'fixture-class' is not a GAN generator.*diffusion-unet/);
+    expect(h.errors).toEqual([]);
+  }, 300_000);
+
+  it('the FID lab scores digits per step count against the reference statistics and charts finite FIDs', async () => {
     const state = await openDemoPage(h, 'fid', { digits: classModel });
     const { page } = h;
     expect(await page.locator('input[name=fid-steps]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['5', '10', '20', '50', '100']);
     expect(await page.locator('svg.chart').getAttribute('aria-label')).toBe('FID against DDIM steps');
-    if (!(await sdkHas('createFidScorer'))) {
-      expect(state).toBe('unavailable');
-      expect(await noticeText(page)).toMatch(/The FID lab cannot run here yet.*no FID scorer yet/);
-      expect(await page.isDisabled('button[name=generate]')).toBe(true);
-      // The shipped classifier and its reference statistics are there, so they are not reported missing.
-      expect(await noticeText(page)).not.toMatch(/mnist-classifier' is not available|reference statistics .* are missing/);
-    }
-    // The digits model itself loaded (its progress line says so).
+    // The shipped classifier, its reference statistics and createFidScorer are all there: nothing is reported missing.
+    expect(state, await noticeText(page)).toBe('ready');
     expect(await page.textContent('.progress-text')).toMatch(/Model ready/);
+    // A tiny run: the fixture digits model, 50 samples, 2 step counts.
+    await page.selectOption('select[name=samples]', '50');
+    for (const s of ['20', '50']) await page.uncheck(`input[name=fid-steps][value="${s}"]`);
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done'], 240_000);
+    const rows = await page.locator('table.results tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.map((r) => r[0])).toEqual(['5', '10']);
+    for (const r of rows) {
+      expect(Number.isFinite(Number(r[1])) && Number(r[1]) > 0, r.join(' | ')).toBe(true);
+      expect(Number.isFinite(Number(r[2])), r.join(' | ')).toBe(true); // KID
+    }
+    expect(await page.locator('svg.chart circle').count()).toBe(2);
+    expect(await page.locator('p.stats').allTextContents()).toContainEqual(expect.stringMatching(/Done: 2 settings × 50 samples/));
     await saveScreenshot(page, 'fid-lab');
     expect(h.errors).toEqual([]);
-  });
+  }, 300_000);
 
   it('the nav moves between pages, keeps the query string, and marks the current page', async () => {
     await openDemoPage(h, 'digits', { digits: classModel });

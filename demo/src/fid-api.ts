@@ -1,25 +1,26 @@
 /**
- * The FID scorer the FID lab needs, looked up in the SDK's public browser exports at run time. sdk/fid has FidScorer
- * over an injected extractor, but the browser entry does not export it, and a page cannot open the classifier (the
- * extractor) through the public API. When the SDK offers this shape, the FID lab works unchanged:
- *
- *   const scorer = await createFidScorer({ extractor: '/models/mnist-classifier', reference: '/models/mnist-classifier/reference-stats.fidstats' });
- *   await scorer.addFake(images);                 // GeneratedImage[] (RGBA), any number of batches
- *   const { fid, kid } = await scorer.score();
- *   await scorer.dispose();
+ * The FID lab's scorer: the SDK's createFidScorer over a classifier model folder (default /models/mnist-classifier),
+ * scoring generated digits against the reference statistics of real MNIST shipped beside it. The extractor and the
+ * statistics run in the scorer's own SDK worker, on WebAssembly (the SDK's default for FID: the numbers then match
+ * `webgen fid` and the Node SDK); the page only sends the generated images.
  */
-import * as webgen from 'webgen';
-import type { Backend, RgbaImage } from 'webgen';
+import { createFidScorer, type ImageFidScorer } from 'webgen';
+import { wasmThreads } from './config.js';
 
-export interface BrowserFidScorer {
-  addFake(images: readonly RgbaImage[]): Promise<number>;
-  score(): Promise<{ fid: number; kid?: number }>;
-  dispose(): Promise<void>;
+/** Where the reference statistics of a classifier folder are. */
+export const referenceUrlOf = (classifier: string): string => `${classifier.replace(/\/+$/, '')}/reference-stats.fidstats`;
+
+/** A fresh scorer (one per setting, so each starts with no generated images) whose real side is the reference. */
+export function openLabScorer(classifier: string): Promise<ImageFidScorer> {
+  return createFidScorer({ extractor: classifier, reference: referenceUrlOf(classifier), threads: wasmThreads() });
 }
 
-export type CreateFidScorer = (options: { extractor: string; reference: string; backend?: Backend }) => Promise<BrowserFidScorer>;
-
-export function findCreateFidScorer(): CreateFidScorer | null {
-  const f = (webgen as unknown as Record<string, unknown>)['createFidScorer'];
-  return typeof f === 'function' ? (f as CreateFidScorer) : null;
+/** FID, and KID when both sides kept features for it (KID over 20 subsets: the table shows it, the chart does not). */
+export async function labScore(scorer: ImageFidScorer): Promise<{ fid: number; kid?: number }> {
+  const { fid } = await scorer.fid();
+  const kid = await scorer.kid({ subsets: 20 }).then(
+    (r) => r.kid,
+    () => undefined,
+  );
+  return { fid, kid };
 }

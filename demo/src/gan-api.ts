@@ -1,29 +1,12 @@
 /**
- * The GAN runner the GAN explorer needs, looked up in the SDK's public exports at run time. The SDK has no
- * `createGan` yet; when it ships, the page works unchanged if it matches this shape (else adapt it here, in one place):
+ * The GAN explorer's use of the SDK: createGan (a GAN generator in the SDK's worker, like createGenerator) and the
+ * latent path between two samples.
  *
- *   const gan = await createGan({ model, backend, threads, onProgress });   // like createGenerator
- *   gan.latentDim                                                            // z size
- *   const images = await gan.generate({ latents, classLabel, signal });     // latents: [count × latentDim] float32
+ *   const gan = await createGan({ model, backend, threads, onProgress });
+ *   const images = await gan.generate({ latents, classLabel, signal });    // latents: [count × gan.latentDim] float32
  */
-import * as webgen from 'webgen';
-import type { Backend, Manifest, ProgressEvent, RgbaImage } from 'webgen';
-
-export interface GanRunner {
-  readonly manifest: Manifest;
-  readonly backend: string;
-  readonly latentDim: number;
-  generate(options: { latents: Float32Array; classLabel?: number; signal?: AbortSignal }): Promise<RgbaImage[]>;
-  dispose(): Promise<void>;
-}
-
-export type CreateGan = (options: { model: string; backend?: Backend; threads?: number; onProgress?: (e: ProgressEvent) => void }) => Promise<GanRunner>;
-
-/** The SDK's createGan, or null while the SDK has none. */
-export function findCreateGan(): CreateGan | null {
-  const f = (webgen as unknown as Record<string, unknown>)['createGan'];
-  return typeof f === 'function' ? (f as CreateGan) : null;
-}
+export { createGan } from 'webgen';
+export type { Gan } from 'webgen';
 
 /** Spherical interpolation between two latents (Shoemake 1985; the usual path through a Gaussian latent space). */
 export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array {

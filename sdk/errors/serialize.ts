@@ -4,21 +4,27 @@
  */
 import { AbortError } from './abort-error.js';
 import { BackendUnavailableError } from './backend-unavailable-error.js';
+import { ExtractorOutputError } from './extractor-output-error.js';
 import { IntegrityError } from './integrity-error.js';
 import { InvalidInputError } from './invalid-input-error.js';
 import { ManifestError } from './manifest-error.js';
 import { ModelLoadError } from './model-load-error.js';
 import { PromptTooLongError } from './prompt-too-long-error.js';
+import { StatsFormatError } from './stats-format-error.js';
+import { StatsWasmUnavailableError } from './stats-wasm-unavailable-error.js';
 import { WebgenSdkError } from './webgen-sdk-error.js';
 
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   AbortError,
   BackendUnavailableError,
+  ExtractorOutputError,
   IntegrityError,
   InvalidInputError,
   ManifestError,
   ModelLoadError,
   PromptTooLongError,
+  StatsFormatError,
+  StatsWasmUnavailableError,
   WebgenSdkError,
 };
 
@@ -27,7 +33,7 @@ export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
-  /** The error's own fields (parameter, file, expected…), structured-cloneable values only. */
+  /** The error's own fields (parameter, file, expected, shape…), structured-cloneable values only. */
   fields: Record<string, unknown>;
 }
 
@@ -36,7 +42,9 @@ export function serializeError(err: unknown): SerializedError {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(err)) {
     if (k === 'name' || k === 'message' || k === 'stack' || k === 'cause') continue;
-    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) fields[k] = v;
+    const plain = (x: unknown) => x === null || ['string', 'number', 'boolean'].includes(typeof x);
+    // arrays of plain values too (ExtractorOutputError's shape)
+    if (plain(v) || (Array.isArray(v) && v.every(plain))) fields[k] = v;
   }
   // A DOMException 'AbortError' from a platform API reads as the SDK's own.
   const name = err.name === 'AbortError' ? 'AbortError' : err.name;

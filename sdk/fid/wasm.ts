@@ -69,7 +69,9 @@ async function compile(): Promise<WebAssembly.Module> {
 }
 
 function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  // through globalThis: browser builds type-check this file without Node's types
+  const p = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof p?.versions?.node === 'string';
 }
 
 /** The compiled module (compiled once per process or page). */

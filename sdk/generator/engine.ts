@@ -19,6 +19,7 @@ import type { Manifest, ManifestFile } from '../manifest/types.js';
 import { Rng } from '../random/rng.js';
 import { DDIMScheduler } from '../schedulers/ddim.js';
 import { DDPMScheduler } from '../schedulers/ddpm.js';
+import { CallQueue } from './call-queue.js';
 import { img2imgTimesteps } from '../schedulers/img2img.js';
 import type { SchedulerConfig } from '../schedulers/types.js';
 import { WordTokenizer } from '../text/tokenizer.js';
@@ -55,8 +56,7 @@ interface Plan {
 }
 
 export class DiffusionEngine {
-  private queue: Promise<unknown> = Promise.resolve();
-  private disposed = false;
+  private readonly queue = new CallQueue(() => new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`));
   private readonly tokenizer: WordTokenizer | undefined;
   private readonly schedulerConfig: SchedulerConfig;
 
@@ -182,31 +182,16 @@ export class DiffusionEngine {
 
   /** Releases the sessions; later calls throw ModelLoadError. Waits for the running call. */
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.queue;
+    if (this.queue.isClosed) return;
+    await this.queue.close();
     await Promise.all([this.unet.release(), this.textEncoder?.release()]);
   }
 
-  /**
-   * Checks a call's options now (bad input fails at once, not after the queue), then runs its work after every
-   * earlier call has settled.
-   */
+  /** Checks a call's options now (bad input fails at once, not after the queue), then runs its work in call order. */
   private call<T>(prepare: () => () => Promise<T>): Promise<T> {
-    let run: () => Promise<T>;
-    try {
-      if (this.disposed) throw new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`);
-      run = prepare();
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const result = this.queue.then(() => {
-      if (this.disposed) throw new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`);
-      return run();
-    });
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.queue.run(prepare);
   }
+
 
   /** Class labels and/or text encoder outputs of a call. */
   private async conditioning(batch: number, labels: Int32Array | undefined, prompt: string, negative: string, guided: boolean): Promise<Conditioning> {

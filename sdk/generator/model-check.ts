@@ -23,7 +23,8 @@ const fix = 're-export the model with webgen-train, or correct manifest.json';
 export function checkDiffusionManifest(manifest: Manifest): { unet: ManifestFile; textEncoder?: ManifestFile } {
   const name = manifest.name;
   if (manifest.kind !== 'diffusion-unet') {
-    throw new ModelLoadError(`model '${name}' is a '${manifest.kind}', not a 'diffusion-unet': createGenerator loads image generators only`);
+    const use = manifest.kind === 'gan-generator' ? 'load GAN generators with createGan' : 'createGenerator loads image generators only';
+    throw new ModelLoadError(`model '${name}' is a '${manifest.kind}', not a 'diffusion-unet': ${use}`);
   }
   const unet = manifest.files.unet;
   if (!unet) throw new ModelLoadError(`manifest of '${name}' has no files.unet (the U-Net); ${fix}`);

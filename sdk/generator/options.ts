@@ -96,7 +96,7 @@ export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): R
  * `classLabel` (an index, a class name, or one per image) → class ids, one per image of the batch; undefined when
  * not given. Throws when the model has no classes, a name is unknown, or an index is out of range.
  */
-export function resolveClassLabels(value: unknown, manifest: Manifest, batch: number): Int32Array | undefined {
+export function resolveClassLabels(value: unknown, manifest: Manifest, batch: number, batchName = 'batch'): Int32Array | undefined {
   if (value === undefined) return undefined;
   const classes = manifest.conditioning?.classes;
   if (!classes) {
@@ -104,7 +104,7 @@ export function resolveClassLabels(value: unknown, manifest: Manifest, batch: nu
     throw new InvalidInputError('classLabel', `is not accepted: model '${manifest.name}' is not class-conditional${hint}`, value);
   }
   const list = Array.isArray(value) ? value : Array.from({ length: batch }, () => value);
-  if (list.length !== batch) throw new InvalidInputError('classLabel', `must have one entry per image (batch = ${batch}), or be a single class`, value);
+  if (list.length !== batch) throw new InvalidInputError('classLabel', `must have one entry per image (${batchName} = ${batch}), or be a single class`, value);
   return Int32Array.from(list, (c, i) => {
     const at = Array.isArray(value) ? `classLabel[${i}]` : 'classLabel';
     if (typeof c === 'string') {

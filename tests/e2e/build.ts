@@ -24,6 +24,8 @@ function sourcesHash(): string {
   };
   walk(join(REPO, 'sdk'));
   h.update(readFileSync(join(REPO, 'rollup.config.mjs')));
+  const wasm = join(REPO, 'wasm', 'build', 'webgen-stats.wasm');
+  if (existsSync(wasm)) h.update(readFileSync(wasm));
   h.update(readFileSync(join(REPO, 'node_modules', 'onnxruntime-web', 'package.json')));
   return h.digest('hex');
 }

@@ -1,12 +1,12 @@
 /**
  * FID lab: draw N digits at several step counts and score each set against the shipped reference statistics of real
  * MNIST (FID and KID over the mnist-classifier's features); the chart shows FID falling (or not) with more steps.
- * Needs the digits model, the classifier with its reference statistics, and the SDK's browser FID scorer
- * (fid-api.ts); each missing piece is named on the page.
+ * Needs the digits model and the classifier with its reference statistics (scored by the SDK's createFidScorer in
+ * its worker, fid-api.ts); each missing piece is named on the page.
  */
 import type { Generator } from 'webgen';
 import { formatMs, h } from '../dom.js';
-import { findCreateFidScorer } from '../fid-api.js';
+import { labScore, openLabScorer, referenceUrlOf } from '../fid-api.js';
 import { checkModel, needsNoText } from '../models.js';
 import { selectBox, seedBox } from '../widgets/controls.js';
 import { lineChart, type Series } from '../widgets/line-chart.js';
@@ -55,13 +55,12 @@ export const fidLabPage: Page = {
     setState(root, 'loading-model');
     let alive = true;
     let generator: Generator | null = null;
-    const referenceUrl = `${ctx.config.classifier.replace(/\/+$/, '')}/reference-stats.fidstats`;
+    const referenceUrl = referenceUrlOf(ctx.config.classifier);
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const create = findCreateFidScorer();
       const g = generator;
-      if (!g || !create) return;
+      if (!g) return;
       const chosen = stepBoxes.filter((b) => b.checked).map((b) => Number(b.value));
       void buttons.run(async (signal) => {
         results.length = 0;
@@ -70,7 +69,7 @@ export const fidLabPage: Page = {
         const n = Number(count.value);
         for (const steps of chosen) {
           const t0 = performance.now();
-          const scorer = await create({ extractor: ctx.config.classifier, reference: referenceUrl, backend: ctx.config.backend });
+          const scorer = await openLabScorer(ctx.config.classifier);
           try {
             for (let done = 0; done < n; done += BATCH) {
               status.textContent = `${steps} steps: ${done} / ${n} samples`;
@@ -78,7 +77,7 @@ export const fidLabPage: Page = {
               await scorer.addFake(images);
             }
             status.textContent = `${steps} steps: scoring…`;
-            const { fid, kid } = await scorer.score();
+            const { fid, kid } = await labScore(scorer);
             results.push({ steps, fid, kid, ms: performance.now() - t0 });
           } finally {
             await scorer.dispose();
@@ -93,8 +92,6 @@ export const fidLabPage: Page = {
 
     void (async () => {
       const missing: string[] = [];
-      const create = findCreateFidScorer();
-      if (!create) missing.push("the SDK's browser build has no FID scorer yet (createFidScorer; sdk/fid runs in Node and the webgen CLI for now: see docs/fid.md)");
       const classifier = await checkModel(ctx.config.classifier);
       if (!classifier.ok) missing.push(`${classifier.title.toLowerCase()}`);
       const ref = await fetch(referenceUrl, { method: 'HEAD' }).then((r) => r.ok, () => false);

@@ -1,12 +1,13 @@
 /**
  * GAN explorer (mnist-dcgan / mnist-vitgan): a grid of samples from random latents; click two to walk the latent
- * path between them (slerp); a class picker for conditional generators. Until the SDK has createGan (gan-api.ts) or
- * the models are shipped, the page says so and keeps its controls disabled.
+ * path between them (slerp); a class picker for conditional generators. The generator runs in the SDK's worker
+ * (createGan). Until the models are shipped (or when ?gan= names a model that is not a GAN generator), the page says
+ * so and keeps its controls disabled.
  */
-import { Rng } from 'webgen';
+import { Rng, type ProgressEvent } from 'webgen';
 import { h } from '../dom.js';
-import { findCreateGan, slerp, type GanRunner } from '../gan-api.js';
-import { checkModel, manifestUrlOf } from '../models.js';
+import { createGan, slerp, type Gan } from '../gan-api.js';
+import { checkModel } from '../models.js';
 import { showBackend } from '../widgets/backend-badge.js';
 import { choiceGrid, seedBox, selectBox } from '../widgets/controls.js';
 import { ImageGrid, paint } from '../widgets/image-grid.js';
@@ -40,10 +41,12 @@ export const ganExplorerPage: Page = {
     setState(root, 'loading-model');
     controls.forEach((c) => c.setDisabled(true));
 
-    let gan: GanRunner | null = null;
+    let gan: Gan | null = null;
     let latents: Float32Array[] = [];
     let picked: number[] = [];
     let alive = true;
+    /** Bumped by each open(): a load that finishes after a newer one started is dropped. */
+    let opening = 0;
 
     const classLabel = () => (digit.value === ANY ? undefined : Number(digit.value));
 
@@ -88,38 +91,46 @@ export const ganExplorerPage: Page = {
       });
     });
 
+    const unavailable = (title: string, reason: string) => {
+      model.notices.show('warning', title, reason, 'model');
+      model.progress.el.hidden = true;
+      setState(root, 'unavailable');
+      which.setDisabled(names.length < 2);
+    };
+
     const open = async (url: string) => {
-      const create = findCreateGan();
+      // Switching generator: the previous one is released and nothing runs until the new one is ready.
+      const token = ++opening;
+      const previous = gan;
+      gan = null;
+      buttons.stop();
+      buttons.generate.disabled = true;
+      [digit, seed].forEach((c) => c.setDisabled(true));
+      setState(root, 'loading-model');
+      void previous?.dispose();
       const avail = await checkModel(url);
-      if (!alive) return;
-      if (!create) {
-        model.notices.show(
-          'warning',
-          'The GAN runner is not available yet',
-          `This version of the webgen SDK has no createGan, so GAN generators cannot run in the browser yet.${avail.ok ? '' : ` Also: ${avail.title.toLowerCase()} (${new URL(manifestUrlOf(url)).pathname}).`}`,
-          'model',
-        );
-        model.progress.el.hidden = true;
-        setState(root, 'unavailable');
-        which.setDisabled(names.length < 2);
-        return;
-      }
-      if (!avail.ok) {
-        model.notices.show('warning', avail.title, avail.reason, 'model');
-        setState(root, 'unavailable');
-        which.setDisabled(names.length < 2);
-        return;
+      if (!alive || token !== opening) return;
+      if (!avail.ok) return unavailable(avail.title, avail.reason);
+      const m = avail.manifest;
+      if (m.kind !== 'gan-generator') {
+        return unavailable(`'${m.name}' is not a GAN generator`, `It is a ${m.kind} model; this page draws with GAN generators such as mnist-dcgan (open it with ?gan=<folder of a GAN generator>).`);
       }
       model.progress.start(`Loading ${avail.manifest.name}…`);
       try {
-        await gan?.dispose();
-        gan = await create({ model: url, backend: ctx.config.backend, threads: wasmThreads(), onProgress: (e) => model.progress.update(e) });
-        if (!alive) return void gan.dispose();
+        const onProgress = (e: ProgressEvent) => {
+          model.progress.update(e);
+          if (e.status === 'backend-fallback') model.notices.show('warning', 'WebGPU not available, using WASM', e.reason, 'backend');
+        };
+        const loaded = await createGan({ model: url, backend: ctx.config.backend, threads: wasmThreads(), onProgress });
+        if (!alive || token !== opening) return void loaded.dispose();
+        gan = loaded;
         showBackend(gan.backend as 'webgpu' | 'wasm', wasmThreads());
-        digit.setOptions(classOptions(gan.manifest.conditioning?.classes), ANY);
+        digit.setOptions(classOptions(gan.classes), ANY);
         controls.forEach((c) => c.setDisabled(false));
         buttons.ready();
       } catch (err) {
+        if (token !== opening) return;
+        model.progress.fail(`Loading ${m.name} failed.`);
         model.notices.error(err, 'model');
         setState(root, 'error');
       }

@@ -1,0 +1,132 @@
+/**
+ * createFidScorer for browsers: starts an SDK worker, opens the extractor and the reference statistics there
+ * (worker-scorer.ts) and returns an ImageFidScorer whose calls post to it. The page packs each call's images into one
+ * buffer and transfers it; typed errors come back as the same classes (worker-protocol.ts).
+ */
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { startWorker, workerFailure } from '../client.js';
+import { ModelLoadError } from '../errors/model-load-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { ProgressEvent } from '../types.js';
+import type { WorkerApi } from '../worker.js';
+import '../worker-protocol.js';
+import type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageFidScorer, KidOptions, KidResult, Side } from './api-types.js';
+import { packedBuffer, packImages } from './packed-images.js';
+import { checkFidScorerOptions, checkSide, extractorUrlOf, statsBytes } from './scorer-options.js';
+
+/**
+ * Opens a FID scorer in a new SDK worker. Resolves when the extractor is downloaded (or read from the Cache API),
+ * verified and running, and the reference statistics (if any) are loaded; see api-types.ts CreateFidScorerOptions.
+ *
+ *   const scorer = await createFidScorer({ extractor: '/models/mnist-classifier', reference: '/models/mnist-classifier/reference-stats.fidstats' });
+ *   await scorer.addFake(await generator.sample({ batch: 64 }));
+ *   const { fid } = await scorer.fid();
+ */
+export async function createFidScorer(options: CreateFidScorerOptions): Promise<ImageFidScorer> {
+  const o = checkFidScorerOptions(options, ['auto', 'webgpu', 'wasm']);
+  const base = globalThis.location?.href ?? 'http://localhost/';
+  const extractorUrl = extractorUrlOf(o.extractor, base).href;
+  const reference = o.reference instanceof Uint8Array ? o.reference.slice() : undefined;
+  const referenceUrl = o.reference !== undefined && !reference ? new URL(String(o.reference), base).href : undefined;
+  const worker = startWorker();
+  const failed = workerFailure(worker);
+  failed.catch(() => undefined);
+  const remote = wrap<WorkerApi>(worker);
+  try {
+    const onProgress = o.onProgress;
+    const req = {
+      extractorUrl,
+      ...(referenceUrl && { referenceUrl }),
+      ...(reference && { reference }),
+      inception: o.inception,
+      outputName: o.outputName,
+      inputShape: o.inputShape,
+      kidSamples: o.kidSamples,
+      seed: o.seed,
+      backend: o.backend ?? 'wasm',
+      threads: o.threads,
+      cache: o.cache ?? true,
+    };
+    const info = await Promise.race([
+      remote.fidOpen(reference ? transfer(req, [reference.buffer as ArrayBuffer]) : req, onProgress ? proxy((e: ProgressEvent) => onProgress(e)) : undefined),
+      failed,
+    ]);
+    return new RemoteFidScorer(worker, remote, failed, info);
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+}
+
+/** An ImageFidScorer whose extractor and statistics live in the SDK worker. */
+class RemoteFidScorer implements ImageFidScorer {
+  private disposed = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly remote: Remote<WorkerApi>,
+    private readonly failed: Promise<never>,
+    readonly extractor: FidExtractorInfo,
+  ) {}
+
+  addReal(images: FidImages): Promise<number> {
+    return this.add('real', images);
+  }
+
+  addFake(images: FidImages): Promise<number> {
+    return this.add('fake', images);
+  }
+
+  counts(): Promise<Record<Side, number>> {
+    return this.call(() => this.remote.fidCounts());
+  }
+
+  fid(options?: FrechetOptions): Promise<FrechetResult> {
+    return this.call(() => this.remote.fidScore(plainOptions(options, 'fid', '{ eps: 1e-6 }')));
+  }
+
+  kid(options?: KidOptions): Promise<KidResult> {
+    return this.call(() => this.remote.fidKid(plainOptions(options, 'kid', '{ subsets: 100 }')));
+  }
+
+  saveStats(side: Side = 'real', note?: string): Promise<Uint8Array> {
+    return this.call(() => {
+      if (note !== undefined && typeof note !== 'string') throw new InvalidInputError('note', 'must be a string', note);
+      return this.remote.fidSaveStats(checkSide(side), note);
+    });
+  }
+
+  loadStats(side: Side, stats: Uint8Array | ArrayBuffer): Promise<void> {
+    return this.call(() => {
+      const bytes = statsBytes(stats).slice();
+      return this.remote.fidLoadStats(checkSide(side), transfer(bytes, [bytes.buffer]));
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.race([this.remote.fidDispose(), this.failed]).catch(() => undefined);
+    this.worker.terminate();
+  }
+
+  private add(side: Side, images: FidImages): Promise<number> {
+    return this.call(() => {
+      const packed = packImages(images);
+      return this.remote.fidAdd(side, transfer(packed, [packedBuffer(packed)]));
+    });
+  }
+
+  /** Runs `post` unless disposed; its checks reject rather than throw; a dead worker rejects too. */
+  private async call<T>(post: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new ModelLoadError(`the FID scorer of '${this.extractor.name}' was disposed; call createFidScorer again`);
+    return Promise.race([post(), this.failed]);
+  }
+}
+
+function plainOptions<T>(options: T | undefined, method: string, example: string): T | undefined {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new InvalidInputError('options', `of ${method}() must be an object like ${example}`, options);
+  }
+  return options === undefined ? undefined : { ...options };
+}

@@ -1,0 +1,37 @@
+import { GeneratedImage } from '../image/generated-image.js';
+import type { EngineImage } from '../generator/engine.js';
+import type { Manifest } from '../manifest/types.js';
+import type { ActiveBackend } from '../types.js';
+import type { GanEngine } from './gan-engine.js';
+import type { Gan, GanGenerateOptions } from './types.js';
+
+const wrap = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
+
+/** A Gan whose engine runs in this thread (Node; the browser worker uses the engine directly). */
+export class LocalGan implements Gan {
+  constructor(private readonly engine: GanEngine) {}
+
+  get backend(): ActiveBackend {
+    return this.engine.backend;
+  }
+
+  get manifest(): Manifest {
+    return this.engine.manifest;
+  }
+
+  get latentDim(): number {
+    return this.engine.latentDim;
+  }
+
+  get classes(): readonly string[] | undefined {
+    return this.engine.classes;
+  }
+
+  async generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
+    return (await this.engine.generate(options)).map(wrap);
+  }
+
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Opening a model in Node, shared by the Node entry's create functions: the options every one takes, the model folder
+ * read from disk (or fetched, for http(s) URLs) with each file's sha256 checked, and onnxruntime-node as the runtime.
+ */
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { InvalidInputError } from './errors/invalid-input-error.js';
+import { ModelLoadError } from './errors/model-load-error.js';
+import { checkInteger } from './generator/options.js';
+import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
+import { fetchModel, type LoadedModel } from './loader/fetch-model.js';
+import { manifestUrlOf } from './loader/model-url.js';
+import { verifyFile } from './loader/verify-file.js';
+import type { Manifest } from './manifest/types.js';
+import { validateManifest } from './manifest/validate-manifest.js';
+import type { GeneratorOptions } from './types.js';
+
+export interface NodeModel {
+  loaded: LoadedModel;
+  runtime: OrtRuntime;
+  /** Reports the 'ready' event (call it once the sessions run). */
+  ready(): void;
+}
+
+/** Checks the options (`example` is the model of the error messages), reads the model and makes its runtime. */
+export async function openNodeModel(options: GeneratorOptions, example: string): Promise<NodeModel> {
+  if (typeof options !== 'object' || options === null) throw new InvalidInputError('options', `must be an object like { model: '${example}' }`, options);
+  const { backend = 'auto', threads, onProgress } = options;
+  if (backend !== 'auto') throw new InvalidInputError('backend', `must be 'auto' in Node (onnxruntime-node's CPU provider); 'webgpu' and 'wasm' are the browser's backends`, backend);
+  if (threads !== undefined) checkInteger('threads', threads, 1, 256);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidInputError('onProgress', 'must be a function (event) => void', onProgress);
+  const url = manifestUrlOf(options.model, pathToFileURL(`${process.cwd()}/`));
+  const loaded = url.protocol === 'file:' ? await readModelFolder(url, onProgress) : await fetchModel(url, { cache: false, ...(onProgress && { onProgress }) });
+  const runtime: OrtRuntime = {
+    backend: 'cpu',
+    tensor: (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => new ort.Tensor(type, data, dims) as unknown as OrtTensorLike,
+    createSession: async (bytes, role) => {
+      try {
+        return (await ort.InferenceSession.create(bytes, {
+          executionProviders: ['cpu'],
+          ...(threads !== undefined && { intraOpNumThreads: threads }),
+        })) as unknown as OrtSessionLike;
+      } catch (err) {
+        throw new ModelLoadError(`onnxruntime-node cannot load files.${role} of '${loaded.manifest.name}': ${(err as Error).message}`, { cause: err });
+      }
+    },
+  } as OrtRuntime;
+  const total = Object.values(loaded.manifest.files).reduce((n, f) => n + f.bytes, 0);
+  return { loaded, runtime, ready: () => onProgress?.({ status: 'ready', file: url.href, loaded: total, total, backend: 'cpu' }) };
+}
+
+/**
+ * Reads a model folder from disk, validating the manifest and each file's sha256. `parameter` names the option that
+ * pointed here, for the error when there is no manifest ('model', 'extractor').
+ */
+export async function readModelFolder(url: URL, onProgress: GeneratorOptions['onProgress'], parameter = 'model', alternative = ''): Promise<LoadedModel> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(url, 'utf8'));
+  } catch (err) {
+    throw new ModelLoadError(`cannot read ${url.pathname}: ${(err as Error).message}; '${parameter}' must name a model folder holding manifest.json${alternative}`, { cause: err });
+  }
+  const manifest: Manifest = validateManifest(json);
+  const files: Record<string, Uint8Array> = {};
+  for (const [role, file] of Object.entries(manifest.files)) {
+    const fileUrl = new URL(file.path, url);
+    onProgress?.({ status: 'download', file: file.path, loaded: 0, total: file.bytes, fromCache: false });
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(fileUrl));
+    } catch (err) {
+      throw new ModelLoadError(`cannot read ${fileUrl.pathname} (files.${role} of '${manifest.name}'): ${(err as Error).message}`, { cause: err });
+    }
+    onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
+    await verifyFile(file, bytes);
+    files[role] = bytes;
+  }
+  return { manifest, files, url };
+}
