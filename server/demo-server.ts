@@ -5,10 +5,12 @@
  *
  *   npm start                 # builds the SDK and the demo, then runs this file
  *   PORT=3000 npm start
+ *   CI=true npm start         # checks what a browser would fetch (server/demo-check.ts), then exits
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkDemo, shippedModels } from './demo-check.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +42,11 @@ export function portFromEnv(value: string | undefined): number {
   return port;
 }
 
+/** CI set the usual way (true, 1, yes); 'false' and '0' are not CI. */
+export function isCi(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && !/^(0|false|no)$/i.test(value);
+}
+
 async function main(): Promise<void> {
   let port: number;
   try {
@@ -57,6 +64,15 @@ async function main(): Promise<void> {
     const why = e.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with PORT=${port + 1} npm start` : e.message;
     console.error(`webgen demo: ${why}`);
     process.exit(1);
+  }
+  if (isCi(process.env.CI)) {
+    const results = await checkDemo(server.url, join(REPO, 'models'), join(DEMO_DIST, 'sdk'));
+    for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.path}  ${r.detail}`);
+    const failed = results.filter((r) => !r.ok).length;
+    const models = shippedModels(join(REPO, 'models'));
+    console.log(`webgen demo check (CI): ${results.length - failed}/${results.length} files served at ${server.url}/ with COOP/COEP; models: ${models.join(', ') || 'none'}`);
+    await server.close();
+    process.exit(failed ? 1 : 0);
   }
   console.log(`webgen demo: ${server.url}/  (models from ${join('models', '')}; Ctrl-C stops)`);
   const stop = () => void server.close().then(() => process.exit(0));

@@ -4,7 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portFromEnv } from '../server/demo-server.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { checkDemo } from '../server/demo-check.js';
+import { isCi, portFromEnv } from '../server/demo-server.js';
+import { startStaticServer } from '../server/static-server.js';
 import { ensureDemoBuild } from './e2e/demo.js';
 import { REPO } from './e2e/model-fixtures.js';
 
@@ -27,7 +31,7 @@ function get(path: string): Promise<{ status: number; headers: Record<string, st
 
 beforeAll(async () => {
   await ensureDemoBuild();
-  child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'demo-server.ts')], { cwd: REPO, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'demo-server.ts')], { cwd: REPO, env: { ...process.env, PORT: '0', CI: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d) => (stderr += d));
   port = await new Promise<number>((ok, fail) => {
     let out = '';
@@ -85,6 +89,42 @@ describe('npm start server', () => {
     expect(portFromEnv('3000')).toBe(3000);
     expect(() => portFromEnv('80a')).toThrow("PORT must be an integer in [0, 65535], got '80a'");
     expect(() => portFromEnv('70000')).toThrow(/PORT must be an integer/);
+  });
+
+  it('under CI it fetches what a browser would (page, SDK, wasm, every shipped model) and exits 0', async () => {
+    const ci = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'demo-server.ts')], { cwd: REPO, env: { ...process.env, PORT: '0', CI: 'true' } });
+    let out = '';
+    ci.stdout!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((ok) => ci.once('exit', ok));
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/^ok {3}\/sdk\/worker\.js/m);
+    expect(out).toMatch(/^ok {3}\/models\/mnist-classifier\/model\.onnx {2}\d+ bytes$/m);
+    const m = /webgen demo check \(CI\): (\d+)\/(\d+) files served .*; models: (.*)$/m.exec(out);
+    expect(m?.[1]).toBe(m?.[2]);
+    expect(m![3]).toContain('mnist-classifier');
+  }, 120_000);
+
+  it('the check names a model file whose size differs from its manifest, and a server without COOP/COEP', async () => {
+    const models = mkdtempSync(join(tmpdir(), 'webgen-demo-check-'));
+    mkdirSync(join(models, 'broken'));
+    writeFileSync(join(models, 'broken', 'model.onnx'), new Uint8Array(10));
+    writeFileSync(join(models, 'broken', 'manifest.json'), JSON.stringify({ files: { unet: { path: 'model.onnx', bytes: 12 } } }));
+    for (const isolation of [true, false]) {
+      const server = await startStaticServer({ mounts: { '/': join(REPO, 'demo', 'dist'), '/models': models }, port: 0, host: '127.0.0.1', crossOriginIsolation: isolation });
+      try {
+        const results = await checkDemo(server.url, models, join(REPO, 'demo', 'dist', 'sdk'));
+        const bad = results.filter((r) => !r.ok);
+        if (isolation) expect(bad).toEqual([{ path: '/models/broken/model.onnx', ok: false, detail: '10 bytes, the manifest says 12' }]);
+        else expect(bad.length).toBe(results.length);
+        if (!isolation) expect(bad[0]!.detail).toMatch(/COOP 'null', COEP 'null' \(WebAssembly threads need same-origin \+ require-corp\)/);
+      } finally {
+        await server.close();
+      }
+    }
+    expect(isCi('true')).toBe(true);
+    expect(isCi('1')).toBe(true);
+    expect(isCi('false')).toBe(false);
+    expect(isCi(undefined)).toBe(false);
   });
 
   it('npm start builds the SDK and the demo, then runs this server', async () => {
