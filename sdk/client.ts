@@ -11,9 +11,10 @@ import { ModelLoadError } from './errors/model-load-error.js';
 import type { EngineImage } from './generator/engine.js';
 import { GeneratedImage } from './image/generated-image.js';
 import { readImageInput } from './image/image-input.js';
+import { checkPrecision } from './loader/choose-precision.js';
 import { manifestUrlOf } from './loader/model-url.js';
 import type { Manifest } from './manifest/types.js';
-import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, SampleOptions, TextToImageOptions } from './types.js';
+import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from './types.js';
 import type { WorkerApi } from './worker.js';
 import './worker-protocol.js';
 
@@ -27,6 +28,7 @@ export function checkOptions(options: GeneratorOptions): void {
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw new InvalidInputError('threads', 'must be an integer in [1, 64]', threads);
   if (cache !== undefined && typeof cache !== 'boolean') throw new InvalidInputError('cache', 'must be true or false', cache);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidInputError('onProgress', 'must be a function (event) => void', onProgress);
+  checkPrecision(options.precision);
 }
 
 /** Rejects when the worker itself fails (its script cannot load, or it dies): a call must never hang. */
@@ -60,12 +62,12 @@ export async function createGenerator(options: GeneratorOptions): Promise<Genera
     const onProgress = options.onProgress;
     const loaded = await Promise.race([
       remote.load(
-        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true },
+        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto' },
         onProgress ? proxy((e: Parameters<typeof onProgress>[0]) => onProgress(e)) : undefined,
       ),
       failed,
     ]);
-    return new WorkerGenerator(worker, remote, failed, loaded.manifest, loaded.backend);
+    return new WorkerGenerator(worker, remote, failed, loaded.manifest, loaded.backend, loaded.precision);
   } catch (err) {
     worker.terminate();
     throw err;
@@ -89,6 +91,7 @@ class WorkerGenerator implements Generator {
     private readonly failed: Promise<never>,
     readonly manifest: Manifest,
     readonly backend: ActiveBackend,
+    readonly precision: Precision,
   ) {}
 
   async sample(options?: SampleOptions): Promise<GeneratedImage[]> {

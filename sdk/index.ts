@@ -37,6 +37,7 @@ export type {
   GeneratorOptions,
   ImageInput,
   Img2ImgOptions,
+  Precision,
   ProgressEvent,
   RgbaImage,
   SampleOptions,
@@ -46,4 +47,4 @@ export type {
 } from './types.js';
 export type { Gan, GanGenerateOptions, GanOptions } from './gan/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';

@@ -9,16 +9,19 @@ import { InvalidInputError } from './errors/invalid-input-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { checkInteger } from './generator/options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
-import { fetchModel, type LoadedModel } from './loader/fetch-model.js';
+import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
+import { fetchFiles, fetchManifest, type LoadedModel } from './loader/fetch-model.js';
 import { manifestUrlOf } from './loader/model-url.js';
 import { verifyFile } from './loader/verify-file.js';
-import type { Manifest } from './manifest/types.js';
+import type { Manifest, ManifestFile } from './manifest/types.js';
 import { validateManifest } from './manifest/validate-manifest.js';
-import type { GeneratorOptions } from './types.js';
+import type { GeneratorOptions, Precision } from './types.js';
 
 export interface NodeModel {
   loaded: LoadedModel;
   runtime: OrtRuntime;
+  /** Which weights were read (GeneratorOptions.precision; 'auto' is 'float32' here). */
+  precision: Precision;
   /** Reports the 'ready' event (call it once the sessions run). */
   ready(): void;
 }
@@ -30,8 +33,14 @@ export async function openNodeModel(options: GeneratorOptions, example: string):
   if (backend !== 'auto') throw new InvalidInputError('backend', `must be 'auto' in Node (onnxruntime-node's CPU provider); 'webgpu' and 'wasm' are the browser's backends`, backend);
   if (threads !== undefined) checkInteger('threads', threads, 1, 256);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidInputError('onProgress', 'must be a function (event) => void', onProgress);
+  const requested = checkPrecision(options.precision);
   const url = manifestUrlOf(options.model, pathToFileURL(`${process.cwd()}/`));
-  const loaded = url.protocol === 'file:' ? await readModelFolder(url, onProgress) : await fetchModel(url, { cache: false, ...(onProgress && { onProgress }) });
+  const local = url.protocol === 'file:';
+  const manifest = local ? await readManifest(url) : await fetchManifest(url);
+  // onnxruntime-node's CPU provider gains nothing from float16 storage but the bytes: 'auto' reads float32.
+  const choice = choosePrecision(requested, { backend: 'cpu', shaderF16: false }, manifest);
+  const files = local ? await readFiles(url, manifest.name, choice.files, onProgress) : await fetchFiles(url, choice.files, { cache: false, ...(onProgress && { onProgress }) });
+  const loaded: LoadedModel = { manifest, files, url };
   const runtime: OrtRuntime = {
     backend: 'cpu',
     tensor: (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => new ort.Tensor(type, data, dims) as unknown as OrtTensorLike,
@@ -46,8 +55,8 @@ export async function openNodeModel(options: GeneratorOptions, example: string):
       }
     },
   } as OrtRuntime;
-  const total = Object.values(loaded.manifest.files).reduce((n, f) => n + f.bytes, 0);
-  return { loaded, runtime, ready: () => onProgress?.({ status: 'ready', file: url.href, loaded: total, total, backend: 'cpu' }) };
+  const total = Object.values(choice.files).reduce((n, f) => n + f.bytes, 0);
+  return { loaded, runtime, precision: choice.precision, ready: () => onProgress?.({ status: 'ready', file: url.href, loaded: total, total, backend: 'cpu', precision: choice.precision }) };
 }
 
 /**
@@ -55,26 +64,36 @@ export async function openNodeModel(options: GeneratorOptions, example: string):
  * pointed here, for the error when there is no manifest ('model', 'extractor').
  */
 export async function readModelFolder(url: URL, onProgress: GeneratorOptions['onProgress'], parameter = 'model', alternative = ''): Promise<LoadedModel> {
+  const manifest = await readManifest(url, parameter, alternative);
+  return { manifest, files: await readFiles(url, manifest.name, manifest.files, onProgress), url };
+}
+
+/** Reads and validates the manifest.json at `url` (see readModelFolder for `parameter` and `alternative`). */
+async function readManifest(url: URL, parameter = 'model', alternative = ''): Promise<Manifest> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(url, 'utf8'));
   } catch (err) {
     throw new ModelLoadError(`cannot read ${url.pathname}: ${(err as Error).message}; '${parameter}' must name a model folder holding manifest.json${alternative}`, { cause: err });
   }
-  const manifest: Manifest = validateManifest(json);
+  return validateManifest(json);
+}
+
+/** Reads `entries` (by role) from beside the manifest at `url`, each checked against its sha256. */
+async function readFiles(url: URL, modelName: string, entries: Record<string, ManifestFile>, onProgress: GeneratorOptions['onProgress']): Promise<Record<string, Uint8Array>> {
   const files: Record<string, Uint8Array> = {};
-  for (const [role, file] of Object.entries(manifest.files)) {
+  for (const [role, file] of Object.entries(entries)) {
     const fileUrl = new URL(file.path, url);
     onProgress?.({ status: 'download', file: file.path, loaded: 0, total: file.bytes, fromCache: false });
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(fileUrl));
     } catch (err) {
-      throw new ModelLoadError(`cannot read ${fileUrl.pathname} (files.${role} of '${manifest.name}'): ${(err as Error).message}`, { cause: err });
+      throw new ModelLoadError(`cannot read ${fileUrl.pathname} (files.${role} of '${modelName}'): ${(err as Error).message}`, { cause: err });
     }
     onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
     await verifyFile(file, bytes);
     files[role] = bytes;
   }
-  return { manifest, files, url };
+  return files;
 }

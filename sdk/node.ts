@@ -40,12 +40,12 @@ setPngEncoder(async (rgba, width, height) => {
 export type * from './types.js';
 export type * from './gan/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';
 
-/** Node's createGenerator: `backend` may be 'auto' or omitted ('webgpu'/'wasm' are browser backends); `cache` is ignored. */
+/** Node's createGenerator: `backend` may be 'auto' or omitted ('webgpu'/'wasm' are browser backends); `cache` is ignored; `precision` 'auto' is 'float32'. */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {
-  const { loaded, runtime, ready } = await openNodeModel(options, 'models/mnist-ddim');
+  const { loaded, runtime, ready, precision } = await openNodeModel(options, 'models/mnist-ddim');
   const engine = await DiffusionEngine.create(loaded.manifest, loaded.files, runtime);
   ready();
-  return new LocalGenerator(engine);
+  return new LocalGenerator(engine, precision);
 }

@@ -16,14 +16,20 @@ export type Backend =
 /** The backend a generator actually runs on ('cpu' is onnxruntime-node's native CPU provider). */
 export type ActiveBackend = 'webgpu' | 'wasm' | 'cpu';
 
+/** How the loaded model's weights are stored: 'float16' when its float16 variant (files.unet.variants.float16) was loaded. */
+export type Precision = 'float32' | 'float16';
+
 /** Progress of createGenerator, reported through `onProgress`. */
 export type ProgressEvent =
   /** A model file starts loading (`loaded` 0). `fromCache` is true when it comes from the Cache API, with no network request. */
   | { status: 'download'; file: string; loaded: number; total: number; fromCache: boolean }
   /** More bytes of `file` arrived. */
   | { status: 'progress'; file: string; loaded: number; total: number }
-  /** Every file is verified and the session is running on `backend`. `loaded`/`total` are bytes over all files. */
-  | { status: 'ready'; file: string; loaded: number; total: number; backend: ActiveBackend }
+  /**
+   * Every file is verified and the session is running on `backend`. `loaded`/`total` are bytes over the files loaded;
+   * `precision` (createGenerator, createGan) says which weights (GeneratorOptions.precision).
+   */
+  | { status: 'ready'; file: string; loaded: number; total: number; backend: ActiveBackend; precision?: Precision }
   /** `backend: 'auto'` could not use `from` and uses `to` instead, because of `reason`. */
   | { status: 'backend-fallback'; from: 'webgpu'; to: 'wasm'; reason: string }
   /** Something works, but worse than it could: `code` 'single-threaded' (not cross-origin isolated), 'no-cache' (no Cache API). */
@@ -44,6 +50,14 @@ export interface GeneratorOptions {
   threads?: number;
   /** Keep model files in the Cache API after the first download, so later visits load offline. Default true (browser only). */
   cache?: boolean;
+  /**
+   * Which weights to download and run, when the model folder ships a float16 variant (files.unet.variants.float16,
+   * exported with `--fp16`; about half the bytes, outputs within parity.fp16MaxAbsError):
+   * 'auto' loads it on WebGPU when the adapter has 'shader-f16', else the float32 file; 'float16' always loads it (any
+   * backend; InvalidInputError naming 'precision' when the model has none); 'float32' always loads the float32 file.
+   * Only the chosen file is downloaded and sha256-checked. Default 'auto' (the Node entry's 'auto' is 'float32').
+   */
+  precision?: 'auto' | Precision;
   /** Called with download progress, backend choice and warnings. Default none. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -167,6 +181,8 @@ export interface Capabilities {
 export interface Generator {
   /** The backend in use. */
   readonly backend: ActiveBackend;
+  /** The weights in use: 'float16' when the model's float16 variant was loaded (GeneratorOptions.precision). */
+  readonly precision: Precision;
   /** The validated manifest. */
   readonly manifest: Manifest;
   /** Draws `batch` images (optionally of a class): one per batch item. */

@@ -6,7 +6,7 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { deserializeError, serializeError, type SerializedError } from './errors/serialize.js';
 import type { Manifest } from './manifest/types.js';
-import type { ActiveBackend, Backend } from './types.js';
+import type { ActiveBackend, Backend, Precision } from './types.js';
 
 /** What the client sends to load a model. */
 export interface LoadRequest {
@@ -16,6 +16,8 @@ export interface LoadRequest {
   /** Undefined = the default for this page (types.ts GeneratorOptions.threads). */
   threads: number | undefined;
   cache: boolean;
+  /** types.ts GeneratorOptions.precision. Default 'auto'. */
+  precision?: 'auto' | Precision;
   /** Folder URL of onnxruntime-web's files (ending in '/'). Default: the `ort/` folder beside the worker. */
   ortBaseUrl?: string;
 }
@@ -23,6 +25,7 @@ export interface LoadRequest {
 export interface LoadResult {
   manifest: Manifest;
   backend: ActiveBackend;
+  precision: Precision;
 }
 
 const base = transferHandlers.get('throw')!;

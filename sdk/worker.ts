@@ -15,9 +15,10 @@ import { fidWorkerApi } from './fid/worker-scorer.js';
 import { GanEngine } from './gan/gan-engine.js';
 import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
-import { fetchModel } from './loader/fetch-model.js';
+import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
+import { fetchFiles, fetchManifest } from './loader/fetch-model.js';
 import type { Manifest } from './manifest/types.js';
-import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
+import type { ActiveBackend, Precision, ProgressEvent, StepInfo } from './types.js';
 import type { LoadRequest, LoadResult } from './worker-protocol.js';
 import './worker-protocol.js';
 
@@ -78,15 +79,26 @@ function runtimeOf(ort: Ort, backend: 'wasm' | 'webgpu', modelName: string): Ort
   } as OrtRuntime;
 }
 
+/** What WebGPU offers here: `reason` it cannot be used (undefined when an adapter exists), and whether the adapter has 'shader-f16'. */
+interface WebgpuProbe {
+  reason: string | undefined;
+  shaderF16: boolean;
+}
+
+async function probeWebgpu(): Promise<WebgpuProbe> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features?: ReadonlySet<string> } | null> } }).gpu;
+  if (!gpu) return { reason: 'navigator.gpu is missing (this browser or context has no WebGPU)', shaderF16: false };
+  try {
+    const adapter = await gpu.requestAdapter();
+    return adapter ? { reason: undefined, shaderF16: adapter.features?.has('shader-f16') === true } : { reason: 'navigator.gpu.requestAdapter() found no adapter', shaderF16: false };
+  } catch (err) {
+    return { reason: `navigator.gpu.requestAdapter() failed: ${(err as Error).message}`, shaderF16: false };
+  }
+}
+
 /** Why WebGPU cannot be used here, or undefined when an adapter exists. */
 async function webgpuUnavailable(): Promise<string | undefined> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return 'navigator.gpu is missing (this browser or context has no WebGPU)';
-  try {
-    return (await gpu.requestAdapter()) ? undefined : 'navigator.gpu.requestAdapter() found no adapter';
-  } catch (err) {
-    return `navigator.gpu.requestAdapter() failed: ${(err as Error).message}`;
-  }
+  return (await probeWebgpu()).reason;
 }
 
 /** What the worker holds: a model opened on one runtime (DiffusionEngine, GanEngine). */
@@ -96,12 +108,12 @@ interface Engine {
   dispose(): Promise<void>;
 }
 
-/** Opens the model with `open` on WebGPU (warmed up) when asked and possible, else on WebAssembly. */
-async function createEngine<E extends Engine>(req: LoadRequest, manifest: Manifest, threads: number, report: (e: ProgressEvent) => void, open: (runtime: OrtRuntime) => Promise<E>): Promise<E> {
+/** Opens the model with `open` on WebGPU (warmed up) when asked and possible (`probe`), else on WebAssembly. */
+async function createEngine<E extends Engine>(req: LoadRequest, manifest: Manifest, threads: number, report: (e: ProgressEvent) => void, open: (runtime: OrtRuntime) => Promise<E>, probe: WebgpuProbe): Promise<E> {
   const base = req.ortBaseUrl ?? new URL('./ort/', import.meta.url).href;
   let ort: Ort | undefined;
   if (req.backend !== 'wasm') {
-    const reason = await webgpuUnavailable();
+    const reason = probe.reason;
     let failure = reason;
     if (!reason) {
       try {
@@ -173,23 +185,32 @@ async function generation<T extends EngineImage | EngineImage[]>(
   }
 }
 
-/** Fetches and verifies the model, then opens it with `open` (see createEngine); reports 'ready'. */
+/**
+ * Fetches the manifest, picks the files to load (choose-precision.ts: float16 variants on WebGPU with 'shader-f16'
+ * under 'auto'), fetches and verifies those only, then opens them with `open` (see createEngine); reports 'ready'.
+ */
 async function openModel<E extends Engine>(
   req: LoadRequest,
   onProgress: Callback<ProgressEvent> | undefined,
   open: (manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime) => Promise<E>,
-): Promise<{ engine: E; manifest: Manifest }> {
+): Promise<{ engine: E; manifest: Manifest; precision: Precision }> {
   try {
     if (engine || gan) throw new ModelLoadError('this worker already holds a model');
     const report = (e: ProgressEvent) => call(onProgress as Callback<never>, e);
     const isolated = globalThis.crossOriginIsolated === true;
     // onnxruntime-web's own default: half the cores (the page and the OS keep the rest), at most 4.
     const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2))) : 1);
-    const loaded = await fetchModel(new URL(req.manifestUrl), { cache: req.cache, onProgress: report });
-    const e = await createEngine(req, loaded.manifest, isolated ? threads : 1, report, (rt) => open(loaded.manifest, loaded.files, rt));
-    const total = Object.values(loaded.manifest.files).reduce((n, f) => n + f.bytes, 0);
-    report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: e.backend });
-    return { engine: e, manifest: loaded.manifest };
+    const requested = checkPrecision(req.precision);
+    const url = new URL(req.manifestUrl);
+    const manifest = await fetchManifest(url);
+    const probe: WebgpuProbe = req.backend === 'wasm' ? { reason: 'not asked for', shaderF16: false } : await probeWebgpu();
+    // Chosen for the backend tried first: a WebGPU session that then falls back runs the same files on WebAssembly.
+    const choice = choosePrecision(requested, { backend: probe.reason === undefined ? 'webgpu' : 'wasm', shaderF16: probe.shaderF16 }, manifest);
+    const files = await fetchFiles(url, choice.files, { cache: req.cache, onProgress: report });
+    const e = await createEngine(req, manifest, isolated ? threads : 1, report, (rt) => open(manifest, files, rt), probe);
+    const total = Object.values(choice.files).reduce((n, f) => n + f.bytes, 0);
+    report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: e.backend, precision: choice.precision });
+    return { engine: e, manifest, precision: choice.precision };
   } finally {
     release(onProgress);
   }
@@ -200,13 +221,13 @@ const api = {
   async load(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
     const r = await openModel(req, onProgress, DiffusionEngine.create);
     engine = r.engine;
-    return { manifest: r.manifest, backend: r.engine.backend };
+    return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
   },
   /** As load, for a GAN generator (createGan). */
   async loadGan(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
     const r = await openModel(req, onProgress, GanEngine.create);
     gan = r.engine;
-    return { manifest: r.manifest, backend: r.engine.backend };
+    return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
   },
   /** One GAN forward pass over the call's latents (gan/types.ts GanGenerateOptions, without the signal). */
   async generate(id: number, options: Record<string, unknown> | undefined): Promise<EngineImage[]> {

@@ -1,13 +1,14 @@
 // The WebGPU path, in headless Chromium on its software adapter (SwiftShader): onnxruntime-web's WebGPU execution
 // provider must give the same pictures as WebAssembly within a small tolerance (correctness only; no timings).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from './e2e/compare.js';
+import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from './e2e/compare.js';
 import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
 import { fixtureModel } from './e2e/model-fixtures.js';
 
 let h: Harness;
 let classUrl: string;
 let textUrl: string;
+let fp16Url: string;
 let gpuDigits: number;
 // SwiftShader compiles and runs WebGPU shaders on the CPU: a load with its warm-up pass takes tens of seconds here.
 const SLOW = 400_000;
@@ -19,6 +20,7 @@ const run = (id: number, method: string, options: Record<string, unknown>) =>
 beforeAll(async () => {
   classUrl = fixtureUrl(await fixtureModel('class'));
   textUrl = fixtureUrl(await fixtureModel('text'));
+  fp16Url = fixtureUrl(await fixtureModel('fp16'));
   h = await startHarness({ webgpu: true });
 }, 240_000);
 
@@ -63,4 +65,35 @@ describe('WebGPU (SwiftShader adapter)', () => {
     expect(a.error).toBeUndefined();
     expect(maxAbsDiff(a.images![0]!.data, b.images![0]!.data)).toBeLessThanOrEqual(4);
   }, SLOW);
+
+  it("precision 'auto' follows the adapter's shader-f16: the float16 file with it, the float32 file (only) without", async () => {
+    const shaderF16 = await h.page.evaluate(async () => {
+      const adapter = await (navigator as any).gpu.requestAdapter();
+      return adapter.features.has('shader-f16') as boolean;
+    });
+    const caps = await h.page.evaluate(() => (window as any).h.capabilities());
+    expect(caps.shaderF16).toBe(shaderF16);
+    const from = h.requests.length;
+    const r = await load(fp16Url, { cache: false });
+    expect(r.error).toBeUndefined();
+    expect(r.backend).toBe('webgpu');
+    const expected = shaderF16 ? 'float16' : 'float32';
+    console.log(`SwiftShader adapter: shader-f16 ${shaderF16}; 'auto' loaded ${r.precision}`);
+    expect(r.precision).toBe(expected);
+    const files = h.requests.slice(from).filter((q) => q.url().includes(`${fp16Url}/`) && q.url().endsWith('.onnx')).map((q) => q.url().split('/').at(-1));
+    expect(files).toEqual([shaderF16 ? 'model.fp16.onnx' : 'model.onnx']);
+  }, SLOW);
+
+  it("precision 'float16' forced on WebGPU runs the float16 file (cast up inside the graph) and matches float32 on wasm", async () => {
+    const gpu = await load(fp16Url, { backend: 'webgpu', cache: false, precision: 'float16' });
+    const cpu = await load(fp16Url, { backend: 'wasm', cache: false, precision: 'float32' });
+    expect(gpu.error).toBeUndefined();
+    expect([gpu.backend, gpu.precision, cpu.precision]).toEqual(['webgpu', 'float16', 'float32']);
+    const opts = { seed: 5, classLabel: 2, guidanceScale: 1, steps: 3 };
+    const a = await run(gpu.id!, 'sample', opts);
+    const b = await run(cpu.id!, 'sample', opts);
+    expect(a.error).toBeUndefined();
+    expect(maxAbsDiff(a.images![0]!.data, b.images![0]!.data)).toBeLessThanOrEqual(FP16_PIXEL_TOLERANCE.max);
+  }, SLOW);
 });
+

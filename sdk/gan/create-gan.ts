@@ -43,7 +43,7 @@ export async function createGan(options: GanOptions): Promise<Gan> {
   try {
     const loaded = await Promise.race([
       remote.loadGan(
-        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true },
+        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto' },
         onProgress ? proxy((e: ProgressEvent) => onProgress(e)) : undefined,
       ),
       failed,

@@ -1,13 +1,17 @@
 import { GeneratedImage } from '../image/generated-image.js';
 import type { Manifest } from '../manifest/types.js';
-import type { ActiveBackend, Generator, Img2ImgOptions, SampleOptions, TextToImageOptions } from '../types.js';
+import type { ActiveBackend, Generator, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from '../types.js';
 import type { DiffusionEngine, EngineImage } from './engine.js';
 
 const wrap = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
 
 /** A Generator whose engine runs in this thread (Node; the browser worker uses the engine directly). */
 export class LocalGenerator implements Generator {
-  constructor(private readonly engine: DiffusionEngine) {}
+  constructor(
+    private readonly engine: DiffusionEngine,
+    /** Which weights were loaded (node-model.ts). */
+    readonly precision: Precision = 'float32',
+  ) {}
 
   get backend(): ActiveBackend {
     return this.engine.backend;

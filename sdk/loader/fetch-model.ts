@@ -110,9 +110,17 @@ async function download(url: URL, file: ManifestFile, onProgress?: (e: ProgressE
 /** Loads manifest.json and every file it lists, verified (see the module comment). */
 export async function fetchModel(manifestUrl: URL, opts: FetchModelOptions): Promise<LoadedModel> {
   const manifest = await fetchManifest(manifestUrl);
+  return { manifest, files: await fetchFiles(manifestUrl, manifest.files, opts), url: manifestUrl };
+}
+
+/**
+ * Loads `entries` (by role; manifest.files, or the files choosePrecision picked), each resolved against the
+ * manifest's URL and verified. Resolves with the bytes by role.
+ */
+export async function fetchFiles(manifestUrl: URL, entries: Record<string, ManifestFile>, opts: FetchModelOptions): Promise<Record<string, Uint8Array>> {
   const cache = await openCache(opts.cache, opts.onProgress);
   const files: Record<string, Uint8Array> = {};
-  for (const [role, file] of Object.entries(manifest.files)) {
+  for (const [role, file] of Object.entries(entries)) {
     const url = new URL(file.path, manifestUrl);
     const key = cacheKey(url, file.sha256);
     const cached = await cache?.match(key).catch(() => undefined);
@@ -139,5 +147,5 @@ export async function fetchModel(manifestUrl: URL, opts: FetchModelOptions): Pro
         .catch((err: Error) => opts.onProgress?.({ status: 'warning', code: 'no-cache', message: `could not store ${file.path} in the Cache API (${err.message}); it will be downloaded again next time` }));
     }
   }
-  return { manifest, files, url: manifestUrl };
+  return files;
 }

@@ -6,6 +6,8 @@ export {
   type Manifest,
   type ManifestConditioning,
   type ManifestFile,
+  type ManifestFileVariant,
+  type ManifestFileVariants,
   type ManifestImage,
   type ManifestLatent,
   type ManifestParity,

@@ -37,6 +37,29 @@ export interface ManifestFile {
   outputs: TensorSpec[];
   /** How the weights are stored (compute is float32 either way). */
   weights: 'float32' | 'float16';
+  /**
+   * Optional other encodings of this same network, with the same inputs and outputs: `float16` is a copy whose
+   * weights are stored as float16 (about half the bytes; `parity.fp16MaxAbsError` says how far its outputs move).
+   * The SDK downloads either this file or the variant it picks (createGenerator's `precision`), never both. Readers
+   * that predate the field ignore it and load `path`.
+   */
+  variants?: ManifestFileVariants;
+}
+
+/** Other encodings of one model file (ManifestFile.variants). */
+export interface ManifestFileVariants {
+  /** The same network with float16-stored weights (cast to float32 inside the graph). */
+  float16?: ManifestFileVariant;
+}
+
+/** One variant file: inputs, outputs and role are the parent file's. */
+export interface ManifestFileVariant {
+  /** File name relative to the folder holding manifest.json (no '..', no leading '/'); not the parent's path. */
+  path: string;
+  /** Lowercase hex SHA-256 of the file's bytes. */
+  sha256: string;
+  /** File size in bytes. */
+  bytes: number;
 }
 
 /** Pixel layout of generated images. Model tensors are NCHW unless a file's shapes say otherwise. */
@@ -115,7 +138,7 @@ export interface ManifestTraining {
 export interface ManifestParity {
   maxAbsError: number;
   tolerance: number;
-  /** Max abs error of the float16-weights file, when one was written. */
+  /** Max abs error of the float16-weights file (files.<role>.variants.float16, or older exports' only file), when one was written. */
   fp16MaxAbsError?: number;
   /** Max abs error of each file by role (as in `files`), float32 weights; maxAbsError is the largest. */
   byFile?: Record<string, number>;

@@ -102,8 +102,8 @@ export function validateManifest(json: unknown): Manifest {
   return json as Manifest;
 }
 
-function checkFile(value: unknown, at: string): void {
-  const f = obj(value, at);
+/** path, sha256 and bytes: what a file and each of its variants have. Returns the path. */
+function checkStoredFile(f: Obj, at: string): string {
   const path = str(f, 'path', { nonEmpty: true }, at);
   if (path.startsWith('/') || path.split(/[\\/]/).includes('..') || /^[a-zA-Z]:/.test(path)) {
     bad(`${at}.path`, 'a file name inside the model folder (no "..", not absolute)', path);
@@ -111,7 +111,23 @@ function checkFile(value: unknown, at: string): void {
   const sha = str(f, 'sha256', {}, at);
   if (!/^[0-9a-f]{64}$/.test(sha)) bad(`${at}.sha256`, '64 lowercase hex characters', sha);
   num(f, 'bytes', { integer: true, min: 1 }, at);
-  oneOf(f, 'weights', ['float32', 'float16'], at);
+  return path;
+}
+
+function checkFile(value: unknown, at: string): void {
+  const f = obj(value, at);
+  const path = checkStoredFile(f, at);
+  const weights = oneOf(f, 'weights', ['float32', 'float16'], at);
+  if (f.variants !== undefined) {
+    // Unknown variant names are ignored (a later encoding needs no schema bump); float16 is checked.
+    const variants = obj(f.variants, `${at}.variants`);
+    if (variants.float16 !== undefined) {
+      const where = `${at}.variants.float16`;
+      if (weights === 'float16') bad(`${at}.weights`, `"float32" when the file has a float16 variant (${where})`, weights);
+      const variantPath = checkStoredFile(obj(variants.float16, where), where);
+      if (variantPath === path) bad(`${where}.path`, `a file other than ${at}.path`, variantPath);
+    }
+  }
   for (const key of ['inputs', 'outputs'] as const) {
     const list = f[key];
     if (!Array.isArray(list) || list.length === 0) bad(`${at}.${key}`, 'a non-empty array of { name, dtype, shape }', list);

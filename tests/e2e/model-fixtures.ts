@@ -7,6 +7,7 @@
  *   class  — class-conditional (10 classes), 1 channel, like models/mnist-ddim
  *   text   — text-conditioned (word tokenizer + text encoder), 3 channels, like models/shapes-t2i
  *   bench  — the 2.7M-parameter 'bench' preset, class-conditional (6 classes), 3 channels: npm run bench's model
+ *   fp16   — 'class' exported with --fp16: model.onnx plus model.fp16.onnx (files.unet.variants.float16)
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const CONFIGS = {
   class: { imageSize: 32, inChannels: 1, numClasses: 10, classNames: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'], seed: 11 },
   text: { imageSize: 32, inChannels: 3, contextDim: 16, words: ['a', 'big', 'small', 'red', 'green', 'blue', 'circle', 'square', 'star'], maxLength: 6, seed: 12 },
   bench: { imageSize: 32, inChannels: 3, numClasses: 6, seed: 13 },
+  fp16: { imageSize: 32, inChannels: 1, numClasses: 10, seed: 11 },
 } as const;
 
 export type FixtureName = keyof typeof CONFIGS;
@@ -103,13 +105,14 @@ async function build(name: FixtureName, dir: string): Promise<void> {
   const { perturbVariables } = await import('../nn-helpers.js');
   const common = { condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear' as const, prediction: 'v' as const };
   const training = (recipe: string, parameters: number) => ({ recipe, data: 'none (random weights: an SDK test fixture)', steps: 0, wallTimeSeconds: 0, parameters, config: { fixture: name } });
-  if (name === 'class') {
-    const c = CONFIGS.class;
+  if (name === 'class' || name === 'fp16') {
+    const c = { ...CONFIGS.class, ...CONFIGS[name] };
     const unet = new UNet({ ...UNET_PRESETS.tiny, imageSize: c.imageSize, inChannels: c.inChannels, numClasses: c.numClasses }, c.seed);
     // Random weights everywhere: the zero-initialised output conv would make every image the same.
     perturbVariables(unet, c.seed, 0.05);
     const diffusion = new GaussianDiffusion(unet, { ...common, numClasses: c.numClasses });
-    await exportUNet({ dir, name: 'fixture-class', diffusion, fp16: false, classNames: [...c.classNames], training: training('fixture-class', diffusion.parameterCount()) });
+    const fixture = `fixture-${name}`;
+    await exportUNet({ dir, name: fixture, diffusion, fp16: name === 'fp16', classNames: [...c.classNames], training: training(fixture, diffusion.parameterCount()) });
   } else if (name === 'bench') {
     const c = CONFIGS.bench;
     const unet = new UNet({ ...UNET_PRESETS.bench, imageSize: c.imageSize, inChannels: c.inChannels, numClasses: c.numClasses }, c.seed);

@@ -37,7 +37,7 @@ const OPTION_HELP: Record<keyof TrainConfig, string> = {
   seed: 'seed of weights, data order and noise',
   out: 'run folder: checkpoint.wgck, metrics.jsonl, samples-*.png',
   export: "export the model here at the end (model.onnx + manifest.json); '' = don't",
-  fp16: 'store exported weights as float16 (parity bound 1e-2 instead of 1e-4)',
+  fp16: 'also export the U-Net with float16 weights as model.fp16.onnx (a manifest variant; parity bound 1e-2)',
   resume: 'continue the run in --out from its checkpoint',
   backend: 'tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu',
   threads: 'wasm threads (0 = one per core)',

@@ -23,7 +23,10 @@ export interface ExportUNetOptions {
   classNames?: string[];
   /** The tokenizer of a text-conditioned model (its diffusion has a textEncoder): stored in the manifest. */
   tokenizer?: ManifestTokenizer;
-  /** Also store weights as float16 (replaces model.onnx's float32 weights). */
+  /**
+   * Also write the U-Net with float16-stored weights as model.fp16.onnx, listed as files.unet.variants.float16 beside
+   * the float32 model.onnx (the SDK loads one of the two; createGenerator's `precision`). The text encoder stays float32.
+   */
   fp16: boolean;
   metrics?: Record<string, number | string>;
 }
@@ -32,6 +35,7 @@ export interface ExportResult {
   manifest: Manifest;
   /** Largest parity error over the files (float32 weights). */
   maxAbsError: number;
+  /** Parity error of model.fp16.onnx (with `fp16`). */
   fp16MaxAbsError?: number;
   /** Parity error of each file by role ('unet', 'textEncoder'), float32 weights. */
   byFile: Record<string, number>;
@@ -43,7 +47,7 @@ export interface ExportResult {
  * Exports the U-Net (and the text encoder of a text-conditioned model, as text_encoder.onnx) with
  * its current weights (the caller loads the EMA weights first) and proves each file: run by
  * onnxruntime-node on random inputs, it must match the tfjs forward pass within 1e-4 (float32) or
- * FP16_PARITY_TOLERANCE (float16 weights), or nothing is written.
+ * FP16_PARITY_TOLERANCE (the float16-weights U-Net of `fp16`), or nothing is written.
  */
 export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult> {
   const unet = opts.diffusion.unet;
@@ -52,20 +56,22 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
   const files: Record<string, ModelFileInput> = {};
   const byFile: Record<string, number> = {};
   let fp16MaxAbsError: number | undefined;
-  const proven = async (role: string, filename: string, output: string, toOnnx: (fp16: boolean) => Uint8Array, c: ParityCase) => {
-    const fp32 = toOnnx(false);
-    byFile[role] = (await assertParity(fp32, c.feeds, c.expected, { tolerance: DEFAULT_PARITY_TOLERANCE })).maxAbsError[output]!;
-    let bytes = fp32;
-    if (opts.fp16) {
-      bytes = toOnnx(true);
-      const e = (await assertParity(bytes, c.feeds, c.expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError[output]!;
-      fp16MaxAbsError = Math.max(fp16MaxAbsError ?? 0, e);
-    }
+  const proven = async (role: string, filename: string, output: string, toOnnx: (fp16: boolean) => Uint8Array, c: ParityCase, fp16: boolean) => {
+    const bytes = toOnnx(false);
+    byFile[role] = (await assertParity(bytes, c.feeds, c.expected, { tolerance: DEFAULT_PARITY_TOLERANCE })).maxAbsError[output]!;
     files[role] = { bytes, filename };
+    if (fp16) {
+      const half = toOnnx(true);
+      const e = (await assertParity(half, c.feeds, c.expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError[output]!;
+      fp16MaxAbsError = Math.max(fp16MaxAbsError ?? 0, e);
+      files[role].variants = { float16: { bytes: half, filename: filename.replace(/\.onnx$/, '.fp16.onnx') } };
+    }
   };
-  await proven('unet', 'model.onnx', 'model_output', (fp16) => unet.toOnnx({ weightsFp16: fp16 }), unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength));
+  const unetCase = unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength);
+  await proven('unet', 'model.onnx', 'model_output', (fp16) => unet.toOnnx({ weightsFp16: fp16 }), unetCase, opts.fp16);
   if (textEncoder) {
-    await proven('textEncoder', 'text_encoder.onnx', 'last_hidden_state', (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), textParityCase(textEncoder, opts.tokenizer!.padId));
+    // Small beside the U-Net: float32 only.
+    await proven('textEncoder', 'text_encoder.onnx', 'last_hidden_state', (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), textParityCase(textEncoder, opts.tokenizer!.padId), false);
   }
   const maxAbsError = Math.max(...Object.values(byFile));
   const cfg = opts.diffusion.opts;
@@ -91,7 +97,8 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
     metrics: opts.metrics ?? {},
     parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), byFile },
   });
-  const checks = Object.values(files).map((f) => ({ path: join(opts.dir, f.filename), check: checkOnnxWithPython(join(opts.dir, f.filename)) }));
+  const written = Object.values(files).flatMap((f) => [f.filename, ...(f.variants?.float16 ? [f.variants.float16.filename] : [])]);
+  const checks = written.map((name) => ({ path: join(opts.dir, name), check: checkOnnxWithPython(join(opts.dir, name)) }));
   for (const { path, check } of checks) if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${path}: ${check.message}`);
   const skipped = checks.find((c) => !c.check.ok)?.check.skipped;
   return {

@@ -40,6 +40,8 @@ export interface ModelFileInput {
   outputs?: TensorSpec[];
   /** Override of the weight precision read from the model (float16 when any initializer is FLOAT16). */
   weights?: 'float32' | 'float16';
+  /** The same network stored with float16 weights (manifest files.<role>.variants.float16); same inputs and outputs. */
+  variants?: { float16?: { bytes: Uint8Array; filename: string } };
 }
 
 /** Everything of the manifest except what writeModelFolder computes (files, schemaVersion, createdAt). */
@@ -67,6 +69,8 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
       outputs: f.outputs ?? declared.outputs,
       weights: f.weights ?? declared.weights,
     };
+    const half = f.variants?.float16;
+    if (half) files[role]!.variants = { float16: { path: half.filename, sha256: sha256Bytes(half.bytes), bytes: half.bytes.byteLength } };
   }
   const { files: _inputs, createdAt, ...rest } = spec;
   const manifest = validateManifest({
@@ -75,7 +79,10 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
     createdAt: createdAt ?? new Date().toISOString(),
     files,
   });
-  for (const f of Object.values(spec.files)) await writeFileAtomic(join(dir, f.filename), f.bytes);
+  for (const f of Object.values(spec.files)) {
+    await writeFileAtomic(join(dir, f.filename), f.bytes);
+    if (f.variants?.float16) await writeFileAtomic(join(dir, f.variants.float16.filename), f.variants.float16.bytes);
+  }
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
@@ -93,11 +100,15 @@ export async function verifyModelFolder(dir: string): Promise<Manifest> {
     throw new DataError(manifestPath, `cannot read manifest: ${(err as Error).message}; re-export the model`);
   }
   const manifest = validateManifest(json);
-  for (const [role, f] of Object.entries(manifest.files)) {
+  const stored = Object.entries(manifest.files).flatMap(([role, f]) => [
+    { field: `files.${role}`, f },
+    ...(f.variants?.float16 ? [{ field: `files.${role}.variants.float16`, f: f.variants.float16 }] : []),
+  ]);
+  for (const { field, f } of stored) {
     const path = join(dir, f.path);
     const sha = await sha256File(path);
     if (sha !== f.sha256) {
-      throw new DataError(path, `sha256 ${sha} differs from manifest files.${role}.sha256 ${f.sha256}: the file is corrupt or was replaced; re-export the model`);
+      throw new DataError(path, `sha256 ${sha} differs from manifest ${field}.sha256 ${f.sha256}: the file is corrupt or was replaced; re-export the model`);
     }
   }
   return manifest;

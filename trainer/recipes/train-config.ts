@@ -82,7 +82,7 @@ export interface TrainConfig {
   out: string;
   /** Model folder to export to at the end (model.onnx + manifest.json); '' = no export. */
   export: string;
-  /** Store exported weights as float16 (half the download; see the parity bound in the manifest). */
+  /** Also export model.fp16.onnx, the U-Net with float16 weights (half the download; files.unet.variants.float16, parity.fp16MaxAbsError). */
   fp16: boolean;
   /** Continue from the checkpoint in `out`. */
   resume: boolean;

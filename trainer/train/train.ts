@@ -248,7 +248,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     exported = { ...result, dir };
     progress.log(
       `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : ''}: parity max abs error ${result.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
-        (result.fp16MaxAbsError !== undefined ? `, fp16 ${result.fp16MaxAbsError.toExponential(2)}` : '') +
+        (result.fp16MaxAbsError !== undefined ? `; model.fp16.onnx ${result.fp16MaxAbsError.toExponential(2)} (tolerance 1e-2)` : '') +
         `; onnx.checker ${result.checker}`,
     );
   }

@@ -25,14 +25,14 @@ window.h = {
   capabilities: () => webgen.detectCapabilities(),
   clearCache: () => webgen.clearCache(),
 
-  /** createGenerator; resolves with { id, backend, events } or { error }. */
+  /** createGenerator; resolves with { id, backend, precision, events } or { error }. */
   async load(model, options = {}) {
     const events = [];
     try {
       const g = await webgen.createGenerator({ model, ...options, onProgress: (e) => events.push(e) });
       const id = ++next;
       generators.set(id, g);
-      return { id, backend: g.backend, name: g.manifest.name, events };
+      return { id, backend: g.backend, precision: g.precision, name: g.manifest.name, events };
     } catch (e) {
       return { error: describeError(e), events };
     }

@@ -1,0 +1,59 @@
+/**
+ * Which encoding of a model's files to load (createGenerator's `precision`): the files the manifest lists, or the
+ * float16 variants it offers beside them (files.<role>.variants.float16). Decided before any download, so only the
+ * chosen file of each role is fetched and sha256-checked.
+ */
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import type { Manifest, ManifestFile } from '../manifest/types.js';
+import type { ActiveBackend, Precision } from '../types.js';
+
+/** The values of GeneratorOptions.precision. */
+export const PRECISIONS: readonly ('auto' | Precision)[] = ['auto', 'float32', 'float16'];
+
+/** What the choice needs to know of where the model is about to run. */
+export interface PrecisionDevice {
+  /** The backend the model will be opened on ('webgpu' when an adapter exists and WebGPU will be tried). */
+  backend: ActiveBackend;
+  /** The WebGPU adapter has the 'shader-f16' feature. */
+  shaderF16: boolean;
+}
+
+export interface PrecisionChoice {
+  /** 'float16' when any chosen file stores float16 weights. */
+  precision: Precision;
+  /** The file to load for each role (as in manifest.files): its own entry, or its float16 variant as a full entry. */
+  files: Record<string, ManifestFile>;
+}
+
+/** Checks the `precision` option; undefined reads as 'auto'. */
+export function checkPrecision(value: unknown): 'auto' | Precision {
+  if (value === undefined) return 'auto';
+  if (!(PRECISIONS as readonly unknown[]).includes(value)) throw new InvalidInputError('precision', `must be one of ${PRECISIONS.map((p) => `'${p}'`).join(', ')}`, value);
+  return value as 'auto' | Precision;
+}
+
+/**
+ * 'auto' → float16 variants on WebGPU with 'shader-f16' (half the download; onnxruntime casts the weights up), else the
+ * float32 files; 'float16' / 'float32' → that encoding wherever the model offers it, else an InvalidInputError naming
+ * 'precision' that says what the model has.
+ */
+export function choosePrecision(requested: 'auto' | Precision, device: PrecisionDevice, manifest: Manifest): PrecisionChoice {
+  const entries = Object.entries(manifest.files);
+  const withVariant = entries.filter(([, f]) => f.variants?.float16).map(([role]) => role);
+  const halfOnly = entries.filter(([, f]) => f.weights === 'float16').map(([role]) => role);
+  const want: Precision = requested !== 'auto' ? requested : device.backend === 'webgpu' && device.shaderF16 && withVariant.length > 0 ? 'float16' : 'float32';
+  if (want === 'float16' && withVariant.length === 0 && halfOnly.length === 0) {
+    throw new InvalidInputError('precision', `is 'float16' but model '${manifest.name}' has no float16 weights (no files.unet.variants.float16): re-export it with --fp16, or use 'auto' or 'float32'`);
+  }
+  if (requested === 'float32' && halfOnly.length > 0) {
+    throw new InvalidInputError('precision', `is 'float32' but files.${halfOnly[0]} of model '${manifest.name}' stores float16 weights only: use 'auto' or 'float16', or re-export with --fp16 (which keeps a float32 file)`);
+  }
+  const files: Record<string, ManifestFile> = {};
+  for (const [role, file] of entries) {
+    const { variants, ...own } = file;
+    const half = want === 'float16' ? variants?.float16 : undefined;
+    files[role] = half ? { ...own, path: half.path, sha256: half.sha256, bytes: half.bytes, weights: 'float16' } : own;
+  }
+  const precision = Object.values(files).some((f) => f.weights === 'float16') ? 'float16' : 'float32';
+  return { precision, files };
+}
