@@ -63,6 +63,21 @@ describe('a killed run resumes exactly where it stopped', () => {
     expect(steps).toEqual(Array.from({ length: target }, (_, i) => i + 1));
   });
 
+  it('a finished run exports later with --resume (final loss from its metrics, --fp16 honoured over the saved config)', async () => {
+    const out = join(tmp, 'export-later');
+    const model = join(tmp, 'export-later-model');
+    expect((await runCli(['shapes-tiny', ...common, '--model', 'tiny', '--steps', '3', '--out', out])).code).toBe(0);
+    const r = await runCli(['shapes-tiny', ...common, '--model', 'tiny', '--steps', '3', '--out', out, '--resume', '--export', model, '--fp16']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/already at step 3 of 3; nothing to train/);
+    const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
+    const last = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).pop();
+    expect(manifest.metrics.finalLoss).toBe(last.loss);
+    expect(manifest.training.steps).toBe(3);
+    expect(manifest.files.unet.variants.float16.path).toBe('model.fp16.onnx');
+    expect(existsSync(join(model, 'model.fp16.onnx'))).toBe(true);
+  }, 300_000);
+
   it('the tensor count stays flat over training steps (kernels and the loop free their intermediates)', async () => {
     const out = join(tmp, 'leak');
     const r = await runCli(['shapes-tiny', ...common, '--steps', '8', '--out', out]);

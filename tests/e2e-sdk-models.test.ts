@@ -1,5 +1,6 @@
-// Every model shipped in models/ that is a diffusion model loads and generates in the browser worker on WebAssembly
-// (the Node side is tests/sdk-shipped-models.test.ts); other kinds are refused with a ModelLoadError.
+// Every model shipped in models/ that is a diffusion model loads and generates in the browser worker on WebAssembly,
+// every GAN generator samples through createGan (the Node side is tests/sdk-shipped-models.test.ts); other kinds are
+// refused by createGenerator with a ModelLoadError.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageLoad, PageRun } from './e2e/compare.js';
 import { startHarness, type Harness } from './e2e/harness.js';
@@ -22,6 +23,17 @@ describe('shipped models in the browser', () => {
   });
 
   it.each(models.map((m) => [m.name, m] as const))('%s loads in the worker on wasm and generates, or is refused as a non-generator', async (name, m) => {
+    if (m.gan) {
+      const distinct = await h.page.evaluate(async (u) => {
+        const webgen = (window as any).webgen;
+        const gan = await webgen.createGan({ model: u, backend: 'wasm', cache: false });
+        const images = await gan.generate({ count: 2, seed: 1 });
+        await gan.dispose();
+        return images.map((i: { data: Uint8ClampedArray }) => new Set(i.data).size);
+      }, `/models/${name}`);
+      for (const d of distinct) expect(d).toBeGreaterThan(2);
+      return;
+    }
     const r = (await h.page.evaluate((u) => (window as any).h.load(u, { backend: 'wasm', cache: false }), `/models/${name}`)) as PageLoad;
     if (!m.diffusion) {
       expect(r.error).toMatchObject({ name: 'ModelLoadError', typed: true });

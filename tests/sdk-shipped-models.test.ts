@@ -1,8 +1,8 @@
-// Every model shipped in models/ that is a diffusion model loads in the Node SDK and generates; any other kind is
-// refused with a ModelLoadError (so a new model is covered the day its folder lands). The browser side of this is
+// Every model shipped in models/ that is a diffusion model loads in the Node SDK and generates, every GAN generator
+// samples through createGan; any other kind is refused by createGenerator with a ModelLoadError (so a new model is covered the day its folder lands). The browser side of this is
 // tests/e2e-sdk-models.test.ts.
 import { describe, expect, it } from 'vitest';
-import { createGenerator, ModelLoadError } from '../sdk/node.js';
+import { createGan, createGenerator, ModelLoadError } from '../sdk/node.js';
 import { shippedModels } from './e2e/shipped-models.js';
 
 const models = shippedModels();
@@ -13,6 +13,13 @@ describe('shipped models in the Node SDK', () => {
   });
 
   it.each(models.map((m) => [m.name, m] as const))('%s loads and generates, or is refused as a non-generator', async (_name, m) => {
+    if (m.gan) {
+      const gan = await createGan({ model: m.dir });
+      const images = await gan.generate({ count: 2, seed: 1 });
+      for (const img of images) expect(new Set(img.data).size).toBeGreaterThan(2);
+      await gan.dispose();
+      return;
+    }
     if (!m.diffusion) {
       await expect(createGenerator({ model: m.dir })).rejects.toThrow(ModelLoadError);
       return;

@@ -7,6 +7,8 @@ export interface ShippedModel {
   dir: string;
   /** Its manifest's kind is a diffusion model the SDK generates with. */
   diffusion: boolean;
+  /** A GAN generator (createGan samples it). */
+  gan: boolean;
   /** Text-conditioned (has a tokenizer). */
   text: boolean;
   /** A prompt made of the model's own vocabulary (text models). */
@@ -27,6 +29,7 @@ export function shippedModels(): ShippedModel[] {
         name: d.name,
         dir,
         diffusion: m.kind === 'diffusion-unet',
+        gan: m.kind === 'gan-generator',
         text: vocab.length > 0,
         prompt: vocab.slice(2, 4).join(' '),
       };

@@ -60,11 +60,11 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const ckptPath = join(out, CHECKPOINT_FILE);
   const metricsPath = join(out, 'metrics.jsonl');
 
-  // --- resume: the checkpoint's config wins, except how long to train and where to export.
+  // --- resume: the checkpoint's config wins, except how long to train, where and how to export, and how to run.
   const ckpt = cfg.resume ? await loadCheckpoint(ckptPath) : undefined;
   if (ckpt) {
     const saved = upgradeConfig(ckpt.header.state.config as Record<string, unknown>);
-    cfg = { ...saved, steps: cfg.steps, export: cfg.export, resume: true, backend: cfg.backend, threads: cfg.threads, out: cfg.out };
+    cfg = { ...saved, steps: cfg.steps, export: cfg.export, fp16: cfg.fp16, resume: true, backend: cfg.backend, threads: cfg.threads, out: cfg.out };
   }
 
   // --- backend
@@ -131,6 +131,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const ema = new Ema(params, cfg.emaDecay);
   let step = 0;
   let wallBefore = 0;
+  let resumedLoss = NaN;
   if (ckpt) {
     restoreGroup(ckpt, ckptPath, 'params', params);
     restoreGroup(ckpt, ckptPath, 'ema', ema.shadow);
@@ -141,7 +142,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     ema.updates = s.emaUpdates;
     wallBefore = s.wallTimeSeconds;
     step = ckpt.header.step;
-    await truncateMetrics(metricsPath, step);
+    resumedLoss = await truncateMetrics(metricsPath, step);
     progress.log(`resumed from ${ckptPath} at step ${step}`);
   } else {
     await rm(metricsPath, { force: true });
@@ -151,7 +152,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const batches = batchIterator(data, cfg.batchSize, cfg.seed, step);
   const micro = cfg.microBatch || cfg.batchSize;
   const samples: string[] = [];
-  let loss = NaN;
+  let loss = resumedLoss;
   const t0 = performance.now();
   const stepStart = step;
   const elapsed = () => wallBefore + (performance.now() - t0) / 1000;
@@ -369,14 +370,19 @@ export async function ensureWritableDir(dir: string, flag: string): Promise<void
   }
 }
 
-/** Drops metric lines past the resumed step, so metrics.jsonl reads as one uninterrupted run. */
-export async function truncateMetrics(path: string, step: number): Promise<void> {
+/**
+ * Drops metric lines past the resumed step, so metrics.jsonl reads as one uninterrupted run; returns the last loss
+ * kept (NaN when none), which a resumed run that trains no further reports (and exports) as its final loss.
+ */
+export async function truncateMetrics(path: string, step: number): Promise<number> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return;
+    return NaN;
   }
   const kept = text.split('\n').filter((l) => l.trim() && (JSON.parse(l) as { step: number }).step <= step);
   await writeFile(path, kept.map((l) => `${l}\n`).join(''));
+  const last = kept.length ? (JSON.parse(kept[kept.length - 1]!) as { loss?: number }).loss : undefined;
+  return typeof last === 'number' ? last : NaN;
 }
