@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { DataError } from '../errors/data-error.js';
 import { MANIFEST_SCHEMA_VERSION, validateManifest, type Manifest, type ManifestFile, type TensorDType, type TensorSpec } from './manifest.js';
@@ -73,6 +73,7 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
     if (half) files[role]!.variants = { float16: { path: half.filename, sha256: sha256Bytes(half.bytes), bytes: half.bytes.byteLength } };
   }
   const { files: _inputs, createdAt, ...rest } = spec;
+  if (rest.training?.config) rest.training = { ...rest.training, config: portablePaths(rest.training.config) };
   const manifest = validateManifest({
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     ...rest,
@@ -85,6 +86,24 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
   }
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * A training config as a manifest records it: absolute paths (`--out /home/me/runs/x`) say nothing to the model's
+ * users and leak the trainer's machine, so each becomes relative to the working directory, or just its last folder
+ * name ('…/x') when it lies outside.
+ */
+export function portablePaths(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (typeof v !== 'string' || !isAbsolute(v)) {
+      out[k] = v;
+      continue;
+    }
+    const rel = relative(process.cwd(), v);
+    out[k] = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? `…/${basename(v)}` : rel;
+  }
+  return out;
 }
 
 /**
