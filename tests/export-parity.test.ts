@@ -40,6 +40,17 @@ describe('checkParity', () => {
     expect(result.maxAbsError.y).toBeCloseTo(0.25, 5);
   });
 
+  it('scales the tolerance with the output: 1e-4 of outputs up to 30 allows 3e-3, of outputs up to 1 only 1e-4', async () => {
+    // stepsFloat = float(steps): feeding steps [30, 1] gives exactly [30, 1].
+    const run = (steps: bigint[], expected: number[]) =>
+      checkParity(model(), { x: feeds.x, steps: { data: new BigInt64Array(steps), dims: [2] } }, { stepsFloat: { data: new Float32Array(expected), dims: [2] } });
+    expect((await run([30n, 1n], [30, 1 + 2.5e-3])).ok).toBe(true);
+    const far = await run([30n, 1n], [30, 1 + 4e-3]);
+    expect(far.ok).toBe(false);
+    expect(far.problems[0]).toMatch(/max abs error 4\.0\d*e-3 \(allowed 3\.00e-3 for outputs up to 30\.0\)/);
+    expect((await run([1n, 1n], [1, 1 + 2.5e-3])).ok).toBe(false);
+  });
+
   it('flags a missing output and a shape mismatch as infinite error', async () => {
     const result = await checkParity(model(), feeds, { nope: { data: expectedY, dims: [2, 4] }, y: { data: expectedY, dims: [8] } });
     expect(result.ok).toBe(false);
