@@ -8,11 +8,10 @@
  *
  * ganFixtureGenerator(name) rebuilds the same tfjs generator (same seed, same perturbation), for parity tests.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GanGenerator } from '../../trainer/models/gan-model.js';
-import { FIXTURES_DIR, REPO, withLock } from './model-fixtures.js';
+import { fixtureHash, FIXTURES_DIR, withLock } from './model-fixtures.js';
 
 const FIXTURE_VERSION = 1;
 const CONFIGS = {
@@ -24,11 +23,7 @@ export type GanFixtureName = keyof typeof CONFIGS;
 
 const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/export/model-folder.ts', 'tests/e2e/gan-fixtures.ts'];
 
-function hashOf(name: GanFixtureName): string {
-  const h = createHash('sha256').update(JSON.stringify({ FIXTURE_VERSION, name, config: CONFIGS[name] }));
-  for (const f of SOURCES) h.update(readFileSync(join(REPO, f)));
-  return h.digest('hex').slice(0, 12);
-}
+const hashOf = (name: GanFixtureName): string => fixtureHash(FIXTURE_VERSION, name, CONFIGS[name], SOURCES);
 
 /** The fixture's tfjs generator, weights as exported (call with tfjs on the 'cpu' backend). */
 export async function ganFixtureGenerator(name: GanFixtureName): Promise<GanGenerator> {

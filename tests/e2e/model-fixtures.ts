@@ -29,11 +29,14 @@ export type FixtureName = keyof typeof CONFIGS;
 
 const SOURCES = ['trainer/diffusion/export-unet.ts', 'trainer/models/unet.ts', 'trainer/models/text-encoder.ts', 'trainer/export/model-folder.ts', 'tests/e2e/model-fixtures.ts'];
 
-function hashOf(name: FixtureName): string {
-  const h = createHash('sha256').update(JSON.stringify({ FIXTURE_VERSION, name, config: CONFIGS[name] }));
-  for (const f of SOURCES) h.update(readFileSync(join(REPO, f)));
+/** A fixture's cache key: its config and the sources that make it (a change to either rebuilds it). */
+export function fixtureHash(version: number, name: string, config: unknown, sources: readonly string[]): string {
+  const h = createHash('sha256').update(JSON.stringify({ FIXTURE_VERSION: version, name, config }));
+  for (const f of sources) h.update(readFileSync(join(REPO, f)));
   return h.digest('hex').slice(0, 12);
 }
+
+const hashOf = (name: FixtureName): string => fixtureHash(FIXTURE_VERSION, name, CONFIGS[name], SOURCES);
 
 /** Whether process `pid` is alive (signal 0 only checks). */
 function alive(pid: number): boolean {
