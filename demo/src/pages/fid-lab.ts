@@ -36,7 +36,7 @@ export const fidLabPage: Page = {
     const buttons = new RunButtons(root, model.notices, 'Compute FID', (busy) => [count, seed].forEach((c) => c.setDisabled(busy)));
     const form = h('form', { class: 'panel', 'aria-label': 'FID settings' }, count.el, stepsField, seed.el, buttons.el);
     root.append(
-      ...pageHeader('FID lab', 'How close are generated digits to real ones? Fréchet and kernel distances between features of generated and real MNIST digits, per number of DDIM steps.'),
+      ...pageHeader('FID lab', 'How close are generated digits to real ones? Fréchet and kernel distances between features of generated and real MNIST digits, per number of DDIM steps (digits 0–9 in turn, as the model card measures them).'),
       model.el,
       h(
         'div',
@@ -73,7 +73,11 @@ export const fidLabPage: Page = {
           try {
             for (let done = 0; done < n; done += BATCH) {
               status.textContent = `${steps} steps: ${done} / ${n} samples`;
-              const images = await g.sample({ batch: Math.min(BATCH, n - done), steps, seed: (seed.value + done) % 4294967296, signal });
+              const batch = Math.min(BATCH, n - done);
+              // As `webgen eval fid` (the model cards' tables): a class-conditional model draws its classes in turn, unguided.
+              const K = g.manifest.conditioning?.classes?.length;
+              const labels = K ? { classLabel: Array.from({ length: batch }, (_, i) => (done + i) % K), guidanceScale: 1 } : {};
+              const images = await g.sample({ batch, steps, seed: (seed.value + done) % 4294967296, signal, ...labels });
               await scorer.addFake(images);
             }
             status.textContent = `${steps} steps: scoring…`;
