@@ -20,7 +20,7 @@ beforeAll(async () => {
   const [t2i, cls] = await Promise.all([
     runCli([
       'shapes-t2i', '--model', 'tiny', '--text-dim', '16', '--text-layers', '1', '--text-heads', '2', '--data', 'shapes:64',
-      '--batch-size', '4', '--steps', '2', '--sample-every', '0', '--backend', 'wasm', '--threads', '1',
+      '--batch-size', '4', '--steps', '2', '--train-timesteps', '20', '--sample-steps', '5', '--sample-every', '0', '--backend', 'wasm', '--threads', '1',
       '--out', join(tmp, 'run'), '--export', model,
     ]),
     runCli([
@@ -34,16 +34,18 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('webgen-train eval-prompts', () => {
-  it('scores every colour-shape pair, held-out pairs apart, and writes JSON and a grid', async () => {
+  it('scores every colour-shape pair, held-out pairs apart, DDIM settings and a DDPM row, and writes JSON and a grid', async () => {
     const json = join(tmp, 'eval.json');
     const grid = join(tmp, 'eval.png');
-    const r = await runCli(['eval-prompts', '--model', model, '--classifier', classifier, '--samples', '1', '--steps', '2,3', '--batch', '36', '--json', json, '--grid', grid]);
+    const r = await runCli(['eval-prompts', '--model', model, '--classifier', classifier, '--samples', '1', '--steps', '2,3', '--ddpm', '--batch', '36', '--json', json, '--grid', grid]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ddim steps 2 eta 0: trained pairs [\d.]+% right .*32 images\); held-out pairs [\d.]+% right .*4 images\)/);
     expect(r.stdout).toMatch(/held out red circle: [\d.]+%/);
+    // --ddpm: one more row, ancestral sampling over all of the model's 20 training timesteps.
+    expect(r.stdout).toMatch(/ddpm steps 20: trained pairs [\d.]+% right/);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
     expect(doc.heldOutPairs).toEqual(['red circle', 'green star', 'blue triangle', 'purple square']);
-    expect(doc.rows.map((row: { steps: number }) => row.steps)).toEqual([2, 3]);
+    expect(doc.rows.map((row: { sampler: string; steps: number }) => `${row.sampler} ${row.steps}`)).toEqual(['ddim 2', 'ddim 3', 'ddpm 20']);
     for (const row of doc.rows) {
       expect(Object.keys(row.perPair)).toHaveLength(NUM_COMBOS);
       expect(row.trained.images + row.heldOut.images).toBe(NUM_COMBOS);

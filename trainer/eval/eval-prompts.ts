@@ -31,6 +31,7 @@ training (the manifest's holdOutCombos) are reported separately from the trained
   --steps LIST       DDIM steps, comma-separated (default 20)
   --eta LIST         DDIM eta values, comma-separated (default 0)
   --guidance S       classifier-free guidance scale (default 3)
+  --ddpm             add a DDPM row with the model's training steps (1000), ancestral (slow)
   --held-out LIST    held-out pairs "red circle,green star" (default: from the manifest)
   --batch N          images per model call (default 84)
   --seed N           seed of the noise and the positions (default 0)
@@ -47,6 +48,7 @@ interface GroupScore {
 }
 
 interface Row {
+  sampler: 'ddim' | 'ddpm';
   steps: number;
   eta: number;
   trained: GroupScore;
@@ -94,14 +96,17 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
 
   const { width: W, height: H, channels: C } = model.manifest.image;
   const per = C * H * W;
+  const settings: { sampler: 'ddim' | 'ddpm'; steps: number; eta: number }[] = [];
+  for (const eta of etaList) for (const steps of stepsList) settings.push({ sampler: 'ddim', steps, eta });
+  if (values.ddpm) settings.push({ sampler: 'ddpm', steps: model.manifest.schedule!.trainSteps, eta: 1 });
   const rows: Row[] = [];
-  for (const eta of etaList) {
-    for (const steps of stepsList) {
+  for (const { sampler, steps, eta } of settings) {
+    {
       const t0 = performance.now();
       const images = new Float32Array(prompts.length * per);
       for (let start = 0; start < prompts.length; start += batch) {
         const n = Math.min(batch, prompts.length - start);
-        const x = await model.sample({ n, prompts: prompts.slice(start, start + n), steps, eta, guidanceScale: guidance, seed: seed * 100_003 + start });
+        const x = await model.sample({ n, prompts: prompts.slice(start, start + n), steps, sampler, ...(sampler === 'ddim' && { eta }), guidanceScale: guidance, seed: seed * 100_003 + start });
         images.set(x, start * per);
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -119,10 +124,10 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
         for (let i = k; i < expected.length; i += NUM_COMBOS) if (verdict.predicted[i] === k) hit++;
         pairs[comboName(k)] = hit / perPair;
       }
-      const row: Row = { steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, secondsPerImage: seconds / prompts.length };
+      const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, secondsPerImage: seconds / prompts.length };
       rows.push(row);
       console.log(
-        `ddim steps ${steps} eta ${eta}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
+        `${sampler} steps ${steps}${sampler === 'ddim' ? ` eta ${eta}` : ''}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
           `${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
       );
       for (const name of heldOut) console.log(`  held out ${name}: ${(100 * pairs[name]!).toFixed(1)}%`);
@@ -184,6 +189,7 @@ function parse(argv: string[]) {
     steps: { type: 'string' },
     eta: { type: 'string' },
     guidance: { type: 'string' },
+    ddpm: { type: 'boolean' },
     'held-out': { type: 'string' },
     batch: { type: 'string' },
     seed: { type: 'string' },
