@@ -89,6 +89,13 @@ export interface CommonOptions {
   seed?: number;
   /** Classifier-free guidance scale (Ho & Salimans 2022); 1 = none (half the work). Default 2 when conditioned, else ignored. */
   guidanceScale?: number;
+  /**
+   * Where guidance applies, as fractions [lo, hi] of the model's training timesteps (1 = pure noise): steps with
+   * lo·T ≤ t ≤ hi·T are guided, the others run the conditional model alone, at half the work (Kynkäänniemi et al.
+   * 2024). [0.3, 1] leaves the last, least noisy 30% of the range unguided, where an undertrained unconditional branch
+   * does the most harm. Default [0, 1]: every step.
+   */
+  guidanceInterval?: [number, number];
   /** Stops the generation between two steps with AbortError (also while queued). Default none. */
   signal?: AbortSignal;
   /** Called after every step with a preview. Default none. */

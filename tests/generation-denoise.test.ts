@@ -50,6 +50,36 @@ describe('the shared denoising loop', () => {
     expect(calls).toBe(3);
   });
 
+  it('guidanceInterval guides only the steps whose timestep lies in [lo·T, hi·T]; the others run the conditional model alone', async () => {
+    // 10 DDIM steps over T = 1000 ('leading'): timesteps 900, 800, …, 0.
+    const seen: [number, boolean][] = [];
+    const model: DenoiseModel = async (x, t, withUncond) => {
+      seen.push([t, withUncond]);
+      return { conditional: x.map(() => 1), ...(withUncond && { unconditional: x.map(() => 0) }) };
+    };
+    const guidedAt = async (interval?: readonly [number, number]) => {
+      seen.length = 0;
+      await denoise({ scheduler: new DDIMScheduler(), model, size: 4, steps: 10, guidanceScale: 3, rng: new Rng(6), ...(interval && { guidanceInterval: interval }) });
+      return seen.filter(([, g]) => g).map(([t]) => t);
+    };
+    expect(await guidedAt()).toEqual([900, 800, 700, 600, 500, 400, 300, 200, 100, 0]);
+    expect(await guidedAt([0.3, 1])).toEqual([900, 800, 700, 600, 500, 400, 300]);
+    expect(await guidedAt([0.2, 0.55])).toEqual([500, 400, 300, 200]);
+    expect(await guidedAt([1, 1])).toEqual([]);
+    // Unguided steps use the conditional output as it is: with ε_c = 1 everywhere, the result is the same as scale 1.
+    const ones: DenoiseModel = async (x, _t, withUncond) => ({ conditional: x.map(() => 1), ...(withUncond && { unconditional: x.map(() => 1) }) });
+    const a = await denoise({ scheduler: new DDIMScheduler(), model: ones, size: 4, steps: 10, guidanceScale: 3, guidanceInterval: [0.5, 1], rng: new Rng(7) });
+    const b = await denoise({ scheduler: new DDIMScheduler(), model: ones, size: 4, steps: 10, rng: new Rng(7) });
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it.each([[[0.5, 0.2]], [[-0.1, 1]], [[0, 1.5]], [[0, Number.NaN]], [[0.3]], ['0.3,1']])('rejects guidanceInterval %j by name', async (interval) => {
+    const model: DenoiseModel = async (x) => ({ conditional: x });
+    await expect(
+      denoise({ model, size: 4, rng: new Rng(5), scheduler: new DDIMScheduler(), steps: 5, guidanceScale: 2, guidanceInterval: interval as unknown as [number, number] }),
+    ).rejects.toThrow(/'guidanceInterval' must be \[lo, hi\] with 0 ≤ lo ≤ hi ≤ 1/);
+  });
+
   it('rejects bad steps and guidance by name, and stops when aborted', async () => {
     const model: DenoiseModel = async (x) => ({ conditional: x });
     const base = { model, size: 4, rng: new Rng(5) };

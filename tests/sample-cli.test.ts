@@ -56,6 +56,23 @@ describe('webgen sample', () => {
     expect(readFileSync(join(dir, '0001.png')).equals(readFileSync(one))).toBe(true);
   }, 120_000);
 
+  it('--guidance-interval guides only part of the steps: none (1,1) is the unguided picture, part of them (0.5,1) a third one', async () => {
+    const draw = async (name: string, flags: string[]) => {
+      const out = join(tmp, name);
+      const r = await webgen(['--model', cls, '--class', '2', '--steps', '6', '--seed', '3', ...flags, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      return Buffer.from(png(out).data);
+    };
+    const plain = await draw('g1.png', ['--guidance', '1']);
+    const every = await draw('g5.png', ['--guidance', '5']);
+    const none = await draw('g5-none.png', ['--guidance', '5', '--guidance-interval', '1,1']);
+    const part = await draw('g5-part.png', ['--guidance', '5', '--guidance-interval', '0.5,1']);
+    expect(none.equals(plain)).toBe(true);
+    expect(every.equals(plain)).toBe(false);
+    expect(part.equals(plain)).toBe(false);
+    expect(part.equals(every)).toBe(false);
+  }, 120_000);
+
   it('img2img: --strength 0 returns the picture, 0.6 redraws it; --scheduler ddpm samples too', async () => {
     const init = join(tmp, 'init.png');
     expect((await webgen(['--model', text, '--prompt', 'a blue star', '--steps', '3', '--out', init])).code).toBe(0);
@@ -78,6 +95,8 @@ describe('webgen sample', () => {
     [['--steps', '0'], /--steps must be an integer >= 1, got '0'/],
     [['--steps', '1001'], /--steps must be an integer in \[1, 1000\] \(the model's training timesteps\), got 1001/],
     [['--class', '1', '--guidance', 'NaN'], /--guidance must be a number, got 'NaN'/],
+    [['--class', '1', '--guidance-interval', '0.8,0.2'], /--guidance-interval must be LO,HI with 0 <= LO <= HI <= 1 .*got '0.8,0.2'/],
+    [['--class', '1', '--guidance-interval', '0.3'], /--guidance-interval must be LO,HI/],
     [['--class', '10'], /--class must be an integer in \[0, 9\]/],
     [['--class', 'eleven'], /--class must be a class of model/],
     [['--init', 'nowhere.png', '--strength', '0.5'], /--init: cannot read 'nowhere.png' \(ENOENT\)/],

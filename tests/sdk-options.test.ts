@@ -53,7 +53,8 @@ describe('option checking', () => {
 
   it('fills the documented defaults', () => {
     const c = resolveCommon({}, m);
-    expect(c).toMatchObject({ steps: DEFAULTS.steps, eta: 0, guidanceScale: undefined });
+    expect(c).toMatchObject({ steps: DEFAULTS.steps, eta: 0, guidanceScale: undefined, guidanceInterval: [0, 1] });
+    expect(resolveCommon({ guidanceInterval: [0.3, 1] }, m).guidanceInterval).toEqual([0.3, 1]);
     expect(Number.isInteger(c.seed) && c.seed >= 0 && c.seed < 2 ** 32).toBe(true);
     expect(resolveCommon({}, m).seed).not.toBe(resolveCommon({}, m).seed);
   });
@@ -65,6 +66,8 @@ describe('option checking', () => {
     [{ seed: -1 }, /'seed' must be an integer in \[0, 4294967295\], got -1/],
     [{ seed: '7' }, /'seed' must be an integer .*got "7"/],
     [{ guidanceScale: NaN }, /'guidanceScale' must be a number in \[0, 50\], got NaN/],
+    [{ guidanceInterval: [0.5, 0.2] }, /'guidanceInterval' must be \[lo, hi\] with 0 ≤ lo ≤ hi ≤ 1.*got \[0.5, 0.2\]/],
+    [{ guidanceInterval: 0.3 }, /'guidanceInterval' must be \[lo, hi\]/],
     [{ signal: {} }, /'signal' must be an AbortSignal/],
     [{ onStep: 'log' }, /'onStep' must be a function/],
   ])('rejects %o with a message naming the option', (opts, message) => {

@@ -25,6 +25,7 @@ export class InvalidInputError extends WebgenSdkError {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
-  if (Array.isArray(value)) return `array(${value.length})`;
+  // Short arrays of numbers (a guidance interval, a class per image) are shown; long ones by their length.
+  if (Array.isArray(value)) return value.length <= 8 && value.every((v) => typeof v === 'number') ? `[${value.join(', ')}]` : `array(${value.length})`;
   return String(value);
 }

@@ -35,6 +35,12 @@ export interface DenoiseOptions {
   eta?: number;
   /** Classifier-free guidance scale s; 1 = no guidance (one model call per step). Default 1. */
   guidanceScale?: number;
+  /**
+   * Where guidance applies, as fractions [lo, hi] of the training timesteps: steps with lo·T ≤ t ≤ hi·T are guided,
+   * the others run the conditional model alone (Kynkäänniemi et al. 2024, "Applying guidance in a limited interval").
+   * Default [0, 1]: every step.
+   */
+  guidanceInterval?: readonly [number, number];
   /** Source of the initial noise and of the per-step noise when η > 0. */
   rng: Rng;
   /** Start from this x_t instead of pure noise (img2img), with the schedule starting at `startIndex`. */
@@ -62,10 +68,11 @@ export async function denoise(opts: DenoiseOptions): Promise<Float32Array> {
   const start = opts.init?.startIndex ?? 0;
   let x = opts.init ? Float32Array.from(opts.init.sample) : rng.normalArray(size);
   if (x.length !== size) throw new InvalidInputError('init.sample', `must have ${size} values`, x);
-  const guided = guidanceScale !== 1;
+  const [lo, hi] = checkGuidanceInterval(opts.guidanceInterval);
   for (let i = start; i < timesteps.length; i++) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
     const t = timesteps[i]!;
+    const guided = guidanceScale !== 1 && t >= lo * T && t <= hi * T;
     const out = await model(scheduler.scaleModelInput(x, t), t, guided);
     const modelOutput = guided ? applyGuidance(out.conditional, out.unconditional!, guidanceScale) : out.conditional;
     const needsNoise = eta > 0 && i < timesteps.length - 1;
@@ -74,4 +81,22 @@ export async function denoise(opts: DenoiseOptions): Promise<Float32Array> {
     opts.onStep?.({ step: i - start + 1, total: timesteps.length - start, timestep: t, predOriginalSample: r.predOriginalSample });
   }
   return x;
+}
+
+/** The interval as [lo, hi] with 0 ≤ lo ≤ hi ≤ 1 (default [0, 1]), or an InvalidInputError naming 'guidanceInterval'. */
+export function checkGuidanceInterval(value: unknown): [number, number] {
+  if (value === undefined) return [0, 1];
+  const ok =
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1) &&
+    (value[0] as number) <= (value[1] as number);
+  if (!ok) {
+    throw new InvalidInputError(
+      'guidanceInterval',
+      'must be [lo, hi] with 0 ≤ lo ≤ hi ≤ 1: the part of the noise range (fractions of the training timesteps) where guidance applies, e.g. [0.3, 1]',
+      value,
+    );
+  }
+  return [value[0] as number, value[1] as number];
 }

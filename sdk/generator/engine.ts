@@ -109,7 +109,7 @@ export class DiffusionEngine {
 
   /** One forward pass at batch 1 (a backend smoke test: compiles WebGPU shaders, proves the kernels run). */
   async warmUp(): Promise<void> {
-    const common: ResolvedCommon = { scheduler: 'ddim', steps: 1, eta: 0, seed: 0, guidanceScale: 1, signal: undefined, onStep: undefined };
+    const common: ResolvedCommon = { scheduler: 'ddim', steps: 1, eta: 0, seed: 0, guidanceScale: 1, guidanceInterval: [0, 1], signal: undefined, onStep: undefined };
     const cond = await this.conditioning(1, undefined, '', '', false);
     await this.generate({ batch: 1, common, guidanceScale: 1, cond, modelMs: 0 });
   }
@@ -230,17 +230,24 @@ export class DiffusionEngine {
     const sampleBuf = new Float32Array(b * per);
     const timestepSpec = this.unetFile.inputs.find((s) => s.name === NAMES.timestep)!;
     const timestepBuf = timestepSpec.dtype === 'int64' ? new BigInt64Array(b) : new Float32Array(b);
-    const feeds: Record<string, OrtTensorLike> = {
-      [NAMES.sample]: this.runtime.tensor('float32', sampleBuf, [b, C, H, W]),
-      [NAMES.timestep]: timestepBuf instanceof BigInt64Array ? this.runtime.tensor('int64', timestepBuf, [b]) : this.runtime.tensor('float32', timestepBuf, [b]),
+    const feeds: Record<string, OrtTensorLike> = {};
+    // The same inputs for the first B rows only: the steps outside guidanceInterval run the conditional half alone.
+    const half: Record<string, OrtTensorLike> = {};
+    const tensor = (data: Float32Array | BigInt64Array, dims: number[]) =>
+      data instanceof BigInt64Array ? this.runtime.tensor('int64', data, dims) : this.runtime.tensor('float32', data, dims);
+    const addFeed = (name: string, data: Float32Array | BigInt64Array, dims: number[]) => {
+      feeds[name] = tensor(data, dims);
+      if (guided) half[name] = tensor(data.subarray(0, (data.length / b) * B), [B, ...dims.slice(1)]);
     };
+    addFeed(NAMES.sample, sampleBuf, [b, C, H, W]);
+    addFeed(NAMES.timestep, timestepBuf, [b]);
     if (cond.labels) {
       const l = new BigInt64Array(b);
       for (let i = 0; i < B; i++) {
         l[i] = BigInt(cond.labels.cond[i]!);
         if (guided) l[B + i] = BigInt(cond.labels.uncond);
       }
-      feeds[NAMES.classLabels] = this.runtime.tensor('int64', l, [b]);
+      addFeed(NAMES.classLabels, l, [b]);
     }
     if (cond.context) {
       const { length: L, dim: D } = cond.context;
@@ -249,7 +256,7 @@ export class DiffusionEngine {
         ctx.set(cond.context.cond, i * L * D);
         if (guided) ctx.set(cond.context.uncond, (B + i) * L * D);
       }
-      feeds[NAMES.context] = this.runtime.tensor('float32', ctx, [b, L, D]);
+      addFeed(NAMES.context, ctx, [b, L, D]);
     }
 
     const scheduler = common.scheduler === 'ddpm' ? new DDPMScheduler(this.schedulerConfig) : new DDIMScheduler(this.schedulerConfig);
@@ -260,7 +267,7 @@ export class DiffusionEngine {
       const tail = img2imgTimesteps(scheduler.timesteps, plan.init.strength);
       if (tail.length === 0) {
         // strength 0: nothing to redraw; the (resized) input is the result.
-        disposeAll(Object.values(feeds));
+        disposeAll([...Object.values(feeds), ...Object.values(half)]);
         return [this.toImage(plan.init.x0, 0, common.seed, start, plan, 0)];
       }
       const noise = rng.normalArray(B * per);
@@ -277,6 +284,7 @@ export class DiffusionEngine {
         steps: common.steps,
         eta: common.eta,
         guidanceScale,
+        guidanceInterval: common.guidanceInterval,
         rng,
         ...(init && { init }),
         ...(common.signal && { signal: common.signal }),
@@ -297,7 +305,7 @@ export class DiffusionEngine {
           else timestepBuf.fill(t);
           if (outputs) disposeAll(Object.values(outputs));
           const t0 = performance.now();
-          outputs = await this.unet.run(feeds);
+          outputs = await this.unet.run(withUncond || !guided ? feeds : half);
           plan.modelMs += performance.now() - t0;
           const out = outputs[NAMES.output]!.data as Float32Array; // [b, C, H, W]
           return withUncond ? { conditional: out.subarray(0, B * per), unconditional: out.subarray(B * per) } : { conditional: out };
@@ -309,7 +317,7 @@ export class DiffusionEngine {
       throw err;
     } finally {
       if (outputs) disposeAll(Object.values(outputs));
-      disposeAll(Object.values(feeds));
+      disposeAll([...Object.values(feeds), ...Object.values(half)]);
     }
   }
 

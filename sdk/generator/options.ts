@@ -3,6 +3,7 @@
  * Node). Each failure is an InvalidInputError quoting the option and the fix; each default is the one types.ts states.
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { checkGuidanceInterval } from '../generation/denoise.js';
 import type { Manifest } from '../manifest/types.js';
 import type { CommonOptions } from '../types.js';
 
@@ -26,11 +27,13 @@ export interface ResolvedCommon {
   seed: number;
   /** The scale the caller asked for, or undefined (the method decides from conditioning). */
   guidanceScale: number | undefined;
+  /** [lo, hi] fractions of the training timesteps where guidance applies; default [0, 1]. */
+  guidanceInterval: [number, number];
   signal: AbortSignal | undefined;
   onStep: CommonOptions['onStep'];
 }
 
-const COMMON_KEYS = ['scheduler', 'steps', 'eta', 'seed', 'guidanceScale', 'signal', 'onStep'] as const;
+const COMMON_KEYS = ['scheduler', 'steps', 'eta', 'seed', 'guidanceScale', 'guidanceInterval', 'signal', 'onStep'] as const;
 
 /** The option names each method accepts (unknown names are an error: a typo must not be silently ignored). */
 export const METHOD_KEYS = {
@@ -83,13 +86,14 @@ export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): R
   if (scheduler === 'ddpm' && eta !== 1) throw new InvalidInputError('eta', "must be 1 (or left out) with scheduler 'ddpm', which always draws fresh noise; use scheduler 'ddim' for other η", o.eta);
   const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
   const guidanceScale = o.guidanceScale === undefined ? undefined : checkNumber('guidanceScale', o.guidanceScale, 0, DEFAULTS.maxGuidanceScale);
+  const guidanceInterval = checkGuidanceInterval(o.guidanceInterval);
   const signal = o.signal as AbortSignal | undefined;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
     throw new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal);
   }
   const onStep = o.onStep as CommonOptions['onStep'];
   if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError('onStep', 'must be a function ({ step, total, timestep, preview }) => void', onStep);
-  return { scheduler, steps, eta, seed, guidanceScale, signal, onStep };
+  return { scheduler, steps, eta, seed, guidanceScale, guidanceInterval, signal, onStep };
 }
 
 /**

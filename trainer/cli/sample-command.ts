@@ -12,7 +12,7 @@ import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
 import type { GeneratedImage, Generator, RgbaImage } from '../../sdk/types.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { intFlag, numberFlag } from '../eval/flags.js';
+import { intervalFlag, intFlag, numberFlag } from '../eval/flags.js';
 import { parseFlags } from './config-flags.js';
 
 export const SAMPLE_HELP = `webgen sample --model DIR [options]
@@ -26,6 +26,9 @@ Draws images from an exported diffusion model (onnxruntime-node, the SDK's sched
   --scheduler S       ddim (default) or ddpm (ancestral; use all training steps, e.g. --steps 1000)
   --eta E             DDIM eta in [0, 1] (default 0: deterministic)
   --guidance S        classifier-free guidance scale (default 2 when conditioned)
+  --guidance-interval LO,HI
+                      guide only the steps with LO*T <= t <= HI*T, T the training timesteps
+                      (default 0,1: every step; 0.3,1 leaves the least noisy 30% unguided)
   --seed N            seed of the noise (default 0); image i of a batch uses seed + i
   --batch N           how many images (default 1); with N > 1, --out is a folder: DIR/0000.png …
   --init FILE.png     img2img: start from this picture (resized to the model's size)
@@ -35,7 +38,7 @@ Draws images from an exported diffusion model (onnxruntime-node, the SDK's sched
 
 /** The SDK's option names as this command's flags, for error messages. */
 const FLAG_OF: Record<string, string> = {
-  steps: '--steps', eta: '--eta', seed: '--seed', guidanceScale: '--guidance', scheduler: '--scheduler', classLabel: '--class',
+  steps: '--steps', eta: '--eta', seed: '--seed', guidanceScale: '--guidance', guidanceInterval: '--guidance-interval', scheduler: '--scheduler', classLabel: '--class',
   prompt: '--prompt', strength: '--strength', image: '--init', batch: '--batch',
 };
 
@@ -49,6 +52,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     scheduler: { type: 'string' },
     eta: { type: 'string' },
     guidance: { type: 'string' },
+    'guidance-interval': { type: 'string' },
     seed: { type: 'string' },
     batch: { type: 'string' },
     init: { type: 'string' },
@@ -75,6 +79,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     ...(values.steps !== undefined && { steps: intFlag('steps', values.steps) }),
     ...(values.eta !== undefined && { eta: numberFlag('eta', values.eta) }),
     ...(values.guidance !== undefined && { guidanceScale: numberFlag('guidance', values.guidance) }),
+    ...(values['guidance-interval'] !== undefined && { guidanceInterval: intervalFlag('guidance-interval', values['guidance-interval']) }),
     ...(values.scheduler !== undefined && { scheduler: values.scheduler as 'ddim' | 'ddpm' }),
   };
   const classLabel = values.class === undefined ? undefined : /^\d+$/.test(values.class) ? Number(values.class) : values.class;

@@ -2,7 +2,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { judgeSamples } from '../classifier/judge.js';
-import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
+import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { stepsEtaTable } from './steps-eta-table.js';
@@ -22,6 +22,8 @@ One row per sampler setting, in the layout of the DDIM paper's Table 1 (steps ac
   --eta LIST         DDIM eta values, comma-separated (default 0)
   --ddpm             add a DDPM row with 1000 ancestral steps (slow)
   --guidance S       classifier-free guidance scale for the guided samples (default 2)
+  --guidance-interval LO,HI
+                     guide only the steps with LO*T <= t <= HI*T (default 0,1: every step)
   --batch N          images per model call (default 100)
   --seed N           seed of the noise (default 0)
   --json FILE        write the table as JSON
@@ -50,6 +52,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
   const batch = intFlag('batch', values.batch ?? '100');
   const seed = intFlag('seed', values.seed ?? '0', 0);
   const guidance = numberFlag('guidance', values.guidance ?? '2');
+  const guidanceInterval = values['guidance-interval'] === undefined ? undefined : intervalFlag('guidance-interval', values['guidance-interval']);
   const stepsList = listFlag('steps', values.steps ?? '10,20,50');
   const etaList = etaListFlag(values.eta ?? '0');
 
@@ -66,7 +69,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
     const t0 = performance.now();
     // Guided: classes 0…K−1 in turn; unconditional: the null class.
     const wanted = Int32Array.from({ length: samples }, (_, i) => i % K);
-    const guided = await drawAll(model, { ...s, n: samples, labels: wanted, guidanceScale: guidance, seed, batch });
+    const guided = await drawAll(model, { ...s, n: samples, labels: wanted, guidanceScale: guidance, ...(guidanceInterval && { guidanceInterval }), seed, batch });
     const uncond = await drawAll(model, { ...s, n: samples, seed: seed + 1, batch });
     const seconds = (performance.now() - t0) / 1000;
     const g = await judgeSamples(values.classifier, nchwToNhwc(guided, samples, C, H, W), wanted);
@@ -106,13 +109,23 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
   }
   await model.release();
   console.log(`\n${formatTable(rows, stepsList, etaList)}`);
-  if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, classifier: values.classifier, samples, guidance, seed, rows }, null, 2)}\n`);
+  if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, classifier: values.classifier, samples, guidance, guidanceInterval: guidanceInterval ?? [0, 1], seed, rows }, null, 2)}\n`);
   return 0;
 }
 
 async function drawAll(
   model: OnnxDiffusion,
-  o: { sampler: 'ddim' | 'ddpm'; steps: number; eta: number; n: number; labels?: Int32Array; guidanceScale?: number; seed: number; batch: number },
+  o: {
+    sampler: 'ddim' | 'ddpm';
+    steps: number;
+    eta: number;
+    n: number;
+    labels?: Int32Array;
+    guidanceScale?: number;
+    guidanceInterval?: [number, number];
+    seed: number;
+    batch: number;
+  },
 ): Promise<Float32Array> {
   const { width: W, height: H, channels: C } = model.manifest.image;
   const per = C * H * W;
@@ -125,6 +138,7 @@ async function drawAll(
       sampler: o.sampler,
       ...(o.sampler === 'ddim' && { eta: o.eta }),
       ...(o.labels && { labels: o.labels.subarray(start, start + n), guidanceScale: o.guidanceScale ?? 1 }),
+      ...(o.guidanceInterval && { guidanceInterval: o.guidanceInterval }),
       seed: o.seed * 100_003 + start,
     });
     out.set(x, start * per);
@@ -151,6 +165,7 @@ function parseArgsStrict(argv: string[]) {
     eta: { type: 'string' },
     ddpm: { type: 'boolean' },
     guidance: { type: 'string' },
+    'guidance-interval': { type: 'string' },
     batch: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'string' },

@@ -12,7 +12,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { Rng } from '../../sdk/random/rng.js';
-import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
+import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
 import { parseFlags } from '../cli/config-flags.js';
 
@@ -31,6 +31,8 @@ training (the manifest's holdOutCombos) are reported separately from the trained
   --steps LIST       DDIM steps, comma-separated (default 20)
   --eta LIST         DDIM eta values, comma-separated (default 0)
   --guidance S       classifier-free guidance scale (default 3)
+  --guidance-interval LO,HI
+                     guide only the steps with LO*T <= t <= HI*T (default 0,1: every step)
   --ddpm             add a DDPM row with the model's training steps (1000), ancestral (slow)
   --held-out LIST    held-out pairs "red circle,green star" (default: from the manifest)
   --batch N          images per model call (default 84)
@@ -69,6 +71,7 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
   const batch = intFlag('batch', values.batch ?? '84');
   const seed = intFlag('seed', values.seed ?? '0', 0);
   const guidance = numberFlag('guidance', values.guidance ?? '3');
+  const guidanceInterval = values['guidance-interval'] === undefined ? undefined : intervalFlag('guidance-interval', values['guidance-interval']);
   const stepsList = listFlag('steps', values.steps ?? '20');
   const etaList = etaListFlag(values.eta ?? '0');
   const sizeFlag = values.size ?? 'large';
@@ -106,7 +109,7 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
       const images = new Float32Array(prompts.length * per);
       for (let start = 0; start < prompts.length; start += batch) {
         const n = Math.min(batch, prompts.length - start);
-        const x = await model.sample({ n, prompts: prompts.slice(start, start + n), steps, sampler, ...(sampler === 'ddim' && { eta }), guidanceScale: guidance, seed: seed * 100_003 + start });
+        const x = await model.sample({ n, prompts: prompts.slice(start, start + n), steps, sampler, ...(sampler === 'ddim' && { eta }), guidanceScale: guidance, ...(guidanceInterval && { guidanceInterval }), seed: seed * 100_003 + start });
         images.set(x, start * per);
       }
       const seconds = (performance.now() - t0) / 1000;
@@ -136,7 +139,7 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
   }
   await model.release();
   if (values.json) {
-    const doc = { model: values.model, classifier: values.classifier, samplesPerPair: perPair, sizes, guidance, seed, heldOutPairs: [...heldOut], rows };
+    const doc = { model: values.model, classifier: values.classifier, samplesPerPair: perPair, sizes, guidance, guidanceInterval: guidanceInterval ?? [0, 1], seed, heldOutPairs: [...heldOut], rows };
     await writeFileAtomic(values.json, `${JSON.stringify(doc, null, 2)}\n`);
   }
   return 0;
@@ -190,6 +193,7 @@ function parse(argv: string[]) {
     eta: { type: 'string' },
     guidance: { type: 'string' },
     ddpm: { type: 'boolean' },
+    'guidance-interval': { type: 'string' },
     'held-out': { type: 'string' },
     batch: { type: 'string' },
     seed: { type: 'string' },

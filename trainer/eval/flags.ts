@@ -1,5 +1,7 @@
 /** Number-list flags shared by the eval commands; bad values are UsageErrors naming the flag. */
 import { UsageError } from '../errors/usage-error.js';
+import { checkGuidanceInterval } from '../../sdk/generation/denoise.js';
+import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
 
 /** `raw` as an integer ≥ `min`. */
 export function intFlag(name: string, raw: string, min = 1): number {
@@ -27,4 +29,17 @@ export function numberFlag(name: string, raw: string): number {
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number, got '${raw}'`);
   return v;
+}
+
+/** "LO,HI" → the guidance interval [lo, hi] (0 ≤ lo ≤ hi ≤ 1), checked by the sampler's own rule. */
+export function intervalFlag(name: string, raw: string): [number, number] {
+  const parts = raw.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+  try {
+    return checkGuidanceInterval(parts);
+  } catch (err) {
+    if (err instanceof InvalidInputError) {
+      throw new UsageError(`--${name} must be LO,HI with 0 <= LO <= HI <= 1 (fractions of the training timesteps where guidance applies, e.g. 0.3,1), got '${raw}'`);
+    }
+    throw err;
+  }
 }

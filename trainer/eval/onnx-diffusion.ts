@@ -78,6 +78,8 @@ export class OnnxDiffusion {
     sampler?: 'ddim' | 'ddpm';
     eta?: number;
     guidanceScale?: number;
+    /** Fractions [lo, hi] of the training timesteps where guidance applies (default every step). */
+    guidanceInterval?: [number, number];
     seed: number;
     onStep?: (s: DenoiseStep) => void;
   }): Promise<Float32Array> {
@@ -104,6 +106,7 @@ export class OnnxDiffusion {
       steps: opts.steps,
       ...(opts.eta !== undefined && { eta: opts.eta }),
       guidanceScale: (labels && opts.labels) || opts.prompts ? (opts.guidanceScale ?? 1) : 1,
+      ...(opts.guidanceInterval && { guidanceInterval: opts.guidanceInterval }),
       rng: new Rng(opts.seed),
       ...(opts.onStep && { onStep: opts.onStep }),
       model: async (x, t, withUncond) => {
