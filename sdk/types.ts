@@ -81,19 +81,19 @@ export interface CommonOptions {
    * for all the training timesteps, e.g. steps: 1000; η must be 1 or left out). Default 'ddim'.
    */
   scheduler?: 'ddim' | 'ddpm';
-  /** Denoising steps (1 … the model's training timesteps). Default 20. */
+  /** Denoising steps (1 … the model's training timesteps). Default: the model's manifest `sampling.steps`, else 20. */
   steps?: number;
   /** DDIM η (Song et al. 2021, Eq. 16) in [0, 1]: 0 is deterministic given the seed, 1 is DDPM-like. Default 0 (1 with 'ddpm'). */
   eta?: number;
   /** Seed of the initial noise (any integer in [0, 2^32)); the same seed gives the same image on the same backend. Default random (reported in the result). */
   seed?: number;
-  /** Classifier-free guidance scale (Ho & Salimans 2022); 1 = none (half the work). Default 2 when conditioned, else ignored. */
+  /** Classifier-free guidance scale (Ho & Salimans 2022); 1 = none (half the work). Default when conditioned: the model's manifest `sampling.guidanceScale`, else 2; ignored when unconditioned. */
   guidanceScale?: number;
   /**
    * Where guidance applies, as fractions [lo, hi] of the model's training timesteps (1 = pure noise): steps with
    * lo·T ≤ t ≤ hi·T are guided, the others run the conditional model alone, at half the work (Kynkäänniemi et al.
    * 2024). [0.3, 1] leaves the last, least noisy 30% of the range unguided, where an undertrained unconditional branch
-   * does the most harm. Default [0, 1]: every step.
+   * does the most harm. Default: the model's manifest `sampling.guidanceInterval`, else [0, 1] (every step).
    */
   guidanceInterval?: [number, number];
   /** Stops the generation between two steps with AbortError (also while queued). Default none. */

@@ -63,6 +63,8 @@ describe('validateManifest', () => {
     delete minimal.schedule;
     delete minimal.conditioning;
     expect(() => validateManifest(minimal)).not.toThrow();
+    const withDefaults = { ...validManifest(), sampling: { steps: 10, guidanceScale: 1.5, guidanceInterval: [0.3, 1] } };
+    expect(validateManifest(withDefaults).sampling).toEqual({ steps: 10, guidanceScale: 1.5, guidanceInterval: [0.3, 1] });
   });
 
   it.each([
@@ -85,6 +87,9 @@ describe('validateManifest', () => {
     ['conditioning.tokenizer.padId', (m: any) => (m.conditioning.tokenizer.padId = 3), /'conditioning\.tokenizer\.padId' must be an integer >= 0 and <= 2, got 3/],
     ['conditioning.tokenizer.vocab', (m: any) => (m.conditioning.tokenizer.vocab = ['<pad>', '<unk>', '<unk>']), /'conditioning\.tokenizer\.vocab' must be token strings without repeats/],
     ['conditioning.tokenizer.unknownId', (m: any) => (m.conditioning.tokenizer.unknownId = 0), /'conditioning\.tokenizer\.unknownId' must be an id other than padId \(0\), got 0/],
+    ['sampling.steps', (m: any) => (m.sampling = { steps: m.schedule.trainSteps + 1 }), /'sampling\.steps' must be an integer >= 1 and <= \d+/],
+    ['sampling.guidanceScale', (m: any) => (m.sampling = { guidanceScale: '2' }), /'sampling\.guidanceScale' must be a finite number >= 0 and <= 50, got "2"/],
+    ['sampling.guidanceInterval', (m: any) => (m.sampling = { guidanceInterval: [0.7, 0.2] }), /'sampling\.guidanceInterval' must be \[lo, hi\] with 0 ≤ lo ≤ hi ≤ 1, got \[0.7,0.2\]/],
     ['parity.byFile.vae', (m: any) => (m.parity.byFile = { unet: 1e-6, vae: 1e-6 }), /'parity\.byFile\.vae' must be a role listed in files \(unet\)/],
     ['parity.byFile.unet', (m: any) => (m.parity.byFile = { unet: -1 }), /'parity\.byFile\.unet' must be a finite number >= 0, got -1/],
     ['training.steps', (m: any) => (m.training.steps = '2000'), /'training\.steps' must be an integer >= 0, got "2000"/],

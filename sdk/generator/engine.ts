@@ -25,7 +25,7 @@ import type { SchedulerConfig } from '../schedulers/types.js';
 import { WordTokenizer } from '../text/tokenizer.js';
 import type { RgbaImage, StepInfo, Timings } from '../types.js';
 import { checkDiffusionManifest, checkSessionMatchesManifest, NAMES } from './model-check.js';
-import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
+import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
 
 /** A generated picture as plain data (crosses the worker boundary; wrapped as GeneratedImage by the callers). */
@@ -124,7 +124,7 @@ export class DiffusionEngine {
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const guided = labels !== undefined;
-        const guidanceScale = guided ? (common.guidanceScale ?? DEFAULTS.guidanceScale) : 1;
+        const guidanceScale = guided ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
         const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, '', '', guidanceScale !== 1), modelMs: 0 };
         return this.generate(plan);
       };
@@ -146,7 +146,7 @@ export class DiffusionEngine {
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = prompt !== '' || negative !== '';
-        const guidanceScale = conditioned ? (common.guidanceScale ?? DEFAULTS.guidanceScale) : 1;
+        const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
         const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, prompt, negative, guidanceScale !== 1), modelMs: 0 };
         return (await this.generate(plan))[0]!;
       };
@@ -173,7 +173,7 @@ export class DiffusionEngine {
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = labels !== undefined || (prompt ?? '') !== '';
-        const guidanceScale = conditioned ? (common.guidanceScale ?? DEFAULTS.guidanceScale) : 1;
+        const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
         const cond = await this.conditioning(1, labels, prompt ?? '', '', guidanceScale !== 1);
         return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, strength }, modelMs: 0 }))[0]!;
       };

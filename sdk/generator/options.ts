@@ -76,17 +76,22 @@ export function checkNumber(parameter: string, value: unknown, min: number, max:
   return value;
 }
 
-/** Checks the options every method shares against the model's manifest. */
+/** The guidance scale of a conditioned call that gives none: the model's own (manifest `sampling`), else the SDK's. */
+export function defaultGuidanceScale(manifest: Manifest): number {
+  return manifest.sampling?.guidanceScale ?? DEFAULTS.guidanceScale;
+}
+
+/** Checks the options every method shares against the model's manifest (whose `sampling` supplies defaults). */
 export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): ResolvedCommon {
   const T = manifest.schedule!.trainSteps;
-  const steps = o.steps === undefined ? Math.min(DEFAULTS.steps, T) : checkInteger('steps', o.steps, 1, T, " (the model's training timesteps)");
+  const steps = o.steps === undefined ? (manifest.sampling?.steps ?? Math.min(DEFAULTS.steps, T)) : checkInteger('steps', o.steps, 1, T, " (the model's training timesteps)");
   if (o.scheduler !== undefined && o.scheduler !== 'ddim' && o.scheduler !== 'ddpm') throw new InvalidInputError('scheduler', "must be 'ddim' or 'ddpm'", o.scheduler);
   const scheduler = o.scheduler ?? 'ddim';
   const eta = o.eta === undefined ? (scheduler === 'ddpm' ? 1 : DEFAULTS.eta) : checkNumber('eta', o.eta, 0, 1);
   if (scheduler === 'ddpm' && eta !== 1) throw new InvalidInputError('eta', "must be 1 (or left out) with scheduler 'ddpm', which always draws fresh noise; use scheduler 'ddim' for other η", o.eta);
   const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
   const guidanceScale = o.guidanceScale === undefined ? undefined : checkNumber('guidanceScale', o.guidanceScale, 0, DEFAULTS.maxGuidanceScale);
-  const guidanceInterval = checkGuidanceInterval(o.guidanceInterval);
+  const guidanceInterval = o.guidanceInterval === undefined ? (manifest.sampling?.guidanceInterval ?? [0, 1]) : checkGuidanceInterval(o.guidanceInterval);
   const signal = o.signal as AbortSignal | undefined;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
     throw new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal);

@@ -144,6 +144,16 @@ export interface ManifestParity {
   byFile?: Record<string, number>;
 }
 
+/** A model's own defaults for the generation options of the same names (each optional; the SDK's defaults otherwise). */
+export interface ManifestSampling {
+  /** DDIM steps (1 … schedule.trainSteps). */
+  steps?: number;
+  /** Classifier-free guidance scale of conditioned calls (0 … 50). */
+  guidanceScale?: number;
+  /** Fractions [lo, hi] of the training timesteps where guidance applies (0 ≤ lo ≤ hi ≤ 1). */
+  guidanceInterval?: [number, number];
+}
+
 export interface Manifest {
   schemaVersion: number;
   /** Model name, e.g. 'shapes-ddpm-32'. */
@@ -157,6 +167,8 @@ export interface Manifest {
   conditioning?: ManifestConditioning;
   /** The latent of a GAN generator (required for kind 'gan-generator'). */
   latent?: ManifestLatent;
+  /** Sampling settings measured to suit this model (its card says how); the SDK uses them for options a call leaves out. */
+  sampling?: ManifestSampling;
   training: ManifestTraining;
   /** Measured quality and speed (FID, KID, ms/image...). */
   metrics: Record<string, number | string>;

@@ -1,7 +1,8 @@
 import { ManifestError } from '../errors/manifest-error.js';
 import { MANIFEST_SCHEMA_VERSION, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
 
-const FIX = 're-export the model with `webgen-train export`, or correct manifest.json by hand';
+/** The advice every ManifestError ends with (after "; "). */
+export const MANIFEST_FIX = 're-export the model with `webgen-train export`, or correct manifest.json by hand';
 
 /**
  * Checks that `json` (parsed manifest.json) follows the schema and returns it typed.
@@ -49,6 +50,17 @@ export function validateManifest(json: unknown): Manifest {
     oneOf(l, 'distribution', ['normal'], 'latent');
   }
   if (m.kind === 'gan-generator' && m.latent === undefined) bad('latent', 'the latent { dim, distribution } (required for kind "gan-generator")', undefined);
+
+  if (m.sampling !== undefined) {
+    const s = obj(m.sampling, 'sampling');
+    const T = (m.schedule as Obj | undefined)?.trainSteps;
+    if (s.steps !== undefined) num(s, 'steps', { integer: true, min: 1, ...(typeof T === 'number' && { max: T }) }, 'sampling');
+    if (s.guidanceScale !== undefined) num(s, 'guidanceScale', { min: 0, max: 50 }, 'sampling');
+    const iv = s.guidanceInterval;
+    if (iv !== undefined && !(Array.isArray(iv) && iv.length === 2 && iv.every(isFiniteNumber) && 0 <= iv[0] && iv[0] <= iv[1] && iv[1] <= 1)) {
+      bad('sampling.guidanceInterval', '[lo, hi] with 0 ≤ lo ≤ hi ≤ 1', iv);
+    }
+  }
 
   if (m.conditioning !== undefined) {
     const c = obj(m.conditioning, 'conditioning');
@@ -155,7 +167,7 @@ function describe(value: unknown): string {
 }
 
 function bad(field: string, expected: string, got: unknown): never {
-  throw new ManifestError(field, `must be ${expected}, got ${describe(got)}; ${FIX}`);
+  throw new ManifestError(field, `must be ${expected}, got ${describe(got)}; ${MANIFEST_FIX}`);
 }
 
 function fieldName(parent: string | undefined, key: string): string {

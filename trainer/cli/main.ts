@@ -7,6 +7,7 @@ import { createProgress } from './progress.js';
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'eval-classes': async (argv) => (await import('../eval/eval-classes.js')).evalClassesCommand(argv),
   'eval-prompts': async (argv) => (await import('../eval/eval-prompts.js')).evalPromptsCommand(argv),
+  defaults: async (argv) => (await import('./defaults-command.js')).defaultsCommand(argv),
   classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),
   gan: async (argv) => (await import('./gan-command.js')).ganCommand(argv),
 };
