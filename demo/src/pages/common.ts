@@ -25,6 +25,16 @@ export function setState(root: HTMLElement, state: PageState): void {
   root.dataset.state = state;
 }
 
+/**
+ * Moves the steps and guidance sliders to the model's own defaults (manifest `sampling`, the settings its card
+ * measured), when it ships some; the sliders keep the page's values otherwise.
+ */
+export function useModelDefaults(g: Generator, sliders: { steps?: { value: number }; guidance?: { value: number } }): void {
+  const s = g.manifest.sampling;
+  if (s?.steps !== undefined && sliders.steps) sliders.steps.value = s.steps;
+  if (s?.guidanceScale !== undefined && sliders.guidance) sliders.guidance.value = s.guidanceScale;
+}
+
 export function pageHeader(title: string, lead: string): HTMLElement[] {
   return [h('h1', {}, title), h('p', { class: 'lead' }, lead)];
 }

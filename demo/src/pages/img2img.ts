@@ -5,7 +5,7 @@ import { isGenerator } from '../models.js';
 import { DrawingPad } from '../widgets/drawing-pad.js';
 import { paint } from '../widgets/image-grid.js';
 import { seedBox, selectBox, slider, textBox } from '../widgets/controls.js';
-import { ModelSection, pageHeader, RunButtons, setState, StepTimer, type Page } from './common.js';
+import { ModelSection, pageHeader, RunButtons, setState, StepTimer, useModelDefaults, type Page } from './common.js';
 import { examplePrompts } from './text-to-image.js';
 
 export const img2imgPage: Page = {
@@ -74,6 +74,7 @@ export const img2imgPage: Page = {
         return;
       }
       generator = g;
+      useModelDefaults(g, { steps, guidance });
       size = { width: g.manifest.image.width, height: g.manifest.image.height };
       showBefore();
       const classes = g.manifest.conditioning?.classes;

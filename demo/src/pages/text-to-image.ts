@@ -4,7 +4,7 @@ import { h } from '../dom.js';
 import { needsText } from '../models.js';
 import { ImageGrid, paint } from '../widgets/image-grid.js';
 import { numberBox, seedBox, slider, textBox } from '../widgets/controls.js';
-import { ModelSection, pageHeader, RunButtons, setState, StepTimer, type Page } from './common.js';
+import { ModelSection, pageHeader, RunButtons, setState, StepTimer, useModelDefaults, type Page } from './common.js';
 
 const EXAMPLES = ['a red circle', 'a big blue star', 'a small green square', 'a purple triangle', 'a yellow circle at the top left', 'a large red star'];
 
@@ -78,6 +78,7 @@ export const textToImagePage: Page = {
         return;
       }
       generator = g;
+      useModelDefaults(g, { steps, guidance });
       const ex = examplePrompts(g.manifest);
       if (!prompt.value) prompt.value = ex[0] ?? '';
       examples.replaceChildren(...ex.map((p) => h('button', { type: 'button', onclick: () => (prompt.value = p) }, p)));
