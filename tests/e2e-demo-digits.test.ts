@@ -1,10 +1,12 @@
 // The demo's Digits page with the tiny class-conditional fixture model: pick a digit, steps and η, get a grid of
 // non-blank samples; "any" draws unconditionally; and on a phone (390x844, touch, CPU throttled 4x through the
 // DevTools protocol) the page is one column and a 10-step run completes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
 import { fixtureUrl } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { fixtureModel, REPO } from './e2e/model-fixtures.js';
 
 let model: string;
 
@@ -26,6 +28,8 @@ describe('demo: digits on a desktop', () => {
     const { page } = h;
     // backend=wasm asked explicitly: no fallback notice.
     expect(await noticeText(page)).not.toMatch(/WebGPU not available/);
+    // A model without sampling defaults leaves the page's own: 20 steps, guidance 2.
+    expect([await page.inputValue('input[name=steps]'), await page.inputValue('input[name=guidance]')]).toEqual(['20', '2']);
     expect(await page.locator('input[data-choice=digit]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['any', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     await page.click('label:has(input[data-choice=digit][value="3"])');
     await page.fill('input[name=steps]', '10');
@@ -68,6 +72,10 @@ describe('demo: digits on a desktop', () => {
       return;
     }
     expect(state).toBe('ready');
+    // The sliders start at the model's own sampling defaults (its manifest), not the page's generic 20 steps / 2.
+    const sampling = JSON.parse(readFileSync(join(REPO, 'models', 'mnist-ddim', 'manifest.json'), 'utf8')).sampling ?? { steps: 20, guidanceScale: 2 };
+    expect(Number(await h.page.inputValue('input[name=steps]'))).toBe(sampling.steps);
+    expect(Number(await h.page.inputValue('input[name=guidance]'))).toBe(sampling.guidanceScale);
     await h.page.fill('input[name=steps]', '10');
     await h.page.click('button[name=generate]');
     await waitForState(h.page, ['done']);

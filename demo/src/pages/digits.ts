@@ -19,8 +19,8 @@ export const digitsPage: Page = {
   mount(root, ctx) {
     const model = new ModelSection();
     const digit = choiceGrid({ legend: 'Digit', name: 'digit', options: classOptions(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']), value: ANY });
-    const steps = slider({ label: 'DDIM steps', name: 'steps', min: 5, max: 100, step: 1, value: 10, hint: '5 is fast and rough, 100 slow; starts at the model\'s own default (mnist-ddim: 10, its card).' });
-    const guidance = slider({ label: 'Guidance scale', name: 'guidance', min: 1, max: 4, step: 0.25, value: 1.5, hint: '1 is the plain conditional model; higher follows the digit harder (mnist-ddim: 1–1.5).', format: (v) => v.toFixed(2) });
+    const steps = slider({ label: 'DDIM steps', name: 'steps', min: 5, max: 100, step: 1, value: 20, hint: '5 is fast and rough, 100 slow; starts at the model\'s own default (mnist-ddim: 10, its card).' });
+    const guidance = slider({ label: 'Guidance scale', name: 'guidance', min: 1, max: 4, step: 0.25, value: 2, hint: '1 is the plain conditional model; higher follows the digit harder (mnist-ddim: 1–1.5).', format: (v) => v.toFixed(2) });
     const eta = slider({ label: 'η (eta)', name: 'eta', min: 0, max: 1, step: 0.05, value: 0, hint: '0: deterministic DDIM; 1: DDPM-like fresh noise each step.', format: (v) => v.toFixed(2) });
     const count = selectBox({ label: 'Samples', name: 'count', options: ['4', '8', '16', '32'].map((v) => ({ value: v, label: v })), value: '8' });
     const seed = seedBox();
