@@ -40,11 +40,14 @@ interface BenchModel {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Options of one guided generation of `m` (class 0 or a prompt of its vocabulary). */
+/**
+ * Options of one guided generation of `m` (class 0 or a prompt of its vocabulary): guidance on every step
+ * (guidanceInterval [0, 1], whatever the model's own default), so each step is one batch-2 forward pass.
+ */
 function guidedOptions(manifest: Manifest, steps: number): { method: 'sample' | 'textToImage'; options: Record<string, unknown> } {
   const vocab = manifest.conditioning?.tokenizer?.vocab;
-  if (vocab) return { method: 'textToImage', options: { prompt: vocab.slice(2, 4).join(' '), steps, seed: 1, guidanceScale: 2 } };
-  return { method: 'sample', options: { steps, seed: 1, guidanceScale: 2, ...(manifest.conditioning?.classes && { classLabel: 0 }) } };
+  if (vocab) return { method: 'textToImage', options: { prompt: vocab.slice(2, 4).join(' '), steps, seed: 1, guidanceScale: 2, guidanceInterval: [0, 1] } };
+  return { method: 'sample', options: { steps, seed: 1, guidanceScale: 2, guidanceInterval: [0, 1], ...(manifest.conditioning?.classes && { classLabel: 0 }) } };
 }
 
 /** The tfjs forward pass of the same network at batch 2 (child process): median ms. */
@@ -143,6 +146,20 @@ export async function benchSdk(): Promise<Figures> {
       await h.page.evaluate((id) => (window as any).h.dispose(id), loaded.id);
       await gen.dispose();
 
+      // What an app gets without choosing: the SDK's default thread count (every core up to 4), guided on every step.
+      const byDefault = (await h.page.evaluate((u) => (window as any).h.load(u, { backend: 'wasm', cache: false }), m.url)) as PageLoad;
+      if (byDefault.error) throw new Error(`${m.label}: ${byDefault.error.message}`);
+      const defaultThreads = (await h.page.evaluate(() => Math.min(4, navigator.hardwareConcurrency || 1))) as number;
+      const runDefault = async () => {
+        const r = (await h.page.evaluate(([id, me, opts]) => (window as any).h.run(id, me, opts), [byDefault.id, method, options] as const)) as PageRun;
+        if (r.error) throw new Error(`${m.label}: ${r.error.message}`);
+        return r.images![0]!.timings.totalMs;
+      };
+      await runDefault();
+      const defaultTotals: number[] = [];
+      for (let i = 0; i < REPS; i++) defaultTotals.push(await runDefault());
+      await h.page.evaluate((id) => (window as any).h.dispose(id), byDefault.id);
+
       // (c) tfjs-backend-wasm, the same network, one forward pass at batch 2
       const tfjs = tfjsStepMs(manifest);
 
@@ -155,6 +172,7 @@ export async function benchSdk(): Promise<Figures> {
       put(`${p} ratio Chromium wasm / onnxruntime-node (goal <= 1.3)`, webStep / nodeStep, 'x');
       put(`${p} ratio tfjs-wasm / Chromium wasm (goal >= 2)`, tfjs / webStep, 'x');
       put(`${p} ${STEPS}-step guided DDIM in Chromium (goal <= 0.5 s)`, median(web.map((w) => w.total)) / 1000, 's');
+      put(`${p} ${STEPS}-step guided DDIM in Chromium, SDK default threads (${defaultThreads}) (goal <= 0.5 s)`, median(defaultTotals) / 1000, 's');
       put(`${p} share of the step inside onnxruntime (Chromium)`, median(web.map((w) => w.model / w.total)) * 100, '%');
     }
   } finally {

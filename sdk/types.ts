@@ -44,7 +44,7 @@ export interface GeneratorOptions {
   /** Where to run. Default 'auto' (browser); the Node entry always runs on onnxruntime-node's CPU provider. */
   backend?: Backend;
   /**
-   * WebAssembly threads. Default: min(4, ⌈navigator.hardwareConcurrency / 2⌉) (onnxruntime-web's default) when the page is cross-origin isolated, else 1
+   * WebAssembly threads. Default: min(4, navigator.hardwareConcurrency) (every core up to 4; onnxruntime-web on its own takes half) when the page is cross-origin isolated, else 1
    * (a 'warning' event says why). Node: onnxruntime-node's intra-op threads, default its own choice (one per core).
    */
   threads?: number;

@@ -199,7 +199,9 @@ async function openModel<E extends Engine>(
     const report = (e: ProgressEvent) => call(onProgress as Callback<never>, e);
     const isolated = globalThis.crossOriginIsolated === true;
     // onnxruntime-web's own default: half the cores (the page and the OS keep the rest), at most 4.
-    const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2))) : 1);
+    // Every core up to 4 (onnxruntime-web's own default takes half of them): generation runs in this worker while the
+    // page mostly waits, and on a 2-core machine the second thread makes a 20-step guided DDIM 1.7x faster (npm run bench).
+    const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1);
     const requested = checkPrecision(req.precision);
     const url = new URL(req.manifestUrl);
     const manifest = await fetchManifest(url);
