@@ -134,7 +134,7 @@ describe('createGan (Node)', () => {
     };
     await bad(vitgan, { latents: new Float32Array(12) }, 'latents', /'latents' must hold count × 8 numbers .*; its length is 12/);
     await bad(vitgan, { latents: new Float32Array(16), count: 3 }, 'latents', /must hold count × 8 = 24 numbers; its length is 16/);
-    await bad(vitgan, { latents: [0, 1, 2, 3, 4, 5, 6, 7] }, 'latents', /must be a Float32Array of count × 8 numbers .*got array\(8\)/);
+    await bad(vitgan, { latents: [0, 1, 2, 3, 4, 5, 6, 7] }, 'latents', /must be a Float32Array of count × 8 numbers .*got \[0, 1, 2, 3, 4, 5, 6, 7\]/);
     await bad(vitgan, { latents: Float32Array.from([0, 0, NaN, 0, 0, 0, 0, 0]) }, 'latents[2]', /'latents\[2\]' must be a finite number, got NaN/);
     await bad(vitgan, { latents: new Float32Array(65 * 8) }, 'latents', /at most 64 per call/);
     await bad(vitgan, { count: 0 }, 'count', /'count' must be an integer in \[1, 64\], got 0/);
