@@ -4,6 +4,7 @@
  *   npm run screenshots              # writes docs/screenshots/demo-<page>.png (small PNGs, 1000 px wide)
  *   npm run screenshots -- --out DIR
  *   npm run screenshots -- --out /tmp/x --query 'digits=/fixtures/class-…'   # try the script on other models
+ *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab)
  *
  * A page whose model (or SDK feature) is not available is skipped and named: a README shows real pictures, never
  * random-weight fixtures. (Every page's screenshot with the test fixtures is a test artifact: tests/.artifacts/demo/.)
@@ -98,10 +99,14 @@ async function main(): Promise<void> {
   const out = outIdx >= 0 ? args[outIdx + 1]! : join(REPO, 'docs', 'screenshots');
   const qIdx = args.indexOf('--query');
   const query = Object.fromEntries(new URLSearchParams(qIdx >= 0 ? args[qIdx + 1]! : ''));
+  const onlyIdx = args.indexOf('--only');
+  const only = onlyIdx >= 0 ? args[onlyIdx + 1]!.split(',') : undefined;
+  const unknown = only?.filter((n) => !SHOTS.some((s) => s.name === n)) ?? [];
+  if (unknown.length) throw new Error(`--only: no screenshot named ${unknown.join(', ')} (there are ${SHOTS.map((s) => s.name).join(', ')})`);
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
   const skipped: string[] = [];
-  for (const shot of SHOTS) {
+  for (const shot of SHOTS.filter((s) => !only || only.includes(s.name))) {
     const h = await startDemo({ context: { viewport: shot.viewport, deviceScaleFactor: 1, isMobile: shot.viewport.width < 600, hasTouch: shot.viewport.width < 600 } });
     try {
       const state = await openDemoPage(h, shot.route, query, 600_000);
