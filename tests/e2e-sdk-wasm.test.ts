@@ -132,6 +132,25 @@ describe('generating in the worker', () => {
     expect(maxAbsDiff(a.images![0]!.data, a.images![1]!.data)).toBeGreaterThan(10);
   });
 
+  it('guidanceInterval: the unguided steps run the conditional half of the batch alone, in the worker as in Node', async () => {
+    const base = { seed: 4, batch: 2, classLabel: [1, 8], steps: 6 };
+    const plain = await run(digits, 'sample', { ...base, guidanceScale: 1 });
+    const none = await run(digits, 'sample', { ...base, guidanceScale: 4, guidanceInterval: [1, 1] });
+    const part = await run(digits, 'sample', { ...base, guidanceScale: 4, guidanceInterval: [0.5, 1] });
+    for (const r of [plain, none, part]) expect(r.error).toBeUndefined();
+    // No guided step at all: exactly the unguided images (both of the batch: the half-batch views hold the right rows).
+    for (let i = 0; i < 2; i++) expect(none.images![i]!.data).toEqual(plain.images![i]!.data);
+    const node = await createGenerator({ model: classDir });
+    const n = await node.sample({ ...base, guidanceScale: 4, guidanceInterval: [0.5, 1] });
+    await node.dispose();
+    for (let i = 0; i < 2; i++) {
+      expect(maxAbsDiff(part.images![i]!.data, plain.images![i]!.data)).toBeGreaterThan(0);
+      expect(maxAbsDiff(part.images![i]!.data, n[i]!.data)).toBeLessThanOrEqual(4);
+    }
+    const bad = await run(digits, 'sample', { ...base, guidanceInterval: [0.9, 0.1] });
+    expect(bad.error).toMatchObject({ name: 'InvalidInputError', fields: { parameter: 'guidanceInterval' } });
+  });
+
   it('WebAssembly threads (cross-origin isolated page) give the same image as one thread', async () => {
     const two = await load(fixtureUrl(classDir), { backend: 'wasm', threads: 2, cache: false });
     expect(two.events.some((e) => e.status === 'warning')).toBe(false);
