@@ -52,6 +52,19 @@ describe('webgen-train gan', () => {
       console.log(`${recipe}: max |resumed − straight| over ${x.header.tensors.length} tensors = ${maxDiff}`);
       expect(maxDiff).toBe(0);
       expect(metrics(resumed).map((l) => l.step)).toEqual([1, 2, 3, 4]);
+
+      if (recipe === 'mnist-dcgan') {
+        // A stopped run exported later (--resume with --steps at its checkpoint): trains nothing, and the manifest's
+        // final losses are the last logged ones (they were NaN, which the manifest check refused).
+        const dir = join(tmp, `${recipe}-export`);
+        const c = await runCli([...argsOf(recipe), '--steps', '4', '--out', resumed, '--resume', '--export', dir]);
+        expect(c.code, c.stderr).toBe(0);
+        const last = metrics(resumed).at(-1)!;
+        expect(last.step).toBe(4);
+        const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+        expect(manifest.training.steps).toBe(4);
+        expect(manifest.metrics).toMatchObject({ finalDLoss: last.dLoss, finalGLoss: last.gLoss });
+      }
     });
   }
 

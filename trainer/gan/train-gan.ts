@@ -19,7 +19,7 @@ import { namedBuffers, spectralNorms } from '../nn/spectral-norm.js';
 import { AdamW } from '../optim/adamw.js';
 import { Ema } from '../optim/ema.js';
 import { loadCheckpoint, restoreGroup, saveCheckpoint } from '../train/checkpoint.js';
-import { ensureWritableDir, TrainingDivergedError, truncateMetrics } from '../train/train.js';
+import { ensureWritableDir, metricOf, TrainingDivergedError, truncateMetrics } from '../train/train.js';
 import { buildGan } from './build-models.js';
 import { exportGenerator, type ExportGeneratorResult } from './export-generator.js';
 import type { GanConfig } from './gan-config.js';
@@ -93,6 +93,7 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   const ema = new Ema(gParams, cfg.emaDecay);
   let step = 0;
   let wallBefore = 0;
+  let resumedLine: Record<string, unknown> | undefined;
   if (ckpt) {
     restoreGroup(ckpt, ckptPath, 'g', gParams);
     restoreGroup(ckpt, ckptPath, 'd', dParams);
@@ -108,7 +109,7 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
     ema.updates = s.emaUpdates;
     wallBefore = s.wallTimeSeconds;
     step = ckpt.header.step;
-    await truncateMetrics(metricsPath, step);
+    resumedLine = await truncateMetrics(metricsPath, step);
     progress.log(`resumed from ${ckptPath} at step ${step}`);
   } else {
     await rm(metricsPath, { force: true });
@@ -141,8 +142,9 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   };
 
   // --- loop
-  let dLoss = NaN;
-  let gLoss = NaN;
+  // A resumed run that trains no further (an export of a stopped run) reports the last logged losses.
+  let dLoss = metricOf(resumedLine, 'dLoss');
+  let gLoss = metricOf(resumedLine, 'gLoss');
   progress.start(step, cfg.steps);
   while (step < cfg.steps) {
     // All randomness of a step comes from (seed, step): a resumed run replays it exactly.

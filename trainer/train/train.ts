@@ -142,7 +142,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     ema.updates = s.emaUpdates;
     wallBefore = s.wallTimeSeconds;
     step = ckpt.header.step;
-    resumedLoss = await truncateMetrics(metricsPath, step);
+    resumedLoss = metricOf(await truncateMetrics(metricsPath, step), 'loss');
     progress.log(`resumed from ${ckptPath} at step ${step}`);
   } else {
     await rm(metricsPath, { force: true });
@@ -371,18 +371,23 @@ export async function ensureWritableDir(dir: string, flag: string): Promise<void
 }
 
 /**
- * Drops metric lines past the resumed step, so metrics.jsonl reads as one uninterrupted run; returns the last loss
- * kept (NaN when none), which a resumed run that trains no further reports (and exports) as its final loss.
+ * Drops metric lines past the resumed step, so metrics.jsonl reads as one uninterrupted run; returns the last line
+ * kept (undefined when none), whose losses a resumed run that trains no further reports (and exports) as its final ones.
  */
-export async function truncateMetrics(path: string, step: number): Promise<number> {
+export async function truncateMetrics(path: string, step: number): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return NaN;
+    return undefined;
   }
   const kept = text.split('\n').filter((l) => l.trim() && (JSON.parse(l) as { step: number }).step <= step);
   await writeFile(path, kept.map((l) => `${l}\n`).join(''));
-  const last = kept.length ? (JSON.parse(kept[kept.length - 1]!) as { loss?: number }).loss : undefined;
-  return typeof last === 'number' ? last : NaN;
+  return kept.length ? (JSON.parse(kept[kept.length - 1]!) as Record<string, unknown>) : undefined;
+}
+
+/** A number field of a metrics line, NaN when absent. */
+export function metricOf(line: Record<string, unknown> | undefined, key: string): number {
+  const v = line?.[key];
+  return typeof v === 'number' ? v : NaN;
 }
