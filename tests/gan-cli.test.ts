@@ -131,6 +131,8 @@ describe('webgen-train gan --export, then gan eval and gan table', () => {
     const card = readFileSync(join(model, 'card.md'), 'utf8');
     expect(card).toContain('Per-class coverage of 40 samples');
     expect(card).toContain('losses.png');
+    // 2 of mnist-dcgan's 10,000 steps: the card says the run was stopped early.
+    expect(card).toContain("| steps | 2 of the recipe's 10,000: a stopped run, exported; `--resume` continues it bit for bit |");
     expect(card).toContain(`webgen-train gan eval ${model} --samples 40 --seed 0 --run ${run}`);
     const table = await runCli(['gan', 'table', model]);
     expect(table.code, table.stderr).toBe(0);

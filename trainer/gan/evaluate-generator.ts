@@ -18,6 +18,7 @@ import { verifyModelFolder } from '../export/model-folder.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import type { GanConfig } from './gan-config.js';
+import { GAN_RECIPES } from './recipes.js';
 
 export interface EvaluateGeneratorOptions {
   /** The generator's model folder (kind 'gan-generator'). */
@@ -145,7 +146,7 @@ A ${cfg.conditional ? 'class-conditional ' : ''}${cfg.arch ?? 'GAN'} generator: 
 | | |
 | --- | --- |
 | recipe | \`${t.recipe}\` (loss ${cfg.loss}, D norm ${cfg.dSpectralNorm}, G norm ${cfg.gSpectralNorm}, lr G ${cfg.lrG} / D ${cfg.lrD}, ${cfg.dSteps} D-step(s) per G-step, batch ${cfg.batchSize}) |
-| steps | ${t.steps} |
+| steps | ${stepsCell(t.recipe, t.steps)} |
 | training time | ${t.wallTimeSeconds} s (${hours} h) |
 | generator parameters | ${t.parameters.toLocaleString('en-US')} |
 | data | \`${cfg.data ?? t.data}\`, ${cfg.holdOut} images held out (seed ${cfg.seed ?? 0}) |
@@ -172,4 +173,13 @@ Numbers from: \`${opts.command}\`
 /** Reads eval.json back (for the ablation table). */
 export async function readGanEval(modelDir: string): Promise<GanEvalResult> {
   return JSON.parse(await readFile(join(modelDir, 'eval.json'), 'utf8')) as GanEvalResult;
+}
+
+/** "5,000", plus "of the recipe's 10,000 (…)" when the run was stopped early and exported. */
+function stepsCell(recipe: string, steps: number): string {
+  const planned = GAN_RECIPES[recipe]?.defaults.steps;
+  const n = steps.toLocaleString('en-US');
+  return planned !== undefined && steps < planned
+    ? `${n} of the recipe's ${planned.toLocaleString('en-US')}: a stopped run, exported; \`--resume\` continues it bit for bit`
+    : n;
 }
