@@ -198,7 +198,6 @@ async function openModel<E extends Engine>(
     if (engine || gan) throw new ModelLoadError('this worker already holds a model');
     const report = (e: ProgressEvent) => call(onProgress as Callback<never>, e);
     const isolated = globalThis.crossOriginIsolated === true;
-    // onnxruntime-web's own default: half the cores (the page and the OS keep the rest), at most 4.
     // Every core up to 4 (onnxruntime-web's own default takes half of them): generation runs in this worker while the
     // page mostly waits, and on a 2-core machine the second thread makes a 20-step guided DDIM 1.7x faster (npm run bench).
     const threads = req.threads ?? (isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1);

@@ -87,6 +87,24 @@ describe('demo: GAN explorer and FID lab', () => {
     expect(maxAbsDiff(await pixels('.interp canvas:nth-child(8)'), await pixels('.image-grid figure:nth-child(7) canvas'))).toBeLessThanOrEqual(2);
     await saveScreenshot(page, 'gan-explorer-interpolation');
 
+    // "any": the classes come from the seed too, so the same seed draws the same grid; and a path between two
+    // samples of (possibly) different classes still starts and ends on them.
+    await page.click('label:has(input[data-choice=gan-class][value="any"])');
+    await page.fill('input[name=seed]', '5');
+    const grid = async () => {
+      await page.click('button[name=generate]');
+      await waitForState(page, ['done']);
+      return Promise.all([1, 4, 9].map((i) => pixels(`.image-grid figure:nth-child(${i}) canvas`)));
+    };
+    const first = await grid();
+    expect(await grid()).toEqual(first);
+    await page.click('.image-grid figure:nth-child(1) button.tile');
+    await page.click('.image-grid figure:nth-child(4) button.tile');
+    await page.waitForFunction(() => document.querySelectorAll('.interp canvas').length === 8, undefined, { timeout: 60_000 });
+    await waitForState(page, ['done']);
+    expect(maxAbsDiff(await pixels('.interp canvas:nth-child(1)'), first[0]!)).toBeLessThanOrEqual(2);
+    expect(maxAbsDiff(await pixels('.interp canvas:nth-child(8)'), first[1]!)).toBeLessThanOrEqual(2);
+
     // An unconditional GAN (ViTGAN) offers no classes and draws as well.
     expect(await openDemoPage(h, 'gan', { gan: vitganModel, backend: 'wasm' })).toBe('ready');
     expect(await page.locator('input[data-choice=gan-class]').count()).toBe(1);

@@ -1,9 +1,10 @@
 // Manifests record the training config, but not the trainer's machine: absolute paths become relative (or just the
 // folder name when outside the working directory), and no shipped manifest carries one.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { portablePaths } from '../trainer/export/model-folder.js';
+import { commandPath, portablePaths } from '../trainer/export/model-folder.js';
 import { REPO_ROOT } from './helpers/run-cli.js';
 
 describe('portablePaths', () => {
@@ -12,12 +13,21 @@ describe('portablePaths', () => {
     expect(portablePaths(config)).toEqual({ out: join('runs', 'x'), export: '…/mnist-run', data: 'mnist', steps: 4, rel: 'models/y', here: '.' });
   });
 
-  it('no shipped manifest names an absolute path', () => {
+  it('commandPath (commands written into cards): relative here, ~/… in the home folder, else the folder name', () => {
+    expect(commandPath(resolve('models/x'))).toBe(join('models', 'x'));
+    expect(commandPath('runs/y')).toBe('runs/y');
+    expect(commandPath(join(homedir(), '.cache', 'webgen-runs', 'mnist-dcgan'))).toBe(join('~', '.cache', 'webgen-runs', 'mnist-dcgan').replace(/^~[\\/]/, '~/'));
+    expect(commandPath('/somewhere/else/run')).toMatch(/^(~\/.*|…\/run)$/);
+  });
+
+  it('no shipped manifest or card names an absolute path', () => {
     const root = join(REPO_ROOT, 'models');
     for (const name of readdirSync(root)) {
-      const path = join(root, name, 'manifest.json');
-      if (!existsSync(path)) continue;
-      expect(readFileSync(path, 'utf8'), path).not.toMatch(/"(\/(root|home|Users|tmp|work|var)\/|[A-Z]:\\\\)/);
+      for (const file of ['manifest.json', 'card.md']) {
+        const path = join(root, name, file);
+        if (!existsSync(path)) continue;
+        expect(readFileSync(path, 'utf8'), path).not.toMatch(/(^|["\s`(])(\/(root|home|Users|tmp|work|var)\/|[A-Z]:\\)/m);
+      }
     }
   });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { commandPath } from '../trainer/export/model-folder.js';
 import { GAN_RECIPES } from '../trainer/gan/recipes.js';
 import { loadCheckpoint } from '../trainer/train/checkpoint.js';
 import { runCli } from './helpers/run-cli.js';
@@ -133,7 +134,9 @@ describe('webgen-train gan --export, then gan eval and gan table', () => {
     expect(card).toContain('losses.png');
     // 2 of mnist-dcgan's 10,000 steps: the card says the run was stopped early.
     expect(card).toContain("| steps | 2 of the recipe's 10,000: a stopped run, exported; `--resume` continues it bit for bit |");
-    expect(card).toContain(`webgen-train gan eval ${model} --samples 40 --seed 0 --run ${run}`);
+    // Paths as a reader can use them, never this machine's absolute ones (here: outside the working and home folders).
+    expect(card).toContain(`webgen-train gan eval ${commandPath(model)} --samples 40 --seed 0 --run ${commandPath(run)}`);
+    expect(card).not.toContain(tmp);
     const table = await runCli(['gan', 'table', model]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/\| card-model \| mnist-dcgan \| non-saturating \| 2 \|/);

@@ -33,8 +33,8 @@ export function readConfig(search: string = location.search): DemoConfig {
   };
 }
 
-/** WebAssembly threads the demo asks for: onnxruntime-web's own default when cross-origin isolated, else 1. */
+/** WebAssembly threads the demo asks for: the SDK's default (every core up to 4) when cross-origin isolated, else 1. */
 export function wasmThreads(): number {
   if (!globalThis.crossOriginIsolated) return 1;
-  return Math.min(4, Math.ceil((navigator.hardwareConcurrency || 2) / 2));
+  return Math.min(4, navigator.hardwareConcurrency || 2);
 }

@@ -11,6 +11,7 @@ import { trainGan } from '../gan/train-gan.js';
 import { SPECTRAL_NORM_MODES } from '../nn/spectral-norm.js';
 import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
 import { createProgress } from './progress.js';
+import { commandPath } from '../export/model-folder.js';
 
 const CHOICES: Partial<Record<keyof GanConfig, readonly string[]>> = {
   arch: GAN_ARCHS,
@@ -114,7 +115,14 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
   const { evaluateGenerator, writeGanCard } = await import('../gan/evaluate-generator.js');
   const modelDir = positionals[0]!;
   const r = await evaluateGenerator({ modelDir, classifierDir: values.classifier ?? 'models/mnist-classifier', samples, seed });
-  const command = ['webgen-train gan eval', modelDir, ...(values.classifier ? ['--classifier', values.classifier] : []), '--samples', String(samples), '--seed', String(seed), ...(values.run ? ['--run', values.run] : [])].join(' ');
+  const command = [
+    'webgen-train gan eval',
+    commandPath(modelDir),
+    ...(values.classifier ? ['--classifier', commandPath(values.classifier)] : []),
+    '--samples', String(samples),
+    '--seed', String(seed),
+    ...(values.run ? ['--run', commandPath(values.run)] : []),
+  ].join(' ');
   await writeGanCard(modelDir, r, { ...(values.run && { runDir: values.run }), command, seed });
   console.log(`FID ${r.fid.toFixed(2)}, KID ${r.kid.toFixed(4)} ± ${r.kidStd.toFixed(4)}; per class ${r.histogram.join(' ')}` +
     (r.classAgreement !== undefined ? `; class agreement ${(100 * r.classAgreement).toFixed(1)}%` : '') +

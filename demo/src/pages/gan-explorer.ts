@@ -43,6 +43,8 @@ export const ganExplorerPage: Page = {
 
     let gan: Gan | null = null;
     let latents: Float32Array[] = [];
+    /** The class of each grid image (conditional generators), drawn from the seed when the class is "any". */
+    let labels: number[] | undefined;
     let picked: number[] = [];
     let alive = true;
     /** Bumped by each open(): a load that finishes after a newer one started is dropped. */
@@ -55,7 +57,10 @@ export const ganExplorerPage: Page = {
       const [a, b] = [latents[picked[0]!]!, latents[picked[1]!]!];
       const z = new Float32Array(STEPS * gan.latentDim);
       for (let i = 0; i < STEPS; i++) z.set(slerp(a, b, i / (STEPS - 1)), i * gan.latentDim);
-      const images = await gan.generate({ latents: z, classLabel: classLabel(), signal });
+      // A class-conditional generator: each frame keeps the class of the nearer end (the latent path is the smooth part).
+      const ends = labels && [labels[picked[0]!]!, labels[picked[1]!]!];
+      const path = ends && Array.from({ length: STEPS }, (_, i) => (i < STEPS / 2 ? ends[0] : ends[1]));
+      const images = await gan.generate({ latents: z, ...(path && { classLabel: path }), signal });
       strip.replaceChildren(...images.map((img, i) => {
         const c = h('canvas', { class: 'pixelated', role: 'listitem', 'aria-label': `Step ${i + 1} of ${STEPS}` });
         paint(c, img);
@@ -72,7 +77,11 @@ export const ganExplorerPage: Page = {
         latents = Array.from({ length: GRID }, () => rng.normalArray(g.latentDim));
         const z = new Float32Array(GRID * g.latentDim);
         latents.forEach((l, i) => z.set(l, i * g.latentDim));
-        const images = await g.generate({ latents: z, classLabel: classLabel(), signal });
+        // The classes come from the same seed, so a seed gives the same grid every time.
+        const K = g.classes?.length;
+        const fixed = classLabel();
+        labels = K ? Array.from({ length: GRID }, () => fixed ?? rng.int(K)) : undefined;
+        const images = await g.generate({ latents: z, ...(labels && { classLabel: labels }), signal });
         picked = [];
         strip.replaceChildren();
         grid.clear();
