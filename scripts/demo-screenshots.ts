@@ -3,7 +3,7 @@
  *
  *   npm run screenshots              # writes docs/screenshots/demo-<page>.png (small PNGs, 1000 px wide)
  *   npm run screenshots -- --out DIR
- *   npm run screenshots -- --out /tmp/x --query 'digits=/fixtures/class-…'   # try the script on other models
+ *   npm run screenshots -- --out shots --query 'digits=/fixtures/class-…'   # try the script on other models
  *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab)
  *
  * A page whose model (or SDK feature) is not available is skipped and named: a README shows real pictures, never

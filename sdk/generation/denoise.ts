@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { Rng } from '../random/rng.js';
 import { DDPMScheduler } from '../schedulers/ddpm.js';
 import type { Scheduler } from '../schedulers/types.js';
-import { applyGuidance } from './guidance.js';
+import { applyGuidance, isGuidanceInterval } from './guidance.js';
 
 /**
  * One network evaluation at timestep t for the whole batch: the conditional output and, when
@@ -86,17 +86,12 @@ export async function denoise(opts: DenoiseOptions): Promise<Float32Array> {
 /** The interval as [lo, hi] with 0 ≤ lo ≤ hi ≤ 1 (default [0, 1]), or an InvalidInputError naming 'guidanceInterval'. */
 export function checkGuidanceInterval(value: unknown): [number, number] {
   if (value === undefined) return [0, 1];
-  const ok =
-    Array.isArray(value) &&
-    value.length === 2 &&
-    value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1) &&
-    (value[0] as number) <= (value[1] as number);
-  if (!ok) {
+  if (!isGuidanceInterval(value)) {
     throw new InvalidInputError(
       'guidanceInterval',
       'must be [lo, hi] with 0 ≤ lo ≤ hi ≤ 1: the part of the noise range (fractions of the training timesteps) where guidance applies, e.g. [0.3, 1]',
       value,
     );
   }
-  return [value[0] as number, value[1] as number];
+  return [value[0], value[1]];
 }

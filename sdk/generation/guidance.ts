@@ -11,3 +11,13 @@ export function applyGuidance(conditional: Float32Array, unconditional: Float32A
   }
   return out;
 }
+
+/** A guidance interval: [lo, hi] with 0 ≤ lo ≤ hi ≤ 1 (fractions of the training timesteps where guidance applies). */
+export function isGuidanceInterval(value: unknown): value is [number, number] {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1) &&
+    (value[0] as number) <= (value[1] as number)
+  );
+}

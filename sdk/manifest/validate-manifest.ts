@@ -1,4 +1,5 @@
 import { ManifestError } from '../errors/manifest-error.js';
+import { isGuidanceInterval } from '../generation/guidance.js';
 import { MANIFEST_SCHEMA_VERSION, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
 
 /** The advice every ManifestError ends with (after "; "). */
@@ -56,10 +57,7 @@ export function validateManifest(json: unknown): Manifest {
     const T = (m.schedule as Obj | undefined)?.trainSteps;
     if (s.steps !== undefined) num(s, 'steps', { integer: true, min: 1, ...(typeof T === 'number' && { max: T }) }, 'sampling');
     if (s.guidanceScale !== undefined) num(s, 'guidanceScale', { min: 0, max: 50 }, 'sampling');
-    const iv = s.guidanceInterval;
-    if (iv !== undefined && !(Array.isArray(iv) && iv.length === 2 && iv.every(isFiniteNumber) && 0 <= iv[0] && iv[0] <= iv[1] && iv[1] <= 1)) {
-      bad('sampling.guidanceInterval', '[lo, hi] with 0 ≤ lo ≤ hi ≤ 1', iv);
-    }
+    if (s.guidanceInterval !== undefined && !isGuidanceInterval(s.guidanceInterval)) bad('sampling.guidanceInterval', '[lo, hi] with 0 ≤ lo ≤ hi ≤ 1', s.guidanceInterval);
   }
 
   if (m.conditioning !== undefined) {

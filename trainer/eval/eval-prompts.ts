@@ -104,38 +104,36 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
   if (values.ddpm) settings.push({ sampler: 'ddpm', steps: model.manifest.schedule!.trainSteps, eta: 1 });
   const rows: Row[] = [];
   for (const { sampler, steps, eta } of settings) {
-    {
-      const t0 = performance.now();
-      const images = new Float32Array(prompts.length * per);
-      for (let start = 0; start < prompts.length; start += batch) {
-        const n = Math.min(batch, prompts.length - start);
-        const x = await model.sample({ n, prompts: prompts.slice(start, start + n), steps, sampler, ...(sampler === 'ddim' && { eta }), guidanceScale: guidance, ...(guidanceInterval && { guidanceInterval }), seed: seed * 100_003 + start });
-        images.set(x, start * per);
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const nhwc = nchwToNhwc(images, prompts.length, C, H, W);
-      const verdict = await judgeSamples(values.classifier, nhwc, expected);
-      const group = (held: boolean): GroupScore => {
-        const idx = [...expected.keys()].filter((i) => heldOut.has(comboName(expected[i]!)) === held);
-        if (idx.length === 0) return { images: 0, both: NaN, colour: NaN, shape: NaN };
-        const a = shapeColourAccuracy(idx.map((i) => verdict.predicted[i]!), idx.map((i) => expected[i]!));
-        return { images: idx.length, ...a };
-      };
-      const pairs: Record<string, number> = {};
-      for (let k = 0; k < NUM_COMBOS; k++) {
-        let hit = 0;
-        for (let i = k; i < expected.length; i += NUM_COMBOS) if (verdict.predicted[i] === k) hit++;
-        pairs[comboName(k)] = hit / perPair;
-      }
-      const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, secondsPerImage: seconds / prompts.length };
-      rows.push(row);
-      console.log(
-        `${sampler} steps ${steps}${sampler === 'ddim' ? ` eta ${eta}` : ''}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
-          `${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
-      );
-      for (const name of heldOut) console.log(`  held out ${name}: ${(100 * pairs[name]!).toFixed(1)}%`);
-      if (rows.length === 1 && values.grid) await writeGrid(values.grid, nhwc, [H, W, C], heldOut, perPair);
+    const t0 = performance.now();
+    const images = new Float32Array(prompts.length * per);
+    for (let start = 0; start < prompts.length; start += batch) {
+      const n = Math.min(batch, prompts.length - start);
+      const x = await model.sample({ n, prompts: prompts.slice(start, start + n), steps, sampler, ...(sampler === 'ddim' && { eta }), guidanceScale: guidance, ...(guidanceInterval && { guidanceInterval }), seed: seed * 100_003 + start });
+      images.set(x, start * per);
     }
+    const seconds = (performance.now() - t0) / 1000;
+    const nhwc = nchwToNhwc(images, prompts.length, C, H, W);
+    const verdict = await judgeSamples(values.classifier, nhwc, expected);
+    const group = (held: boolean): GroupScore => {
+      const idx = [...expected.keys()].filter((i) => heldOut.has(comboName(expected[i]!)) === held);
+      if (idx.length === 0) return { images: 0, both: NaN, colour: NaN, shape: NaN };
+      const a = shapeColourAccuracy(idx.map((i) => verdict.predicted[i]!), idx.map((i) => expected[i]!));
+      return { images: idx.length, ...a };
+    };
+    const pairs: Record<string, number> = {};
+    for (let k = 0; k < NUM_COMBOS; k++) {
+      let hit = 0;
+      for (let i = k; i < expected.length; i += NUM_COMBOS) if (verdict.predicted[i] === k) hit++;
+      pairs[comboName(k)] = hit / perPair;
+    }
+    const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, secondsPerImage: seconds / prompts.length };
+    rows.push(row);
+    console.log(
+      `${sampler} steps ${steps}${sampler === 'ddim' ? ` eta ${eta}` : ''}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
+        `${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
+    );
+    for (const name of heldOut) console.log(`  held out ${name}: ${(100 * pairs[name]!).toFixed(1)}%`);
+    if (rows.length === 1 && values.grid) await writeGrid(values.grid, nhwc, [H, W, C], heldOut, perPair);
   }
   await model.release();
   if (values.json) {

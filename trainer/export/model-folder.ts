@@ -94,19 +94,6 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
  * users and leak the trainer's machine, so each becomes relative to the working directory, or just its last folder
  * name ('…/x') when it lies outside.
  */
-/**
- * A path as a command written into a card may show it: relative inside the working directory, `~/…` inside the home
- * folder (a reader's own runs live there too), else `…/<name>`; never the writer's absolute path.
- */
-export function commandPath(p: string): string {
-  if (!isAbsolute(p)) return p;
-  const rel = relative(process.cwd(), p);
-  if (rel === '') return '.';
-  if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
-  const home = relative(homedir(), p);
-  return !home.startsWith('..') && !isAbsolute(home) ? `~/${home}` : `…/${basename(p)}`;
-}
-
 export function portablePaths(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
@@ -118,6 +105,19 @@ export function portablePaths(config: Record<string, unknown>): Record<string, u
     out[k] = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? `…/${basename(v)}` : rel;
   }
   return out;
+}
+
+/**
+ * A path as a command written into a card may show it: relative inside the working directory, `~/…` inside the home
+ * folder (a reader's own runs live there too), else `…/<name>`; never the writer's absolute path.
+ */
+export function commandPath(p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(process.cwd(), p);
+  if (rel === '') return '.';
+  if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
+  const home = relative(homedir(), p);
+  return !home.startsWith('..') && !isAbsolute(home) ? `~/${home}` : `…/${basename(p)}`;
 }
 
 /**
