@@ -31,7 +31,7 @@ const SHOTS: Shot[] = [
   {
     name: 'text-to-image',
     route: 'text',
-    viewport: { width: 1000, height: 760 },
+    viewport: { width: 1000, height: 900 },
     act: async (h) => {
       await h.page.locator('.chips button').first().click();
       await h.page.fill('input[name=seed]', '1');
@@ -42,7 +42,7 @@ const SHOTS: Shot[] = [
   {
     name: 'img2img',
     route: 'img2img',
-    viewport: { width: 1000, height: 760 },
+    viewport: { width: 1000, height: 900 },
     act: async (h) => {
       await h.page.fill('input[name=seed]', '1');
       await generate(h);
@@ -121,6 +121,8 @@ async function main(): Promise<void> {
         const sel = (await h.page.locator('.image-grid canvas').count()) > 0 ? '.image-grid canvas' : '[data-testid=after]';
         if ((await canvasStats(h.page, sel)).distinct < 3) throw new Error(`${shot.name}: the generated image is blank`);
       }
+      // Generating scrolls the page to the result; a desktop shot shows the page from its top, form and result side by side.
+      if (shot.viewport.width >= 600) await h.page.evaluate(() => window.scrollTo(0, 0));
       const path = join(out, `demo-${shot.name}.png`);
       await h.page.screenshot({ path, fullPage: false });
       written.push(relative(REPO, path));

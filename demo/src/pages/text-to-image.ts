@@ -6,7 +6,15 @@ import { ImageGrid, paint } from '../widgets/image-grid.js';
 import { numberBox, seedBox, slider, textBox } from '../widgets/controls.js';
 import { ModelSection, pageHeader, RunButtons, setState, StepTimer, useModelDefaults, type Page } from './common.js';
 
-const EXAMPLES = ['a red circle', 'a big blue star', 'a small green square', 'a purple triangle', 'a yellow circle at the top left', 'a large red star'];
+// Phrased like shapes-t2i's captions (size, colour, shape, place): the model reads those best.
+const EXAMPLES = [
+  'a large red star in the center',
+  'a large blue star in the center',
+  'a small green square at the top left',
+  'a large purple triangle at the bottom',
+  'a large yellow circle on the right',
+  'a large orange cross at the top right',
+];
 
 /** Example prompts the model can read: ours when every word is in its vocabulary, else a few made of its own words. */
 export function examplePrompts(m: Manifest): string[] {
@@ -28,7 +36,7 @@ export const textToImagePage: Page = {
     const prompt = textBox({ label: 'Prompt', name: 'prompt', value: '', placeholder: 'a red circle', hint: 'Describe a shape: colour, kind, size, place.' });
     const examples = h('div', { class: 'chips', role: 'group', 'aria-label': 'Example prompts' });
     const steps = slider({ label: 'Steps', name: 'steps', min: 1, max: 100, step: 1, value: 20, hint: 'DDIM steps: more is slower and usually cleaner.' });
-    const guidance = slider({ label: 'Guidance scale', name: 'guidance', min: 1, max: 8, step: 0.5, value: 2, hint: '1 ignores the prompt; higher follows it harder.' });
+    const guidance = slider({ label: 'Guidance scale', name: 'guidance', min: 1, max: 8, step: 0.5, value: 2, hint: '1 is the model as trained; higher pushes harder towards the prompt, too high distorts.' });
     const seed = seedBox();
     const batch = numberBox({ label: 'Batch', name: 'batch', min: 1, max: 8, value: 1, hint: '1 – 8 images, seeds counting up.' });
     const preview = h('canvas', { class: 'preview-canvas pixelated', width: 32, height: 32, role: 'img', 'aria-label': 'Live preview', 'data-testid': 'preview' });

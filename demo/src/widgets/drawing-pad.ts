@@ -1,6 +1,8 @@
 /** A canvas to draw on with a finger, a pen or a mouse (pointer events), with colours, brush size, clear and image upload. */
 import { h, newId } from '../dom.js';
 
+/** The procedural shapes' dark background (level 0.1): a drawing on it looks like the training data. */
+const DARK_BACKGROUND = '#1a1a1a';
 const SWATCHES = ['#000000', '#ffffff', '#e53935', '#43a047', '#1e88e5', '#fdd835', '#8e24aa'];
 
 export class DrawingPad {
@@ -47,7 +49,8 @@ export class DrawingPad {
     this.listeners.add(fn);
   }
 
-  clear(background = '#ffffff'): void {
+  /** Paints the whole pad one colour: by default the dark background the shipped shapes models were trained on. */
+  clear(background = DARK_BACKGROUND): void {
     this.ctx.fillStyle = background;
     this.ctx.fillRect(0, 0, this.resolution, this.resolution);
     this.changed();
@@ -56,7 +59,7 @@ export class DrawingPad {
   /** A starting picture, so the page works before anyone draws. */
   drawExample(): void {
     const r = this.resolution;
-    this.clear('#f4f1e8');
+    this.clear();
     this.ctx.fillStyle = '#e53935';
     this.ctx.beginPath();
     this.ctx.arc(r * 0.5, r * 0.5, r * 0.28, 0, Math.PI * 2);
