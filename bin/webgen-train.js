@@ -3,6 +3,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// A reader that closes the pipe early (`webgen-train eval-prompts … | head -1`) ends the command quietly, as with other CLI tools.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const { main } = await import('../trainer/cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly: the threaded wasm backend's worker threads would otherwise keep Node alive.

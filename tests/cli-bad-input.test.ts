@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/run-cli.js';
+import { CLI, REPO_ROOT, runCli } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-cli-'));
 const quick = ['--steps', '2', '--batch-size', '2', '--sample-every', '0', '--sample-steps', '2', '--backend', 'cpu'];
@@ -76,5 +77,19 @@ describe('webgen-train rejects bad input with a clear message and a non-zero exi
     for (const flag of ['--steps', '--batch-size', '--micro-batch', '--resume', '--backend', '--export', '--fp16', '--data']) {
       expect(r.stdout).toContain(flag);
     }
+  });
+
+  it('a reader that closes the pipe early (`| head`) ends the command quietly: exit 0, no stack trace', async () => {
+    // `| true` closes the pipe before the first line; eval-prompts keeps writing (its JSON) after that line.
+    const cmd = `"${process.execPath}" "${CLI}" eval-prompts --model models/shapes-t2i --classifier models/shapes-classifier ` +
+      `--samples 1 --steps 2 --json "${join(tmp, 'closed-pipe.json')}" | true; echo "exit \${PIPESTATUS[0]}" >&2`;
+    const r = await new Promise<{ stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-c', cmd], { cwd: REPO_ROOT });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', () => resolve({ stderr }));
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(r.stderr).toMatch(/exit 0\s*$/);
   });
 });
