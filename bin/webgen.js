@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-// A reader that closes the pipe early (`webgen-train eval-prompts … | head -1`) ends the command quietly, as with other CLI tools.
+// A reader that closes the pipe early (`webgen sample … | head -1`) ends the command quietly, as with other CLI tools.
 process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;

@@ -102,7 +102,7 @@ export function portablePaths(config: Record<string, unknown>): Record<string, u
       continue;
     }
     const rel = relative(process.cwd(), v);
-    out[k] = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? `…/${basename(v)}` : rel;
+    out[k] = rel === '' ? '.' : isInside(rel) ? rel : `…/${basename(v)}`;
   }
   return out;
 }
@@ -115,9 +115,14 @@ export function commandPath(p: string): string {
   if (!isAbsolute(p)) return p;
   const rel = relative(process.cwd(), p);
   if (rel === '') return '.';
-  if (!rel.startsWith('..') && !isAbsolute(rel)) return rel;
+  if (isInside(rel)) return rel;
   const home = relative(homedir(), p);
-  return !home.startsWith('..') && !isAbsolute(home) ? `~/${home}` : `…/${basename(p)}`;
+  return isInside(home) ? `~/${home}` : `…/${basename(p)}`;
+}
+
+/** Whether a path made by `relative(base, p)` stays inside base (no `..`, not another drive). */
+function isInside(rel: string): boolean {
+  return !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /**
