@@ -30,6 +30,7 @@ export { ExtractorOutputError } from './errors/extractor-output-error.js';
 export { StatsFormatError } from './errors/stats-format-error.js';
 export { StatsWasmUnavailableError } from './errors/stats-wasm-unavailable-error.js';
 export { createGan } from './gan/create-gan-node.js';
+export { slerp } from './gan/slerp.js';
 export { createFidScorer } from './fid/node-scorer.js';
 // Node has no OffscreenCanvas: GeneratedImage.toBlob() encodes with pngjs.
 setPngEncoder(async (rgba, width, height) => {

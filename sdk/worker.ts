@@ -166,6 +166,18 @@ function transferImages<T extends EngineImage | EngineImage[]>(result: T): T {
   return transfer(result, list.map((r) => r.data.buffer as ArrayBuffer));
 }
 
+/** Runs one GAN call with its abort controller. */
+async function ganCall(id: number, run: (g: GanEngine, signal: AbortSignal) => Promise<EngineImage[]>): Promise<EngineImage[]> {
+  if (!gan) throw new ModelLoadError('no GAN is loaded in this worker (it was disposed); create a new one with createGan');
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  try {
+    return transferImages(await run(gan, controller.signal));
+  } finally {
+    controllers.delete(id);
+  }
+}
+
 /** Runs one generation call with its abort controller and step callback. */
 async function generation<T extends EngineImage | EngineImage[]>(
   id: number,
@@ -231,15 +243,12 @@ const api = {
     return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
   },
   /** One GAN forward pass over the call's latents (gan/types.ts GanGenerateOptions, without the signal). */
-  async generate(id: number, options: Record<string, unknown> | undefined): Promise<EngineImage[]> {
-    if (!gan) throw new ModelLoadError('no GAN is loaded in this worker (it was disposed); create a new one with createGan');
-    const controller = new AbortController();
-    controllers.set(id, controller);
-    try {
-      return transferImages(await gan.generate({ ...options, signal: controller.signal }));
-    } finally {
-      controllers.delete(id);
-    }
+  generate(id: number, options: Record<string, unknown> | undefined): Promise<EngineImage[]> {
+    return ganCall(id, (g, signal) => g.generate({ ...options, signal }));
+  },
+  /** The frames of a latent interpolation (gan/types.ts GanInterpolateOptions, without the signal). */
+  interpolate(id: number, options: Record<string, unknown> | undefined): Promise<EngineImage[]> {
+    return ganCall(id, (g, signal) => g.interpolate(options && { ...options, signal }));
   },
   sample(id: number, options: Record<string, unknown> | undefined, onStep?: Callback<StepInfo>): Promise<EngineImage[]> {
     return generation(id, options, onStep, (e, o) => e.sample(o));

@@ -42,11 +42,11 @@ window.ganT = (() => {
         return { error: describe(e), events };
       }
     },
-    async generate(id, options) {
-      const o = { ...options };
-      if (Array.isArray(o.latents)) o.latents = Float32Array.from(o.latents);
+    async call(id, method, options) {
+      const o = options && { ...options };
+      for (const k of ['latents', 'from', 'to']) if (o && Array.isArray(o[k])) o[k] = Float32Array.from(o[k]);
       try {
-        const images = await gans.get(id).generate(o);
+        const images = await gans.get(id)[method](o);
         return { images: images.map((i) => ({ width: i.width, height: i.height, data: Array.from(i.data), seed: i.seed })) };
       } catch (e) {
         return { error: describe(e) };
@@ -68,7 +68,9 @@ const node: Record<string, Gan> = {};
 const SLOW = 400_000;
 
 const load = (model: string, options: Record<string, unknown>) => h.page.evaluate(([m, o]) => (window as any).ganT.load(m, o), [model, options] as const) as Promise<GanLoad>;
-const generate = (id: number, options: Record<string, unknown>) => h.page.evaluate(([i, o]) => (window as any).ganT.generate(i, o), [id, options] as const) as Promise<GanRun>;
+const call = (id: number, method: 'generate' | 'interpolate', options: Record<string, unknown> | undefined) =>
+  h.page.evaluate(([i, m, o]) => (window as any).ganT.call(i, m, o), [id, method, options] as const) as Promise<GanRun>;
+const generate = (id: number, options: Record<string, unknown>) => call(id, 'generate', options);
 
 /** Distinct grey levels of an RGBA image (blank → 1). */
 const levels = (data: number[]) => new Set(data.filter((_, i) => i % 4 === 0)).size;
@@ -123,6 +125,11 @@ describe('createGan in the browser', () => {
         const seededRef = await node[c.key]!.generate({ count: 2, seed: 12 });
         expect(seeded.images!.map((img) => img.seed)).toEqual([12, 12]);
         expect(maxAbsDiff(seeded.images![1]!.data, seededRef[1]!.data)).toBeLessThanOrEqual(4);
+        // gan.interpolate crosses the worker: the same frames as the Node SDK's.
+        const path = await call(r.id!, 'interpolate', { from: 4, to: 9, frames: 3, truncation: 0.8 });
+        const pathRef = await node[c.key]!.interpolate({ from: 4, to: 9, frames: 3, truncation: 0.8 });
+        expect(path.images).toHaveLength(3);
+        for (const [i, img] of path.images!.entries()) expect(maxAbsDiff(img.data, pathRef[i]!.data)).toBeLessThanOrEqual(4);
         await h.page.evaluate((id) => (window as any).ganT.dispose(id), r.id!);
       }, SLOW);
     }
@@ -142,6 +149,9 @@ describe('createGan in the browser', () => {
     expect(wrong.error!.message).toMatch(/must hold count × 8 numbers/);
     const cls = await generate(r.id!, { classLabel: 10 });
     expect(cls.error).toMatchObject({ name: 'InvalidInputError', typed: true, parameter: 'classLabel' });
+    const noEnd = await call(r.id!, 'interpolate', { from: Array.from({ length: 8 }, () => 0), to: 2 });
+    expect(noEnd.error).toMatchObject({ name: 'InvalidInputError', typed: true, parameter: 'classLabel' });
+    expect((await call(r.id!, 'interpolate', undefined)).error).toMatchObject({ name: 'InvalidInputError', typed: true, parameter: 'options' });
     expect((await generate(r.id!, { seed: 1 })).images).toHaveLength(1); // still usable
 
     const diffusion = await load(fixtureUrl(await fixtureModel('class')), { backend: 'wasm', cache: false });

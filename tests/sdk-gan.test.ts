@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelToRgba } from '../sdk/image/pixels.js';
-import { AbortError, createGan, createGenerator, InvalidInputError, ManifestError, ModelLoadError, Rng, type Gan } from '../sdk/node.js';
+import { AbortError, createGan, createGenerator, InvalidInputError, ManifestError, ModelLoadError, Rng, slerp, type Gan } from '../sdk/node.js';
 import { ganFixtureGenerator, ganFixtureModel } from './e2e/gan-fixtures.js';
 import { fixtureModel } from './e2e/model-fixtures.js';
 
@@ -140,12 +140,70 @@ describe('createGan (Node)', () => {
     await bad(vitgan, { count: 0 }, 'count', /'count' must be an integer in \[1, 64\], got 0/);
     await bad(vitgan, { seed: -1 }, 'seed', /'seed' must be an integer in \[0, 4294967295\]/);
     await bad(vitgan, { classLabel: 1 }, 'classLabel', /not accepted: model 'fixture-gan-vitgan' is unconditional .*leave it out/);
-    await bad(vitgan, { steps: 20 }, 'steps', /is not an option of generate\(\); it accepts latents, count, seed, classLabel, signal/);
+    await bad(vitgan, { steps: 20 }, 'steps', /is not an option of generate\(\); it accepts latents, count, seed, classLabel, truncation, signal/);
     await bad(dcgan, { classLabel: 10 }, 'classLabel', /'classLabel' must be an integer in \[0, 9\] \(a class index of 'fixture-gan-dcgan', or a class name\), got 10/);
     await bad(dcgan, { classLabel: 'seven' }, 'classLabel', /must be a class of model 'fixture-gan-dcgan': "0", "1"/);
     await bad(dcgan, { count: 2, classLabel: [1, 2, 3] }, 'classLabel', /one entry per image \(count = 2\)/);
     await bad(dcgan, 5, 'options', /of generate\(\) must be an object/);
     expect(await vitgan.generate({ seed: 1 })).toHaveLength(1);
+  });
+
+  it('truncation redraws large latent components: deterministic per seed, different from plain draws, typed errors', async () => {
+    const plain = await vitgan.generate({ count: 2, seed: 11 });
+    const t1 = await vitgan.generate({ count: 2, seed: 11, truncation: 0.5 });
+    const t2 = await vitgan.generate({ count: 2, seed: 11, truncation: 0.5 });
+    expect(t1.map((i) => Array.from(i.data))).toEqual(t2.map((i) => Array.from(i.data)));
+    expect(maxDiff(t1[0]!.data, plain[0]!.data)).toBeGreaterThan(0);
+    const same = await vitgan.generate({ count: 2, seed: 11, truncation: 1e6 }); // no draw is that large
+    expect(same.map((i) => Array.from(i.data))).toEqual(plain.map((i) => Array.from(i.data)));
+    await expect(vitgan.generate({ truncation: 0 })).rejects.toThrow(/'truncation' must be a number ≥ 0.05/);
+    await expect(vitgan.generate({ latents: new Float32Array(8), truncation: 1 })).rejects.toThrow(/truncate them yourself/);
+  });
+
+  it('interpolate walks the sphere between two seeds: its ends are the seeds’ generate() images, its frames G(slerp(z_from, z_to, t))', async () => {
+    const frames = await vitgan.interpolate({ from: 3, to: 8, frames: 6 });
+    expect(frames).toHaveLength(6);
+    expect(frames.every((f) => f.seed === 3)).toBe(true);
+    const [a] = await vitgan.generate({ seed: 3 });
+    const [b] = await vitgan.generate({ seed: 8 });
+    expect(maxDiff(frames[0]!.data, a!.data)).toBeLessThanOrEqual(1);
+    expect(maxDiff(frames[5]!.data, b!.data)).toBeLessThanOrEqual(1);
+    // The middle frame is G(slerp(z3, z8, 0.4)), given as latents.
+    const z3 = new Rng(3).normalArray(8);
+    const z8 = new Rng(8).normalArray(8);
+    const mid = (await vitgan.generate({ latents: slerp(z3, z8, 0.4) }))[0]!;
+    expect(maxDiff(frames[2]!.data, mid.data)).toBeLessThanOrEqual(1);
+    // Latents as ends, and a truncated pair of seeds.
+    const byLatent = await vitgan.interpolate({ from: z3, to: z8, frames: 6 });
+    expect(maxDiff(byLatent[2]!.data, mid.data)).toBeLessThanOrEqual(1);
+    expect(byLatent[0]!.seed).toBe(0);
+    const [ta] = await vitgan.generate({ seed: 3, truncation: 0.7 });
+    expect(maxDiff((await vitgan.interpolate({ from: 3, to: 8, truncation: 0.7 }))[0]!.data, ta!.data)).toBeLessThanOrEqual(1);
+    // Conditional: a seed brings its class (the one generate({ seed }) draws) unless classLabel says otherwise.
+    const [d] = await dcgan.generate({ seed: 5 });
+    const path = await dcgan.interpolate({ from: 5, to: 6, frames: 3 });
+    expect(maxDiff(path[0]!.data, d!.data)).toBeLessThanOrEqual(1);
+    const [d7] = await dcgan.generate({ latents: new Rng(5).normalArray(8), classLabel: 7 });
+    expect(maxDiff((await dcgan.interpolate({ from: 5, to: 6, classLabel: '7' }))[0]!.data, d7!.data)).toBeLessThanOrEqual(1);
+  });
+
+  it('bad interpolate() options are InvalidInputErrors naming the option and the fix', async () => {
+    const bad = async (gan: Gan, options: unknown, parameter: string, message: RegExp) => {
+      const err = await gan.interpolate(options as never).catch((e: unknown) => e);
+      expect(err, parameter).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).parameter).toBe(parameter);
+      expect((err as Error).message).toMatch(message);
+    };
+    await bad(vitgan, undefined, 'options', /are required: \{ from, to \}/);
+    await bad(vitgan, { to: 2 }, 'from', /'from' is required: a seed .* or a Float32Array latent of 8 numbers/);
+    await bad(vitgan, { from: 1, to: new Float32Array(7) }, 'to', /'to' must hold 8 numbers \(one latent\); its length is 7/);
+    await bad(vitgan, { from: 1.5, to: 2 }, 'from', /'from' must be an integer in \[0, 4294967295\] \(a seed\), or pass a Float32Array latent/);
+    await bad(vitgan, { from: 1, to: 2, frames: 1 }, 'frames', /'frames' must be an integer in \[2, 64\]/);
+    await bad(vitgan, { from: 1, to: 2, classLabel: 3 }, 'classLabel', /unconditional/);
+    await bad(vitgan, { from: 1, to: 2, count: 3 }, 'count', /is not an option of interpolate\(\); it accepts from, to, frames, classLabel, truncation, signal/);
+    await bad(dcgan, { from: new Float32Array(8), to: 2 }, 'classLabel', /is required when 'from' is a latent: model 'fixture-gan-dcgan' is class-conditional/);
+    await bad(dcgan, { from: 1, to: 2, frames: 3, classLabel: [1, 2] }, 'classLabel', /one entry per image \(frames = 3\)/);
+    expect(await vitgan.interpolate({ from: 1, to: 2, frames: 2 })).toHaveLength(2);
   });
 
   it('an aborted signal is an AbortError', async () => {

@@ -15,7 +15,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend, ProgressEvent } from '../types.js';
 import type { WorkerApi } from '../worker.js';
 import '../worker-protocol.js';
-import type { Gan, GanGenerateOptions, GanOptions } from './types.js';
+import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './types.js';
 
 const checkSignal = (signal: unknown) => {
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal);
@@ -76,20 +76,29 @@ class WorkerGan implements Gan {
     this.classes = manifest.conditioning?.classes;
   }
 
-  async generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
+  generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
+    return this.call('generate', options, '{ count: 4, seed: 1 }');
+  }
+
+  interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]> {
+    return this.call('interpolate', options, '{ from: 1, to: 2, frames: 8 }');
+  }
+
+  private async call(method: 'generate' | 'interpolate', options: object | undefined, example: string): Promise<GeneratedImage[]> {
     if (this.disposed) throw new ModelLoadError(`GAN '${this.manifest.name}' was disposed; create a new one with createGan`);
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-      throw new InvalidInputError('options', 'of generate() must be an object like { count: 4, seed: 1 }', options);
+      throw new InvalidInputError('options', `of ${method}() must be an object like ${example}`, options);
     }
     // The signal stays here (it cannot cross to the worker); the worker gets an abort message instead.
-    const { signal, ...rest } = options ?? {};
+    const { signal, ...rest } = (options ?? {}) as { signal?: AbortSignal };
     checkSignal(signal);
     if (signal?.aborted) throw new AbortError();
     const id = ++this.nextId;
     const onAbort = () => void this.remote.abort(id);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const images = await Promise.race([this.remote.generate(id, rest as Record<string, unknown>), this.failed]);
+      const sent = options === undefined ? undefined : (rest as Record<string, unknown>);
+      const images = await Promise.race([this.remote[method](id, sent), this.failed]);
       return images.map(wrapImage);
     } finally {
       signal?.removeEventListener('abort', onAbort);

@@ -12,7 +12,7 @@ import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from '../generator/run
 import { modelToRgba } from '../image/pixels.js';
 import type { Manifest } from '../manifest/types.js';
 import { checkGanManifest, GAN_NAMES } from './gan-model-check.js';
-import { resolveGanOptions, type GanPlan } from './gan-options.js';
+import { resolveGanOptions, resolveInterpolation, type GanPlan } from './gan-options.js';
 
 export class GanEngine {
   private readonly queue: CallQueue;
@@ -59,6 +59,14 @@ export class GanEngine {
   generate(options?: unknown): Promise<EngineImage[]> {
     return this.queue.run(() => {
       const plan = resolveGanOptions(options, this.manifest, this.latentDim);
+      return () => this.forward(plan);
+    });
+  }
+
+  /** Draws the frames of a latent interpolation (see gan/types.ts GanInterpolateOptions). */
+  interpolate(options?: unknown): Promise<EngineImage[]> {
+    return this.queue.run(() => {
+      const plan = resolveInterpolation(options, this.manifest, this.latentDim);
       return () => this.forward(plan);
     });
   }

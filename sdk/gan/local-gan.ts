@@ -3,7 +3,7 @@ import type { EngineImage } from '../generator/engine.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
 import type { GanEngine } from './gan-engine.js';
-import type { Gan, GanGenerateOptions } from './types.js';
+import type { Gan, GanGenerateOptions, GanInterpolateOptions } from './types.js';
 
 const wrap = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
 
@@ -29,6 +29,10 @@ export class LocalGan implements Gan {
 
   async generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
     return (await this.engine.generate(options)).map(wrap);
+  }
+
+  async interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]> {
+    return (await this.engine.interpolate(options)).map(wrap);
   }
 
   dispose(): Promise<void> {

@@ -31,7 +31,35 @@ export interface GanGenerateOptions {
    * Default: a class per image drawn uniformly from the seed.
    */
   classLabel?: number | string | readonly (number | string)[];
+  /**
+   * The truncation trick (Brock et al. 2019): every latent component drawn from the seed whose magnitude exceeds this
+   * is drawn again, trading variety for cleaner images. A number ≥ 0.05; 0.5 … 1 is typical. Default none (plain
+   * standard normals). Not with `latents` (truncate your own latents yourself).
+   */
+  truncation?: number;
   /** Stops the call with AbortError while it is queued (one forward pass is not interrupted). Default none. */
+  signal?: AbortSignal;
+}
+
+/** Options of `gan.interpolate()`: a walk through latent space from one image to another. */
+export interface GanInterpolateOptions {
+  /**
+   * The start: a seed, standing for the first image `generate({ seed, truncation })` draws (its class too, on a
+   * conditional model), or a latent (a Float32Array of latentDim numbers). Required.
+   */
+  from: number | Float32Array;
+  /** The end, as `from`. Required. */
+  to: number | Float32Array;
+  /** Images along the path, both ends included (2 … 64). Default 8. */
+  frames?: number;
+  /**
+   * Class of a conditional model: one for every frame, or one per frame. Default: the class of `from` when it is a
+   * seed; required when `from` is a latent.
+   */
+  classLabel?: number | string | readonly (number | string)[];
+  /** Truncation of the ends given as seeds (as generate()'s). Default none. */
+  truncation?: number;
+  /** Stops the call with AbortError while it is queued. Default none. */
   signal?: AbortSignal;
 }
 
@@ -50,9 +78,15 @@ export interface Gan {
   readonly classes?: readonly string[];
   /**
    * Draws one image per latent. Each result's `seed` is the call's seed; `timings.steps` is 1 (one generator pass).
-   * Interpolate by passing latents you made yourself, e.g. spherical interpolations between two drawn ones.
    */
   generate(options?: GanGenerateOptions): Promise<GeneratedImage[]>;
+  /**
+   * Draws `frames` images along the spherical interpolation (slerp) of the latents from `from` to `to`, in one pass.
+   * Each result's `seed` is `from` when it is a seed, else `to` when that is, else 0.
+   *
+   *   const frames = await gan.interpolate({ from: 3, to: 8, frames: 10 });   // seeds 3 and 8 as generate() draws them
+   */
+  interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]>;
   /** Frees the session (and the worker). Later calls throw ModelLoadError. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -6,7 +6,7 @@
  */
 import { Rng, type ProgressEvent } from 'webgen';
 import { h } from '../dom.js';
-import { createGan, slerp, type Gan } from '../gan-api.js';
+import { createGan, type Gan } from '../gan-api.js';
 import { checkModel } from '../models.js';
 import { showBackend } from '../widgets/backend-badge.js';
 import { choiceGrid, seedBox, selectBox } from '../widgets/controls.js';
@@ -54,13 +54,11 @@ export const ganExplorerPage: Page = {
 
     const interpolate = async (signal: AbortSignal) => {
       if (!gan || picked.length !== 2) return;
-      const [a, b] = [latents[picked[0]!]!, latents[picked[1]!]!];
-      const z = new Float32Array(STEPS * gan.latentDim);
-      for (let i = 0; i < STEPS; i++) z.set(slerp(a, b, i / (STEPS - 1)), i * gan.latentDim);
+      const [from, to] = [latents[picked[0]!]!, latents[picked[1]!]!];
       // A class-conditional generator: each frame keeps the class of the nearer end (the latent path is the smooth part).
       const ends = labels && [labels[picked[0]!]!, labels[picked[1]!]!];
       const path = ends && Array.from({ length: STEPS }, (_, i) => (i < STEPS / 2 ? ends[0] : ends[1]));
-      const images = await gan.generate({ latents: z, ...(path && { classLabel: path }), signal });
+      const images = await gan.interpolate({ from, to, frames: STEPS, ...(path && { classLabel: path }), signal });
       strip.replaceChildren(...images.map((img, i) => {
         const c = h('canvas', { class: 'pixelated', role: 'listitem', 'aria-label': `Step ${i + 1} of ${STEPS}` });
         paint(c, img);
