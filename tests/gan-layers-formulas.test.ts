@@ -40,15 +40,21 @@ describe('layer formulas', () => {
     }
   });
 
-  it('SLN starts as a plain LayerNorm (A_γ, A_β zero) and broadcasts batch-independent tokens [1, L, D] over w', () => {
+  it('SLN starts modulated (random A_γ, A_β, zero biases: the image depends on w from step 0) and broadcasts tokens [1, L, D] over w', () => {
     const sln = new SelfModulatedLayerNorm(new Rng(5), 4, 2);
+    expect(Array.from(sln.gamma.bias!.dataSync())).toEqual([0, 0, 0, 0]);
+    expect(Array.from(sln.beta.bias!.dataSync())).toEqual([0, 0, 0, 0]);
     const h = randomTensor([1, 3, 4], 6) as tf.Tensor3D;
-    const out = sln.apply(h, randomTensor([5, 2], 7) as tf.Tensor2D);
-    expect(out.shape).toEqual([5, 3, 4]);
+    const w = randomTensor([5, 2], 7) as tf.Tensor2D;
+    const out = sln.apply(h, w).arraySync() as number[][][];
+    expect(out.length).toBe(5);
+    // Same tokens, different w → different outputs; w = 0 → the plain LayerNorm.
+    expect(Math.abs(out[0]![0]![1]! - out[4]![0]![1]!)).toBeGreaterThan(1e-3);
     const x = (h.arraySync() as number[][][])[0]![0]!;
     const mu = x.reduce((a, v) => a + v, 0) / 4;
     const sd = Math.sqrt(x.reduce((a, v) => a + (v - mu) ** 2, 0) / 4 + 1e-5);
-    expect((out.arraySync() as number[][][])[4]![0]![1]).toBeCloseTo((x[1]! - mu) / sd, 5);
+    const plain = sln.apply(h, tf.zeros([1, 2]) as tf.Tensor2D).arraySync() as number[][][];
+    expect(plain[0]![0]![1]).toBeCloseTo((x[1]! - mu) / sd, 5);
   });
 
   it('L2 attention = softmax(−‖x_i W_q − x_j W_q‖² / √d_h) x W_v, then W_o, per head', () => {

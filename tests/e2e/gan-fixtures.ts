@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GanGenerator } from '../../trainer/models/gan-model.js';
-import { fixtureHash, FIXTURES_DIR, withLock } from './model-fixtures.js';
+import { fixtureHash, FIXTURES_DIR, REPO, withLock } from './model-fixtures.js';
 
 const FIXTURE_VERSION = 1;
 const CONFIGS = {
@@ -21,7 +21,9 @@ const CONFIGS = {
 
 export type GanFixtureName = keyof typeof CONFIGS;
 
-const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/export/model-folder.ts', 'tests/e2e/gan-fixtures.ts'];
+// The layers' sources too (trainer/nn): their initialisation decides the fixture's weights.
+const NN = readdirSync(join(REPO, 'trainer/nn')).filter((f) => f.endsWith('.ts')).sort().map((f) => `trainer/nn/${f}`);
+const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/export/model-folder.ts', 'tests/e2e/gan-fixtures.ts', ...NN];
 
 const hashOf = (name: GanFixtureName): string => fixtureHash(FIXTURE_VERSION, name, CONFIGS[name], SOURCES);
 

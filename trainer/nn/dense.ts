@@ -9,6 +9,8 @@ export interface DenseOptions {
   bias?: boolean;
   /** Start with all-zero weights (and bias). Default false. */
   zeroInit?: boolean;
+  /** Start the bias at zero (the kernel keeps its random init). Default false. */
+  zeroBias?: boolean;
 }
 
 /** Affine map on the last axis of a tensor of any rank: [..., in] → [..., out]. Kernel [in, out]. */
@@ -26,7 +28,7 @@ export class Dense extends Module {
     const bound = 1 / Math.sqrt(inFeatures);
     const init = opts.zeroInit ? { kind: 'zeros' as const } : { kind: 'uniform' as const, bound };
     this.kernel = this.addParam('kernel', [inFeatures, outFeatures], init, rng);
-    this.bias = opts.bias === false ? null : this.addParam('bias', [outFeatures], init, rng);
+    this.bias = opts.bias === false ? null : this.addParam('bias', [outFeatures], opts.zeroBias ? { kind: 'zeros' } : init, rng);
   }
 
   /** x: [..., in] → [..., out]. `kernel` replaces the own kernel (spectral norm passes W/σ). */

@@ -11,8 +11,11 @@ import type { Rng } from '../../sdk/random/rng.js';
  *
  *   SLN(h, w) = γ(w) ⊙ (h − μ(h)) / σ(h) + β(w),   γ(w) = 1 + A_γ w,   β(w) = A_β w,
  *
- * with A_γ, A_β affine maps started at zero (so SLN starts as a plain LayerNorm, and the "1 +" is
- * the official code's, models/gan/stylegan2/vit_generator.py). μ, σ over the feature axis of each token.
+ * with A_γ, A_β affine maps with random kernels (scale 1/√Dw) and zero biases, as the official code's
+ * EqualLinear (models/gan/stylegan2/vit_generator.py, which also has the "1 +"). μ, σ over the feature
+ * axis of each token. Random, not zero: ViTGAN's input tokens are the same for every image, so with
+ * A = 0 the generator starts blind to z — every sample identical — and our first mnist-vitgan run was
+ * still drawing one image for all latents at step 500 (docs/gans.md).
  */
 export class SelfModulatedLayerNorm extends Module {
   readonly gamma: Dense;
@@ -21,8 +24,8 @@ export class SelfModulatedLayerNorm extends Module {
   /** @param eps added to the variance; default 1e-5. */
   constructor(rng: Rng, readonly dim: number, readonly latentDim: number, readonly eps = 1e-5) {
     super();
-    this.gamma = this.addModule('gamma', new Dense(rng, latentDim, dim, { zeroInit: true }));
-    this.beta = this.addModule('beta', new Dense(rng, latentDim, dim, { zeroInit: true }));
+    this.gamma = this.addModule('gamma', new Dense(rng, latentDim, dim, { zeroBias: true }));
+    this.beta = this.addModule('beta', new Dense(rng, latentDim, dim, { zeroBias: true }));
   }
 
   /** h: [B, L, D] (or [1, L, D]), w: [B, Dw] → [B, L, D]. */
