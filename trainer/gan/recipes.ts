@@ -57,7 +57,10 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     patch: 4,
     overlap: 2,
     dSpectralNorm: 'isn',
-    loss: 'non-saturating',
+    // WGAN-GP, not the paper's non-saturating loss: with non-saturating, D won from step ~40 (D loss ~0.03) and G drew
+    // the same dotted pattern for every z at step 500, in three 300–650-step tries (docs/gans.md); WGAN-GP drew one
+    // digit-like shape by step 100, and it was the only loss that kept the DCGAN's samples varied (gan-ablation.md).
+    loss: 'wgan-gp',
     lrG: 2e-4,
     lrD: 2e-4,
     beta1: 0,

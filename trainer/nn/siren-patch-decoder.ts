@@ -11,6 +11,12 @@ export interface SirenPatchDecoderOptions {
   fourierFeatures?: number;
   /** Width of the hidden SIREN layer. Default 64. */
   hidden?: number;
+  /**
+   * Spread of the Fourier features' initial frequencies (radians per unit of the [−1, 1] patch coordinate). Default 1,
+   * near CIPS' LFF init (uniform ±√(9/2)); π, the earlier default, puts up to a half cycle between two pixels of a 4×4
+   * patch (spacing 2/3).
+   */
+  freqStd?: number;
 }
 
 /**
@@ -34,7 +40,7 @@ export class SirenPatchDecoder extends Module {
     super();
     const F = opts.fourierFeatures ?? 32;
     const hidden = opts.hidden ?? 64;
-    this.fourier = this.addModule('fourier', new FourierFeatures(rng, 2, F));
+    this.fourier = this.addModule('fourier', new FourierFeatures(rng, 2, F, opts.freqStd ?? 1));
     this.layer1 = this.addModule('layer1', new ModulatedLinear(rng, F, hidden, tokenDim, true));
     this.layer2 = this.addModule('layer2', new ModulatedLinear(rng, hidden, channels, tokenDim, false));
     const P = patch;
