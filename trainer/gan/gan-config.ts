@@ -59,6 +59,8 @@ export interface GanConfig {
   attentionAt: number;
   /** vitgan: self-modulated LayerNorm in G (off: LayerNorm, w added to the input tokens). */
   selfModulation: boolean;
+  /** vitgan: add w to G's input tokens as well as modulating by it (the paper's tokens are z-free position embeddings). */
+  latentTokens: boolean;
   /** vitgan: D's attention, 'l2' (tied W_q = W_k) or 'dot'. */
   dAttention: 'l2' | 'dot';
   /** Generator updates to train for (a resumed run continues up to this count). */
@@ -116,6 +118,7 @@ export const GAN_BASE_CONFIG: GanConfig = {
   gSpectralNorm: 'none',
   attentionAt: 0,
   selfModulation: true,
+  latentTokens: false,
   dAttention: 'l2',
   steps: 10000,
   batchSize: 64,

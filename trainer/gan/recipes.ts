@@ -61,6 +61,8 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     // the same dotted pattern for every z at step 500, in three 300–650-step tries (docs/gans.md); WGAN-GP drew one
     // digit-like shape by step 100, and it was the only loss that kept the DCGAN's samples varied (gan-ablation.md).
     loss: 'wgan-gp',
+    // w also added to the input tokens: with SLN alone, the WGAN-GP run drew one shape for every z up to step 380.
+    latentTokens: true,
     lrG: 2e-4,
     lrD: 2e-4,
     beta1: 0,

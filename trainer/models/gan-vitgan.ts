@@ -47,6 +47,8 @@ export interface VitGeneratorConfig {
   numClasses?: number;
   /** Self-modulated LayerNorm (true, ViTGAN) or LayerNorm with w added to the input tokens. */
   selfModulation: boolean;
+  /** With SLN: add w to the input tokens as well (the paper's are z-free). Default false. */
+  latentTokens?: boolean;
   /** Patch decoder sizes. */
   fourierFeatures: number;
   decoderHidden: number;
@@ -122,6 +124,11 @@ export class VitGenerator extends Module implements GanGenerator {
     this.decoder = this.addModule('decoder', new SirenPatchDecoder(rng, c.dim, c.patch, c.channels, { fourierFeatures: c.fourierFeatures, hidden: c.decoderHidden }));
   }
 
+  /** Whether w is added to the input tokens: without SLN always, with it when config.latentTokens. */
+  private get tokensGetW(): boolean {
+    return !this.config.selfModulation || this.config.latentTokens === true;
+  }
+
   /** w = MLP(z) (+ class embedding): [B, D]. */
   private latent(z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D {
     return tf.tidy(() => {
@@ -139,7 +146,7 @@ export class VitGenerator extends Module implements GanGenerator {
       const L = this.grid * this.grid;
       const w = this.latent(z, labels);
       const pos = this.pos.reshape([1, L, D]) as tf.Tensor3D;
-      let h = this.config.selfModulation ? pos : (tf.add(pos, w.reshape([b, 1, D])) as tf.Tensor3D);
+      let h = this.tokensGetW ? (tf.add(pos, w.reshape([b, 1, D])) as tf.Tensor3D) : pos;
       for (const block of this.blocks.items) h = block.apply(h, w);
       const y = this.norm instanceof SelfModulatedLayerNorm ? this.norm.apply(h, w) : this.norm.apply(h);
       const patches = this.decoder.apply(y); // [B, L, P², C]
@@ -156,7 +163,7 @@ export class VitGenerator extends Module implements GanGenerator {
     let w = this.map2.toOnnx(g, this.mapAct.toOnnx(g, this.map1.toOnnx(g, z)));
     if (this.embed && labels) w = n('Add', [w, this.embed.toOnnx(g, labels)]);
     const pos = g.addInitializer('pos', tf.tidy(() => Float32Array.from(this.pos.dataSync() as Float32Array)), [1, L, D]);
-    let h = this.config.selfModulation ? pos : n('Add', [pos, n('Reshape', [w, g.constInt64([-1, 1, D], 'w_tokens')])]);
+    let h = this.tokensGetW ? n('Add', [pos, n('Reshape', [w, g.constInt64([-1, 1, D], 'w_tokens')])]) : pos;
     for (const block of this.blocks.items) h = block.toOnnx(g, h, w);
     const y = this.norm instanceof SelfModulatedLayerNorm ? this.norm.toOnnx(g, h, w) : this.norm.toOnnx(g, h);
     const patches = this.decoder.toOnnx(g, y); // [B, L, P², C]
