@@ -6,6 +6,7 @@ import { Rng } from '../sdk/random/rng.js';
 import { L2Attention } from '../trainer/nn/l2-attention.js';
 import { LeakyReLU } from '../trainer/nn/leaky-relu.js';
 import { SelfModulatedLayerNorm } from '../trainer/nn/self-modulated-layer-norm.js';
+import { minibatchStd, VitDiscriminator } from '../trainer/models/gan-vitgan.js';
 import { perturbVariables, randomTensor } from './nn-helpers.js';
 
 beforeAll(async () => {
@@ -94,5 +95,22 @@ describe('layer formulas', () => {
     // d/dx of x·g'(x)… through tf.grad of a tf.grad: g(x) = leaky(x)², g'(x) = 2 leaky(x) leaky'(x), g''(x) = 2 leaky'(x)².
     const gradOfGrad = tf.grad((x: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(tf.square(act.apply(y))))(x)))(tf.tensor1d([-1, 2]));
     expect(Array.from(gradOfGrad.dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([0.08, 2]);
+  });
+
+  it('minibatch std = mean over features of the batch std (population); ~0 for a repeated image, and it moves D’s logit by v·s', () => {
+    expect(minibatchStd(tf.tensor2d([[1, 2], [3, 6]])).dataSync()[0]).toBeCloseTo(1.5, 5); // stds 1 and 2
+    expect(minibatchStd(tf.tensor2d([[1, 2], [1, 2], [1, 2]])).dataSync()[0]).toBeLessThan(2e-4);
+    const cfg = { imageSize: 8, channels: 1, dim: 8, depth: 1, heads: 2, patch: 4, overlap: 1, mlpRatio: 2, spectralNorm: 'none' as const, attention: 'l2' as const };
+    const plain = new VitDiscriminator(cfg, 3);
+    const withStd = new VitDiscriminator({ ...cfg, minibatchStd: true }, 3);
+    expect(withStd.stdWeight).not.toBeNull();
+    withStd.stdWeight!.assign(tf.tensor1d([2]));
+    const x = randomTensor([3, 8, 8, 1], 4) as tf.Tensor4D;
+    const a = plain.apply(x).dataSync();
+    const b = withStd.apply(x).dataSync();
+    // Same weights otherwise (same seed; the std weight is the last parameter): the logits differ by 2·s for every image.
+    const shift = b[0]! - a[0]!;
+    expect(shift).toBeGreaterThan(0.01);
+    for (let i = 0; i < 3; i++) expect(b[i]! - a[i]!).toBeCloseTo(shift, 5);
   });
 });

@@ -51,7 +51,7 @@ export function buildGan(cfg: GanConfig, image: ImageSpec): { G: GanGenerator; D
         }, cfg.seed),
         D: new VitDiscriminator({
           imageSize, channels, dim: cfg.dWidth, depth: cfg.dDepth, heads: cfg.heads, patch: cfg.patch, overlap: cfg.overlap, mlpRatio: 2,
-          spectralNorm: cfg.dSpectralNorm, attention: cfg.dAttention, ...cond,
+          spectralNorm: cfg.dSpectralNorm, attention: cfg.dAttention, minibatchStd: cfg.dMinibatchStd, ...cond,
         }, dSeed),
       };
   }

@@ -63,6 +63,8 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     loss: 'wgan-gp',
     // w also added to the input tokens: with SLN alone, the WGAN-GP run drew one shape for every z up to step 380.
     latentTokens: true,
+    // And D sees the batch's spread (PGGAN's minibatch std): with latent tokens alone it was still one shape at step 230.
+    dMinibatchStd: true,
     lrG: 2e-4,
     lrD: 2e-4,
     beta1: 0,

@@ -188,6 +188,12 @@ export interface VitDiscriminatorConfig {
   spectralNorm: SpectralNormMode;
   /** 'l2' (ViTGAN, tied W_q = W_k) or 'dot' attention. */
   attention: 'l2' | 'dot';
+  /**
+   * Minibatch standard deviation (Karras et al. 2018, PGGAN §3): the logit gets v · s, s the mean over features of the
+   * batch's standard deviation of the final CLS features, v learned. A batch of one image repeated has s = 0, so D can
+   * tell a collapsed generator's batch from a real one. Default false.
+   */
+  minibatchStd?: boolean;
 }
 
 class VitDiscBlock extends Module {
@@ -213,6 +219,14 @@ class VitDiscBlock extends Module {
   }
 }
 
+/** Mean over features of the batch's standard deviation of x [B, D] (0 for a batch of identical rows): a scalar. */
+export function minibatchStd(x: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const centred = tf.sub(x, tf.mean(x, 0, true));
+    return tf.mean(tf.sqrt(tf.add(tf.mean(tf.square(centred), 0), 1e-8))) as tf.Scalar;
+  });
+}
+
 export class VitDiscriminator extends Module implements GanDiscriminator {
   readonly numClasses: number | undefined;
   readonly patchEmbed: ConvLayer;
@@ -223,6 +237,8 @@ export class VitDiscriminator extends Module implements GanDiscriminator {
   readonly head: LinearLayer;
   readonly embed: Embedding | null;
   readonly tokens: number;
+  /** Weight v of the minibatch-std feature (config.minibatchStd), else null. */
+  readonly stdWeight: tf.Variable | null;
 
   constructor(readonly config: VitDiscriminatorConfig, seed: number) {
     super();
@@ -241,6 +257,7 @@ export class VitDiscriminator extends Module implements GanDiscriminator {
     this.head = this.addModule('head', makeLinear(rng, c.dim, 1, c.spectralNorm));
     this.embed = c.numClasses !== undefined ? this.addModule('embed', new Embedding(rng, c.numClasses, c.dim)) : null;
     if (this.embed) tf.tidy(() => this.embed!.table.assign(tf.mul(this.embed!.table, 1 / Math.sqrt(c.dim))));
+    this.stdWeight = c.minibatchStd ? this.addParam('stdWeight', [1], { kind: 'zeros' }, rng) : null;
   }
 
   apply(x: tf.Tensor4D, labels?: tf.Tensor1D): tf.Tensor1D {
@@ -253,7 +270,9 @@ export class VitDiscriminator extends Module implements GanDiscriminator {
       let h = tf.add(tf.concat([cls, patches], 1), this.pos) as tf.Tensor3D; // [B, L + 1, D]
       for (const block of this.blocks.items) h = block.apply(h);
       const feat = this.norm.apply(h.slice([0, 0, 0], [b, 1, D]).reshape([b, D])) as tf.Tensor2D;
-      return projectionLogits(this.head, this.embed, feat, labels);
+      const logits = projectionLogits(this.head, this.embed, feat, labels);
+      if (!this.stdWeight) return logits;
+      return tf.add(logits, tf.mul(this.stdWeight, minibatchStd(feat))) as tf.Tensor1D;
     });
   }
 }
