@@ -26,7 +26,7 @@ const generators: [string, () => GanGenerator][] = [
   ['conditional DCGAN (16x16)', () => new ConvGenerator({ imageSize: 16, channels: 1, width: 16, zDim: 8, numClasses: 3, spectralNorm: 'none', attentionAt: 0 }, 1)],
   ['SAGAN (SN, attention at 8x8)', () => saganGenerator({ imageSize: 16, channels: 3, width: 16, zDim: 8, numClasses: 4, attentionAt: 8 }, 2)],
   ['ViTGAN (SLN, patch decoder)', () => new VitGenerator({ imageSize: 16, channels: 1, zDim: 8, dim: 16, depth: 2, heads: 2, patch: 4, mlpRatio: 2, selfModulation: true, fourierFeatures: 8, decoderHidden: 12 }, 3)],
-  ['ViTGAN with SLN and w added to the tokens', () => new VitGenerator({ imageSize: 16, channels: 1, zDim: 8, dim: 16, depth: 1, heads: 2, patch: 4, mlpRatio: 2, selfModulation: true, latentTokens: true, fourierFeatures: 8, decoderHidden: 12 }, 5)],
+  ['ViTGAN with SLN, w at unit RMS and added to the tokens', () => new VitGenerator({ imageSize: 16, channels: 1, zDim: 8, dim: 16, depth: 1, heads: 2, patch: 4, mlpRatio: 2, selfModulation: true, latentTokens: true, latentNorm: true, fourierFeatures: 8, decoderHidden: 12 }, 5)],
   ['ViTGAN without SLN, conditional', () => new VitGenerator({ imageSize: 16, channels: 1, zDim: 8, dim: 16, depth: 1, heads: 2, patch: 8, mlpRatio: 2, selfModulation: false, fourierFeatures: 8, decoderHidden: 12, numClasses: 2 }, 4)],
 ];
 

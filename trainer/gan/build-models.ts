@@ -47,7 +47,7 @@ export function buildGan(cfg: GanConfig, image: ImageSpec): { G: GanGenerator; D
       return {
         G: new VitGenerator({
           imageSize, channels, zDim: cfg.zDim, dim: cfg.gWidth, depth: cfg.gDepth, heads: cfg.heads, patch: cfg.patch, mlpRatio: 4,
-          selfModulation: cfg.selfModulation, latentTokens: cfg.latentTokens, fourierFeatures: 32, decoderHidden: 64, ...cond,
+          selfModulation: cfg.selfModulation, latentTokens: cfg.latentTokens, latentNorm: cfg.latentNorm, fourierFeatures: 32, decoderHidden: 64, ...cond,
         }, cfg.seed),
         D: new VitDiscriminator({
           imageSize, channels, dim: cfg.dWidth, depth: cfg.dDepth, heads: cfg.heads, patch: cfg.patch, overlap: cfg.overlap, mlpRatio: 2,

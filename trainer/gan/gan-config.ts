@@ -61,6 +61,8 @@ export interface GanConfig {
   selfModulation: boolean;
   /** vitgan: add w to G's input tokens as well as modulating by it (the paper's tokens are z-free position embeddings). */
   latentTokens: boolean;
+  /** vitgan: scale w = MLP(z) to unit RMS per image, so it modulates as strongly as StyleGAN's mapping output. */
+  latentNorm: boolean;
   /** vitgan: minibatch standard deviation in D (PGGAN): D sees how varied the batch is. */
   dMinibatchStd: boolean;
   /** vitgan: D's attention, 'l2' (tied W_q = W_k) or 'dot'. */
@@ -121,6 +123,7 @@ export const GAN_BASE_CONFIG: GanConfig = {
   attentionAt: 0,
   selfModulation: true,
   latentTokens: false,
+  latentNorm: false,
   dMinibatchStd: false,
   dAttention: 'l2',
   steps: 10000,

@@ -65,6 +65,8 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     latentTokens: true,
     // And D sees the batch's spread (PGGAN's minibatch std): with latent tokens alone it was still one shape at step 230.
     dMinibatchStd: true,
+    // w at unit RMS: with w ~0.2 across z against tokens of RMS 1, G learned to ignore it (all of the above collapsed).
+    latentNorm: true,
     lrG: 2e-4,
     lrD: 2e-4,
     beta1: 0,

@@ -49,6 +49,12 @@ export interface VitGeneratorConfig {
   selfModulation: boolean;
   /** With SLN: add w to the input tokens as well (the paper's are z-free). Default false. */
   latentTokens?: boolean;
+  /**
+   * Scale w to unit RMS per image (w / √(mean(w²) + 1e-8)). Our 2-layer mapping gives w of RMS ~0.3 (spread across z
+   * ~0.2) against position tokens of RMS 1, so SLN's γ moved only ~±0.1 with z; StyleGAN's mapping (the official
+   * ViTGAN code's) outputs w of order 1. Default false.
+   */
+  latentNorm?: boolean;
   /** Patch decoder sizes. */
   fourierFeatures: number;
   decoderHidden: number;
@@ -133,6 +139,7 @@ export class VitGenerator extends Module implements GanGenerator {
   private latent(z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D {
     return tf.tidy(() => {
       let w = this.map2.apply(this.mapAct.apply(this.map1.apply(z)));
+      if (this.config.latentNorm) w = tf.mul(w, tf.rsqrt(tf.add(tf.mean(tf.square(w), -1, true), 1e-8))) as tf.Tensor2D;
       if (this.embed && labels) w = tf.add(w, this.embed.apply(labels)) as tf.Tensor2D;
       return w;
     });
@@ -161,6 +168,10 @@ export class VitGenerator extends Module implements GanGenerator {
     const { dim: D, patch: P, channels: C } = this.config;
     const L = this.grid * this.grid;
     let w = this.map2.toOnnx(g, this.mapAct.toOnnx(g, this.map1.toOnnx(g, z)));
+    if (this.config.latentNorm) {
+      const ms = g.node('ReduceMean', [n('Mul', [w, w])], { axes: { ints: [-1] }, keepdims: { int: 1 } }, { name: this.onnxName(g, 'ReduceMean') })[0]!;
+      w = n('Mul', [w, n('Reciprocal', [n('Sqrt', [n('Add', [ms, g.constFloat([1e-8], [], 'w_norm_eps')])])])]);
+    }
     if (this.embed && labels) w = n('Add', [w, this.embed.toOnnx(g, labels)]);
     const pos = g.addInitializer('pos', tf.tidy(() => Float32Array.from(this.pos.dataSync() as Float32Array)), [1, L, D]);
     let h = this.tokensGetW ? n('Add', [pos, n('Reshape', [w, g.constInt64([-1, 1, D], 'w_tokens')])]) : pos;
