@@ -58,10 +58,10 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     overlap: 2,
     dSpectralNorm: 'isn',
     // WGAN-GP, not the paper's non-saturating loss: with non-saturating, D won from step ~40 (D loss ~0.03) and G drew
-    // the same dotted pattern for every z at step 500, in three 300–650-step tries (docs/gans.md); WGAN-GP drew one
-    // digit-like shape by step 100, and it was the only loss that kept the DCGAN's samples varied (gan-ablation.md).
+    // one pattern for every z in four 200–650-step tries (docs/gans.md); WGAN-GP drew a digit-sized shape by step 100,
+    // and it was the only loss that kept the DCGAN's samples varied (gan-ablation.md).
     loss: 'wgan-gp',
-    // w also added to the input tokens: with SLN alone, the WGAN-GP run drew one shape for every z up to step 380.
+    // w also added to the input tokens: with SLN alone, the WGAN-GP run drew one shape for every z up to step 420.
     latentTokens: true,
     // And D sees the batch's spread (PGGAN's minibatch std): with latent tokens alone it was still one shape at step 230.
     dMinibatchStd: true,

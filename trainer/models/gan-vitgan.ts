@@ -169,7 +169,7 @@ export class VitGenerator extends Module implements GanGenerator {
     const L = this.grid * this.grid;
     let w = this.map2.toOnnx(g, this.mapAct.toOnnx(g, this.map1.toOnnx(g, z)));
     if (this.config.latentNorm) {
-      const ms = g.node('ReduceMean', [n('Mul', [w, w])], { axes: { ints: [-1] }, keepdims: { int: 1 } }, { name: this.onnxName(g, 'ReduceMean') })[0]!;
+      const ms = n('ReduceMean', [n('Mul', [w, w])], { axes: { ints: [-1] }, keepdims: { int: 1 } });
       w = n('Mul', [w, n('Reciprocal', [n('Sqrt', [n('Add', [ms, g.constFloat([1e-8], [], 'w_norm_eps')])])])]);
     }
     if (this.embed && labels) w = n('Add', [w, this.embed.toOnnx(g, labels)]);
