@@ -109,6 +109,12 @@ describe('webgen-train gan', () => {
     const attn = await runCli(['gan', 'mnist-sagan', '--attention-at', '12', '--backend', 'cpu', '--out', join(tmp, 'attn')]);
     expect(attn.code).toBe(2);
     expect(attn.stderr).toMatch(/--attention-at must be 0 \(none\) or a feature-map size .* from 8 to 16, got 12/);
+    const convIsn = await runCli(['gan', 'mnist-vitgan', '--d-arch', 'conv', '--d-spectral-norm', 'isn', '--backend', 'cpu', '--out', join(tmp, 'conv-isn')]);
+    expect(convIsn.code).toBe(2);
+    expect(convIsn.stderr).toMatch(/--d-arch conv takes --d-spectral-norm none or sn/);
+    const dArch = await runCli(['gan', 'mnist-vitgan', '--d-arch', 'cnn']);
+    expect(dArch.code).toBe(2);
+    expect(dArch.stderr).toMatch(/--d-arch must be one of vit, conv, got 'cnn'/);
     const help = await runCli(['gan', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('mnist-vitgan-plain');

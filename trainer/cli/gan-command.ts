@@ -19,6 +19,7 @@ const CHOICES: Partial<Record<keyof GanConfig, readonly string[]>> = {
   dSpectralNorm: SPECTRAL_NORM_MODES,
   gSpectralNorm: SPECTRAL_NORM_MODES,
   dAttention: ['l2', 'dot'],
+  dArch: ['vit', 'conv'],
   backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
 };
 

@@ -44,11 +44,17 @@ export function buildGan(cfg: GanConfig, image: ImageSpec): { G: GanGenerator; D
       for (const [flag, w] of [['g-width', cfg.gWidth], ['d-width', cfg.dWidth]] as const) {
         if (w % cfg.heads !== 0) throw new UsageError(`--heads ${cfg.heads} must divide --${flag} ${w}`);
       }
+      const G = new VitGenerator({
+        imageSize, channels, zDim: cfg.zDim, dim: cfg.gWidth, depth: cfg.gDepth, heads: cfg.heads, patch: cfg.patch, mlpRatio: 4,
+        selfModulation: cfg.selfModulation, latentTokens: cfg.latentTokens, latentNorm: cfg.latentNorm, fourierFeatures: 32, decoderHidden: 64, ...cond,
+      }, cfg.seed);
+      if (cfg.dArch === 'conv') {
+        if (cfg.dSpectralNorm === 'isn') throw new UsageError(`--d-arch conv takes --d-spectral-norm none or sn (isn is the ViT discriminator's)`);
+        if (cfg.dMinibatchStd) throw new UsageError(`--d-minibatch-std is the ViT discriminator's; use --no-d-minibatch-std with --d-arch conv`);
+        return { G, D: new ConvDiscriminator({ imageSize, channels, width: cfg.dWidth, spectralNorm: cfg.dSpectralNorm, attentionAt: 0, ...cond }, dSeed) };
+      }
       return {
-        G: new VitGenerator({
-          imageSize, channels, zDim: cfg.zDim, dim: cfg.gWidth, depth: cfg.gDepth, heads: cfg.heads, patch: cfg.patch, mlpRatio: 4,
-          selfModulation: cfg.selfModulation, latentTokens: cfg.latentTokens, latentNorm: cfg.latentNorm, fourierFeatures: 32, decoderHidden: 64, ...cond,
-        }, cfg.seed),
+        G,
         D: new VitDiscriminator({
           imageSize, channels, dim: cfg.dWidth, depth: cfg.dDepth, heads: cfg.heads, patch: cfg.patch, overlap: cfg.overlap, mlpRatio: 2,
           spectralNorm: cfg.dSpectralNorm, attention: cfg.dAttention, minibatchStd: cfg.dMinibatchStd, ...cond,

@@ -67,6 +67,11 @@ export interface GanConfig {
   dMinibatchStd: boolean;
   /** vitgan: D's attention, 'l2' (tied W_q = W_k) or 'dot'. */
   dAttention: 'l2' | 'dot';
+  /**
+   * vitgan: the discriminator, 'vit' (the paper's ViT D) or 'conv' (the DCGAN D, `dWidth` channels; the paper's Table 4
+   * also pairs the ViTGAN generator with a CNN discriminator).
+   */
+  dArch: 'vit' | 'conv';
   /** Generator updates to train for (a resumed run continues up to this count). */
   steps: number;
   /** Images per update, real and fake alike. */
@@ -126,6 +131,7 @@ export const GAN_BASE_CONFIG: GanConfig = {
   latentNorm: false,
   dMinibatchStd: false,
   dAttention: 'l2',
+  dArch: 'vit',
   steps: 10000,
   batchSize: 64,
   emaDecay: 0.999,

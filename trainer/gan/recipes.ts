@@ -85,6 +85,13 @@ GAN_RECIPES['mnist-vitgan-plain'] = {
   summary: 'ablation: mnist-vitgan without its stabilisers (LayerNorm instead of SLN, dot-product attention, SN instead of ISN)',
   defaults: { ...GAN_RECIPES['mnist-vitgan']!.defaults, selfModulation: false, dAttention: 'dot', dSpectralNorm: 'sn', out: 'runs/mnist-vitgan-plain' },
 };
+// The same generator against the DCGAN discriminator (the ViTGAN paper's Table 4 also pairs its G with a CNN D):
+// separates what the generator learns from what the ViT discriminator teaches it.
+GAN_RECIPES['mnist-vitgan-conv-d'] = {
+  name: 'mnist-vitgan-conv-d',
+  summary: 'ablation: the mnist-vitgan generator against the DCGAN discriminator (32 channels, no spectral norm, WGAN-GP)',
+  defaults: { ...GAN_RECIPES['mnist-vitgan']!.defaults, dArch: 'conv', dWidth: 32, dSpectralNorm: 'none', dMinibatchStd: false, out: 'runs/mnist-vitgan-conv-d' },
+};
 
 export function getGanRecipe(name: string): GanRecipe {
   const r = GAN_RECIPES[name];
