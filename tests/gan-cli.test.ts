@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandPath } from '../trainer/export/model-folder.js';
+import { kidCell, type GanEvalResult } from '../trainer/gan/evaluate-generator.js';
 import { GAN_RECIPES } from '../trainer/gan/recipes.js';
 import { loadCheckpoint } from '../trainer/train/checkpoint.js';
 import { runCli } from './helpers/run-cli.js';
@@ -137,6 +138,8 @@ describe('webgen-train gan --export, then gan eval and gan table', () => {
     expect(result.classAgreement).toBeGreaterThanOrEqual(0);
     const card = readFileSync(join(model, 'card.md'), 'utf8');
     expect(card).toContain('Per-class coverage of 40 samples');
+    // 40 samples: subsets of 40 drawn from 1,000 real images, so KID has a spread.
+    expect(card).toMatch(/\| KID \| -?\d+\.\d{4} ± \d+\.\d{4} \|/);
     expect(card).toContain('losses.png');
     // 2 of mnist-dcgan's 10,000 steps: the card says the run was stopped early.
     expect(card).toContain("| steps | 2 of the recipe's 10,000: a stopped run, exported; `--resume` continues it bit for bit |");
@@ -146,5 +149,13 @@ describe('webgen-train gan --export, then gan eval and gan table', () => {
     const table = await runCli(['gan', 'table', model]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/\| card-model \| mnist-dcgan \| non-saturating \| 2 \|/);
+  });
+});
+
+describe('the GAN card', () => {
+  const result = (samples: number, realImages: number) => ({ samples, realImages, kid: 0.21, kidStd: 0 }) as GanEvalResult;
+  it('prints KID without a ± when every subset is the whole set, and with one otherwise', () => {
+    expect(kidCell(result(1000, 1000))).toBe('0.2100 (one subset: all 1000 samples against all 1000 real, so no ±)');
+    expect(kidCell(result(5000, 1000))).toBe('0.2100 ± 0.0000');
   });
 });

@@ -145,13 +145,13 @@ A ${cfg.conditional ? 'class-conditional ' : ''}${cfg.arch ?? 'GAN'} generator: 
 
 | | |
 | --- | --- |
-| recipe | \`${t.recipe}\` (loss ${cfg.loss}, D norm ${cfg.dSpectralNorm}, G norm ${cfg.gSpectralNorm}, lr G ${cfg.lrG} / D ${cfg.lrD}, ${cfg.dSteps} D-step(s) per G-step, batch ${cfg.batchSize}) |
+| recipe | \`${t.recipe}\` (${cfg.arch === 'vitgan' ? `ViT G, ${cfg.dArch === 'conv' ? 'DCGAN' : 'ViT'} D, ` : ''}loss ${cfg.loss}, D norm ${cfg.dSpectralNorm}, G norm ${cfg.gSpectralNorm}, lr G ${cfg.lrG} / D ${cfg.lrD}, ${cfg.dSteps} D-step(s) per G-step, batch ${cfg.batchSize}) |
 | steps | ${stepsCell(t.recipe, t.steps)} |
 | training time | ${t.wallTimeSeconds} s (${hours} h) |
 | generator parameters | ${t.parameters.toLocaleString('en-US')} |
 | data | \`${cfg.data ?? t.data}\`, ${cfg.holdOut} images held out (seed ${cfg.seed ?? 0}) |
 | FID (classifier features, ${result.samples} samples vs ${result.realData}) | ${result.fid.toFixed(2)} |
-| KID | ${result.kid.toFixed(4)} ± ${result.kidStd.toFixed(4)} |
+| KID | ${kidCell(result)} |
 ${result.classAgreement !== undefined ? `| class agreement (classifier = asked class) | ${(100 * result.classAgreement).toFixed(1)}% |\n` : ''}| classes with < 20% of a fair share | ${result.missingClasses.length ? result.missingClasses.join(', ') : 'none'} |
 | smallest / largest class | ${result.coverageRatio.toFixed(2)} |
 | parity (ONNX vs trainer) | ${manifest.parity.maxAbsError.toExponential(2)} |
@@ -168,6 +168,16 @@ Numbers from: \`${opts.command}\`
 `;
   await writeFileAtomic(join(modelDir, 'card.md'), card);
   return card;
+}
+
+/**
+ * KID with its spread over subsets; when every subset is the whole set (≤ 1,000 samples and real images), the subsets
+ * agree exactly and a ± of 0 would read as certainty, so the cell says so instead.
+ */
+export function kidCell(r: GanEvalResult): string {
+  const subset = Math.min(1000, r.samples, r.realImages);
+  if (subset >= r.samples && subset >= r.realImages) return `${r.kid.toFixed(4)} (one subset: all ${r.samples} samples against all ${r.realImages} real, so no ±)`;
+  return `${r.kid.toFixed(4)} ± ${r.kidStd.toFixed(4)}`;
 }
 
 /** Reads eval.json back (for the ablation table). */
