@@ -97,6 +97,21 @@ describe('webgen-train gan', () => {
     for (const t of x.header.tensors) expect(Array.from(y.get(t.group, t.name)!)).toEqual(Array.from(x.get(t.group, t.name)!));
   });
 
+  it('--mode-seeking adds MSGAN\'s term to G\'s loss: the same D step, and G's loss larger by the positive term', async () => {
+    const plain = join(tmp, 'ms-off');
+    const ms = join(tmp, 'ms-on');
+    const args = [...argsOf('mnist-vitgan-conv-d'), '--conditional', '--steps', '1'];
+    expect((await runCli([...args, '--out', plain])).code).toBe(0);
+    const r = await runCli([...args, '--mode-seeking', '1', '--out', ms]);
+    expect(r.code, r.stderr).toBe(0);
+    const [a] = metrics(plain);
+    const [b] = metrics(ms);
+    // The D step comes first and draws the same numbers; G's loss gains 1 / (ratio + ε) > 0.
+    expect(b!.dLoss).toBe(a!.dLoss);
+    expect(b!.gLoss).toBeGreaterThan(a!.gLoss + 0.1);
+    expect((await loadCheckpoint(join(ms, 'checkpoint.wgck'))).header.state.config).toMatchObject({ modeSeeking: 1 });
+  });
+
   it('bad flags stop with exit 2 and name the flag', async () => {
     const smoothing = await runCli(['gan', 'mnist-sagan', '--label-smoothing', '0.1']);
     expect(smoothing.code).toBe(2);
@@ -113,6 +128,9 @@ describe('webgen-train gan', () => {
     const convIsn = await runCli(['gan', 'mnist-vitgan', '--d-arch', 'conv', '--d-spectral-norm', 'isn', '--backend', 'cpu', '--out', join(tmp, 'conv-isn')]);
     expect(convIsn.code).toBe(2);
     expect(convIsn.stderr).toMatch(/--d-arch conv takes --d-spectral-norm none or sn/);
+    const oddBatch = await runCli(['gan', 'mnist-vitgan', '--mode-seeking', '1', '--batch-size', '7']);
+    expect(oddBatch.code).toBe(2);
+    expect(oddBatch.stderr).toMatch(/--mode-seeking pairs the batch's halves: --batch-size must be even, got 7/);
     const dArch = await runCli(['gan', 'mnist-vitgan', '--d-arch', 'cnn']);
     expect(dArch.code).toBe(2);
     expect(dArch.stderr).toMatch(/--d-arch must be one of vit, conv, got 'cnn'/);

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../sdk/random/rng.js';
 import { selectBackend } from '../trainer/backend/select-backend.js';
-import { clipWeights, GAN_OBJECTIVES, gradientPenalty } from '../trainer/gan/losses/index.js';
+import { clipWeights, GAN_OBJECTIVES, gradientPenalty, modeSeekingLoss } from '../trainer/gan/losses/index.js';
+import { MODE_SEEKING_EPS } from '../trainer/gan/losses/mode-seeking.js';
 import { hingeLoss } from '../trainer/gan/losses/hinge.js';
 import { minimaxLoss } from '../trainer/gan/losses/minimax.js';
 import { nonSaturatingLoss } from '../trainer/gan/losses/non-saturating.js';
@@ -118,5 +119,24 @@ describe('weight clipping', () => {
     const v = tf.variable(tf.tensor1d([-0.5, -0.005, 0, 0.02, 3]));
     clipWeights([v], 0.01);
     expect(Array.from(v.dataSync())).toEqual([-0.01, -0.005, 0, 0.01, 0.01].map((x) => Math.fround(x)));
+  });
+});
+
+describe('MSGAN mode-seeking term', () => {
+  const img = (xs: number[]) => tf.tensor4d(xs, [1, 1, xs.length, 1]);
+  it('is 1 / (mean|G(z1) − G(z2)| / mean|z1 − z2| + ε), the most for identical images, and its gradient pushes them apart', async () => {
+    await tf.setBackend('cpu');
+    // Images differ by 1 on average, latents by 2: ratio 0.5.
+    const z1 = tf.tensor2d([[0, 0]]);
+    const z2 = tf.tensor2d([[2, -2]]);
+    expect(value(modeSeekingLoss(img([0, 0]), img([0.5, -1.5]), z1, z2))).toBeCloseTo(1 / (0.5 + MODE_SEEKING_EPS), 4);
+    expect(value(modeSeekingLoss(img([0.3, 0.3]), img([0.3, 0.3]), z1, z2))).toBeCloseTo(1 / MODE_SEEKING_EPS, -1);
+    // d/dx2 of 1/(mean|x1 − x2|/2): lowering the loss means moving x2 away from x1.
+    const g = tf.grad((x2: tf.Tensor) => modeSeekingLoss(img([0, 0]), x2 as tf.Tensor4D, z1, z2))(img([0.5, -1.5]));
+    const [a, b] = Array.from(g.dataSync());
+    expect(a).toBeLessThan(0);
+    expect(b).toBeGreaterThan(0);
+    // ratio 0.5: ∂L/∂ratio = −1/(0.5 + ε)² ≈ −4; ∂ratio/∂x2_0 = sign(0.5)/(2 · 2) = 0.25.
+    expect(a).toBeCloseTo(-4 * 0.25, 3);
   });
 });

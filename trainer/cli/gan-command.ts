@@ -72,6 +72,8 @@ export function validateGanConfig(c: GanConfig): void {
   for (const key of ['beta1', 'beta2'] as const) if (!(c[key] >= 0 && c[key] < 1)) throw new UsageError(`--${kebab(key)} must be in [0, 1), got ${c[key]}`);
   if (!(c.emaDecay >= 0 && c.emaDecay < 1)) throw new UsageError(`--ema-decay must be in [0, 1), got ${c.emaDecay}`);
   if (!(c.holdOut >= 0)) throw new UsageError(`--hold-out must be a fraction in (0, 1) or a count >= 0, got ${c.holdOut}`);
+  if (!(c.modeSeeking >= 0)) throw new UsageError(`--mode-seeking must be a weight ≥ 0 (0 = off), got ${c.modeSeeking}`);
+  if (c.modeSeeking > 0 && c.batchSize % 2 !== 0) throw new UsageError(`--mode-seeking pairs the batch's halves: --batch-size must be even, got ${c.batchSize}`);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw new UsageError(`--label-smoothing must be in [0, 1), got ${c.labelSmoothing}`);
   if (c.labelSmoothing > 0 && !GAN_OBJECTIVES[c.loss].loss.smoothable) {
     throw new UsageError(`--label-smoothing applies to the minimax and non-saturating losses (targets are probabilities); --loss ${c.loss} has none. Use --label-smoothing 0`);

@@ -51,6 +51,11 @@ export interface GanConfig {
   beta2: number;
   /** One-sided label smoothing: real target 1 − s (minimax / non-saturating only). */
   labelSmoothing: number;
+  /**
+   * λ of MSGAN's mode-seeking term in G's loss (Mao et al. 2019; 0 = off, their code uses 1): pairs of images with
+   * the same class and different z are pushed apart, against a generator that ignores z. Needs an even batch.
+   */
+  modeSeeking: number;
   /** D's weight normalisation: none, sn (Miyato et al.) or isn (ViTGAN). */
   dSpectralNorm: SpectralNormMode;
   /** G's weight normalisation: none or sn (SAGAN). */
@@ -123,6 +128,7 @@ export const GAN_BASE_CONFIG: GanConfig = {
   beta1: 0.5,
   beta2: 0.999,
   labelSmoothing: 0,
+  modeSeeking: 0,
   dSpectralNorm: 'sn',
   gSpectralNorm: 'none',
   attentionAt: 0,

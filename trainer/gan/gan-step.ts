@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../sdk/random/rng.js';
 import type { GanDiscriminator, GanGenerator } from '../models/gan-model.js';
 import { AdamW } from '../optim/adamw.js';
-import { clipWeights, gradientPenalty, type GanObjective } from './losses/index.js';
+import { clipWeights, gradientPenalty, modeSeekingLoss, type GanObjective } from './losses/index.js';
 
 export interface GanParts {
   G: GanGenerator;
@@ -16,8 +16,8 @@ export interface GanParts {
   dParams: Map<string, tf.Variable>;
   adamG: AdamW;
   adamD: AdamW;
-  /** labelSmoothing, gpWeight, clipValue, lrG, lrD. */
-  opts: { labelSmoothing: number; gpWeight: number; clipValue: number; lrG: number; lrD: number };
+  /** labelSmoothing, gpWeight, clipValue, lrG, lrD; modeSeeking: λ of MSGAN's term in G's loss (absent or 0: off). */
+  opts: { labelSmoothing: number; gpWeight: number; clipValue: number; lrG: number; lrD: number; modeSeeking?: number };
 }
 
 export interface DStepResult {
@@ -84,12 +84,23 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
 export function generatorStep(p: GanParts, B: number, rng: Rng): number {
   const { G, D } = p;
   const { z, labels } = drawLatents(G, B, rng);
+  const lambda = p.opts.modeSeeking ?? 0;
+  const half = B / 2;
+  // Mode seeking pairs image i with image i + B/2: same class, different z.
+  if (lambda > 0 && labels) labels.copyWithin(half, 0, half);
   const varList = [...p.gParams.values()];
   const pathOf = new Map([...p.gParams].map(([path, v]) => [v.name, path]));
   const { value, grads } = tf.tidy(() => {
     const zt = tf.tensor2d(z, [B, G.zDim]);
     const y = labels ? tf.tensor1d(labels, 'int32') : undefined;
-    return tf.variableGrads(() => p.objective.loss.generator(D.apply(G.apply(zt, y), y)), varList);
+    return tf.variableGrads(() => {
+      const fake = G.apply(zt, y);
+      const adv = p.objective.loss.generator(D.apply(fake, y));
+      if (lambda === 0) return adv;
+      const [f1, f2] = tf.split(fake, 2, 0) as [tf.Tensor4D, tf.Tensor4D];
+      const [z1, z2] = tf.split(zt, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+      return tf.add(adv, tf.mul(modeSeekingLoss(f1, f2, z1, z2), lambda)) as tf.Scalar;
+    }, varList);
   });
   const loss = value.dataSync()[0]!;
   value.dispose();

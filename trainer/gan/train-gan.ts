@@ -116,7 +116,7 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   }
   const parts: GanParts = {
     G, D, objective, gParams, dParams, adamG, adamD,
-    opts: { labelSmoothing: cfg.labelSmoothing, gpWeight: cfg.gpWeight, clipValue: cfg.clipValue, lrG: cfg.lrG, lrD: cfg.lrD },
+    opts: { labelSmoothing: cfg.labelSmoothing, gpWeight: cfg.gpWeight, clipValue: cfg.clipValue, lrG: cfg.lrG, lrD: cfg.lrD, modeSeeking: cfg.modeSeeking ?? 0 },
   };
 
   // k real batches per step: batch s·k + i of the seeded stream, so a resumed run draws the same ones.

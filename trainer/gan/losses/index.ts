@@ -7,6 +7,7 @@ import { wassersteinLoss } from './wasserstein.js';
 
 export { gradientPenalty } from './gradient-penalty.js';
 export { clipWeights } from './weight-clipping.js';
+export { modeSeekingLoss } from './mode-seeking.js';
 export type { DiscriminatorLossOptions, GanLoss } from './gan-loss.js';
 
 export type GanLossName = 'minimax' | 'non-saturating' | 'wgan-gp' | 'wgan-clip' | 'hinge';
