@@ -115,7 +115,7 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
   };
   const samples = int('samples', values.samples, 1000, 10);
   const seed = int('seed', values.seed, 0, 0);
-  const { evaluateGenerator, writeGanCard } = await import('../gan/evaluate-generator.js');
+  const { evaluateGenerator, kidCell, writeGanCard } = await import('../gan/evaluate-generator.js');
   const modelDir = positionals[0]!;
   const r = await evaluateGenerator({ modelDir, classifierDir: values.classifier ?? 'models/mnist-classifier', samples, seed });
   const command = [
@@ -127,7 +127,7 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
     ...(values.run ? ['--run', commandPath(values.run)] : []),
   ].join(' ');
   await writeGanCard(modelDir, r, { ...(values.run && { runDir: values.run }), command, seed });
-  console.log(`FID ${r.fid.toFixed(2)}, KID ${r.kid.toFixed(4)} ± ${r.kidStd.toFixed(4)}; per class ${r.histogram.join(' ')}` +
+  console.log(`FID ${r.fid.toFixed(2)}, KID ${kidCell(r)}; per class ${r.histogram.join(' ')}` +
     (r.classAgreement !== undefined ? `; class agreement ${(100 * r.classAgreement).toFixed(1)}%` : '') +
     `; missing ${r.missingClasses.length ? r.missingClasses.join(', ') : 'none'}; card ${modelDir}/card.md`);
   return 0;
