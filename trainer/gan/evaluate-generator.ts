@@ -31,6 +31,9 @@ export interface EvaluateGeneratorOptions {
   seed?: number;
 }
 
+/** Largest KID subset (clean-fid's 1,000): KID is averaged over subsets of min(this, samples, real images). */
+const KID_MAX_SUBSET = 1000;
+
 export interface GanEvalResult {
   samples: number;
   /** [K] samples the classifier put in each class. */
@@ -99,7 +102,7 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
   await scorer.addFeatures(real.features!, 'real', F);
   await scorer.addFeatures(fake.features!, 'fake', F);
   const fid = (await scorer.fid()).fid;
-  const kid = await scorer.kid({ subsetSize: Math.min(1000, n, held.size) });
+  const kid = await scorer.kid({ subsetSize: Math.min(KID_MAX_SUBSET, n, held.size) });
 
   const K = fake.histogram.length;
   const floor = n / K / 5;
@@ -171,12 +174,11 @@ Numbers from: \`${opts.command}\`
 }
 
 /**
- * KID with its spread over subsets; when every subset is the whole set (≤ 1,000 samples and real images), the subsets
- * agree exactly and a ± of 0 would read as certainty, so the cell says so instead.
+ * KID with its spread over subsets; when every subset is the whole set (as many samples as real images, at most
+ * KID_MAX_SUBSET), the subsets agree exactly and a ± of 0 would read as certainty, so the cell says so instead.
  */
 export function kidCell(r: GanEvalResult): string {
-  const subset = Math.min(1000, r.samples, r.realImages);
-  if (subset >= r.samples && subset >= r.realImages) return `${r.kid.toFixed(4)} (one subset: all ${r.samples} samples against all ${r.realImages} real, so no ±)`;
+  if (r.samples === r.realImages && r.samples <= KID_MAX_SUBSET) return `${r.kid.toFixed(4)} (one subset: all ${r.samples} samples against all ${r.realImages} real, so no ±)`;
   return `${r.kid.toFixed(4)} ± ${r.kidStd.toFixed(4)}`;
 }
 
