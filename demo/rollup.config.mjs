@@ -1,14 +1,14 @@
 // Builds the demo into demo/dist/ (gitignored): a static site that `npm start` serves (server/demo-server.ts).
 //   index.html, styles.css      copied from demo/
 //   app.js                      demo/src/main.ts, ESM, minified; imports the SDK as the external module 'webgen'
-//   sdk/                        a copy of the built SDK (dist/sdk: run `npm run build` first; npm start does),
+//   sdk/                        a copy of the built SDK (sdk/dist: run `npm run build` first; npm start does),
 //                               so the demo imports it like any app imports the package, from ./sdk/index.js
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 const OUT = 'demo/dist';
-const SDK = 'dist/sdk';
+const SDK = 'sdk/dist';
 
 function site() {
   return {

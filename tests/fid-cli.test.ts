@@ -15,7 +15,7 @@ import { encodeOnnxModel } from '../trainer/export/onnx-proto.js';
 import { encodePng } from '../trainer/image/encode-png.js';
 import { REPO_ROOT, runCli, type CliResult } from './helpers/run-cli.js';
 
-const WEBGEN = fileURLToPath(new URL('../bin/webgen.js', import.meta.url));
+const WEBGEN = fileURLToPath(new URL('../trainer/bin/webgen.js', import.meta.url));
 const fixtures = 'tests/fixtures/fid';
 const ref = JSON.parse(readFileSync(join(fixtures, 'reference.json'), 'utf8'));
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-fid-cli-'));

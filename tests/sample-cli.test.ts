@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel } from './e2e/model-fixtures.js';
 import { REPO_ROOT, type CliResult } from './helpers/run-cli.js';
 
-const WEBGEN = fileURLToPath(new URL('../bin/webgen.js', import.meta.url));
+const WEBGEN = fileURLToPath(new URL('../trainer/bin/webgen.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-sample-'));
 let text: string;
 let cls: string;

@@ -1,5 +1,5 @@
 /**
- * The e2e tests run the built SDK (dist/sdk, what users install). ensureSdkBuild() runs `rollup -c` when the build is
+ * The e2e tests run the built SDK (sdk/dist, what the `webgen` package ships). ensureSdkBuild() runs `rollup -c` when the build is
  * missing or older than its sources (a hash of sdk/**, rollup.config.mjs and the onnxruntime-web version is stamped
  * beside it), under a lock so parallel test files build once.
  */
@@ -10,20 +10,21 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO, withLock } from './model-fixtures.js';
 
-export const SDK_DIST = join(REPO, 'dist', 'sdk');
+export const SDK_DIST = join(REPO, 'sdk', 'dist');
 const STAMP = join(SDK_DIST, '.build-hash');
 
 function sourcesHash(): string {
   const h = createHash('sha256');
   const walk = (dir: string) => {
     for (const f of readdirSync(dir).sort()) {
+      if (f === 'dist' || f === 'node_modules') continue; // the build's own output, never its input
       const p = join(dir, f);
       if (statSync(p).isDirectory()) walk(p);
       else if (p.endsWith('.ts')) h.update(p.slice(REPO.length)).update(readFileSync(p));
     }
   };
   walk(join(REPO, 'sdk'));
-  h.update(readFileSync(join(REPO, 'rollup.config.mjs')));
+  h.update(readFileSync(join(REPO, 'sdk', 'rollup.config.mjs'))).update(readFileSync(join(REPO, 'sdk', 'package.json')));
   const wasm = join(REPO, 'wasm', 'build', 'webgen-stats.wasm');
   if (existsSync(wasm)) h.update(readFileSync(wasm));
   h.update(readFileSync(join(REPO, 'node_modules', 'onnxruntime-web', 'package.json')));
@@ -36,7 +37,7 @@ export async function ensureSdkBuild(): Promise<string> {
   if (fresh()) return SDK_DIST;
   return withLock(join(REPO, 'dist', '.lock-sdk-build'), async () => {
     if (fresh()) return SDK_DIST;
-    const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', 'rollup.config.mjs'], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', join('sdk', 'rollup.config.mjs')], { cwd: REPO, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`the SDK build (rollup -c) failed:\n${r.stdout}\n${r.stderr}`);
     writeFileSync(STAMP, hash);
     return SDK_DIST;

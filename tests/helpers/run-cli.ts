@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../bin/webgen-train.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../trainer/bin/webgen-train.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

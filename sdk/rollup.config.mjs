@@ -1,18 +1,23 @@
-// Builds the SDK into dist/sdk/:
+// Builds the SDK package (sdk/package.json, `webgen`) into sdk/dist/:
 //   index.js (+ chunks/)  the browser entry, ESM, minified; the worker is its own entry (worker.js), started by index.js
-//   node.js               the Node entry (onnxruntime-node, external)
+//   node.js               the Node entry (onnxruntime-node, external; pngjs bundled in)
 //   index.d.ts, node.d.ts the public types
 //   ort/                  the onnxruntime-web files the worker imports at run time (never a CDN)
 //   webgen-stats.wasm     the FID/KID statistics module the worker fetches (wasm/build, npm run build:wasm)
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import commonjs from '@rollup/plugin-commonjs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import dts from 'rollup-plugin-dts';
 
-const OUT = 'dist/sdk';
+// Paths from this file's folder, whatever the working directory (root `npm run build`, or `npm run build -w webgen`).
+const SDK = dirname(fileURLToPath(import.meta.url));
+const REPO = dirname(SDK);
+const OUT = join(SDK, 'dist');
 const require = createRequire(import.meta.url);
 const ORT_DIST = dirname(require.resolve('onnxruntime-web'));
 /** The WebAssembly build (wasm backend) and the JSEP build (WebGPU + wasm), each with its runtime. */
@@ -36,7 +41,7 @@ function copyOrt() {
 }
 
 /** FID/KID's statistics module, beside worker.js (the worker fetches it from there; `npm run build:wasm` makes it). */
-export const STATS_WASM = 'wasm/build/webgen-stats.wasm';
+export const STATS_WASM = join(REPO, 'wasm', 'build', 'webgen-stats.wasm');
 function copyStatsWasm() {
   return {
     name: 'webgen-copy-stats-wasm',
@@ -60,7 +65,7 @@ function clean() {
 const ts = () =>
   typescript({
     tsconfig: false,
-    include: ['sdk/**/*.ts'],
+    include: [join(SDK, '**', '*.ts')],
     compilerOptions: {
       target: 'ES2022',
       module: 'ESNext',
@@ -77,20 +82,22 @@ const ts = () =>
 
 export default [
   {
-    input: { index: 'sdk/index.ts', worker: 'sdk/worker.ts' },
+    input: { index: join(SDK, 'index.ts'), worker: join(SDK, 'worker.ts') },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
     plugins: [clean(), nodeResolve({ browser: true }), ts(), terser({ module: true, keep_classnames: true, format: { comments: false } }), copyOrt(), copyStatsWasm()],
   },
   {
-    input: { node: 'sdk/node.ts' },
+    input: { node: join(SDK, 'node.ts') },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js', sourcemap: true },
-    external: [/^node:/, 'onnxruntime-node', 'pngjs'],
-    plugins: [nodeResolve(), ts()],
+    // Only onnxruntime-node (an optional peer) stays a bare import: pngjs, comlink and @noble/hashes are bundled in, so
+    // the package has no runtime dependencies to install.
+    external: [/^node:/, 'onnxruntime-node', 'zlib', 'stream', 'util', 'assert', 'buffer'],
+    plugins: [nodeResolve({ preferBuiltins: true }), commonjs(), ts()],
   },
   {
-    input: { index: 'sdk/index.ts', node: 'sdk/node.ts' },
+    input: { index: join(SDK, 'index.ts'), node: join(SDK, 'node.ts') },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/types-[hash].d.ts' },
     external: [/^node:/, 'onnxruntime-node', 'onnxruntime-web', 'comlink', 'pngjs'],
-    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+    plugins: [dts({ tsconfig: join(REPO, 'tsconfig.json') })],
   },
 ];

@@ -8,7 +8,7 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
-const { main } = await import('../trainer/cli/main.ts');
+const { main } = await import('../cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly: the threaded wasm backend's worker threads would otherwise keep Node alive.
 process.exit(code);

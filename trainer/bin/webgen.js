@@ -8,7 +8,7 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
-const { main } = await import('../trainer/cli/webgen-main.ts');
+const { main } = await import('../cli/webgen-main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly: onnxruntime's and the wasm backend's threads would otherwise keep Node alive.
 process.exit(code);
