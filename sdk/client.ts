@@ -12,6 +12,8 @@ import type { EngineImage } from './generator/engine.js';
 import { GeneratedImage } from './image/generated-image.js';
 import { readImageInput } from './image/image-input.js';
 import { checkPrecision } from './loader/choose-precision.js';
+import { resolveAssetsUrl } from './loader/assets-url.js';
+import { ASSETS_HINT } from './loader/fetch-wasm.js';
 import { manifestUrlOf } from './loader/model-url.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from './types.js';
@@ -29,6 +31,7 @@ export function checkOptions(options: GeneratorOptions): void {
   if (cache !== undefined && typeof cache !== 'boolean') throw new InvalidInputError('cache', 'must be true or false', cache);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidInputError('onProgress', 'must be a function (event) => void', onProgress);
   checkPrecision(options.precision);
+  resolveAssetsUrl(options.assetsUrl, pageUrl());
 }
 
 /** Rejects when the worker itself fails (its script cannot load, or it dies): a call must never hang. */
@@ -36,16 +39,24 @@ export function workerFailure(worker: Worker): Promise<never> {
   return new Promise((_, reject) => {
     worker.addEventListener('error', (e) => {
       e.preventDefault?.();
-      reject(new BackendUnavailableError('worker', `the SDK worker failed: ${e.message || 'its script could not be loaded (is worker.js served beside index.js?)'}`));
+      reject(new BackendUnavailableError('worker', `the SDK worker failed: ${e.message || `its script could not be loaded; ${ASSETS_HINT}`}`));
     });
     worker.addEventListener('messageerror', () => reject(new BackendUnavailableError('worker', 'a message from the SDK worker could not be read')));
   });
 }
 
-/** Starts a new SDK worker (worker.js, beside the bundle this module is built into). */
-export function startWorker(): Worker {
+/**
+ * Starts a new SDK worker: `worker.js` from `assetsUrl` (absolute, ending in '/') when given, else the one beside this
+ * module. The literal `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` is the form Vite and
+ * webpack 5 recognise: they bundle the worker as an entry of its own, with the files it names (worker-assets.ts).
+ */
+export function startWorker(assetsUrl?: string): Worker {
+  if (assetsUrl !== undefined) return new Worker(new URL('worker.js', assetsUrl), { type: 'module', name: 'webgen' });
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgen' });
 }
+
+/** The page's URL, against which model and asset paths resolve. */
+export const pageUrl = (): string => globalThis.location?.href ?? 'http://localhost/';
 
 /**
  * Loads a model in a new worker. Resolves when the model is downloaded (or read from the Cache API), verified and
@@ -53,8 +64,9 @@ export function startWorker(): Worker {
  */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {
   checkOptions(options);
-  const manifestUrl = manifestUrlOf(options.model, globalThis.location?.href ?? 'http://localhost/').href;
-  const worker = startWorker();
+  const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
+  const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
+  const worker = startWorker(assetsUrl);
   const failed = workerFailure(worker);
   failed.catch(() => undefined);
   const remote = wrap<WorkerApi>(worker);
@@ -62,7 +74,7 @@ export async function createGenerator(options: GeneratorOptions): Promise<Genera
     const onProgress = options.onProgress;
     const loaded = await Promise.race([
       remote.load(
-        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto' },
+        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) },
         onProgress ? proxy((e: Parameters<typeof onProgress>[0]) => onProgress(e)) : undefined,
       ),
       failed,

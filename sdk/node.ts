@@ -6,7 +6,10 @@
  *   const gen = await createGenerator({ model: 'models/mnist-ddim' });
  *   const [image] = await gen.sample({ classLabel: 7, seed: 1 });
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
+import { setDefaultStatsWasm } from './fid/wasm.js';
 import { DiffusionEngine } from './generator/engine.js';
 import { setPngEncoder } from './image/png-encoder.js';
 import { LocalGenerator } from './generator/local-generator.js';
@@ -32,6 +35,12 @@ export { StatsWasmUnavailableError } from './errors/stats-wasm-unavailable-error
 export { createGan } from './gan/create-gan-node.js';
 export { slerp } from './gan/slerp.js';
 export { createFidScorer } from './fid/node-scorer.js';
+export { setStatsWasm } from './fid/wasm.js';
+
+// FID/KID's statistics module: in the installed package it sits beside this file (dist/webgen-stats.wasm); run from
+// the repository's sources, fid/wasm.ts falls back to wasm/build/.
+const packagedStats = new URL('./webgen-stats.wasm', import.meta.url);
+if (existsSync(fileURLToPath(packagedStats))) setDefaultStatsWasm(packagedStats);
 // Node has no OffscreenCanvas: GeneratedImage.toBlob() encodes with pngjs.
 setPngEncoder(async (rgba, width, height) => {
   const png = new PNG({ width, height });

@@ -4,7 +4,7 @@
 //   index.d.ts, node.d.ts the public types
 //   ort/                  the onnxruntime-web files the worker imports at run time (never a CDN)
 //   webgen-stats.wasm     the FID/KID statistics module the worker fetches (wasm/build, npm run build:wasm)
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,15 @@ function copyOrt() {
     name: 'webgen-copy-onnxruntime',
     writeBundle() {
       mkdirSync(join(OUT, 'ort'), { recursive: true });
-      for (const f of ORT_FILES) copyFileSync(join(ORT_DIST, f), join(OUT, 'ort', f));
+      for (const f of ORT_FILES) {
+        if (!f.endsWith('.mjs')) {
+          copyFileSync(join(ORT_DIST, f), join(OUT, 'ort', f));
+          continue;
+        }
+        // Their .map files are not shipped: drop the comment that points at them (dev servers try to read it).
+        const js = readFileSync(join(ORT_DIST, f), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+        writeFileSync(join(OUT, 'ort', f), js);
+      }
     },
   };
 }
@@ -76,6 +84,7 @@ const ts = () =>
       isolatedModules: true,
       declaration: false,
       sourceMap: true,
+      inlineSources: true, // the package ships no .ts: maps carry their sources (Vite's dev server warns otherwise)
       types: ['node'],
     },
   });
@@ -84,7 +93,7 @@ export default [
   {
     input: { index: join(SDK, 'index.ts'), worker: join(SDK, 'worker.ts') },
     output: { dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-    plugins: [clean(), nodeResolve({ browser: true }), ts(), terser({ module: true, keep_classnames: true, format: { comments: false } }), copyOrt(), copyStatsWasm()],
+    plugins: [clean(), nodeResolve({ browser: true }), ts(), terser({ module: true, keep_classnames: true, format: { comments: /webpackIgnore|@vite-ignore/ } }), copyOrt(), copyStatsWasm()],
   },
   {
     input: { node: join(SDK, 'node.ts') },

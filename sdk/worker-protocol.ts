@@ -18,8 +18,8 @@ export interface LoadRequest {
   cache: boolean;
   /** types.ts GeneratorOptions.precision. Default 'auto'. */
   precision?: 'auto' | Precision;
-  /** Folder URL of onnxruntime-web's files (ending in '/'). Default: the `ort/` folder beside the worker. */
-  ortBaseUrl?: string;
+  /** Absolute folder URL (ending in '/') of a served copy of the package's dist/ (GeneratorOptions.assetsUrl). Default: the files the bundler placed beside the worker (worker-assets.ts). */
+  assetsUrl?: string;
 }
 
 export interface LoadResult {

@@ -4,7 +4,8 @@
  *
  * onnxruntime-web is loaded at run time from the `ort/` folder the build copies beside this file (never a CDN):
  * `ort.wasm.min.mjs` (+ ort-wasm-simd-threaded.{mjs,wasm}) for WebAssembly, `ort.min.mjs` (+ the .jsep files) when
- * WebGPU is tried. `env.wasm.wasmPaths` points there too, so the runtime finds its .wasm wherever the app is served.
+ * WebGPU is tried. Each file's URL comes from worker-assets.ts (what the app's bundler made of it, or `assetsUrl`), and
+ * `env.wasm.wasmPaths` names the glue and .wasm files one by one, so hashed names work.
  */
 import { expose, releaseProxy, transfer, type Remote } from 'comlink';
 import type * as OrtWeb from 'onnxruntime-web';
@@ -17,10 +18,12 @@ import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runtime.js';
 import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest } from './loader/fetch-model.js';
+import { ASSETS_HINT, describeImportFailure, fetchWasm } from './loader/fetch-wasm.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, Precision, ProgressEvent, StepInfo } from './types.js';
 import type { LoadRequest, LoadResult } from './worker-protocol.js';
 import './worker-protocol.js';
+import { workerAssets, type OrtBuildUrls } from './worker-assets.js';
 
 type Ort = typeof OrtWeb;
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
@@ -30,18 +33,35 @@ let gan: GanEngine | undefined;
 const controllers = new Map<number, AbortController>();
 const modules = new Map<string, Promise<Ort>>();
 
-/** Imports one onnxruntime-web build from `base` and configures it (once per build). */
-function loadOrt(build: 'wasm' | 'webgpu', base: string, threads: number): Promise<Ort> {
+/**
+ * Imports one onnxruntime-web build and configures it (once per build). Its WebAssembly is fetched here (fetchWasm), so a
+ * 404 or an HTML answer is an error naming the URL and status, and handed over as `wasmBinary`.
+ */
+function loadOrt(build: 'wasm' | 'webgpu', urls: OrtBuildUrls, threads: number): Promise<Ort> {
   let m = modules.get(build);
   if (!m) {
-    const file = build === 'webgpu' ? 'ort.min.mjs' : 'ort.wasm.min.mjs';
-    m = (import(/* @vite-ignore */ /* webpackIgnore: true */ `${base}${file}`) as Promise<Ort>).then((ort) => {
-      ort.env.wasm.wasmPaths = base;
+    m = (async () => {
+      const binary = fetchWasm(urls.wasm);
+      binary.catch(() => undefined);
+      let ort: Ort;
+      try {
+        ort = (await import(/* @vite-ignore */ /* webpackIgnore: true */ urls.entry)) as Ort;
+      } catch (err) {
+        throw new BackendUnavailableError(build === 'webgpu' ? 'webgpu' : 'wasm', `cannot load onnxruntime-web: ${await describeImportFailure(urls.entry, err)}; ${ASSETS_HINT}`);
+      }
+      let wasmBinary: ArrayBuffer;
+      try {
+        wasmBinary = await binary;
+      } catch (err) {
+        throw new BackendUnavailableError(build === 'webgpu' ? 'webgpu' : 'wasm', `cannot load onnxruntime-web's WebAssembly: ${(err as Error).message}; ${ASSETS_HINT}`);
+      }
+      ort.env.wasm.wasmPaths = { mjs: urls.mjs, wasm: urls.wasm };
+      ort.env.wasm.wasmBinary = wasmBinary;
       ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = false; // already off the main thread
       ort.env.logLevel = 'error';
       return ort;
-    });
+    })();
     modules.set(build, m);
     m.catch(() => modules.delete(build));
   }
@@ -110,14 +130,14 @@ interface Engine {
 
 /** Opens the model with `open` on WebGPU (warmed up) when asked and possible (`probe`), else on WebAssembly. */
 async function createEngine<E extends Engine>(req: LoadRequest, manifest: Manifest, threads: number, report: (e: ProgressEvent) => void, open: (runtime: OrtRuntime) => Promise<E>, probe: WebgpuProbe): Promise<E> {
-  const base = req.ortBaseUrl ?? new URL('./ort/', import.meta.url).href;
+  const { ort: urls } = workerAssets(req.assetsUrl);
   let ort: Ort | undefined;
   if (req.backend !== 'wasm') {
     const reason = probe.reason;
     let failure = reason;
     if (!reason) {
       try {
-        ort = await loadOrt('webgpu', base, threads);
+        ort = await loadOrt('webgpu', urls.webgpu, threads);
         const e = await open(runtimeOf(ort, 'webgpu', manifest.name));
         try {
           await e.warmUp();
@@ -137,9 +157,10 @@ async function createEngine<E extends Engine>(req: LoadRequest, manifest: Manife
   // The JSEP build (already loaded for a failed WebGPU try) runs WebAssembly just as well.
   if (!ort) {
     try {
-      ort = await loadOrt('wasm', base, threads);
+      ort = await loadOrt('wasm', urls.wasm, threads);
     } catch (err) {
-      throw new BackendUnavailableError('wasm', `cannot import onnxruntime-web from ${base}: ${(err as Error).message}`);
+      if (err instanceof BackendUnavailableError) throw err;
+      throw new BackendUnavailableError('wasm', `cannot start onnxruntime-web from ${urls.wasm.entry}: ${(err as Error).message}`);
     }
   }
   if (!globalThis.crossOriginIsolated) {
@@ -271,8 +292,8 @@ const api = {
     for (const c of controllers.values()) c.abort(new AbortError('the generator was disposed'));
     await Promise.all([e?.dispose(), g?.dispose()]);
   },
-  // createFidScorer's methods (fid*): the extractor and the statistics module, beside this script.
-  ...fidWorkerApi({ loadOrt, webgpuUnavailable, baseUrl: import.meta.url }),
+  // createFidScorer's methods (fid*): the extractor, and the statistics module of worker-assets.ts.
+  ...fidWorkerApi({ loadOrt, webgpuUnavailable, assets: workerAssets }),
 };
 
 /** The worker's API; the client's type is derived from it (`Remote<WorkerApi>`). */

@@ -61,6 +61,8 @@ export interface CreateFidScorerOptions {
   cache?: boolean;
   /** Download progress, backend choice and warnings, as createGenerator's. Default none. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Browser only: where a copy of the package's dist/ is served (GeneratorOptions.assetsUrl). Default: the bundled files. */
+  assetsUrl?: string;
 }
 
 /** What the scorer's extractor is. */

@@ -4,7 +4,8 @@
  * buffer and transfers it; typed errors come back as the same classes (worker-protocol.ts).
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
-import { startWorker, workerFailure } from '../client.js';
+import { pageUrl, startWorker, workerFailure } from '../client.js';
+import { resolveAssetsUrl } from '../loader/assets-url.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { ProgressEvent } from '../types.js';
@@ -24,11 +25,12 @@ import { checkFidScorerOptions, checkSide, extractorUrlOf, statsBytes } from './
  */
 export async function createFidScorer(options: CreateFidScorerOptions): Promise<ImageFidScorer> {
   const o = checkFidScorerOptions(options, ['auto', 'webgpu', 'wasm']);
-  const base = globalThis.location?.href ?? 'http://localhost/';
+  const base = pageUrl();
+  const assetsUrl = resolveAssetsUrl(o.assetsUrl, base);
   const extractorUrl = extractorUrlOf(o.extractor, base).href;
   const reference = o.reference instanceof Uint8Array ? o.reference.slice() : undefined;
   const referenceUrl = o.reference !== undefined && !reference ? new URL(String(o.reference), base).href : undefined;
-  const worker = startWorker();
+  const worker = startWorker(assetsUrl);
   const failed = workerFailure(worker);
   failed.catch(() => undefined);
   const remote = wrap<WorkerApi>(worker);
@@ -46,6 +48,7 @@ export async function createFidScorer(options: CreateFidScorerOptions): Promise<
       backend: o.backend ?? 'wasm',
       threads: o.threads,
       cache: o.cache ?? true,
+      ...(assetsUrl && { assetsUrl }),
     };
     const info = await Promise.race([
       remote.fidOpen(reference ? transfer(req, [reference.buffer as ArrayBuffer]) : req, onProgress ? proxy((e: ProgressEvent) => onProgress(e)) : undefined),

@@ -8,7 +8,7 @@ import { manifestUrlOf } from '../loader/model-url.js';
 import type { Backend } from '../types.js';
 import type { CreateFidScorerOptions, Side } from './api-types.js';
 
-const KEYS = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress'] as const;
+const KEYS = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress', 'assetsUrl'] as const;
 
 /** Throws unless `options` is a valid CreateFidScorerOptions for an entry whose backends are `backends`. */
 export function checkFidScorerOptions(options: unknown, backends: readonly Backend[]): CreateFidScorerOptions {

@@ -5,6 +5,7 @@
  */
 import { StatsWasmUnavailableError } from '../errors/stats-wasm-unavailable-error.js';
 import { WebgenSdkError } from '../errors/webgen-sdk-error.js';
+import { ASSETS_HINT, fetchWasm } from '../loader/fetch-wasm.js';
 
 /** The module's exports (see wasm/assembly/index.ts for each kernel's contract). Pointers are byte offsets. */
 export interface StatsKernels {
@@ -26,46 +27,72 @@ export interface StatsKernels {
 type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
 let source: WasmSource | undefined;
+let fallback: WasmSource | undefined;
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 /**
- * Where the statistics module comes from: its bytes, a compiled module, or a URL / path. Default: the file
- * `wasm/build/webgen-stats.wasm` next to the SDK sources (read with node:fs under Node, fetched in a browser).
- * Call before the first FID/KID computation; bundlers that inline or relocate the file call it once.
+ * Where the statistics module comes from: its bytes, a compiled module, or a URL / path (read with node:fs under Node,
+ * fetched in a browser). Default: the package's own `dist/webgen-stats.wasm` (the worker and `webgen/node` set it). Call
+ * before the first FID/KID computation.
  */
 export function setStatsWasm(src: WasmSource): void {
   source = src;
   compiled = undefined;
 }
 
-const DEFAULT_URL = new URL('../../wasm/build/webgen-stats.wasm', import.meta.url);
+/** The entry's default (worker.ts: the bundled file or assetsUrl; node.ts: the file in its package). setStatsWasm() wins. */
+export function setDefaultStatsWasm(src: WasmSource): void {
+  fallback = src;
+  if (source === undefined) compiled = undefined;
+}
+
+/**
+ * Run from the repository's sources (the trainer, the tests: this file is sdk/fid/wasm.ts), the file `npm run
+ * build:wasm` writes. Derived from import.meta.url as a string, not with `new URL('…', import.meta.url)`: bundlers
+ * would try to copy a file the package does not have. In a bundle the pattern does not match and there is no fallback.
+ */
+function sourceTreeWasm(): URL | undefined {
+  if (!isNode()) return undefined;
+  const here: string = import.meta.url;
+  const tree = here.replace(/\/sdk\/fid\/wasm\.[jt]s$/, '/wasm/build/webgen-stats.wasm');
+  return tree === here ? undefined : new URL(tree);
+}
 
 async function compile(): Promise<WebAssembly.Module> {
-  const src = source ?? DEFAULT_URL;
-  if (src instanceof WebAssembly.Module) return src;
+  const chosen: WasmSource | undefined = source ?? fallback ?? sourceTreeWasm();
+  if (chosen === undefined) throw new StatsWasmUnavailableError('no statistics module is set: pass its URL or bytes to setStatsWasm()');
+  if (chosen instanceof WebAssembly.Module) return chosen;
+  // (WebAssembly.Module is an empty interface: TypeScript's instanceof narrowing would leave only `string` here)
+  const src = chosen as BufferSource | URL | string;
   let bytes: BufferSource;
   try {
     if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) bytes = src;
     else if (isNode() && (typeof src === 'string' || src.protocol === 'file:')) {
-      const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises' as string);
-      const { fileURLToPath } = await import(/* @vite-ignore */ 'node:url' as string);
+      const { readFile } = (await nodeBuiltin('fs/promises')) as typeof import('node:fs/promises');
+      const { fileURLToPath } = (await nodeBuiltin('url')) as typeof import('node:url');
       bytes = await readFile(typeof src === 'string' ? src : fileURLToPath(src));
     } else {
-      const res = await fetch(src);
-      if (!res.ok) throw new Error(`HTTP ${res.status} for ${String(src)}`);
-      bytes = await res.arrayBuffer();
+      bytes = await fetchWasm(String(src));
     }
   } catch (err) {
-    throw new StatsWasmUnavailableError(
-      `cannot read the statistics module ${String(src)} (${(err as Error).message}); build it with 'npm run build:wasm' or pass its bytes to setStatsWasm()`,
-      { cause: err },
-    );
+    const hint = isNode() ? "reinstall webgen (its dist/webgen-stats.wasm is missing; in the repository: 'npm run build:wasm') or pass its bytes to setStatsWasm()" : ASSETS_HINT;
+    throw new StatsWasmUnavailableError(`cannot read the statistics module: ${(err as Error).message}; ${hint}`, { cause: err });
   }
   try {
     return await WebAssembly.compile(bytes);
   } catch (err) {
     throw new StatsWasmUnavailableError(`cannot compile the statistics module (${(err as Error).message}); it needs WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+)`, { cause: err });
   }
+}
+
+/**
+ * A Node built-in, reached so that no bundler sees an import of it (they would warn about, or stub, `node:` modules in a
+ * browser build): process.getBuiltinModule (Node 20.16+), else an import() of a computed specifier.
+ */
+async function nodeBuiltin(name: string): Promise<unknown> {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const spec = ['node', name].join(':');
+  return p?.getBuiltinModule?.(spec) ?? import(/* @vite-ignore */ /* webpackIgnore: true */ spec);
 }
 
 function isNode(): boolean {

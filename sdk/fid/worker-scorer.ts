@@ -13,19 +13,20 @@ import type { FidExtractorInfo, FrechetOptions, FrechetResult, KidOptions, KidRe
 import type { OrtSessionLike, OrtTensorConstructor } from './extractor.js';
 import { extractorFromFolder, extractorFromOnnx, ImageScorer, type ExtractorModel } from './image-scorer.js';
 import type { PackedImages } from './packed-images.js';
-import { setStatsWasm } from './wasm.js';
+import { setDefaultStatsWasm } from './wasm.js';
+import type { OrtBuildUrls, WorkerAssets } from '../worker-assets.js';
 
 type Ort = typeof OrtWeb;
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
 
 /** What worker.ts lends: its onnxruntime-web loader and WebGPU probe, and where its files are. */
 export interface FidWorkerContext {
-  /** Imports (once) and configures one onnxruntime-web build from the folder URL `base`. */
-  loadOrt(build: 'wasm' | 'webgpu', base: string, threads: number): Promise<Ort>;
+  /** Imports (once) and configures one onnxruntime-web build from its files' URLs. */
+  loadOrt(build: 'wasm' | 'webgpu', urls: OrtBuildUrls, threads: number): Promise<Ort>;
   /** Why WebGPU cannot be used here, or undefined when an adapter exists. */
   webgpuUnavailable(): Promise<string | undefined>;
-  /** The worker script's URL. */
-  baseUrl: string;
+  /** Where the run-time files are, given the request's assetsUrl (worker-assets.ts). */
+  assets(assetsUrl: string | undefined): WorkerAssets;
 }
 
 /** What the client sends to open a scorer (URLs absolute: the worker's base URL differs from the page's). */
@@ -42,10 +43,8 @@ export interface FidOpenRequest {
   backend: Backend;
   threads: number | undefined;
   cache: boolean;
-  /** Folder URL of onnxruntime-web's files. Default: `ort/` beside the worker. */
-  ortBaseUrl?: string;
-  /** The statistics module. Default: `webgen-stats.wasm` beside the worker. */
-  statsWasmUrl?: string;
+  /** Absolute folder URL of a served copy of the package's dist/ (CreateFidScorerOptions.assetsUrl). Default: the bundled files. */
+  assetsUrl?: string;
 }
 
 async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
@@ -61,7 +60,7 @@ async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
 
 /** An onnxruntime-web session over the extractor, on the backend asked for (WebGPU falling back to wasm for 'auto'). */
 async function openSession(ctx: FidWorkerContext, req: FidOpenRequest, model: ExtractorModel, threads: number, report: (e: ProgressEvent) => void) {
-  const base = req.ortBaseUrl ?? new URL('./ort/', ctx.baseUrl).href;
+  const { ort: urls } = ctx.assets(req.assetsUrl);
   const create = async (ort: Ort, backend: 'wasm' | 'webgpu') => ({
     session: (await ort.InferenceSession.create(model.onnx, { executionProviders: [backend], graphOptimizationLevel: 'all' })) as unknown as OrtSessionLike & { release(): Promise<void> },
     Tensor: ort.Tensor as unknown as OrtTensorConstructor,
@@ -72,7 +71,7 @@ async function openSession(ctx: FidWorkerContext, req: FidOpenRequest, model: Ex
     let failure = await ctx.webgpuUnavailable();
     if (!failure) {
       try {
-        ort = await ctx.loadOrt('webgpu', base, threads);
+        ort = await ctx.loadOrt('webgpu', urls.webgpu, threads);
         return await create(ort, 'webgpu');
       } catch (err) {
         failure = `the WebGPU session failed: ${(err as Error).message}`;
@@ -82,9 +81,10 @@ async function openSession(ctx: FidWorkerContext, req: FidOpenRequest, model: Ex
     report({ status: 'backend-fallback', from: 'webgpu', to: 'wasm', reason: failure });
   }
   try {
-    ort ??= await ctx.loadOrt('wasm', base, threads);
+    ort ??= await ctx.loadOrt('wasm', urls.wasm, threads);
   } catch (err) {
-    throw new BackendUnavailableError('wasm', `cannot import onnxruntime-web from ${base}: ${(err as Error).message}`);
+    if (err instanceof BackendUnavailableError) throw err;
+    throw new BackendUnavailableError('wasm', `cannot start onnxruntime-web from ${urls.wasm.entry}: ${(err as Error).message}`);
   }
   if (!globalThis.crossOriginIsolated) {
     report({ status: 'warning', code: 'single-threaded', message: 'WebAssembly runs on 1 thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' });
@@ -109,7 +109,7 @@ export function fidWorkerApi(ctx: FidWorkerContext) {
       try {
         if (scorer) throw new ModelLoadError('this worker already holds a FID scorer');
         const report = (e: ProgressEvent) => void Promise.resolve((onProgress as ((e: ProgressEvent) => unknown) | undefined)?.(e)).catch(() => undefined);
-        setStatsWasm(req.statsWasmUrl ?? new URL('./webgen-stats.wasm', ctx.baseUrl).href);
+        setDefaultStatsWasm(ctx.assets(req.assetsUrl).statsWasm);
         const isolated = globalThis.crossOriginIsolated === true;
         const threads = isolated ? (req.threads ?? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)))) : 1;
         const isOnnx = new URL(req.extractorUrl).pathname.toLowerCase().endsWith('.onnx');

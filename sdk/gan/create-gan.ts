@@ -4,7 +4,8 @@
  * calls post to it. Typed errors come back as the same classes (worker-protocol.ts).
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import { checkOptions, startWorker, workerFailure } from '../client.js';
+import { checkOptions, pageUrl, startWorker, workerFailure } from '../client.js';
+import { resolveAssetsUrl } from '../loader/assets-url.js';
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
@@ -35,15 +36,16 @@ export async function createGan(options: GanOptions): Promise<Gan> {
   const { signal, onProgress } = options;
   checkSignal(signal);
   if (signal?.aborted) throw new AbortError();
-  const manifestUrl = manifestUrlOf(options.model, globalThis.location?.href ?? 'http://localhost/').href;
-  const worker = startWorker();
+  const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
+  const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
+  const worker = startWorker(assetsUrl);
   const failed = workerFailure(worker);
   failed.catch(() => undefined);
   const remote = wrap<WorkerApi>(worker);
   try {
     const loaded = await Promise.race([
       remote.loadGan(
-        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto' },
+        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) },
         onProgress ? proxy((e: ProgressEvent) => onProgress(e)) : undefined,
       ),
       failed,
