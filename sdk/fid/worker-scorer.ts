@@ -13,7 +13,7 @@ import type { FidExtractorInfo, FrechetOptions, FrechetResult, KidOptions, KidRe
 import type { OrtSessionLike, OrtTensorConstructor } from './extractor.js';
 import { extractorFromFolder, extractorFromOnnx, ImageScorer, type ExtractorModel } from './image-scorer.js';
 import type { PackedImages } from './packed-images.js';
-import { setDefaultStatsWasm } from './wasm.js';
+import { setDefaultStatsWasm, statsModule } from './wasm.js';
 import type { OrtBuildUrls, WorkerAssets } from '../worker-assets.js';
 
 type Ort = typeof OrtWeb;
@@ -110,6 +110,7 @@ export function fidWorkerApi(ctx: FidWorkerContext) {
         if (scorer) throw new ModelLoadError('this worker already holds a FID scorer');
         const report = (e: ProgressEvent) => void Promise.resolve((onProgress as ((e: ProgressEvent) => unknown) | undefined)?.(e)).catch(() => undefined);
         setDefaultStatsWasm(ctx.assets(req.assetsUrl).statsWasm);
+        await statsModule(); // a statistics module that is not there fails createFidScorer, not the first fid()
         const isolated = globalThis.crossOriginIsolated === true;
         const threads = isolated ? (req.threads ?? Math.max(1, Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)))) : 1;
         const isOnnx = new URL(req.extractorUrl).pathname.toLowerCase().endsWith('.onnx');
