@@ -34,7 +34,7 @@ describe('statistics wasm module', () => {
     setStatsWasm(new URL('./no-such.wasm', BUILT));
     const err = await featureStats(new Float32Array(4), 2).catch((e) => e);
     expect(err).toBeInstanceOf(StatsWasmUnavailableError);
-    expect(err.message).toMatch(/cannot read the statistics module .*no-such.wasm .*npm run build:wasm/);
+    expect(err.message).toMatch(/cannot read the statistics module: .*no-such\.wasm.*npm run build:wasm/);
     setStatsWasm(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]));
     await expect(featureStats(new Float32Array(4), 2)).rejects.toThrow(/cannot compile the statistics module .*SIMD/);
   });
