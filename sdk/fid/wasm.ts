@@ -68,8 +68,9 @@ async function compile(): Promise<WebAssembly.Module> {
   try {
     if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) bytes = src;
     else if (isNode() && (typeof src === 'string' || src.protocol === 'file:')) {
-      const { readFile } = (await nodeBuiltin('fs/promises')) as typeof import('node:fs/promises');
-      const { fileURLToPath } = (await nodeBuiltin('url')) as typeof import('node:url');
+      // (typed here: browser builds type-check this file without Node's types)
+      const { readFile } = (await nodeBuiltin('fs/promises')) as { readFile(path: string): Promise<Uint8Array<ArrayBuffer>> };
+      const { fileURLToPath } = (await nodeBuiltin('url')) as { fileURLToPath(url: URL): string };
       bytes = await readFile(typeof src === 'string' ? src : fileURLToPath(src));
     } else {
       bytes = await fetchWasm(String(src));
