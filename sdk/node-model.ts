@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import { InvalidInputError } from './errors/invalid-input-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { checkInteger } from './generator/options.js';
@@ -12,6 +11,7 @@ import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runt
 import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest, type LoadedModel } from './loader/fetch-model.js';
 import { manifestUrlOf } from './loader/model-url.js';
+import { loadOrtNode } from './node-ort.js';
 import { verifyFile } from './loader/verify-file.js';
 import type { Manifest, ManifestFile } from './manifest/types.js';
 import { validateManifest } from './manifest/validate-manifest.js';
@@ -41,6 +41,7 @@ export async function openNodeModel(options: GeneratorOptions, example: string):
   const choice = choosePrecision(requested, { backend: 'cpu', shaderF16: false }, manifest);
   const files = local ? await readFiles(url, manifest.name, choice.files, onProgress) : await fetchFiles(url, choice.files, { cache: false, ...(onProgress && { onProgress }) });
   const loaded: LoadedModel = { manifest, files, url };
+  const ort = await loadOrtNode();
   const runtime: OrtRuntime = {
     backend: 'cpu',
     tensor: (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => new ort.Tensor(type, data, dims) as unknown as OrtTensorLike,

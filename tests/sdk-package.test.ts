@@ -2,6 +2,7 @@
  * The `webgen` package as npm packs it: only the SDK's dist (plus package.json and its README), no runtime
  * dependencies to install, and an install into an empty app that stays small and runs no install script.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,5 +46,15 @@ describe('the packed SDK', () => {
     console.log(`installed into an empty app: ${(bytes / MB).toFixed(1)} MB of node_modules`);
     expect(JSON.parse(readFileSync(join(app, 'node_modules', 'webgen', 'package.json'), 'utf8')).name).toBe('webgen');
     expect(bytes).toBeLessThanOrEqual(60 * MB);
+  }, 240_000);
+
+  it("webgen/node without onnxruntime-node installed: a BackendUnavailableError saying what to install", () => {
+    app ??= installApp(undefined, packed.tarball);
+    const script = `import('webgen/node').then((w) => w.createGenerator({ model: ${JSON.stringify(join(REPO, 'models', 'mnist-ddim'))} })).then(() => console.log('loaded'), (e) => console.log(JSON.stringify({ name: e.name, message: e.message })))`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const err = JSON.parse(r.stdout.trim());
+    expect(err.name).toBe('BackendUnavailableError');
+    expect(err.message).toContain('npm install onnxruntime-node');
   }, 240_000);
 });

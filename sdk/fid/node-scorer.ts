@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import * as ort from 'onnxruntime-node';
+import type * as OrtNode from 'onnxruntime-node';
+import { loadOrtNode } from '../node-ort.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
 import { fetchModel } from '../loader/fetch-model.js';
@@ -28,7 +29,8 @@ export async function createFidScorer(options: CreateFidScorerOptions): Promise<
     model = extractorFromFolder(loaded.manifest, loaded.files, o.outputName);
   }
   const reference = o.reference instanceof Uint8Array ? o.reference : o.reference !== undefined ? await readBytes(new URL(String(o.reference), base), 'the reference statistics') : undefined;
-  let session: ort.InferenceSession;
+  const ort = await loadOrtNode();
+  let session: OrtNode.InferenceSession;
   try {
     session = await ort.InferenceSession.create(model.onnx, { executionProviders: ['cpu'], ...(o.threads !== undefined && { intraOpNumThreads: o.threads }) });
   } catch (err) {
