@@ -1,4 +1,4 @@
-import type { UNetConfig } from './unet.js';
+import type { UNetConfig } from './unet-config.js';
 
 /**
  * Ready-made U-Net sizes for 32×32 RGB (override inChannels/imageSize/numClasses/contextDim as needed).

@@ -29,29 +29,9 @@ import { Rng } from '../../sdk/random/rng.js';
 import { SiLU } from '../nn/silu.js';
 import { SinusoidalTimestepEmbedding } from '../nn/timestep-embedding.js';
 import { Upsample } from '../nn/upsample.js';
+import type { UNetConfig } from './unet-config.js';
 
-export interface UNetConfig {
-  /** Height = width of the images, in pixels; must divide by 2^(levels-1). */
-  imageSize: number;
-  /** Image channels (1 grey, 3 RGB). */
-  inChannels: number;
-  /** Channels of the first level; level i has baseChannels · channelMults[i]. */
-  baseChannels: number;
-  /** Channel multiplier per resolution level, e.g. [1, 2, 2]. */
-  channelMults: number[];
-  /** Residual blocks per level on the way down (the way up has one more). */
-  numResBlocks: number;
-  /** Feature-map sizes (e.g. [8] = the 8×8 level at 32×32 input) that get attention blocks. The middle always has one. */
-  attentionResolutions: number[];
-  /** Attention heads (must divide every level's channels). */
-  numHeads: number;
-  /** GroupNorm groups (must divide every level's channels). */
-  groups: number;
-  /** Adds a class embedding with numClasses + 1 rows; label numClasses means "no class" (classifier-free guidance). */
-  numClasses?: number;
-  /** Adds cross-attention to a [B, L, contextDim] context at the attention resolutions and in the middle. */
-  contextDim?: number;
-}
+export type { UNetConfig } from './unet-config.js';
 
 /** Conditioning inputs of {@link UNet.apply}. */
 export interface UNetCond {
