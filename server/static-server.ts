@@ -1,17 +1,20 @@
 /**
- * A static file server for the SDK, its tests and the demo (sirv on node:http), with the headers browser ML needs:
+ * A static file server for the SDK, its tests and the demo (`send` on node:http), with the headers browser ML needs:
  *   - Cross-Origin-Opener-Policy: same-origin + Cross-Origin-Embedder-Policy: require-corp, so the page is
  *     cross-origin isolated and onnxruntime-web can use WebAssembly threads (without them it silently runs on one);
- *   - Cross-Origin-Resource-Policy: same-origin on every file (allowed under require-corp);
- *   - application/wasm for .wasm (streaming compilation), text/javascript for .mjs;
- *   - model files (.onnx) cacheable for a day, everything else revalidated.
- * Each mount serves one folder under a URL prefix and never anything outside it (sirv resolves paths inside its root;
- * requests with a '..' or dot-file segment, or a NUL byte, are refused first).
+ *   - Cross-Origin-Resource-Policy: same-origin; all three on every response, errors included;
+ *   - registered Content-Types and caching (server/content-headers.ts);
+ *   - RFC 7233 byte ranges (suffix ranges, 416 for unsatisfiable ones), ETag/Last-Modified and 304s, from `send`.
+ * Each mount serves one folder under a URL prefix and never anything outside it: server/resolve-file.ts decodes the
+ * path once, refuses dot segments, NUL and backslashes, and follows a symlink only when its target stays inside the
+ * mount. No request can crash it: every failure is an HTTP status, and an unexpected one is a 500.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import sirv from 'sirv';
+import { basename, dirname, resolve } from 'node:path';
+import send from 'send';
+import { cacheControl, contentType } from './content-headers.js';
+import { decodeRequestPath, resolveFile } from './resolve-file.js';
 
 export interface StaticServerOptions {
   /** URL prefix → folder, e.g. { '/': 'demo/dist', '/models': 'models' }. Longest prefix wins. */
@@ -33,59 +36,89 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const ALLOW = 'GET, HEAD';
+const REASONS: Record<number, string> = { 301: 'moved', 400: 'bad request', 404: 'not found', 405: 'method not allowed', 412: 'precondition failed', 416: 'range not satisfiable', 500: 'internal error' };
+
+interface Mount {
+  /** '' for the root mount, else '/models' (no trailing slash). */
+  prefix: string;
+  segments: string[];
+  root: string;
+}
 
 /** Starts the server; resolves once it listens. */
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const isolate = options.crossOriginIsolation ?? true;
-  const mounts = Object.entries(options.mounts)
+  const mounts: Mount[] = Object.entries(options.mounts)
     .map(([prefix, dir]) => {
-      const p = `/${prefix.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
-      const handler: Handler = sirv(resolve(dir), {
-        dev: true, // read the folder on every request: tests write fixtures while the server runs
-        dotfiles: false,
-        setHeaders(res, pathname) {
-          if (pathname.endsWith('.wasm')) res.setHeader('Content-Type', 'application/wasm');
-          if (pathname.endsWith('.mjs')) res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
-          res.setHeader('Cache-Control', pathname.endsWith('.onnx') ? 'public, max-age=86400' : 'no-cache');
-        },
-      });
-      return { prefix: p, handler };
+      const segments = prefix.split('/').filter((s) => s !== '');
+      return { prefix: segments.length ? `/${segments.join('/')}` : '', segments, root: resolve(dir) };
     })
-    .sort((a, b) => b.prefix.length - a.prefix.length);
+    .sort((a, b) => b.segments.length - a.segments.length);
 
-  const server: Server = createServer((req, res) => {
-    options.onRequest?.(req);
+  const isolationHeaders = (res: ServerResponse) => {
     if (isolate) {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     }
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    const notFound = () => {
-      res.statusCode = 404;
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      res.end('not found');
-    };
-    let path: string;
-    try {
-      path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
-    } catch {
-      return notFound();
-    }
-    // No '..' segments, NUL bytes or dotfiles (.env, .git): sirv's dev mode would serve dotfiles.
-    if (path.includes('\0') || path.split(/[\\/]/).some((seg) => seg.startsWith('.'))) return notFound();
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.statusCode = 405;
-      return res.end();
-    }
-    const mount = mounts.find((m) => m.prefix === '' || path === m.prefix || path.startsWith(`${m.prefix}/`));
-    if (!mount) return notFound();
-    const original = req.url!;
-    req.url = original.slice(mount.prefix.length) || '/';
-    mount.handler(req, res, () => {
-      req.url = original;
-      notFound();
-    });
+  };
+
+  /** An error or redirect answer: plain text, isolation headers kept, whatever was set before dropped. */
+  const answer = (res: ServerResponse, status: number, extra: Record<string, string> = {}) => {
+    if (res.headersSent) return void res.destroy();
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    isolationHeaders(res);
+    const body = `${REASONS[status] ?? 'error'}\n`;
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.setHeader('Cache-Control', 'no-store');
+    for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    isolationHeaders(res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { Allow: ALLOW });
+    const decoded = decodeRequestPath(req.url ?? '/');
+    if (!decoded.ok) return answer(res, decoded.status);
+    const mount = mounts.find((m) => m.segments.every((s, i) => decoded.segments[i] === s));
+    if (!mount) return answer(res, 404);
+    const rest = decoded.segments.slice(mount.segments.length);
+    const requestPath = `/${decoded.segments.map(encodeURIComponent).join('/')}`;
+    const found = await resolveFile(mount.root, rest, decoded.trailingSlash || (rest.length === 0 && mount.prefix === ''), requestPath);
+    if (!found.ok) return found.status === 301 ? answer(res, 301, { Location: found.location }) : answer(res, found.status);
+    // send() takes a URL path under `root`: hand it the real file, encoded, so names with '%' stay literal.
+    send(req, `/${encodeURIComponent(basename(found.file))}`, {
+      root: dirname(found.file),
+      dotfiles: 'allow', // checked above, on the request path; the real file's own name is its business
+      index: false,
+      etag: true,
+      lastModified: true,
+      acceptRanges: true,
+      cacheControl: false,
+    })
+      .on('headers', (r: ServerResponse, file: string) => {
+        r.setHeader('Content-Type', contentType(file));
+        r.setHeader('Cache-Control', cacheControl(file));
+      })
+      .on('error', (err: { status?: number; headers?: Record<string, string> }) => {
+        const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+        answer(res, status === 403 ? 404 : status, err.headers ?? {});
+      })
+      .pipe(res);
+  };
+
+  const server: Server = createServer((req, res) => {
+    options.onRequest?.(req);
+    handle(req, res).catch(() => answer(res, 500));
+  });
+  // Requests node:http cannot parse (unknown methods, bad headers): a 400 with the same isolation headers, then close.
+  const isolation = `${isolate ? 'Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n' : ''}Cross-Origin-Resource-Policy: same-origin\r\n`;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\n${isolation}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

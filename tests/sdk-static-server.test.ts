@@ -1,5 +1,5 @@
 // server/static-server.ts: the headers browser ML needs, and nothing served outside a mount's folder.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,11 @@ let server: StaticServer;
 const seen: string[] = [];
 
 /** A raw GET (no URL normalisation by a client: '..' reaches the server as written). */
-function get(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
       let body = '';
+      res.setEncoding('latin1');
       res.on('data', (c) => (body += c));
       res.on('end', () => ok({ status: res.statusCode!, headers: res.headers, body }));
     });
@@ -32,6 +33,10 @@ beforeAll(async () => {
   writeFileSync(join(root, 'site', 'b.mjs'), 'export {}');
   writeFileSync(join(root, 'site', '.env'), 'dotfile');
   writeFileSync(join(root, 'models', 'm', 'model.onnx'), 'onnx');
+  writeFileSync(join(root, 'models', 'm', 'data.fidstats'), '0123456789'.repeat(100)); // 1000 bytes
+  symlinkSync(join(root, 'secret.txt'), join(root, 'models', 'm', 'escape.txt'));
+  symlinkSync(root, join(root, 'models', 'up'));
+  symlinkSync(join(root, 'models', 'm', 'model.onnx'), join(root, 'models', 'alias.onnx'));
   server = await startStaticServer({ mounts: { '/': join(root, 'site'), '/models': join(root, 'models') }, onRequest: (r) => seen.push(r.url!) });
 });
 
@@ -64,16 +69,77 @@ describe('startStaticServer', () => {
   });
 
   it('never serves outside a mount, however the path is spelled, nor dotfiles', async () => {
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/models/../secret.txt', '/models/%2E%2E/%2e%2e/secret.txt', '/..%2fsecret.txt', '/models/..%5c..%5csecret.txt', '/.env', '/%00', '/%E0%A4%A']) {
+    for (const p of ['/models/m/escape.txt', '/models/up/secret.txt', '/models/up/site/index.html', '/../secret.txt', '/%2e%2e/secret.txt', '/models/../secret.txt', '/models/%2E%2E/%2e%2e/secret.txt', '/..%2fsecret.txt', '/models/..%5c..%5csecret.txt', '/.env', '/%00', '/%E0%A4%A', '/models/m%5cmodel.onnx']) {
       const r = await get(p);
-      expect(r.status, p).toBe(404);
+      expect([400, 404], p).toContain(r.status);
       expect(r.body, p).not.toMatch(/outside|dotfile/);
     }
   });
 
-  it('refuses methods other than GET and HEAD', async () => {
-    const status = await new Promise<number>((ok) => request({ host: '127.0.0.1', port: server.port, path: '/index.html', method: 'POST' }, (r) => ok(r.statusCode!)).end());
-    expect(status).toBe(405);
+  it('follows a symlink whose target stays inside the mount', async () => {
+    expect((await get('/models/alias.onnx')).body).toBe('onnx');
+  });
+
+  it('refuses methods other than GET and HEAD with 405 and Allow', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
+      const r = await get('/index.html', {}, method);
+      expect(r.status, method).toBe(405);
+      expect(r.headers.allow, method).toBe('GET, HEAD');
+      expect(r.headers['cross-origin-embedder-policy'], method).toBe('require-corp');
+    }
+  });
+
+  it('answers HEAD with the length and no body', async () => {
+    const r = await get('/models/m/data.fidstats', {}, 'HEAD');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-length']).toBe('1000');
+    expect(r.body).toBe('');
+  });
+
+  it('gives model and statistics files a Content-Type', async () => {
+    expect((await get('/models/m/model.onnx')).headers['content-type']).toBe('application/octet-stream');
+    expect((await get('/models/m/data.fidstats')).headers['content-type']).toBe('application/octet-stream');
+  });
+
+  it('serves RFC 7233 ranges: suffix ranges are the last bytes, unsatisfiable ones 416, and the server lives on', async () => {
+    const suffix = await get('/models/m/data.fidstats', { Range: 'bytes=-100' });
+    expect(suffix.status).toBe(206);
+    expect(suffix.body).toBe('0123456789'.repeat(10));
+    expect(suffix.headers['content-range']).toBe('bytes 900-999/1000');
+    const mid = await get('/models/m/data.fidstats', { Range: 'bytes=5-14' });
+    expect(mid.status).toBe(206);
+    expect(mid.body).toBe('5678901234');
+    for (const range of ['bytes=5-2', 'bytes=100-50', 'bytes=1000-', 'bytes=5000-6000']) {
+      const r = await get('/models/m/data.fidstats', { Range: range });
+      expect(r.status, range).toBe(416);
+      expect(r.headers['content-range'], range).toBe('bytes */1000');
+      expect(r.headers['cross-origin-embedder-policy'], range).toBe('require-corp');
+    }
+    // A range past the end is clamped to the file (RFC 7233 §2.1), however many digits it has.
+    const huge = await get('/models/m/data.fidstats', { Range: 'bytes=0-99999999999999999999' });
+    expect([200, 206]).toContain(huge.status);
+    expect(huge.body.length).toBe(1000);
+    // Garbage or several ranges: the whole file.
+    for (const range of ['bytes=abc', 'pages=1-2', 'bytes=1-2,5-6,9-', 'bytes=--1']) expect((await get('/models/m/data.fidstats', { Range: range })).body.length, range).toBe(1000);
+    expect((await get('/index.html')).status).toBe(200);
+  });
+
+  it('sends an ETag and answers 304 to a matching If-None-Match', async () => {
+    const first = await get('/models/m/model.onnx');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W?\/?".+"$/);
+    const again = await get('/models/m/model.onnx', { 'If-None-Match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect((await get('/models/m/model.onnx', { 'If-None-Match': '"other"' })).status).toBe(200);
+  });
+
+  it('redirects a folder without its trailing slash, so relative links inside it resolve', async () => {
+    const r = await get('/models/m');
+    expect(r.status).toBe(301);
+    expect(r.headers.location).toBe('/models/m/');
+    expect((await get('/models/m/')).status).toBe(404); // no index.html there
   });
 
   it('can leave cross-origin isolation off (to show the single-thread fallback)', async () => {
