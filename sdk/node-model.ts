@@ -2,7 +2,6 @@
  * Opening a model in Node, shared by the Node entry's create functions: the options every one takes, the model folder
  * read from disk (or fetched, for http(s) URLs) with each file's sha256 checked, and onnxruntime-node as the runtime.
  */
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { InvalidInputError } from './errors/invalid-input-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
@@ -12,8 +11,11 @@ import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest, type LoadedModel } from './loader/fetch-model.js';
 import { manifestUrlOf } from './loader/model-url.js';
 import { loadOrtNode } from './node-ort.js';
+import { modelFileUrl } from './loader/model-file-url.js';
+import { readLocalFile, type LocalReadProblem } from './loader/read-file-node.js';
 import { verifyFile } from './loader/verify-file.js';
-import type { Manifest, ManifestFile } from './manifest/types.js';
+import { IntegrityError } from './errors/integrity-error.js';
+import { MAX_MANIFEST_BYTES, type Manifest, type ManifestFile } from './manifest/types.js';
 import { validateManifest } from './manifest/validate-manifest.js';
 import type { GeneratorOptions, Precision } from './types.js';
 
@@ -71,30 +73,55 @@ export async function readModelFolder(url: URL, onProgress: GeneratorOptions['on
 
 /** Reads and validates the manifest.json at `url` (see readModelFolder for `parameter` and `alternative`). */
 async function readManifest(url: URL, parameter = 'model', alternative = ''): Promise<Manifest> {
+  const advice = `'${parameter}' must name a model folder holding manifest.json${alternative}`;
+  let read;
+  try {
+    read = await readLocalFile(url, undefined, MAX_MANIFEST_BYTES);
+  } catch (err) {
+    throw new ModelLoadError(`cannot read ${url.pathname}: ${(err as Error).message}; ${advice}`, { cause: err });
+  }
+  if ('problem' in read) throw new ModelLoadError(`cannot read ${url.pathname}: it ${LOCAL_PROBLEM[read.problem]}; ${advice}`);
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(url, 'utf8'));
+    json = JSON.parse(new TextDecoder().decode(read.bytes));
   } catch (err) {
-    throw new ModelLoadError(`cannot read ${url.pathname}: ${(err as Error).message}; '${parameter}' must name a model folder holding manifest.json${alternative}`, { cause: err });
+    throw new ModelLoadError(`cannot read ${url.pathname}: ${(err as Error).message}; ${advice}`, { cause: err });
   }
   return validateManifest(json);
 }
 
-/** Reads `entries` (by role) from beside the manifest at `url`, each checked against its sha256. */
+/** Each refusal of readLocalFile, in words that follow "it". */
+const LOCAL_PROBLEM: Record<LocalReadProblem, string> = {
+  outside: 'is a symbolic link to a file outside the model folder, and webgen reads only files inside it (copy the file into the folder)',
+  'not-a-file': 'is not a regular file',
+  'too-large': `is larger than a manifest.json can be (${MAX_MANIFEST_BYTES} bytes)`,
+  changed: 'changed while it was read (try again)',
+};
+
+/**
+ * Reads `entries` (by role) from beside the manifest at `url`, each checked against its sha256. A path must resolve
+ * inside the folder (modelFileUrl), and the file's real path too (readLocalFile); at most `bytes` are read.
+ */
 async function readFiles(url: URL, modelName: string, entries: Record<string, ManifestFile>, onProgress: GeneratorOptions['onProgress']): Promise<Record<string, Uint8Array>> {
+  const folder = new URL('.', url);
   const files: Record<string, Uint8Array> = {};
   for (const [role, file] of Object.entries(entries)) {
-    const fileUrl = new URL(file.path, url);
+    const fileUrl = modelFileUrl(file.path, url, `files.${role}.path`);
+    const where = `${fileUrl.pathname} (files.${role} of '${modelName}')`;
     onProgress?.({ status: 'download', file: file.path, loaded: 0, total: file.bytes, fromCache: false });
-    let bytes: Uint8Array;
+    let read;
     try {
-      bytes = new Uint8Array(await readFile(fileUrl));
+      read = await readLocalFile(fileUrl, folder, file.bytes);
     } catch (err) {
-      throw new ModelLoadError(`cannot read ${fileUrl.pathname} (files.${role} of '${modelName}'): ${(err as Error).message}`, { cause: err });
+      throw new ModelLoadError(`cannot read ${where}: ${(err as Error).message}`, { cause: err });
     }
-    onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
-    await verifyFile(file, bytes);
-    files[role] = bytes;
+    if ('problem' in read) {
+      if (read.problem === 'too-large') throw new IntegrityError(file.path, file.sha256, '', file.bytes);
+      throw new ModelLoadError(`cannot read ${where}: it ${LOCAL_PROBLEM[read.problem]}`);
+    }
+    onProgress?.({ status: 'progress', file: file.path, loaded: read.bytes.length, total: file.bytes });
+    await verifyFile(file, read.bytes);
+    files[role] = read.bytes;
   }
   return files;
 }

@@ -75,7 +75,7 @@ describe('validateManifest', () => {
     ['files', (m: any) => (m.files = {}), /'files' must be at least one model file/],
     ['files.unet.sha256', (m: any) => (m.files.unet.sha256 = 'ABC'), /'files\.unet\.sha256' must be 64 lowercase hex characters, got "ABC"/],
     ['files.unet.path', (m: any) => (m.files.unet.path = '../evil.onnx'), /'files\.unet\.path' must be a file name inside the model folder/],
-    ['files.unet.bytes', (m: any) => (m.files.unet.bytes = -1), /'files\.unet\.bytes' must be an integer >= 1, got -1/],
+    ['files.unet.bytes', (m: any) => (m.files.unet.bytes = -1), /'files\.unet\.bytes' must be an integer >= 1 and <= 2147483648, got -1/],
     ['files.unet.inputs[1].dtype', (m: any) => (m.files.unet.inputs[1].dtype = 'int8'), /'files\.unet\.inputs\[1\]\.dtype' must be one of/],
     ['files.unet.outputs[0].shape', (m: any) => (m.files.unet.outputs[0].shape = ['batch', -3]), /'files\.unet\.outputs\[0\]\.shape' must be an array of dims/],
     ['files.unet.weights', (m: any) => (m.files.unet.weights = 'int8'), /'files\.unet\.weights' must be one of "float32", "float16"/],

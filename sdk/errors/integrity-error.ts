@@ -12,9 +12,15 @@ export class IntegrityError extends WebgenSdkError {
     readonly file: string,
     /** The sha256 manifest.json declares. */
     readonly expected: string,
-    /** The sha256 of the bytes received. */
+    /** The sha256 of the bytes received ('' when reading stopped early, see `declaredBytes`). */
     readonly actual: string,
+    /** Set when more bytes arrived than the manifest's `bytes` (reading stopped there, nothing was hashed). */
+    readonly declaredBytes?: number,
   ) {
-    super(`'${file}' has sha256 ${actual} but the manifest declares ${expected}: the file is corrupt or was replaced; re-download or re-export the model (clearCache() drops a bad cached copy)`);
+    super(
+      declaredBytes !== undefined
+        ? `'${file}' is larger than the ${declaredBytes} bytes the manifest declares (reading stopped there): the file is corrupt or was replaced; re-download or re-export the model (clearCache() drops a bad cached copy)`
+        : `'${file}' has sha256 ${actual} but the manifest declares ${expected}: the file is corrupt or was replaced; re-download or re-export the model (clearCache() drops a bad cached copy)`,
+    );
   }
 }

@@ -5,9 +5,11 @@
  */
 import { IntegrityError } from '../errors/integrity-error.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
-import type { Manifest, ManifestFile } from '../manifest/types.js';
+import { MAX_MANIFEST_BYTES, type Manifest, type ManifestFile } from '../manifest/types.js';
 import { validateManifest } from '../manifest/validate-manifest.js';
 import type { ProgressEvent } from '../types.js';
+import { modelFileUrl } from './model-file-url.js';
+import { readBody } from './read-body.js';
 import { verifyFile } from './verify-file.js';
 
 /** Name of the Cache API cache holding model files (clearCache() deletes it). */
@@ -37,9 +39,13 @@ export async function fetchManifest(url: URL): Promise<Manifest> {
     throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}; check the model URL and that the server is running`, { cause: err });
   }
   if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; check the model URL`);
+  const body = await readBody(response, MAX_MANIFEST_BYTES).catch((err: Error) => {
+    throw new ModelLoadError(`cannot read ${url.href}: ${err.message}; check the model URL and that the server is running`, { cause: err });
+  });
+  if (body.tooLarge) throw new ModelLoadError(`${url.href} is larger than ${MAX_MANIFEST_BYTES} bytes, more than any model's manifest.json; check the model URL`);
   let json: unknown;
   try {
-    json = await response.json();
+    json = JSON.parse(new TextDecoder().decode(body.bytes));
   } catch (err) {
     throw new ModelLoadError(`${url.href} is not valid JSON (${(err as Error).message}); it must be a model's manifest.json`, { cause: err });
   }
@@ -78,33 +84,15 @@ async function download(url: URL, file: ManifestFile, onProgress?: (e: ProgressE
     throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}`, { cause: err });
   }
   if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; is the model folder complete?`);
-  if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
-    return bytes;
+  let body: Awaited<ReturnType<typeof readBody>>;
+  try {
+    body = await readBody(response, file.bytes, (loaded) => onProgress?.({ status: 'progress', file: file.path, loaded, total: file.bytes }));
+  } catch (err) {
+    throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}`, { cause: err });
   }
-  const out = new Uint8Array(file.bytes);
-  let loaded = 0;
-  let extra: Uint8Array[] | undefined; // a file larger than declared: keep reading, the hash check will say it is wrong
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!extra && loaded + value.length <= out.length) out.set(value, loaded);
-    else (extra ??= [out.subarray(0, loaded)]).push(value);
-    loaded += value.length;
-    onProgress?.({ status: 'progress', file: file.path, loaded, total: file.bytes });
-  }
-  if (extra) {
-    const all = new Uint8Array(loaded);
-    let at = 0;
-    for (const part of extra) {
-      all.set(part, at);
-      at += part.length;
-    }
-    return all;
-  }
-  return loaded === out.length ? out : out.subarray(0, loaded);
+  // More than declared: stop there (a wrong or hostile server must not make us allocate without bound).
+  if (body.tooLarge) throw new IntegrityError(file.path, file.sha256, '', file.bytes);
+  return body.bytes;
 }
 
 /** Loads manifest.json and every file it lists, verified (see the module comment). */
@@ -121,14 +109,15 @@ export async function fetchFiles(manifestUrl: URL, entries: Record<string, Manif
   const cache = await openCache(opts.cache, opts.onProgress);
   const files: Record<string, Uint8Array> = {};
   for (const [role, file] of Object.entries(entries)) {
-    const url = new URL(file.path, manifestUrl);
+    const url = modelFileUrl(file.path, manifestUrl, `files.${role}.path`);
     const key = cacheKey(url, file.sha256);
     const cached = await cache?.match(key).catch(() => undefined);
     if (cached) {
       opts.onProgress?.({ status: 'download', file: file.path, loaded: 0, total: file.bytes, fromCache: true });
-      const bytes = new Uint8Array(await cached.arrayBuffer());
+      const { bytes, tooLarge } = await readBody(cached, file.bytes);
       opts.onProgress?.({ status: 'progress', file: file.path, loaded: bytes.length, total: file.bytes });
       try {
+        if (tooLarge) throw new IntegrityError(file.path, file.sha256, '', file.bytes);
         await verifyFile(file, bytes);
         files[role] = bytes;
         continue;

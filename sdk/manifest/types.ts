@@ -10,6 +10,15 @@
 /** Schema version this code writes and reads. */
 export const MANIFEST_SCHEMA_VERSION = 1;
 
+/**
+ * The largest `bytes` a manifest may declare for one file: 2 GiB, protobuf's own limit for an ONNX file without
+ * external data. A larger value is a ManifestError, before anything is allocated or read.
+ */
+export const MAX_MODEL_FILE_BYTES = 2 ** 31;
+
+/** The largest manifest.json the SDK reads (a tokenizer's vocabulary included, real ones are a few hundred KB). */
+export const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
+
 /** What the model folder holds; decides how the SDK drives it. */
 export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'vae' | 'feature-extractor' | 'text-encoder' | 'classifier';
 export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'vae', 'feature-extractor', 'text-encoder', 'classifier'];

@@ -1,6 +1,6 @@
 import { ManifestError } from '../errors/manifest-error.js';
 import { isGuidanceInterval } from '../generation/guidance.js';
-import { MANIFEST_SCHEMA_VERSION, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
+import { MANIFEST_SCHEMA_VERSION, MAX_MODEL_FILE_BYTES, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
 
 /** The advice every ManifestError ends with (after "; "). */
 export const MANIFEST_FIX = 're-export the model with `webgen-train export`, or correct manifest.json by hand';
@@ -112,15 +112,20 @@ export function validateManifest(json: unknown): Manifest {
   return json as Manifest;
 }
 
+/** A relative file name: ASCII name characters in segments joined by '/'. */
+const PLAIN_PATH = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+
 /** path, sha256 and bytes: what a file and each of its variants have. Returns the path. */
 function checkStoredFile(f: Obj, at: string): string {
   const path = str(f, 'path', { nonEmpty: true }, at);
-  if (path.startsWith('/') || path.split(/[\\/]/).includes('..') || /^[a-zA-Z]:/.test(path)) {
-    bad(`${at}.path`, 'a file name inside the model folder (no "..", not absolute)', path);
+  // Plain relative names only: the loaders also check where the path resolves (loader/model-file-url.ts), but a
+  // manifest that could only be read one way is refused here, with the rule in words.
+  if (!PLAIN_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..')) {
+    bad(`${at}.path`, "a file name inside the model folder: letters, digits, '.', '_', '-', with '/' between folders (no '..', '%', '\\', ':', spaces, not absolute)", path);
   }
   const sha = str(f, 'sha256', {}, at);
   if (!/^[0-9a-f]{64}$/.test(sha)) bad(`${at}.sha256`, '64 lowercase hex characters', sha);
-  num(f, 'bytes', { integer: true, min: 1 }, at);
+  num(f, 'bytes', { integer: true, min: 1, max: MAX_MODEL_FILE_BYTES }, at);
   return path;
 }
 
