@@ -25,6 +25,22 @@ describe('encodePng / decodeImage', () => {
     }
   });
 
+  it('refuses a PNG whose header declares more than 8192x8192 pixels, before decoding it', () => {
+    const png = encodePng(ramp(4 * 4 * 4, 5), 4, 4);
+    const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    view.setUint32(16, 100_000); // IHDR width
+    view.setUint32(20, 100_000); // IHDR height: 40 GB of RGBA if decoded
+    const err = (() => {
+      try {
+        decodeImage(png, 'bomb.png');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as Error).message).toBe('bomb.png: is 100000x100000, more than the 67108864 pixels (8192x8192) webgen reads; scale it down first');
+  });
+
   it('writes gray input as a smaller gray PNG', () => {
     const gray = ramp(64 * 64, 3);
     expect(encodePng(gray, 64, 64).length).toBeLessThan(encodePng(convertChannels(gray, 1, 3, 0, 255), 64, 64).length);

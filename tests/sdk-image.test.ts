@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { GeneratedImage } from '../sdk/node.js'; // the Node entry installs the pngjs encoder
-import { checkRgba, readImageInput } from '../sdk/image/image-input.js';
+import { checkRgba, MAX_IMAGE_PIXELS, readImageInput } from '../sdk/image/image-input.js';
 import { modelToRgba, rgbaToModel } from '../sdk/image/pixels.js';
 import { resizeRgba } from '../sdk/image/resize.js';
 import { sha256Hex, sha256HexSync } from '../sdk/loader/sha256.js';
@@ -66,6 +66,38 @@ describe('resizeRgba', () => {
     expect([out[0], out[4], out[8], out[12]]).toEqual([0, 50, 150, 200]);
   });
 
+  it('gives the same pixels whichever pass goes first: an image and its transpose resize to transposes', () => {
+    const transpose = (d: ArrayLike<number>, w: number, h: number) => {
+      const t = new Uint8ClampedArray(w * h * 4);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 4; c++) t[(x * h + y) * 4 + c] = d[(y * w + x) * 4 + c]!;
+      return t;
+    };
+    // 40x3 → 5x6 runs rows first (3·5 < 6·40); its transpose 3x40 → 6x5 runs columns first.
+    for (const [w, h, ow, oh] of [[40, 3, 5, 6], [17, 29, 4, 9], [5, 5, 12, 3]] as const) {
+      const src = randomRgba(w, h, w * h);
+      const a = resizeRgba({ width: w, height: h, data: src }, ow, oh);
+      const b = resizeRgba({ width: h, height: w, data: transpose(src, w, h) }, oh, ow);
+      const diff = Math.max(...Array.from(a, (v, i) => Math.abs(v - transpose(b, oh, ow)[i]!)));
+      expect(diff).toBeLessThanOrEqual(1); // float rounding of the intermediate only
+    }
+  });
+
+  it('allocates in proportion to input plus output whatever the aspect: a 1x10,000,000 strip and its transpose to 32x32', () => {
+    // Before: the first pass always ran over rows, a [10,000,000, 32, 4] float intermediate (5.3 GB peak, 57 s).
+    const strip = new Uint8ClampedArray(10_000_000 * 4);
+    for (let i = 0; i < strip.length; i += 4) strip.set([(i >> 2) % 251, 100, 200, 255], i);
+    for (const [w, h] of [[1, 10_000_000], [10_000_000, 1]] as const) {
+      const rssBefore = process.resourceUsage().maxRSS; // KiB, the process's high-water mark
+      const started = Date.now();
+      const out = resizeRgba({ width: w, height: h, data: strip }, 32, 32);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect((process.resourceUsage().maxRSS - rssBefore) / 1024).toBeLessThan(400); // MiB above the earlier peak
+      expect(Math.abs(out[1]! - 100)).toBeLessThanOrEqual(1);
+      expect(Math.abs(out[2]! - 200)).toBeLessThanOrEqual(1);
+      expect(Math.abs(out[0]! - 125)).toBeLessThan(10); // the mean of 0..250
+    }
+  }, 60_000);
+
   it('returns a copy, not the input, at the same size', () => {
     const src = { width: 2, height: 2, data: randomRgba(2, 2, 3) };
     const out = resizeRgba(src, 2, 2);
@@ -81,6 +113,34 @@ describe('image input checks', () => {
     expect(() => checkRgba({ width: 0, height: 2, data: new Uint8Array(0) })).toThrow(InvalidInputError);
     await expect(readImageInput(undefined)).rejects.toThrow(/'image' is required/);
     await expect(readImageInput('cat.png' as never)).rejects.toThrow(/'image' must be ImageData, an ImageBitmap/);
+  });
+
+  it('data must be a Uint8ClampedArray or Uint8Array: null, a string, a plain array, a Float32Array are InvalidInputErrors', async () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /not null/],
+      [undefined, /not undefined/],
+      ['x'.repeat(16), /not a string/],
+      [new Array(16).fill(0), /not a plain array \(use Uint8ClampedArray\.from\(array\)\)/],
+      [new Float32Array(16), /not a Float32Array/],
+      [new Uint16Array(16), /not a Uint16Array/],
+      [{ length: 16 }, /not a Object/],
+    ];
+    for (const [data, why] of cases) {
+      const err = await readImageInput({ width: 2, height: 2, data } as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).parameter).toBe('image.data');
+      expect((err as Error).message).toMatch(/'image\.data' must be a Uint8ClampedArray or Uint8Array of RGBA bytes/);
+      expect((err as Error).message).toMatch(why);
+    }
+  });
+
+  it(`more than MAX_IMAGE_PIXELS (8192x8192) is an InvalidInputError naming it, before the data is read`, () => {
+    expect(MAX_IMAGE_PIXELS).toBe(8192 * 8192);
+    for (const [w, h] of [[8193, 8192], [1, 8192 * 8192 + 1], [1e6, 1e6]]) {
+      expect(() => checkRgba({ width: w!, height: h!, data: new Uint8Array(0) })).toThrow(/'image' has more than MAX_IMAGE_PIXELS = 67108864 pixels \(8192x8192\); scale it down first/);
+    }
+    // At the limit, only the byte count is wrong.
+    expect(() => checkRgba({ width: 8192, height: 8192, data: new Uint8Array(0) })).toThrow(/must hold width·height·4 = 268435456 RGBA bytes/);
   });
 });
 

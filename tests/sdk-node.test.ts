@@ -196,5 +196,12 @@ describe('textToImage and img2img (text model)', () => {
     expect(mean(light.data)).toBeLessThan(mean(heavy.data));
     await expect(text.img2img({ image: base, strength: 1.5 })).rejects.toThrow(/'strength' must be a number in \[0, 1\], got 1.5/);
     await expect(text.img2img({} as never)).rejects.toThrow(/'image' is required/);
+    // Was a plain TypeError (null) or wrong pixels (a string, a plain array, a Float32Array).
+    for (const data of [null, 'abc', [1, 2, 3, 4], new Float32Array(4)]) {
+      const err = await text.img2img({ image: { width: 1, height: 1, data } as never }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).parameter).toBe('image.data');
+    }
+    await expect(text.img2img({ image: { width: 10_000, height: 10_000, data: new Uint8Array(4) } })).rejects.toThrow(/'image' has more than MAX_IMAGE_PIXELS/);
   });
 });

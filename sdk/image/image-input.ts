@@ -7,22 +7,49 @@ import type { ImageInput, RgbaImage } from '../types.js';
 
 const EXPECTED = 'must be ImageData, an ImageBitmap, an HTMLImageElement or canvas, or { width, height, data } with RGBA bytes';
 
+/**
+ * The most pixels an input image may have: 8192 × 8192 (256 MiB of RGBA). Larger photos are refused rather than
+ * decoded and resized, which on a phone would exhaust memory; scale them down first.
+ */
+export const MAX_IMAGE_PIXELS = 8192 * 8192;
+
 function isRaw(x: unknown): x is RgbaImage {
-  if (typeof x !== 'object' || x === null) return false;
-  const r = x as Partial<RgbaImage>;
-  return typeof r.width === 'number' && typeof r.height === 'number' && (r.data instanceof Uint8ClampedArray || r.data instanceof Uint8Array);
+  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x;
 }
 
-/** Checks raw RGBA pixels: positive integer sizes and width·height·4 bytes. */
+/** Refuses a width × height above MAX_IMAGE_PIXELS. */
+function checkPixelCount(width: number, height: number, parameter: string): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new InvalidInputError(parameter, `has more than MAX_IMAGE_PIXELS = ${MAX_IMAGE_PIXELS} pixels (8192x8192); scale it down first`, `${width}x${height}`);
+  }
+}
+
+/**
+ * Checks raw RGBA pixels: positive integer sizes of at most MAX_IMAGE_PIXELS, and `data` a Uint8ClampedArray or
+ * Uint8Array of exactly width·height·4 bytes (a plain array, a string or a Float32Array would give wrong pixels).
+ */
 export function checkRgba(image: RgbaImage, parameter = 'image'): RgbaImage {
   const { width, height, data } = image;
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
     throw new InvalidInputError(`${parameter}.width/height`, 'must be positive integers', `${width}x${height}`);
   }
+  checkPixelCount(width, height, parameter);
+  if (!(data instanceof Uint8ClampedArray || data instanceof Uint8Array)) {
+    throw new InvalidInputError(`${parameter}.data`, `must be a Uint8ClampedArray or Uint8Array of RGBA bytes (as ImageData.data), not ${describe(data)}`);
+  }
   if (data.length !== width * height * 4) {
     throw new InvalidInputError(`${parameter}.data`, `must hold width·height·4 = ${width * height * 4} RGBA bytes for ${width}x${height}`, data);
   }
   return image;
+}
+
+/** A short name for what `data` is, for the error (never the value itself: it may be a 1 GB string). */
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return 'a plain array (use Uint8ClampedArray.from(array))';
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  return typeof x === 'object' ? `a ${(x as object).constructor?.name ?? 'object'}` : `a ${typeof x}`;
 }
 
 /** Reads any ImageInput as RGBA pixels at its own size. */
@@ -43,6 +70,7 @@ export async function readImageInput(image: ImageInput | undefined, parameter = 
   const width = drawable.naturalWidth || drawable.width || 0;
   const height = drawable.naturalHeight || drawable.height || 0;
   if (!width || !height) throw new InvalidInputError(parameter, 'has no pixels (width or height is 0)', `${width}x${height}`);
+  checkPixelCount(width, height, parameter);
   const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
   const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
   if (!ctx) throw new InvalidInputError(parameter, 'could not be read: this browser gives no 2D canvas context');

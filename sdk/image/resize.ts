@@ -39,44 +39,61 @@ function taps(inSize: number, outSize: number): Taps {
   return { start, count, weights, stride };
 }
 
-/** Resizes RGBA pixels to width × height. Returns the input's pixels copied when the size already matches. */
+/**
+ * Resizes RGBA pixels to width × height. Returns the input's pixels copied when the size already matches.
+ *
+ * The pass that shrinks more goes first, so the float intermediate is min(src.height·width, height·src.width) pixels —
+ * never more than the larger of input and output, whatever the aspect ratio (a 1×10,000,000 strip to 32×32 resizes
+ * its columns first: a 32×1 intermediate, not 10,000,000×32).
+ */
 export function resizeRgba(src: RgbaImage, width: number, height: number): Uint8ClampedArray {
   if (src.width === width && src.height === height) return new Uint8ClampedArray(src.data);
+  const out = new Uint8ClampedArray(width * height * 4);
   const tx = taps(src.width, width);
   const ty = taps(src.height, height);
-  // Horizontal pass: [src.height, width, 4] in float.
-  const mid = new Float32Array(src.height * width * 4);
-  for (let y = 0; y < src.height; y++) {
-    for (let x = 0; x < width; x++) {
-      const s = tx.start[x]!;
-      const n = tx.count[x]!;
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const w = tx.weights[x * tx.stride + k]!;
-        const i = (y * src.width + s + k) * 4;
-        r += w * src.data[i]!;
-        g += w * src.data[i + 1]!;
-        b += w * src.data[i + 2]!;
-        a += w * src.data[i + 3]!;
-      }
-      const o = (y * width + x) * 4;
-      mid[o] = r;
-      mid[o + 1] = g;
-      mid[o + 2] = b;
-      mid[o + 3] = a;
-    }
-  }
-  const out = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    const s = ty.start[y]!;
-    const n = ty.count[y]!;
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 4; c++) {
-        let v = 0;
-        for (let k = 0; k < n; k++) v += ty.weights[y * ty.stride + k]! * mid[((s + k) * width + x) * 4 + c]!;
-        out[(y * width + x) * 4 + c] = v;
-      }
-    }
+  if (src.height * width <= height * src.width) {
+    const mid = new Float32Array(src.height * width * 4); // [src.height, width, 4]
+    pass(src.data, mid, src.height, tx, { line: 4 * src.width, sample: 4 }, { line: 4 * width, sample: 4 }); // rows
+    pass(mid, out, width, ty, { line: 4, sample: 4 * width }, { line: 4, sample: 4 * width }); // columns
+  } else {
+    const mid = new Float32Array(height * src.width * 4); // [height, src.width, 4]
+    pass(src.data, mid, src.width, ty, { line: 4, sample: 4 * src.width }, { line: 4, sample: 4 * src.width }); // columns
+    pass(mid, out, height, tx, { line: 4 * src.width, sample: 4 }, { line: 4 * width, sample: 4 }); // rows
   }
   return out;
+}
+
+/** Where lines and samples lie in a flat RGBA buffer: element offsets between lines and between samples of a line. */
+interface Strides {
+  line: number;
+  sample: number;
+}
+
+/**
+ * One separable pass over `lines` lines (rows or columns) of RGBA pixels: each line's samples become `t`'s output
+ * samples, weighted. Writing into a Uint8ClampedArray rounds and clamps.
+ */
+function pass(input: ArrayLike<number>, output: Float32Array | Uint8ClampedArray, lines: number, t: Taps, from: Strides, to: Strides): void {
+  const outSize = t.start.length;
+  for (let l = 0; l < lines; l++) {
+    for (let o = 0; o < outSize; o++) {
+      const first = l * from.line + t.start[o]! * from.sample;
+      const n = t.count[o]!;
+      const w0 = o * t.stride;
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const w = t.weights[w0 + k]!;
+        const i = first + k * from.sample;
+        r += w * input[i]!;
+        g += w * input[i + 1]!;
+        b += w * input[i + 2]!;
+        a += w * input[i + 3]!;
+      }
+      const j = l * to.line + o * to.sample;
+      output[j] = r;
+      output[j + 1] = g;
+      output[j + 2] = b;
+      output[j + 3] = a;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
+import { MAX_IMAGE_PIXELS } from '../../sdk/image/image-input.js';
 import { DataError } from '../errors/data-error.js';
 
 /** A decoded image: `data` is [height, width, 4] RGBA bytes. */
@@ -22,6 +23,13 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
  */
 export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
   if (startsWith(bytes, PNG_MAGIC)) {
+    // The size from the IHDR chunk (bytes 16–23), before decoding: a small file can declare 100,000 × 100,000.
+    if (bytes.length >= 24) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const width = view.getUint32(16);
+      const height = view.getUint32(20);
+      if (width * height > MAX_IMAGE_PIXELS) throw new DataError(path, `is ${width}x${height}, more than the ${MAX_IMAGE_PIXELS} pixels (8192x8192) webgen reads; scale it down first`);
+    }
     try {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
@@ -31,8 +39,8 @@ export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
   }
   if (startsWith(bytes, JPEG_MAGIC)) {
     try {
-      // Limits keep a hostile or huge file from exhausting memory (jpeg-js defaults: 100 MP / 512 MB).
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 1024 });
+      // Limits keep a hostile or huge file from exhausting memory: the same pixel limit as PNG (64 MP), 1 GB in all.
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
       return { width: img.width, height: img.height, data: img.data };
     } catch (err) {
       throw new DataError(path, `corrupt JPEG: ${(err as Error).message}`);
