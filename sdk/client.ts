@@ -15,6 +15,8 @@ import { checkPrecision } from './loader/choose-precision.js';
 import { resolveAssetsUrl } from './loader/assets-url.js';
 import { ASSETS_HINT } from './loader/fetch-wasm.js';
 import { manifestUrlOf } from './loader/model-url.js';
+import { checkOptionNames } from './options/check-option-names.js';
+import { callOnlyHints, GENERATOR_OPTION_NAMES } from './options/creation-option-names.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from './types.js';
 import type { WorkerApi } from './worker.js';
@@ -23,8 +25,9 @@ import './worker-protocol.js';
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
 
 /** Checks createGenerator's options (each failure names the option). */
-export function checkOptions(options: GeneratorOptions): void {
+export function checkOptions(options: GeneratorOptions, names: readonly string[] = GENERATOR_OPTION_NAMES, callee = 'createGenerator()', calls = 'sample(), textToImage(), img2img()'): void {
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('options', "must be an object like { model: '/models/mnist-ddim' }", options);
+  checkOptionNames(options, names, callee, callOnlyHints(callee, calls));
   const { backend, threads, cache, onProgress } = options;
   if (backend !== undefined && !BACKENDS.includes(backend)) throw new InvalidInputError('backend', `must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`, backend);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw new InvalidInputError('threads', 'must be an integer in [1, 64]', threads);

@@ -14,6 +14,7 @@ export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';
 export { GeneratedImage } from './image/generated-image.js';
+export { MAX_IMAGE_PIXELS } from './image/image-input.js';
 export { validateManifest } from './manifest/validate-manifest.js';
 export { MANIFEST_SCHEMA_VERSION } from './manifest/types.js';
 export { Rng } from './random/rng.js';

@@ -10,6 +10,8 @@ import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './generator/runt
 import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest, type LoadedModel } from './loader/fetch-model.js';
 import { manifestUrlOf } from './loader/model-url.js';
+import { checkOptionNames } from './options/check-option-names.js';
+import { callOnlyHints, GENERATOR_OPTION_NAMES } from './options/creation-option-names.js';
 import { loadOrtNode } from './node-ort.js';
 import { modelFileUrl } from './loader/model-file-url.js';
 import { readLocalFile, type LocalReadProblem } from './loader/read-file-node.js';
@@ -28,9 +30,13 @@ export interface NodeModel {
   ready(): void;
 }
 
-/** Checks the options (`example` is the model of the error messages), reads the model and makes its runtime. */
-export async function openNodeModel(options: GeneratorOptions, example: string): Promise<NodeModel> {
+/**
+ * Checks the options (`example` is the model of the error messages; `names` the accepted option names of `callee`,
+ * whose objects have the methods `calls`), reads the model and makes its runtime.
+ */
+export async function openNodeModel(options: GeneratorOptions, example: string, names: readonly string[] = GENERATOR_OPTION_NAMES, callee = 'createGenerator()', calls = 'sample(), textToImage(), img2img()'): Promise<NodeModel> {
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('options', `must be an object like { model: '${example}' }`, options);
+  checkOptionNames(options, names, callee, callOnlyHints(callee, calls));
   const { backend = 'auto', threads, onProgress } = options;
   if (backend !== 'auto') throw new InvalidInputError('backend', `must be 'auto' in Node (onnxruntime-node's CPU provider); 'webgpu' and 'wasm' are the browser's backends`, backend);
   if (threads !== undefined) checkInteger('threads', threads, 1, 256);

@@ -18,6 +18,7 @@ import type { Generator, GeneratorOptions } from './types.js';
 
 // The browser entry's exports that make sense in Node (no detectCapabilities or clearCache: no browser, no Cache API).
 export { GeneratedImage } from './image/generated-image.js';
+export { MAX_IMAGE_PIXELS } from './image/image-input.js';
 export { validateManifest } from './manifest/validate-manifest.js';
 export { MANIFEST_SCHEMA_VERSION } from './manifest/types.js';
 export { Rng } from './random/rng.js';

@@ -195,6 +195,29 @@ describe('generating in the worker', () => {
     expect(ok.images).toHaveLength(1);
   });
 
+  it('creation options are checked like call options: unknown names are InvalidInputErrors with a suggestion, no worker left', async () => {
+    // Were silently ignored: { thread: 1 } loaded with the default threads, { signal } never aborted anything.
+    const workers = h.page.workers().length;
+    const typo = await load(fixtureUrl(classDir), { backend: 'wasm', cache: false, thread: 1 });
+    expect(typo.error).toMatchObject({ name: 'InvalidInputError', typed: true, fields: { parameter: 'thread' } });
+    expect(typo.error!.message).toMatch(/^'thread' is not an option of createGenerator\(\) \(did you mean 'threads'\?\); it accepts model, backend, threads, cache, precision, onProgress, assetsUrl$/);
+    const signal = await h.page.evaluate((m) => (window as any).h.load(m, { backend: 'wasm', signal: new AbortController().signal }), fixtureUrl(classDir));
+    expect((signal as PageLoad).error!.message).toMatch(/'signal' is not an option of createGenerator\(\); it is an option of each call \(sample\(\), textToImage\(\), img2img\(\)\), not of createGenerator\(\): pass it there/);
+    const others = (await h.page.evaluate(async (m) => {
+      const w = (window as any).webgen;
+      const msg = (p: Promise<unknown>) => p.then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`);
+      return [
+        await msg(w.createGan({ model: m, treshold: 1 })),
+        await msg(w.createFidScorer({ extractor: m, kidSample: 10 })),
+      ];
+    }, fixtureUrl(classDir))) as string[];
+    expect(others[0]).toMatch(/^InvalidInputError: 'treshold' is not an option of createGan\(\); it accepts model, backend, threads, cache, precision, onProgress, assetsUrl, signal$/);
+    expect(others[1]).toMatch(/^InvalidInputError: 'kidSample' is not an option of createFidScorer\(\) \(did you mean 'kidSamples'\?\)/);
+    expect(h.page.workers().length).toBe(workers); // each refused before its worker starts
+    const undef = await load(fixtureUrl(classDir), { backend: 'wasm', cache: false, assetsUrl: undefined });
+    expect(undef.error).toBeUndefined(); // an option given as undefined is as good as absent
+  });
+
   it('abort mid-generation rejects with AbortError between steps; the next call works', async () => {
     const r = await run(digits, 'sample', { seed: 4, steps: 40, classLabel: 1 }, 3);
     expect(r.error).toMatchObject({ name: 'AbortError', typed: true });

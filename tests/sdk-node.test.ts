@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, createGenerator, IntegrityError, InvalidInputError, ManifestError, ModelLoadError, PromptTooLongError, type Generator, type StepInfo } from '../sdk/node.js';
+import { AbortError, createFidScorer, createGan, createGenerator, IntegrityError, InvalidInputError, ManifestError, ModelLoadError, PromptTooLongError, type Generator, type StepInfo } from '../sdk/node.js';
 import { fixtureModel, REPO } from './e2e/model-fixtures.js';
 
 let classDir: string;
@@ -158,6 +158,24 @@ describe('sample (class-conditional)', () => {
     await expect(digits.sample({ classLabel: 99 })).rejects.toThrow(/'classLabel' must be an integer in \[0, 9\]/);
     await expect(digits.textToImage({ prompt: 'a red circle' })).rejects.toThrow(/model 'fixture-class' is not text-conditioned; use sample\(\{ classLabel \}\)/);
     expect((await digits.sample({ steps: 1 })).length).toBe(1);
+  });
+});
+
+describe('creation options (Node)', () => {
+  it('unknown names are InvalidInputErrors with a suggestion, before the model is read; assetsUrl and cache are accepted', async () => {
+    // Were silently ignored: createGenerator({ thread: 1 }) ran with the default threads.
+    const typo = await createGenerator({ model: classDir, thread: 1 } as never).catch((e: unknown) => e);
+    expect(typo).toBeInstanceOf(InvalidInputError);
+    expect((typo as InvalidInputError).parameter).toBe('thread');
+    expect((typo as Error).message).toBe("'thread' is not an option of createGenerator() (did you mean 'threads'?); it accepts model, backend, threads, cache, precision, onProgress, assetsUrl");
+    await expect(createGenerator({ model: classDir, signal: new AbortController().signal } as never)).rejects.toThrow(
+      /'signal' is not an option of createGenerator\(\); it is an option of each call \(sample\(\), textToImage\(\), img2img\(\)\)/,
+    );
+    await expect(createGenerator({ model: '/nonexistent', Model: classDir } as never)).rejects.toThrow(/'Model' is not an option of createGenerator\(\) \(did you mean 'model'\?\)/);
+    await expect(createGan({ model: classDir, seed: 1 } as never)).rejects.toThrow(/'seed' is not an option of createGan\(\); it is an option of each call \(generate\(\), interpolate\(\)\)/);
+    await expect(createFidScorer({ extractor: classDir, kidSample: 5 } as never)).rejects.toThrow(/'kidSample' is not an option of createFidScorer\(\) \(did you mean 'kidSamples'\?\)/);
+    const g = await createGenerator({ model: classDir, assetsUrl: 'https://cdn.example/webgen/', cache: true });
+    await g.dispose();
   });
 });
 

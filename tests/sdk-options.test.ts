@@ -12,6 +12,7 @@ import { deserializeError, serializeError } from '../sdk/errors/serialize.js';
 import { WebgenSdkError } from '../sdk/errors/webgen-sdk-error.js';
 import { checkDiffusionManifest } from '../sdk/generator/model-check.js';
 import { checkOptionKeys, DEFAULTS, resolveClassLabels, resolveCommon } from '../sdk/generator/options.js';
+import { nearestName } from '../sdk/options/check-option-names.js';
 import { manifestUrlOf } from '../sdk/loader/model-url.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from '../sdk/manifest/types.js';
 import { validateManifest } from '../sdk/manifest/validate-manifest.js';
@@ -80,6 +81,20 @@ describe('option checking', () => {
     expect(() => checkOptionKeys('textToImage', { classLabel: 1 })).toThrow(/'classLabel' is not an option of textToImage\(\)/);
     expect(() => checkOptionKeys('sample', 5)).toThrow(/'options' of sample\(\) must be an object/);
     expect(checkOptionKeys('sample', { steps: undefined })).toEqual({ steps: undefined });
+    expect(() => checkOptionKeys('sample', { threads: 2 })).toThrow(/'threads' is not an option of sample\(\); it is an option of createGenerator\(\), where the model is loaded, not of each call/);
+  });
+
+  it('nearestName suggests a name differing in case, a 4+ letter prefix, or a few edits (a swap is one), and nothing far', () => {
+    const names = ['model', 'backend', 'threads', 'cache', 'precision', 'onProgress', 'assetsUrl'];
+    expect(nearestName('thread', names)).toBe('threads');
+    expect(nearestName('Threads', names)).toBe('threads');
+    expect(nearestName('onprogres', names)).toBe('onProgress');
+    expect(nearestName('precison', names)).toBe('precision');
+    expect(nearestName('assetUrl', names)).toBe('assetsUrl');
+    expect(nearestName('cahce', names)).toBe('cache'); // a swap of neighbours is one edit
+    expect(nearestName('signal', names)).toBeUndefined();
+    expect(nearestName('x', names)).toBeUndefined();
+    expect(nearestName('mode', names)).toBe('model');
   });
 
   it('resolves class labels by index or name, per image, and refuses what the model lacks', () => {

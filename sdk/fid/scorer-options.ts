@@ -7,8 +7,8 @@ import { checkInteger } from '../generator/options.js';
 import { manifestUrlOf } from '../loader/model-url.js';
 import type { Backend } from '../types.js';
 import type { CreateFidScorerOptions, Side } from './api-types.js';
-
-const KEYS = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress', 'assetsUrl'] as const;
+import { checkOptionNames } from '../options/check-option-names.js';
+import { FID_SCORER_OPTION_NAMES } from '../options/creation-option-names.js';
 
 /** Throws unless `options` is a valid CreateFidScorerOptions for an entry whose backends are `backends`. */
 export function checkFidScorerOptions(options: unknown, backends: readonly Backend[]): CreateFidScorerOptions {
@@ -16,9 +16,7 @@ export function checkFidScorerOptions(options: unknown, backends: readonly Backe
     throw new InvalidInputError('options', "must be an object like { extractor: '/models/mnist-classifier', reference: '/models/mnist-classifier/reference-stats.fidstats' }", options);
   }
   const o = options as CreateFidScorerOptions & Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (o[key] !== undefined && !(KEYS as readonly string[]).includes(key)) throw new InvalidInputError(key, `is not an option of createFidScorer(); it accepts ${KEYS.join(', ')}`);
-  }
+  checkOptionNames(o, FID_SCORER_OPTION_NAMES, 'createFidScorer()');
   if (!(typeof o.extractor === 'string' || o.extractor instanceof URL) || String(o.extractor).trim() === '') {
     throw new InvalidInputError('extractor', "must be the URL or path of a classifier model folder (e.g. '/models/mnist-classifier') or of a .onnx file", o.extractor);
   }

@@ -6,6 +6,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import { checkOptions, pageUrl, startWorker, workerFailure } from '../client.js';
 import { resolveAssetsUrl } from '../loader/assets-url.js';
+import { GAN_OPTION_NAMES } from '../options/creation-option-names.js';
 import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
@@ -32,7 +33,7 @@ function aborted(signal: AbortSignal | undefined): Promise<never> {
  * the Cache API), verified and running; see gan/types.ts GanOptions for the options and their defaults.
  */
 export async function createGan(options: GanOptions): Promise<Gan> {
-  checkOptions(options);
+  checkOptions(options, GAN_OPTION_NAMES, 'createGan()', 'generate(), interpolate()');
   const { signal, onProgress } = options;
   checkSignal(signal);
   if (signal?.aborted) throw new AbortError();

@@ -9,6 +9,7 @@ import type { Manifest } from '../manifest/types.js';
 import { Rng } from '../random/rng.js';
 import { truncatedNormalArray } from '../random/truncated-normal.js';
 import { slerp } from './slerp.js';
+import { checkOptionNames } from '../options/check-option-names.js';
 
 const KEYS = ['latents', 'count', 'seed', 'classLabel', 'truncation', 'signal'] as const;
 const INTERPOLATE_KEYS = ['from', 'to', 'frames', 'classLabel', 'truncation', 'signal'] as const;
@@ -87,9 +88,7 @@ function checkKeys(options: unknown, method: string, keys: readonly string[], ex
     throw new InvalidInputError('options', `of ${method}() must be an object like ${example}`, options);
   }
   const o = (options ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (o[key] !== undefined && !keys.includes(key)) throw new InvalidInputError(key, `is not an option of ${method}(); it accepts ${keys.join(', ')}`);
-  }
+  checkOptionNames(o, keys, `${method}()`);
   return o;
 }
 

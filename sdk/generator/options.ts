@@ -6,6 +6,8 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkGuidanceInterval } from '../generation/denoise.js';
 import type { Manifest } from '../manifest/types.js';
 import type { CommonOptions } from '../types.js';
+import { checkOptionNames } from '../options/check-option-names.js';
+import { CREATION_ONLY } from '../options/creation-option-names.js';
 
 /** Defaults of the options (types.ts documents them). */
 export const DEFAULTS = Object.freeze({
@@ -46,14 +48,7 @@ export const METHOD_KEYS = {
 export function checkOptionKeys(method: keyof typeof METHOD_KEYS, options: unknown): Record<string, unknown> {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidInputError('options', `of ${method}() must be an object like { steps: 20 }`, options);
-  const allowed: readonly string[] = METHOD_KEYS[method];
-  for (const key of Object.keys(options)) {
-    if ((options as Record<string, unknown>)[key] === undefined) continue;
-    if (!allowed.includes(key)) {
-      const near = allowed.find((a) => a.toLowerCase().startsWith(key.toLowerCase().slice(0, 4)));
-      throw new InvalidInputError(key, `is not an option of ${method}()${near ? ` (did you mean '${near}'?)` : ''}; it accepts ${allowed.join(', ')}`);
-    }
-  }
+  checkOptionNames(options, METHOD_KEYS[method], `${method}()`, CREATION_ONLY);
   return options as Record<string, unknown>;
 }
 
