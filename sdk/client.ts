@@ -1,26 +1,23 @@
 /**
  * createGenerator for browsers: starts the SDK's worker (worker.ts, its own chunk), loads the model there and returns
  * a Generator whose calls post to it. The main thread only converts img2img's image to RGBA pixels and wires
- * AbortSignals and callbacks; typed errors come back as the same classes (worker-protocol.ts).
+ * AbortSignals and callbacks; typed errors come back as the same classes (worker/connection.ts).
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy } from 'comlink';
 import { AbortError } from './errors/abort-error.js';
-import { BackendUnavailableError } from './errors/backend-unavailable-error.js';
 import { InvalidInputError } from './errors/invalid-input-error.js';
-import { ModelLoadError } from './errors/model-load-error.js';
 import type { EngineImage } from './generator/engine.js';
 import { GeneratedImage } from './image/generated-image.js';
 import { readImageInput } from './image/image-input.js';
 import { checkPrecision } from './loader/choose-precision.js';
 import { resolveAssetsUrl } from './loader/assets-url.js';
-import { ASSETS_HINT } from './loader/fetch-wasm.js';
 import { manifestUrlOf } from './loader/model-url.js';
 import { checkOptionNames } from './options/check-option-names.js';
 import { callOnlyHints, GENERATOR_OPTION_NAMES } from './options/creation-option-names.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from './types.js';
-import type { WorkerApi } from './worker.js';
-import './worker-protocol.js';
+import { pageUrl, progressProxy, WorkerConnection } from './worker/connection.js';
+import type { Img2ImgRequest, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
 
@@ -37,30 +34,6 @@ export function checkOptions(options: GeneratorOptions, names: readonly string[]
   resolveAssetsUrl(options.assetsUrl, pageUrl());
 }
 
-/** Rejects when the worker itself fails (its script cannot load, or it dies): a call must never hang. */
-export function workerFailure(worker: Worker): Promise<never> {
-  return new Promise((_, reject) => {
-    worker.addEventListener('error', (e) => {
-      e.preventDefault?.();
-      reject(new BackendUnavailableError('worker', `the SDK worker failed: ${e.message || `its script could not be loaded; ${ASSETS_HINT}`}`));
-    });
-    worker.addEventListener('messageerror', () => reject(new BackendUnavailableError('worker', 'a message from the SDK worker could not be read')));
-  });
-}
-
-/**
- * Starts a new SDK worker: `worker.js` from `assetsUrl` (absolute, ending in '/') when given, else the one beside this
- * module. The literal `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` is the form Vite and
- * webpack 5 recognise: they bundle the worker as an entry of its own, with the files it names (worker-assets.ts).
- */
-export function startWorker(assetsUrl?: string): Worker {
-  if (assetsUrl !== undefined) return new Worker(new URL('worker.js', assetsUrl), { type: 'module', name: 'webgen' });
-  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'webgen' });
-}
-
-/** The page's URL, against which model and asset paths resolve. */
-export const pageUrl = (): string => globalThis.location?.href ?? 'http://localhost/';
-
 /**
  * Loads a model in a new worker. Resolves when the model is downloaded (or read from the Cache API), verified and
  * running; see types.ts GeneratorOptions for the options and their defaults.
@@ -69,24 +42,13 @@ export async function createGenerator(options: GeneratorOptions): Promise<Genera
   checkOptions(options);
   const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
   const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
-  const worker = startWorker(assetsUrl);
-  const failed = workerFailure(worker);
-  failed.catch(() => undefined);
-  const remote = wrap<WorkerApi>(worker);
-  try {
-    const onProgress = options.onProgress;
-    const loaded = await Promise.race([
-      remote.load(
-        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) },
-        onProgress ? proxy((e: Parameters<typeof onProgress>[0]) => onProgress(e)) : undefined,
-      ),
-      failed,
-    ]);
-    return new WorkerGenerator(worker, remote, failed, loaded.manifest, loaded.backend, loaded.precision);
-  } catch (err) {
-    worker.terminate();
-    throw err;
-  }
+  const { connection, loaded } = await WorkerConnection.open(assetsUrl, (remote) =>
+    remote.load(
+      { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) },
+      progressProxy(options.onProgress),
+    ),
+  );
+  return new WorkerGenerator(connection, loaded.manifest, loaded.backend, loaded.precision);
 }
 
 type Method = 'sample' | 'textToImage' | 'img2img';
@@ -95,15 +57,11 @@ const wrapImage = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.da
 
 /** A Generator whose engine runs in the SDK worker. */
 class WorkerGenerator implements Generator {
-  private nextId = 0;
   /** Calls are posted in call order, even when one first has to read its image. */
   private posting: Promise<unknown> = Promise.resolve();
-  private disposed = false;
 
   constructor(
-    private readonly worker: Worker,
-    private readonly remote: Remote<WorkerApi>,
-    private readonly failed: Promise<never>,
+    private readonly connection: WorkerConnection,
     readonly manifest: Manifest,
     readonly backend: ActiveBackend,
     readonly precision: Precision,
@@ -121,34 +79,29 @@ class WorkerGenerator implements Generator {
     return wrapImage((await this.call('img2img', options)) as EngineImage);
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await Promise.race([this.remote.dispose(), this.failed]).catch(() => undefined);
-    this.worker.terminate();
+  dispose(): Promise<void> {
+    return this.connection.dispose((remote) => remote.dispose());
   }
 
   private call(method: Method, options: SampleOptions | TextToImageOptions | Img2ImgOptions | undefined): Promise<EngineImage | EngineImage[]> {
-    if (this.disposed) return Promise.reject(new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`));
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
       return Promise.reject(new InvalidInputError('options', `of ${method}() must be an object like { steps: 20 }`, options));
     }
     const { signal, onStep, ...rest } = (options ?? {}) as CommonOptions & Record<string, unknown>;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal));
     if (onStep !== undefined && typeof onStep !== 'function') return Promise.reject(new InvalidInputError('onStep', 'must be a function ({ step, total, timestep, preview }) => void', onStep));
-    const id = ++this.nextId;
-    const prepared = this.posting.then(async () => {
-      if (signal?.aborted) throw new AbortError();
-      if (method === 'img2img' && 'image' in rest) rest.image = await readImageInput(rest.image as Img2ImgOptions['image']);
-      return rest;
+    return this.connection.abortable(`model '${this.manifest.name}' was disposed; create a new generator`, signal, (remote, id) => {
+      const prepared = this.posting.then(async () => {
+        if (signal?.aborted) throw new AbortError();
+        if (method === 'img2img' && 'image' in rest) rest.image = await readImageInput(rest.image as Img2ImgOptions['image']);
+        return rest;
+      });
+      this.posting = prepared.catch(() => undefined);
+      return prepared.then((o): Promise<EngineImage | EngineImage[]> => {
+        if (signal?.aborted) throw new AbortError();
+        const step = onStep ? proxy(onStep) : undefined;
+        if (method === 'img2img') return remote.img2img(id, o as unknown as Img2ImgRequest, step);
+        return method === 'sample' ? remote.sample(id, o as SampleRequest, step) : remote.textToImage(id, o as TextToImageRequest, step);
+      });
     });
-    this.posting = prepared.catch(() => undefined);
-    const onAbort = () => void this.remote.abort(id);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const result = prepared.then((o) => {
-      if (signal?.aborted) throw new AbortError();
-      return Promise.race([this.remote[method](id, o, onStep ? proxy(onStep) : undefined), this.failed]);
-    });
-    return result.finally(() => signal?.removeEventListener('abort', onAbort));
   }
 }

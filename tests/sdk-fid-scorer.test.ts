@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOnnxExtractor, type OrtSessionLike, type OrtTensorConstructor } from '../sdk/fid/extractor.js';
 import { FidScorer } from '../sdk/fid/scorer.js';
 import { decodeStats } from '../sdk/fid/stats-file.js';
-import { deserializeError, serializeError } from '../sdk/errors/serialize.js';
+import { deserializeError, serializeError } from '../sdk/worker/errors.js';
 import { createFidScorer, ExtractorOutputError, InvalidInputError, StatsFormatError, StatsWasmUnavailableError, type ImageFidScorer, type RgbaImage } from '../sdk/node.js';
 import { openDataset } from '../trainer/data/open-dataset.js';
 import { fidCommand } from '../trainer/eval/fid-command.js';

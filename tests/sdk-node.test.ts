@@ -179,6 +179,29 @@ describe('creation options (Node)', () => {
   });
 });
 
+describe('one call, one pass over the prompt', () => {
+  it('textToImage and img2img encode the prompt and the negative prompt once each per call', async () => {
+    const { WordTokenizer } = await import('../sdk/text/tokenizer.js');
+    const encode = WordTokenizer.prototype.encode;
+    const seen: string[] = [];
+    WordTokenizer.prototype.encode = function (this: InstanceType<typeof WordTokenizer>, prompt: string, parameter?: string) {
+      seen.push(parameter ?? 'prompt');
+      return encode.call(this, prompt, parameter);
+    };
+    try {
+      await text.textToImage({ prompt: 'a red circle', negativePrompt: 'green', seed: 1, steps: 2 });
+      expect(seen.sort()).toEqual(['negativePrompt', 'prompt']);
+      seen.length = 0;
+      const base = await text.textToImage({ prompt: 'a red circle', seed: 1, steps: 1 });
+      seen.length = 0;
+      await text.img2img({ image: base, prompt: 'a blue star', strength: 0.5, steps: 2 });
+      expect(seen.filter((p) => p === 'prompt')).toHaveLength(1);
+    } finally {
+      WordTokenizer.prototype.encode = encode;
+    }
+  });
+});
+
 describe('textToImage and img2img (text model)', () => {
   it('the prompt and the negative prompt steer the image; the seed reproduces it', async () => {
     const a = await text.textToImage({ prompt: 'a red circle', seed: 4, steps: 6 });

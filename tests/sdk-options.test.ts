@@ -8,7 +8,7 @@ import { InvalidInputError } from '../sdk/errors/invalid-input-error.js';
 import { ManifestError } from '../sdk/errors/manifest-error.js';
 import { ModelLoadError } from '../sdk/errors/model-load-error.js';
 import { PromptTooLongError } from '../sdk/errors/prompt-too-long-error.js';
-import { deserializeError, serializeError } from '../sdk/errors/serialize.js';
+import { deserializeError, serializeError } from '../sdk/worker/errors.js';
 import { WebgenSdkError } from '../sdk/errors/webgen-sdk-error.js';
 import { checkDiffusionManifest } from '../sdk/generator/model-check.js';
 import { checkOptionKeys, DEFAULTS, resolveClassLabels, resolveCommon } from '../sdk/generator/options.js';

@@ -1,16 +1,13 @@
 /**
  * createFidScorer for browsers: starts an SDK worker, opens the extractor and the reference statistics there
  * (worker-scorer.ts) and returns an ImageFidScorer whose calls post to it. The page packs each call's images into one
- * buffer and transfers it; typed errors come back as the same classes (worker-protocol.ts).
+ * buffer and transfers it; typed errors come back as the same classes (worker/connection.ts).
  */
-import { proxy, transfer, wrap, type Remote } from 'comlink';
-import { pageUrl, startWorker, workerFailure } from '../client.js';
+import { transfer, type Remote } from 'comlink';
 import { resolveAssetsUrl } from '../loader/assets-url.js';
-import { ModelLoadError } from '../errors/model-load-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
-import type { ProgressEvent } from '../types.js';
 import type { WorkerApi } from '../worker.js';
-import '../worker-protocol.js';
+import { pageUrl, progressProxy, WorkerConnection } from '../worker/connection.js';
 import type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageFidScorer, KidOptions, KidResult, Side } from './api-types.js';
 import { packedBuffer, packImages } from './packed-images.js';
 import { checkFidScorerOptions, checkSide, extractorUrlOf, statsBytes } from './scorer-options.js';
@@ -30,45 +27,30 @@ export async function createFidScorer(options: CreateFidScorerOptions): Promise<
   const extractorUrl = extractorUrlOf(o.extractor, base).href;
   const reference = o.reference instanceof Uint8Array ? o.reference.slice() : undefined;
   const referenceUrl = o.reference !== undefined && !reference ? new URL(String(o.reference), base).href : undefined;
-  const worker = startWorker(assetsUrl);
-  const failed = workerFailure(worker);
-  failed.catch(() => undefined);
-  const remote = wrap<WorkerApi>(worker);
-  try {
-    const onProgress = o.onProgress;
-    const req = {
-      extractorUrl,
-      ...(referenceUrl && { referenceUrl }),
-      ...(reference && { reference }),
-      inception: o.inception,
-      outputName: o.outputName,
-      inputShape: o.inputShape,
-      kidSamples: o.kidSamples,
-      seed: o.seed,
-      backend: o.backend ?? 'wasm',
-      threads: o.threads,
-      cache: o.cache ?? true,
-      ...(assetsUrl && { assetsUrl }),
-    };
-    const info = await Promise.race([
-      remote.fidOpen(reference ? transfer(req, [reference.buffer as ArrayBuffer]) : req, onProgress ? proxy((e: ProgressEvent) => onProgress(e)) : undefined),
-      failed,
-    ]);
-    return new RemoteFidScorer(worker, remote, failed, info);
-  } catch (err) {
-    worker.terminate();
-    throw err;
-  }
+  const req = {
+    extractorUrl,
+    ...(referenceUrl && { referenceUrl }),
+    ...(reference && { reference }),
+    inception: o.inception,
+    outputName: o.outputName,
+    inputShape: o.inputShape,
+    kidSamples: o.kidSamples,
+    seed: o.seed,
+    backend: o.backend ?? 'wasm',
+    threads: o.threads,
+    cache: o.cache ?? true,
+    ...(assetsUrl && { assetsUrl }),
+  };
+  const { connection, loaded } = await WorkerConnection.open(assetsUrl, (remote) =>
+    remote.fidOpen(reference ? transfer(req, [reference.buffer as ArrayBuffer]) : req, progressProxy(o.onProgress)),
+  );
+  return new RemoteFidScorer(connection, loaded);
 }
 
 /** An ImageFidScorer whose extractor and statistics live in the SDK worker. */
 class RemoteFidScorer implements ImageFidScorer {
-  private disposed = false;
-
   constructor(
-    private readonly worker: Worker,
-    private readonly remote: Remote<WorkerApi>,
-    private readonly failed: Promise<never>,
+    private readonly connection: WorkerConnection,
     readonly extractor: FidExtractorInfo,
   ) {}
 
@@ -81,49 +63,45 @@ class RemoteFidScorer implements ImageFidScorer {
   }
 
   counts(): Promise<Record<Side, number>> {
-    return this.call(() => this.remote.fidCounts());
+    return this.call((remote) => remote.fidCounts());
   }
 
   fid(options?: FrechetOptions): Promise<FrechetResult> {
-    return this.call(() => this.remote.fidScore(plainOptions(options, 'fid', '{ eps: 1e-6 }')));
+    return this.call((remote) => remote.fidScore(plainOptions(options, 'fid', '{ eps: 1e-6 }')));
   }
 
   kid(options?: KidOptions): Promise<KidResult> {
-    return this.call(() => this.remote.fidKid(plainOptions(options, 'kid', '{ subsets: 100 }')));
+    return this.call((remote) => remote.fidKid(plainOptions(options, 'kid', '{ subsets: 100 }')));
   }
 
   saveStats(side: Side = 'real', note?: string): Promise<Uint8Array> {
-    return this.call(() => {
+    return this.call((remote) => {
       if (note !== undefined && typeof note !== 'string') throw new InvalidInputError('note', 'must be a string', note);
-      return this.remote.fidSaveStats(checkSide(side), note);
+      return remote.fidSaveStats(checkSide(side), note);
     });
   }
 
   loadStats(side: Side, stats: Uint8Array | ArrayBuffer): Promise<void> {
-    return this.call(() => {
+    return this.call((remote) => {
       const bytes = statsBytes(stats).slice();
-      return this.remote.fidLoadStats(checkSide(side), transfer(bytes, [bytes.buffer]));
+      return remote.fidLoadStats(checkSide(side), transfer(bytes, [bytes.buffer]));
     });
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await Promise.race([this.remote.fidDispose(), this.failed]).catch(() => undefined);
-    this.worker.terminate();
+  dispose(): Promise<void> {
+    return this.connection.dispose((remote) => remote.fidDispose());
   }
 
   private add(side: Side, images: FidImages): Promise<number> {
-    return this.call(() => {
+    return this.call((remote) => {
       const packed = packImages(images);
-      return this.remote.fidAdd(side, transfer(packed, [packedBuffer(packed)]));
+      return remote.fidAdd(side, transfer(packed, [packedBuffer(packed)]));
     });
   }
 
-  /** Runs `post` unless disposed; its checks reject rather than throw; a dead worker rejects too. */
-  private async call<T>(post: () => Promise<T>): Promise<T> {
-    if (this.disposed) throw new ModelLoadError(`the FID scorer of '${this.extractor.name}' was disposed; call createFidScorer again`);
-    return Promise.race([post(), this.failed]);
+  /** Posts unless disposed; the checks in `post` reject rather than throw. */
+  private call<T>(post: (remote: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    return this.connection.call(`the FID scorer of '${this.extractor.name}' was disposed; call createFidScorer again`, post);
   }
 }
 

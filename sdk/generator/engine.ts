@@ -110,7 +110,7 @@ export class DiffusionEngine {
   /** One forward pass at batch 1 (a backend smoke test: compiles WebGPU shaders, proves the kernels run). */
   async warmUp(): Promise<void> {
     const common: ResolvedCommon = { scheduler: 'ddim', steps: 1, eta: 0, seed: 0, guidanceScale: 1, guidanceInterval: [0, 1], signal: undefined, onStep: undefined };
-    const cond = await this.conditioning(1, undefined, '', '', false);
+    const cond = await this.conditioning(1, undefined, this.encodePrompts('', ''), false);
     await this.generate({ batch: 1, common, guidanceScale: 1, cond, modelMs: 0 });
   }
 
@@ -125,7 +125,7 @@ export class DiffusionEngine {
         if (common.signal?.aborted) throw new AbortError();
         const guided = labels !== undefined;
         const guidanceScale = guided ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, '', '', guidanceScale !== 1), modelMs: 0 };
+        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, this.encodePrompts('', ''), guidanceScale !== 1), modelMs: 0 };
         return this.generate(plan);
       };
     });
@@ -141,13 +141,12 @@ export class DiffusionEngine {
       const common = resolveCommon(o, this.manifest);
       const prompt = checkString('prompt', o.prompt) ?? '';
       const negative = checkString('negativePrompt', o.negativePrompt) ?? '';
-      this.tokenizer.encode(prompt, 'prompt'); // PromptTooLongError before queueing
-      this.tokenizer.encode(negative, 'negativePrompt');
+      const ids = this.encodePrompts(prompt, negative); // PromptTooLongError before queueing
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = prompt !== '' || negative !== '';
         const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, prompt, negative, guidanceScale !== 1), modelMs: 0 };
+        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, ids, guidanceScale !== 1), modelMs: 0 };
         return (await this.generate(plan))[0]!;
       };
     });
@@ -167,14 +166,14 @@ export class DiffusionEngine {
       const labels = resolveClassLabels(o.classLabel, this.manifest, 1);
       const prompt = checkString('prompt', o.prompt);
       if (prompt !== undefined && !this.tokenizer) throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
-      if (prompt !== undefined) this.tokenizer!.encode(prompt, 'prompt');
+      const ids = this.encodePrompts(prompt ?? '', '');
       const { width, height, channels, range } = this.manifest.image;
       const x0 = rgbaToModel(resizeRgba(image, width, height), width, height, channels, range);
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = labels !== undefined || (prompt ?? '') !== '';
         const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const cond = await this.conditioning(1, labels, prompt ?? '', '', guidanceScale !== 1);
+        const cond = await this.conditioning(1, labels, ids, guidanceScale !== 1);
         return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, strength }, modelMs: 0 }))[0]!;
       };
     });
@@ -193,19 +192,31 @@ export class DiffusionEngine {
   }
 
 
-  /** Class labels and/or text encoder outputs of a call. */
-  private async conditioning(batch: number, labels: Int32Array | undefined, prompt: string, negative: string, guided: boolean): Promise<Conditioning> {
+  /**
+   * The token ids [2, L] of a call's prompt and negative prompt, encoded once per call (a prompt too long is a
+   * PromptTooLongError naming `prompt` or `negativePrompt`); undefined for a model without a text encoder.
+   */
+  private encodePrompts(prompt: string, negative: string): Int32Array | undefined {
+    if (!this.tokenizer) return undefined;
+    const L = this.tokenizer.maxLength;
+    const ids = new Int32Array(2 * L);
+    ids.set(this.tokenizer.encode(prompt, 'prompt'));
+    ids.set(this.tokenizer.encode(negative, 'negativePrompt'), L);
+    return ids;
+  }
+
+  /** Class labels and/or text encoder outputs of a call (`ids`: encodePrompts of its prompt and negative prompt). */
+  private async conditioning(batch: number, labels: Int32Array | undefined, ids: Int32Array | undefined, guided: boolean): Promise<Conditioning> {
     const cond: Conditioning = {};
     const classes = this.manifest.conditioning?.classes;
     if (classes) {
       const nullClass = this.manifest.conditioning?.nullClass ?? classes.length;
       cond.labels = { cond: labels ?? new Int32Array(batch).fill(nullClass), uncond: nullClass };
     }
-    if (this.textEncoder && this.tokenizer) {
+    if (this.textEncoder && this.tokenizer && ids) {
       const L = this.tokenizer.maxLength;
-      const prompts = guided ? [prompt, negative] : [prompt];
-      const ids = BigInt64Array.from(this.tokenizer.encodeBatch(prompts), (v) => BigInt(v));
-      const input = this.runtime.tensor('int64', ids, [prompts.length, L]);
+      const count = guided ? 2 : 1; // the negative prompt is encoded only for guidance
+      const input = this.runtime.tensor('int64', BigInt64Array.from(ids.subarray(0, count * L), (v) => BigInt(v)), [count, L]);
       const out = await this.textEncoder.run({ [NAMES.inputIds]: input });
       const hidden = out[NAMES.hidden]!;
       const data = Float32Array.from(hidden.data as Float32Array); // [P, L, D]

@@ -2,17 +2,17 @@
  * Errors across the worker boundary: the worker sends `{ name, message, ...fields }`; the main thread re-creates the
  * same typed error (instanceof works, fields like `parameter` or `file` survive). Unknown names become WebgenSdkError.
  */
-import { AbortError } from './abort-error.js';
-import { BackendUnavailableError } from './backend-unavailable-error.js';
-import { ExtractorOutputError } from './extractor-output-error.js';
-import { IntegrityError } from './integrity-error.js';
-import { InvalidInputError } from './invalid-input-error.js';
-import { ManifestError } from './manifest-error.js';
-import { ModelLoadError } from './model-load-error.js';
-import { PromptTooLongError } from './prompt-too-long-error.js';
-import { StatsFormatError } from './stats-format-error.js';
-import { StatsWasmUnavailableError } from './stats-wasm-unavailable-error.js';
-import { WebgenSdkError } from './webgen-sdk-error.js';
+import { AbortError } from '../errors/abort-error.js';
+import { BackendUnavailableError } from '../errors/backend-unavailable-error.js';
+import { ExtractorOutputError } from '../errors/extractor-output-error.js';
+import { IntegrityError } from '../errors/integrity-error.js';
+import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { ManifestError } from '../errors/manifest-error.js';
+import { ModelLoadError } from '../errors/model-load-error.js';
+import { PromptTooLongError } from '../errors/prompt-too-long-error.js';
+import { StatsFormatError } from '../errors/stats-format-error.js';
+import { StatsWasmUnavailableError } from '../errors/stats-wasm-unavailable-error.js';
+import { WebgenSdkError } from '../errors/webgen-sdk-error.js';
 
 const CLASSES: Record<string, new (...args: never[]) => Error> = {
   AbortError,
