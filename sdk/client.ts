@@ -53,7 +53,6 @@ export async function createGenerator(options: GeneratorOptions): Promise<Genera
 
 type Method = 'sample' | 'textToImage' | 'img2img';
 
-const wrapImage = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
 
 /** A Generator whose engine runs in the SDK worker. */
 class WorkerGenerator implements Generator {
@@ -68,15 +67,15 @@ class WorkerGenerator implements Generator {
   ) {}
 
   async sample(options?: SampleOptions): Promise<GeneratedImage[]> {
-    return ((await this.call('sample', options)) as EngineImage[]).map(wrapImage);
+    return ((await this.call('sample', options)) as EngineImage[]).map(GeneratedImage.from);
   }
 
   async textToImage(options?: TextToImageOptions): Promise<GeneratedImage> {
-    return wrapImage((await this.call('textToImage', options)) as EngineImage);
+    return GeneratedImage.from((await this.call('textToImage', options)) as EngineImage);
   }
 
   async img2img(options: Img2ImgOptions): Promise<GeneratedImage> {
-    return wrapImage((await this.call('img2img', options)) as EngineImage);
+    return GeneratedImage.from((await this.call('img2img', options)) as EngineImage);
   }
 
   dispose(): Promise<void> {

@@ -117,6 +117,13 @@ export interface SampleOptions extends CommonOptions {
    * or one per image. Default none: unconditional (the model's null class), no guidance.
    */
   classLabel?: number | string | readonly (number | string)[];
+  /**
+   * What to draw (text-conditioned models): one prompt for every image, or one per image (`batch` of them). The
+   * batch form of textToImage; the same seed and prompt give textToImage's image at batch 1. Default '' (unconditional).
+   */
+  prompt?: string | readonly string[];
+  /** Text-conditioned models: what to steer away from, for every image of the batch. Default ''. */
+  negativePrompt?: string;
 }
 
 export interface TextToImageOptions extends CommonOptions {
@@ -170,6 +177,12 @@ export interface GeneratedImage extends RgbaImage {
   /** The seed that reproduces it (with the same options and batch size). */
   seed: number;
   timings: Timings;
+  /**
+   * The model's output before it was rounded to 8-bit pixels: [C, H, W] (C = manifest.image.channels), values in
+   * manifest.image.range, not clipped. For measuring (FID on the model's own values) and further processing. Set on
+   * every image a generator or GAN returns.
+   */
+  values?: Float32Array;
   /** The pixels as an ImageData (browser), or an object of the same shape where ImageData does not exist (Node). */
   toImageData(): ImageData;
   /** The pixels as a PNG Blob. */

@@ -32,7 +32,7 @@ interface Engine {
 
 function transferImages<T extends EngineImage | EngineImage[]>(result: T): T {
   const list = Array.isArray(result) ? result : [result];
-  return transfer(result, list.map((r) => r.data.buffer as ArrayBuffer));
+  return transfer(result, list.flatMap((r) => [r.data.buffer as ArrayBuffer, r.values.buffer as ArrayBuffer]));
 }
 
 /** Runs call `id` with its abort controller (see api.abort). */

@@ -75,6 +75,10 @@ describe('createGan (Node)', () => {
         expect(img.timings.steps).toBe(1);
         expect(distinct(img.data)).toBeGreaterThan(8);
         expect(Array.from({ length: 256 }, (_, p) => img.data[p * 4 + 3]).every((a) => a === 255)).toBe(true);
+        // The generator's own output [C, H, W] in [-1, 1] (tanh), which rounds to those pixels.
+        const C = gan.manifest.image.channels;
+        expect(img.values!.length).toBe(C * 16 * 16);
+        expect(modelToRgba(img.values!, 0, C, 16, 16, gan.manifest.image.range)).toEqual(img.data);
       }
       expect(maxDiff(images[0]!.data, images[1]!.data)).toBeGreaterThan(0);
       expect(await gan.generate()).toHaveLength(1); // count defaults to 1

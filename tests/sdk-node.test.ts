@@ -184,7 +184,7 @@ describe('one call, one pass over the prompt', () => {
     const { WordTokenizer } = await import('../sdk/text/tokenizer.js');
     const encode = WordTokenizer.prototype.encode;
     const seen: string[] = [];
-    WordTokenizer.prototype.encode = function (this: InstanceType<typeof WordTokenizer>, prompt: string, parameter?: string) {
+    WordTokenizer.prototype.encode = function (this: typeof WordTokenizer.prototype, prompt: string, parameter?: string) {
       seen.push(parameter ?? 'prompt');
       return encode.call(this, prompt, parameter);
     };
@@ -198,6 +198,37 @@ describe('one call, one pass over the prompt', () => {
       expect(seen.filter((p) => p === 'prompt')).toHaveLength(1);
     } finally {
       WordTokenizer.prototype.encode = encode;
+    }
+  });
+});
+
+type GeneratedImageLike = Awaited<ReturnType<Generator['textToImage']>>;
+
+describe('sample() with prompts, and model-space values', () => {
+  it('a batch of prompts: one prompt for all is textToImage per image; per-image prompts steer each image', async () => {
+    const one = await text.textToImage({ prompt: 'a red circle', seed: 4, steps: 6 });
+    const [alone] = await text.sample({ prompt: 'a red circle', seed: 4, steps: 6 });
+    expect(alone!.data).toEqual(one.data);
+    const same = await text.sample({ batch: 2, prompt: 'a red circle', seed: 7, steps: 6 });
+    const mixed = await text.sample({ batch: 2, prompt: ['a red circle', 'a blue star'], seed: 7, steps: 6 });
+    expect(maxDiff(mixed[0]!.data, same[0]!.data)).toBeLessThanOrEqual(1); // the same noise and prompt in row 0
+    expect(maxDiff(mixed[1]!.data, same[1]!.data)).toBeGreaterThan(10); // row 1's prompt differs
+    await expect(text.sample({ batch: 2, prompt: ['a red circle'] })).rejects.toThrow(/'prompt' of sample\(\) must be a string, or an array of one string per image \(batch = 2\)/);
+    await expect(text.sample({ batch: 2, prompt: ['a red circle', 'a big red circle a big star'] })).rejects.toThrow(/'prompt\[1\]'/);
+    await expect(digits.sample({ prompt: 'a 3' })).rejects.toThrow(/'prompt' is not accepted: model '.*' is not text-conditioned; it is class-conditional: pass a classLabel/);
+  });
+
+  it('every image carries its model-space values [C, H, W], which round to its pixels', async () => {
+    const { modelToRgba } = await import('../sdk/image/pixels.js');
+    const drawn: [Generator, GeneratedImageLike][] = [
+      ...(await digits.sample({ batch: 2, seed: 3, steps: 3 })).map((img) => [digits, img] as [Generator, GeneratedImageLike]),
+      [text, await text.textToImage({ prompt: 'a blue star', seed: 2, steps: 3 })],
+    ];
+    for (const [g, img] of drawn) {
+      const { channels: C, height: H, width: W, range } = g.manifest.image;
+      expect(img.values).toBeInstanceOf(Float32Array);
+      expect(img.values!.length).toBe(C * H * W);
+      expect(modelToRgba(img.values!, 0, C, H, W, range)).toEqual(img.data);
     }
   });
 });

@@ -42,7 +42,6 @@ export async function createGan(options: GanOptions): Promise<Gan> {
   return new WorkerGan(connection, loaded.manifest, loaded.backend, loaded.manifest.latent!.dim);
 }
 
-const wrapImage = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
 
 /** A Gan whose engine runs in the SDK worker. */
 class WorkerGan implements Gan {
@@ -76,6 +75,6 @@ class WorkerGan implements Gan {
     // The signal stays here (it cannot cross to the worker); the worker gets an abort message instead.
     const { signal, ...rest } = (options ?? {}) as { signal?: AbortSignal };
     const images = await this.connection.abortable(`GAN '${this.manifest.name}' was disposed; create a new one with createGan`, signal, (remote, id) => post(remote, id, options === undefined ? undefined : rest));
-    return images.map(wrapImage);
+    return images.map(GeneratedImage.from);
   }
 }

@@ -92,7 +92,8 @@ export class GanEngine {
       const x = outputs[GAN_NAMES.image]!.data as Float32Array; // [B, C, H, W] in image.range
       const { channels: C, height: H, width: W, range } = this.manifest.image;
       const totalMs = performance.now() - start;
-      return Array.from({ length: B }, (_, i) => ({ width: W, height: H, data: modelToRgba(x, i, C, H, W, range), seed: plan.seed, timings: { totalMs, modelMs, steps: 1 } }));
+      const per = C * H * W;
+      return Array.from({ length: B }, (_, i) => ({ width: W, height: H, data: modelToRgba(x, i, C, H, W, range), seed: plan.seed, timings: { totalMs, modelMs, steps: 1 }, values: x.slice(i * per, (i + 1) * per) }));
     } finally {
       for (const t of [...Object.values(feeds), ...Object.values(outputs ?? {})]) t.dispose?.();
     }

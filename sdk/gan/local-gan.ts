@@ -5,7 +5,6 @@ import type { ActiveBackend } from '../types.js';
 import type { GanEngine } from './gan-engine.js';
 import type { Gan, GanGenerateOptions, GanInterpolateOptions } from './types.js';
 
-const wrap = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
 
 /** A Gan whose engine runs in this thread (Node; the browser worker uses the engine directly). */
 export class LocalGan implements Gan {
@@ -28,11 +27,11 @@ export class LocalGan implements Gan {
   }
 
   async generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
-    return (await this.engine.generate(options)).map(wrap);
+    return (await this.engine.generate(options)).map(GeneratedImage.from);
   }
 
   async interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]> {
-    return (await this.engine.interpolate(options)).map(wrap);
+    return (await this.engine.interpolate(options)).map(GeneratedImage.from);
   }
 
   dispose(): Promise<void> {

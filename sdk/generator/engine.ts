@@ -23,26 +23,23 @@ import { CallQueue } from './call-queue.js';
 import { img2imgTimesteps } from '../schedulers/img2img.js';
 import type { SchedulerConfig } from '../schedulers/types.js';
 import { WordTokenizer } from '../text/tokenizer.js';
-import type { RgbaImage, StepInfo, Timings } from '../types.js';
+import type { EngineImage } from '../image/generated-image.js';
+import type { RgbaImage, StepInfo } from '../types.js';
 import { checkDiffusionManifest, checkSessionMatchesManifest, NAMES } from './model-check.js';
 import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
 
-/** A generated picture as plain data (crosses the worker boundary; wrapped as GeneratedImage by the callers). */
-export interface EngineImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-  seed: number;
-  timings: Timings;
-}
+export type { EngineImage } from '../image/generated-image.js';
 
 /** The conditioning of one call, resolved to tensors' contents. */
 interface Conditioning {
   /** Class ids of the conditional half, one per image, and the null class of the unconditional half. */
   labels?: { cond: Int32Array; uncond: number };
-  /** Text encoder outputs [L·D] of the prompt and of the negative (or empty) prompt. */
-  context?: { cond: Float32Array; uncond: Float32Array; length: number; dim: number };
+  /**
+   * Text encoder outputs of the prompt(s), [L·D] shared by every image or [B·L·D] one per image (`perImage`), and of
+   * the negative (or empty) prompt [L·D].
+   */
+  context?: { cond: Float32Array; perImage: boolean; uncond: Float32Array; length: number; dim: number };
 }
 
 interface Plan {
@@ -110,7 +107,7 @@ export class DiffusionEngine {
   /** One forward pass at batch 1 (a backend smoke test: compiles WebGPU shaders, proves the kernels run). */
   async warmUp(): Promise<void> {
     const common: ResolvedCommon = { scheduler: 'ddim', steps: 1, eta: 0, seed: 0, guidanceScale: 1, guidanceInterval: [0, 1], signal: undefined, onStep: undefined };
-    const cond = await this.conditioning(1, undefined, this.encodePrompts('', ''), false);
+    const cond = await this.conditioning(1, undefined, this.encodePrompts([''], ''), false);
     await this.generate({ batch: 1, common, guidanceScale: 1, cond, modelMs: 0 });
   }
 
@@ -121,11 +118,15 @@ export class DiffusionEngine {
       const common = resolveCommon(o, this.manifest);
       const batch = o.batch === undefined ? DEFAULTS.batch : checkInteger('batch', o.batch, 1, DEFAULTS.maxBatch);
       const labels = resolveClassLabels(o.classLabel, this.manifest, batch);
+      const prompts = this.resolvePrompts(o.prompt, batch, 'sample');
+      const negative = checkString('negativePrompt', o.negativePrompt) ?? '';
+      if (negative !== '' && !this.tokenizer) throw new InvalidInputError('negativePrompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
+      const ids = this.encodePrompts(prompts ?? [''], negative); // PromptTooLongError before queueing
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
-        const guided = labels !== undefined;
+        const guided = labels !== undefined || (prompts ?? []).some((p) => p !== '') || negative !== '';
         const guidanceScale = guided ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, this.encodePrompts('', ''), guidanceScale !== 1), modelMs: 0 };
+        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, ids, guidanceScale !== 1), modelMs: 0 };
         return this.generate(plan);
       };
     });
@@ -141,7 +142,7 @@ export class DiffusionEngine {
       const common = resolveCommon(o, this.manifest);
       const prompt = checkString('prompt', o.prompt) ?? '';
       const negative = checkString('negativePrompt', o.negativePrompt) ?? '';
-      const ids = this.encodePrompts(prompt, negative); // PromptTooLongError before queueing
+      const ids = this.encodePrompts([prompt], negative); // PromptTooLongError before queueing
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = prompt !== '' || negative !== '';
@@ -166,7 +167,7 @@ export class DiffusionEngine {
       const labels = resolveClassLabels(o.classLabel, this.manifest, 1);
       const prompt = checkString('prompt', o.prompt);
       if (prompt !== undefined && !this.tokenizer) throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
-      const ids = this.encodePrompts(prompt ?? '', '');
+      const ids = this.encodePrompts([prompt ?? ''], '');
       const { width, height, channels, range } = this.manifest.image;
       const x0 = rgbaToModel(resizeRgba(image, width, height), width, height, channels, range);
       return async () => {
@@ -193,36 +194,55 @@ export class DiffusionEngine {
 
 
   /**
-   * The token ids [2, L] of a call's prompt and negative prompt, encoded once per call (a prompt too long is a
-   * PromptTooLongError naming `prompt` or `negativePrompt`); undefined for a model without a text encoder.
+   * sample()'s `prompt`: one for every image, or one per image; undefined when not given. Text-conditioned models
+   * only (the error says what the model takes instead).
    */
-  private encodePrompts(prompt: string, negative: string): Int32Array | undefined {
-    if (!this.tokenizer) return undefined;
-    const L = this.tokenizer.maxLength;
-    const ids = new Int32Array(2 * L);
-    ids.set(this.tokenizer.encode(prompt, 'prompt'));
-    ids.set(this.tokenizer.encode(negative, 'negativePrompt'), L);
-    return ids;
+  private resolvePrompts(value: unknown, batch: number, method: string): string[] | undefined {
+    if (value === undefined) return undefined;
+    if (!this.tokenizer) {
+      const hint = this.manifest.conditioning?.classes ? '; it is class-conditional: pass a classLabel' : '';
+      throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned${hint}`, typeof value === 'string' ? value : undefined);
+    }
+    if (typeof value === 'string') return [value];
+    if (!Array.isArray(value) || value.length !== batch || !value.every((p) => typeof p === 'string')) {
+      throw new InvalidInputError('prompt', `of ${method}() must be a string, or an array of one string per image (batch = ${batch})`, value);
+    }
+    return value as string[];
   }
 
-  /** Class labels and/or text encoder outputs of a call (`ids`: encodePrompts of its prompt and negative prompt). */
-  private async conditioning(batch: number, labels: Int32Array | undefined, ids: Int32Array | undefined, guided: boolean): Promise<Conditioning> {
+  /**
+   * The token ids of a call, encoded once per call: its P prompts (rows 0 … P−1; P is 1, shared by every image, or
+   * one per image) and its negative prompt (row P), [(P + 1), L]. A prompt too long is a PromptTooLongError naming
+   * `prompt`, `prompt[i]` or `negativePrompt`. Undefined for a model without a text encoder.
+   */
+  private encodePrompts(prompts: readonly string[], negative: string): { ids: Int32Array; rows: number } | undefined {
+    if (!this.tokenizer) return undefined;
+    const L = this.tokenizer.maxLength;
+    const ids = new Int32Array((prompts.length + 1) * L);
+    prompts.forEach((p, i) => ids.set(this.tokenizer!.encode(p, prompts.length === 1 ? 'prompt' : `prompt[${i}]`), i * L));
+    ids.set(this.tokenizer.encode(negative, 'negativePrompt'), prompts.length * L);
+    return { ids, rows: prompts.length };
+  }
+
+  /** Class labels and/or text encoder outputs of a call (`text`: encodePrompts of its prompts and negative prompt). */
+  private async conditioning(batch: number, labels: Int32Array | undefined, text: { ids: Int32Array; rows: number } | undefined, guided: boolean): Promise<Conditioning> {
     const cond: Conditioning = {};
     const classes = this.manifest.conditioning?.classes;
     if (classes) {
       const nullClass = this.manifest.conditioning?.nullClass ?? classes.length;
       cond.labels = { cond: labels ?? new Int32Array(batch).fill(nullClass), uncond: nullClass };
     }
-    if (this.textEncoder && this.tokenizer && ids) {
+    if (this.textEncoder && this.tokenizer && text) {
       const L = this.tokenizer.maxLength;
-      const count = guided ? 2 : 1; // the negative prompt is encoded only for guidance
-      const input = this.runtime.tensor('int64', BigInt64Array.from(ids.subarray(0, count * L), (v) => BigInt(v)), [count, L]);
+      const P = text.rows;
+      const count = guided ? P + 1 : P; // the negative prompt is encoded only for guidance
+      const input = this.runtime.tensor('int64', BigInt64Array.from(text.ids.subarray(0, count * L), (v) => BigInt(v)), [count, L]);
       const out = await this.textEncoder.run({ [NAMES.inputIds]: input });
       const hidden = out[NAMES.hidden]!;
-      const data = Float32Array.from(hidden.data as Float32Array); // [P, L, D]
+      const data = Float32Array.from(hidden.data as Float32Array); // [count, L, D]
       const dim = hidden.dims[2]!;
       disposeAll([input, ...Object.values(out)]);
-      cond.context = { cond: data.subarray(0, L * dim), uncond: guided ? data.subarray(L * dim) : data.subarray(0, L * dim), length: L, dim };
+      cond.context = { cond: data.subarray(0, P * L * dim), perImage: P > 1, uncond: guided ? data.subarray(P * L * dim) : data.subarray(0, L * dim), length: L, dim };
     }
     return cond;
   }
@@ -264,7 +284,7 @@ export class DiffusionEngine {
       const { length: L, dim: D } = cond.context;
       const ctx = new Float32Array(b * L * D); // [b, L, D]
       for (let i = 0; i < B; i++) {
-        ctx.set(cond.context.cond, i * L * D);
+        ctx.set(cond.context.perImage ? cond.context.cond.subarray(i * L * D, (i + 1) * L * D) : cond.context.cond, i * L * D);
         if (guided) ctx.set(cond.context.uncond, (B + i) * L * D);
       }
       addFeed(NAMES.context, ctx, [b, L, D]);
@@ -334,7 +354,8 @@ export class DiffusionEngine {
 
   private toImage(x: Float32Array, index: number, seed: number, start: number, plan: Plan, steps: number): EngineImage {
     const { channels: C, height: H, width: W, range } = this.manifest.image;
-    return { width: W, height: H, data: modelToRgba(x, index, C, H, W, range), seed, timings: { totalMs: performance.now() - start, modelMs: plan.modelMs, steps } };
+    const per = C * H * W;
+    return { width: W, height: H, data: modelToRgba(x, index, C, H, W, range), seed, timings: { totalMs: performance.now() - start, modelMs: plan.modelMs, steps }, values: x.slice(index * per, (index + 1) * per) };
   }
 }
 

@@ -3,7 +3,6 @@ import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend, Generator, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from '../types.js';
 import type { DiffusionEngine, EngineImage } from './engine.js';
 
-const wrap = (r: EngineImage) => new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings);
 
 /** A Generator whose engine runs in this thread (Node; the browser worker uses the engine directly). */
 export class LocalGenerator implements Generator {
@@ -22,15 +21,15 @@ export class LocalGenerator implements Generator {
   }
 
   async sample(options?: SampleOptions): Promise<GeneratedImage[]> {
-    return (await this.engine.sample(options)).map(wrap);
+    return (await this.engine.sample(options)).map(GeneratedImage.from);
   }
 
   async textToImage(options?: TextToImageOptions): Promise<GeneratedImage> {
-    return wrap(await this.engine.textToImage(options));
+    return GeneratedImage.from(await this.engine.textToImage(options));
   }
 
   async img2img(options: Img2ImgOptions): Promise<GeneratedImage> {
-    return wrap(await this.engine.img2img(options));
+    return GeneratedImage.from(await this.engine.img2img(options));
   }
 
   dispose(): Promise<void> {

@@ -1,6 +1,17 @@
 import type { GeneratedImage as GeneratedImageType, Timings } from '../types.js';
 import { pngEncoder } from './png-encoder.js';
 
+/** A generated picture as plain data: what the engines return and what crosses the worker boundary. */
+export interface EngineImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+  seed: number;
+  timings: Timings;
+  /** The model's output before 8-bit rounding: [C, H, W] in the manifest's image range. */
+  values: Float32Array;
+}
+
 /** The result of a generation: RGBA pixels with the seed and timings that produced them. */
 export class GeneratedImage implements GeneratedImageType {
   constructor(
@@ -9,7 +20,13 @@ export class GeneratedImage implements GeneratedImageType {
     readonly data: Uint8ClampedArray,
     readonly seed: number,
     readonly timings: Timings,
+    readonly values?: Float32Array,
   ) {}
+
+  /** Wraps an engine's result (every client, browser or Node). */
+  static from(r: EngineImage): GeneratedImage {
+    return new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings, r.values);
+  }
 
   toImageData(): ImageData {
     if (typeof ImageData !== 'undefined') return new ImageData(new Uint8ClampedArray(this.data), this.width, this.height);
