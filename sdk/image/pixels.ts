@@ -66,3 +66,13 @@ export function rgbaToModel(rgba: ArrayLike<number>, width: number, height: numb
   }
   return out;
 }
+
+/** NCHW → NHWC ([n, c, h, w] → [n, h, w, c]), the layout of the trainer's images and PNG writers. */
+export function nchwToNhwc(x: Float32Array, n: number, c: number, h: number, w: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++)
+        for (let xx = 0; xx < w; xx++) out[((b * h + y) * w + xx) * c + ch] = x[((b * c + ch) * h + y) * w + xx]!;
+  return out;
+}

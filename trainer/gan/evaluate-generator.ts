@@ -1,19 +1,19 @@
 /**
- * Measures an exported GAN generator the way its card reports it: N samples drawn with onnxruntime
+ * Measures an exported GAN generator the way its card reports it: N samples drawn through the SDK's createGan
  * from seeded latents (a conditional model: N/K per class), judged by a classifier (per-class
  * coverage; mode collapse shows as empty or crowded classes; conditional: agreement with the asked
  * class), and FID/KID between the samples' and the held-out real images' classifier features.
  */
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { judgeSamples } from '../classifier/judge.js';
 import { openDataset } from '../data/open-dataset.js';
 import { splitDataset } from '../data/dataset.js';
 import { UsageError } from '../errors/usage-error.js';
-import { nchwToNhwc } from '../eval/onnx-diffusion.js';
+import { nchwToNhwc } from '../../sdk/image/pixels.js';
+import { createGan } from '../../sdk/node.js';
 import { verifyModelFolder } from '../export/model-folder.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeImageGrid } from '../image/image-grid.js';
@@ -53,31 +53,36 @@ export interface GanEvalResult {
   realData: string;
 }
 
-/** Draws `n` images [n, H, W, C] (NHWC) from the exported generator with latents from `seed`. */
+/**
+ * Draws `n` images [n, H, W, C] (NHWC, the generator's own values in [-1, 1]) from the exported generator through the
+ * SDK's Node createGan — the code users run — with latents from `seed` (one Rng stream, 64 latents a call) and, for a
+ * conditional model, classes in turn.
+ */
 export async function sampleGenerator(modelDir: string, n: number, seed: number): Promise<{ images: Float32Array; labels?: Int32Array; shape: [number, number, number, number] }> {
   const manifest = await verifyModelFolder(modelDir);
   if (manifest.kind !== 'gan-generator') throw new UsageError(`${modelDir} holds a '${manifest.kind}' model; gan eval needs a 'gan-generator' (export one with webgen-train gan <recipe> --export DIR)`);
-  const latent = manifest.latent!; // verifyModelFolder's validation requires it for kind 'gan-generator'
-  const file = manifest.files.generator ?? Object.values(manifest.files)[0]!;
+  const gan = await createGan({ model: modelDir });
   const K = manifest.conditioning?.classes?.length;
   const { width: W, height: H, channels: C } = manifest.image;
   const rng = new Rng(seed);
-  const session = await ort.InferenceSession.create(join(modelDir, file.path), { executionProviders: ['cpu'] });
   const images = new Float32Array(n * H * W * C);
   const labels = K !== undefined ? Int32Array.from({ length: n }, (_, i) => i % K) : undefined;
   try {
-    for (let start = 0; start < n; start += 100) {
-      const b = Math.min(100, n - start);
-      const feeds: Record<string, ort.Tensor> = { z: new ort.Tensor('float32', rng.normalArray(b * latent.dim), [b, latent.dim]) };
-      if (labels) feeds.class_labels = new ort.Tensor('int64', BigInt64Array.from(labels.subarray(start, start + b), (v) => BigInt(v)), [b]);
-      const out = await session.run(feeds);
-      images.set(nchwToNhwc(out.image!.data as Float32Array, b, C, H, W), start * H * W * C);
+    for (let start = 0; start < n; start += GAN_CALL_BATCH) {
+      const b = Math.min(GAN_CALL_BATCH, n - start);
+      const drawn = await gan.generate({ latents: rng.normalArray(b * gan.latentDim), count: b, ...(labels && { classLabel: Array.from(labels.subarray(start, start + b)) }) });
+      const nchw = new Float32Array(b * C * H * W);
+      drawn.forEach((img, i) => nchw.set(img.values!, i * C * H * W));
+      images.set(nchwToNhwc(nchw, b, C, H, W), start * H * W * C);
     }
   } finally {
-    await session.release();
+    await gan.dispose();
   }
   return { images, ...(labels && { labels }), shape: [n, H, W, C] };
 }
+
+/** Latents per generate() call: the SDK's largest `count`. */
+const GAN_CALL_BATCH = 64;
 
 export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise<GanEvalResult> {
   const n = opts.samples ?? 1000;
