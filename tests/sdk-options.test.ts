@@ -1,6 +1,4 @@
 // The SDK's public edge: option checking, model URLs, manifest checks, and errors crossing the worker boundary.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../sdk/errors/abort-error.js';
 import { IntegrityError } from '../sdk/errors/integrity-error.js';
@@ -19,7 +17,6 @@ import { validateManifest } from '../sdk/manifest/validate-manifest.js';
 import { validateManifest as trainerValidateManifest } from '../trainer/export/manifest.js';
 import { ManifestError as TrainerManifestError } from '../trainer/export/manifest-error.js';
 import { WebgenError } from '../trainer/errors/webgen-error.js';
-import { REPO } from './e2e/model-fixtures.js';
 
 function manifest(edit: (m: any) => void = () => {}): Manifest {
   const spec = (name: string, dtype: string, shape: (number | string)[]) => ({ name, dtype, shape });
@@ -155,26 +152,6 @@ describe('manifest (sdk/manifest, shared with the trainer)', () => {
     expect(() => checkDiffusionManifest(manifest((x) => (x.image.width = 64)))).toThrow(/inputs\[sample\]\.shape' of 'digits' is \["batch",1,32,32\], which does not match image 1x32x64/);
     expect(() => checkDiffusionManifest(manifest((x) => delete x.conditioning))).toThrow(/takes 'class_labels' but the manifest lists no conditioning\.classes/);
     expect(() => checkDiffusionManifest(manifest((x) => (x.files.unet.outputs[0].name = 'eps')))).toThrow(/lacks 'model_output'/);
-  });
-
-  it('sdk/ (except the Node entry: node.ts, node-*.ts, *-node.ts) imports no Node module, no tfjs and nothing of trainer/', () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const f of readdirSync(dir)) {
-        const p = join(dir, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (p.endsWith('.ts')) files.push(p);
-      }
-    };
-    walk(join(REPO, 'sdk'));
-    expect(files.length).toBeGreaterThan(20);
-    for (const f of files) {
-      const src = readFileSync(f, 'utf8');
-      expect(src, f).not.toMatch(/from ['"]@tensorflow|from ['"][./]*trainer\//);
-      // Node-only modules say so in their name: sdk/node.ts, node-*.ts, *-node.ts (the Node entry's pieces).
-      const nodeOnly = /(^|[\\/])(node|node-[\w-]+|[\w-]+-node)\.ts$/.test(f);
-      if (!nodeOnly) expect(src, f).not.toMatch(/from ['"](node:|fs['"]|path['"]|crypto['"]|onnxruntime-node)/);
-    }
   });
 });
 

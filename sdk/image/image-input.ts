@@ -4,14 +4,11 @@
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { ImageInput, RgbaImage } from '../types.js';
+import { MAX_IMAGE_PIXELS } from './max-image-pixels.js';
+
+export { MAX_IMAGE_PIXELS };
 
 const EXPECTED = 'must be ImageData, an ImageBitmap, an HTMLImageElement or canvas, or { width, height, data } with RGBA bytes';
-
-/**
- * The most pixels an input image may have: 8192 × 8192 (256 MiB of RGBA). Larger photos are refused rather than
- * decoded and resized, which on a phone would exhaust memory; scale them down first.
- */
-export const MAX_IMAGE_PIXELS = 8192 * 8192;
 
 function isRaw(x: unknown): x is RgbaImage {
   return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x;

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import { MAX_IMAGE_PIXELS } from '../../sdk/image/image-input.js';
+import { MAX_IMAGE_PIXELS } from '../../sdk/image/max-image-pixels.js';
 import { DataError } from '../errors/data-error.js';
 
 /** A decoded image: `data` is [height, width, 4] RGBA bytes. */
