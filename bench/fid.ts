@@ -21,7 +21,7 @@ import { kernelDistance } from '../sdk/fid/kid.js';
 import { plainFeatureStats, plainTraceSqrtProduct } from '../sdk/fid/plain.js';
 import { FeatureAccumulator } from '../sdk/fid/stats.js';
 import { encodeOnnxModel } from '../trainer/export/onnx-proto.js';
-import { syntheticFeatures } from '../tests/fixtures/fid/synthetic.js';
+import { syntheticFeatures } from '../scripts/fixtures/fid-synthetic.js';
 
 type Put = (name: string, value: number, unit: string) => void;
 

@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from '../sdk/node.js';
 import type { Manifest } from '../sdk/manifest/types.js';
-import { ensureSdkBuild, sdkGzipBytes } from '../tests/e2e/build.js';
-import type { PageLoad, PageRun } from '../tests/e2e/compare.js';
-import { startHarness } from '../tests/e2e/harness.js';
-import { fixtureModel, REPO } from '../tests/e2e/model-fixtures.js';
-import { shippedModels } from '../tests/e2e/shipped-models.js';
+import { ensureSdkBuild, sdkGzipBytes } from '../scripts/e2e/build.js';
+import type { PageLoad, PageRun } from '../scripts/e2e/compare.js';
+import { startHarness } from '../scripts/e2e/harness.js';
+import { fixtureModel, REPO } from '../scripts/e2e/model-fixtures.js';
+import { shippedModels } from '../scripts/e2e/shipped-models.js';
 
 type Figures = Record<string, { value: number; unit: string }>;
 

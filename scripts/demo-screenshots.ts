@@ -11,8 +11,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { canvasStats, openDemoPage, startDemo, waitForState, type DemoHarness } from '../tests/e2e/demo.js';
-import { REPO } from '../tests/e2e/model-fixtures.js';
+import { canvasStats, openDemoPage, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
+import { REPO } from './e2e/model-fixtures.js';
 
 interface Shot {
   name: string;

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGenerator } from '../sdk/node.js';
 import { validateManifest } from '../sdk/manifest/validate-manifest.js';
-import { ganFixtureModel } from './e2e/gan-fixtures.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { ganFixtureModel } from '../scripts/e2e/gan-fixtures.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 import { runCli } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-defaults-'));

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
-import { fixtureUrl } from './e2e/harness.js';
-import { fixtureModel, REPO } from './e2e/model-fixtures.js';
+import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { fixtureUrl } from '../scripts/e2e/harness.js';
+import { fixtureModel, REPO } from '../scripts/e2e/model-fixtures.js';
 
 let model: string;
 

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
-import { fixtureUrl } from './e2e/harness.js';
-import { maxAbsDiff } from './e2e/compare.js';
-import { ganFixtureModel } from './e2e/gan-fixtures.js';
-import { fixtureModel, REPO } from './e2e/model-fixtures.js';
+import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { fixtureUrl } from '../scripts/e2e/harness.js';
+import { maxAbsDiff } from '../scripts/e2e/compare.js';
+import { ganFixtureModel } from '../scripts/e2e/gan-fixtures.js';
+import { fixtureModel, REPO } from '../scripts/e2e/model-fixtures.js';
 
 let h: DemoHarness;
 let classModel: string;

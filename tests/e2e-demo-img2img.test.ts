@@ -2,9 +2,9 @@
 // set strength and prompt, and get a non-blank "after" beside the "before"; strength 0 keeps the picture.
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasStats, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
-import { fixtureUrl } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { canvasStats, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { fixtureUrl } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: DemoHarness;
 let model: string;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { checkDemo } from '../server/demo-check.js';
 import { isCi, portFromEnv } from '../server/demo-server.js';
 import { startStaticServer } from '../server/static-server.js';
-import { ensureDemoBuild } from './e2e/demo.js';
-import { REPO } from './e2e/model-fixtures.js';
+import { ensureDemoBuild } from '../scripts/e2e/demo.js';
+import { REPO } from '../scripts/e2e/model-fixtures.js';
 
 let child: ChildProcess;
 let port: number;

@@ -2,9 +2,9 @@
 // ends non-blank, timings and the backend badge show, cancel stops a run and leaves the page usable; a model that is
 // not on the server gives a readable "not available" message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from './e2e/demo.js';
-import { fixtureUrl } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { fixtureUrl } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: DemoHarness;
 let model: string;

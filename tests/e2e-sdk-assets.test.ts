@@ -3,10 +3,10 @@
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageLoad } from './e2e/compare.js';
-import { ensureSdkBuild } from './e2e/build.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import type { PageLoad } from '../scripts/e2e/compare.js';
+import { ensureSdkBuild } from '../scripts/e2e/build.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: Harness;
 let model: string;

@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureSdkBuild, sdkGzipBytes } from './e2e/build.js';
-import { REPO } from './e2e/model-fixtures.js';
+import { ensureSdkBuild, sdkGzipBytes } from '../scripts/e2e/build.js';
+import { REPO } from '../scripts/e2e/model-fixtures.js';
 
 let dist: string;
 beforeAll(async () => {

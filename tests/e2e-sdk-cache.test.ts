@@ -1,9 +1,9 @@
 // Model files are kept in the Cache API: a second load (even after a page reload) makes no network request for them,
 // per Playwright's request log; clearCache() makes the next load download again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageLoad } from './e2e/compare.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import type { PageLoad } from '../scripts/e2e/compare.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: Harness;
 let url: string;

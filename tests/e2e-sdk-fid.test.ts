@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFidScorer } from '../sdk/node.js';
-import { startHarness, type Harness } from './e2e/harness.js';
+import { startHarness, type Harness } from '../scripts/e2e/harness.js';
 import { openDataset } from '../trainer/data/open-dataset.js';
 
 const N = 300;

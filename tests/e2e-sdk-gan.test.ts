@@ -1,15 +1,15 @@
 // GAN sampling in the browser end to end: the built SDK's createGan in Debian's Chromium (Playwright), the generator in
 // the SDK's worker on onnxruntime-web — WebAssembly, and WebGPU on headless Chromium's SwiftShader adapter — for a tiny
-// conditional DCGAN and a tiny ViTGAN (tests/e2e/gan-fixtures.ts). Pictures must be non-blank and match the Node SDK
+// conditional DCGAN and a tiny ViTGAN (scripts/e2e/gan-fixtures.ts). Pictures must be non-blank and match the Node SDK
 // (onnxruntime-node) on the same latents within a few 8-bit levels.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGan, Rng, type Gan } from '../sdk/node.js';
-import { maxAbsDiff, meanAbsDiff, type PageError } from './e2e/compare.js';
-import { ganFixtureModel } from './e2e/gan-fixtures.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { maxAbsDiff, meanAbsDiff, type PageError } from '../scripts/e2e/compare.js';
+import { ganFixtureModel } from '../scripts/e2e/gan-fixtures.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 interface GanLoad {
   id?: number;

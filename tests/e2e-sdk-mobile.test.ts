@@ -2,9 +2,9 @@
 // DevTools protocol, no cross-origin isolation (many hosts cannot send COOP/COEP): a 10-step DDIM completes.
 import { devices } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageLoad, PageRun } from './e2e/compare.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import type { PageLoad, PageRun } from '../scripts/e2e/compare.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: Harness;
 let url: string;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestFile } from '../sdk/manifest/types.js';
-import { startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel, REPO } from './e2e/model-fixtures.js';
+import { startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel, REPO } from '../scripts/e2e/model-fixtures.js';
 import { HOSTILE_PATHS, LOOKALIKE_PATHS, randomHostilePaths } from './helpers/hostile-paths.js';
 
 let h: Harness;

@@ -2,9 +2,9 @@
 // every GAN generator samples through createGan (the Node side is tests/sdk-shipped-models.test.ts); other kinds are
 // refused by createGenerator with a ModelLoadError.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageLoad, PageRun } from './e2e/compare.js';
-import { startHarness, type Harness } from './e2e/harness.js';
-import { shippedModels } from './e2e/shipped-models.js';
+import type { PageLoad, PageRun } from '../scripts/e2e/compare.js';
+import { startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { shippedModels } from '../scripts/e2e/shipped-models.js';
 
 const models = shippedModels();
 let h: Harness;

@@ -2,9 +2,9 @@
 // model.fp16.onnx; the SDK downloads only the one it picks (Playwright's request log) and the float16 file draws
 // nearly the same picture. (WebGPU's 'auto' on SwiftShader: e2e-sdk-webgpu.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from './e2e/compare.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from '../scripts/e2e/compare.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: Harness;
 let fp16Url: string;

@@ -4,9 +4,9 @@ import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerator } from '../sdk/node.js';
-import { maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from './e2e/compare.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from '../scripts/e2e/compare.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: Harness;
 let classDir: string;

@@ -1,9 +1,9 @@
 // The WebGPU path, in headless Chromium on its software adapter (SwiftShader): onnxruntime-web's WebGPU execution
 // provider must give the same pictures as WebAssembly within a small tolerance (correctness only; no timings).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from './e2e/compare.js';
-import { fixtureUrl, startHarness, type Harness } from './e2e/harness.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff, type PageLoad, type PageRun } from '../scripts/e2e/compare.js';
+import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let h: Harness;
 let classUrl: string;

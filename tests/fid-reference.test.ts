@@ -11,7 +11,7 @@ import { kernelDistance, kernelDistanceOnSubsets } from '../sdk/fid/kid.js';
 import { parseNpy } from '../sdk/fid/npy.js';
 import { plainFeatureStats, plainFrechetDistance } from '../sdk/fid/plain.js';
 import { featureStats } from '../sdk/fid/stats.js';
-import { syntheticFeatures } from './fixtures/fid/synthetic.js';
+import { syntheticFeatures } from '../scripts/fixtures/fid-synthetic.js';
 
 const dir = new URL('./fixtures/fid/', import.meta.url);
 const ref = JSON.parse(readFileSync(new URL('reference.json', dir), 'utf8'));

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from './e2e/model-fixtures.js';
+import { REPO } from '../scripts/e2e/model-fixtures.js';
 
 /**
  * The SDK's environment-neutral core: no DOM, no Node built-in, no onnxruntime, no worker — imported by the browser

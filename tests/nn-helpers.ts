@@ -5,7 +5,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { OnnxGraph, type OnnxDType } from '../trainer/export/onnx-graph.js';
 import { checkParity, type FeedTensor } from '../trainer/export/parity.js';
-import type { Module } from '../trainer/nn/module.js';
 import { Rng } from '../sdk/random/rng.js';
 
 /** Parity tolerance the brief asks for (float32 weights). */
@@ -18,17 +17,7 @@ export function randomTensor(shape: number[], seed: number, std = 1): tf.Tensor 
   return tf.tensor(Float32Array.from({ length: size }, () => rng.normal() * std), shape);
 }
 
-/**
- * Adds N(0, std²) noise to every variable, so that zero-initialised layers (the U-Net's last
- * conv) and unit/zero norm affines take non-trivial values in parity tests.
- */
-export function perturbVariables(module: Module, seed: number, std = 0.05): void {
-  const rng = new Rng(seed);
-  for (const v of module.variables()) {
-    const noise = Float32Array.from({ length: v.size }, () => rng.normal() * std);
-    tf.tidy(() => v.assign(tf.add(v, tf.tensor(noise, v.shape))));
-  }
-}
+export { perturbVariables } from '../scripts/e2e/perturb-variables.js';
 
 /** How a tensor is laid out: 'image' = tfjs NHWC vs ONNX NCHW; 'plain' = same in both. */
 export type Layout = 'image' | 'plain';

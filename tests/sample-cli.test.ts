@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 import { REPO_ROOT, type CliResult } from './helpers/run-cli.js';
 
 const WEBGEN = fileURLToPath(new URL('../trainer/bin/webgen.js', import.meta.url));

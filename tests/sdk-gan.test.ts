@@ -1,5 +1,5 @@
 // GAN sampling in the SDK (createGan) on onnxruntime-node: tiny random-weight DCGAN and ViTGAN generators exported by
-// the trainer (tests/e2e/gan-fixtures.ts). Shapes, seeds, parity with the trainer's tfjs generator, and bad input.
+// the trainer (scripts/e2e/gan-fixtures.ts). Shapes, seeds, parity with the trainer's tfjs generator, and bad input.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelToRgba } from '../sdk/image/pixels.js';
 import { AbortError, createGan, createGenerator, InvalidInputError, ManifestError, ModelLoadError, Rng, slerp, type Gan } from '../sdk/node.js';
-import { ganFixtureGenerator, ganFixtureModel } from './e2e/gan-fixtures.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { ganFixtureGenerator, ganFixtureModel } from '../scripts/e2e/gan-fixtures.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 let dcganDir: string;
 let vitganDir: string;

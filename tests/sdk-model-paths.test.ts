@@ -16,7 +16,7 @@ import { modelFileUrl } from '../sdk/loader/model-file-url.js';
 import { readLocalFile } from '../sdk/loader/read-file-node.js';
 import { createGenerator, IntegrityError, ManifestError, ModelLoadError } from '../sdk/node.js';
 import type { ManifestFile } from '../sdk/manifest/types.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 import { HOSTILE_PATHS, LOOKALIKE_PATHS, randomHostilePaths } from './helpers/hostile-paths.js';
 
 const root = mkdtempSync(join(tmpdir(), 'webgen-paths-'));

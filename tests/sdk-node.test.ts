@@ -1,11 +1,11 @@
 // The SDK on onnxruntime-node (sdk/node.ts): the same API as the browser, on tiny random-weight fixture models
-// exported by the trainer (tests/e2e/model-fixtures.ts).
+// exported by the trainer (scripts/e2e/model-fixtures.ts).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, createFidScorer, createGan, createGenerator, IntegrityError, InvalidInputError, ManifestError, ModelLoadError, PromptTooLongError, type Generator, type StepInfo } from '../sdk/node.js';
-import { fixtureModel, REPO } from './e2e/model-fixtures.js';
+import { fixtureModel, REPO } from '../scripts/e2e/model-fixtures.js';
 
 let classDir: string;
 let textDir: string;

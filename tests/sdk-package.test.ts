@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './e2e/model-fixtures.js';
+import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { folderBytes, installApp, packSdk, removeApp, type PackedSdk } from './examples/pack.js';
 
 const MB = 1e6;

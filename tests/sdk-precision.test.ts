@@ -12,8 +12,8 @@ import { MANIFEST_SCHEMA_VERSION, type Manifest } from '../sdk/manifest/types.js
 import { validateManifest } from '../sdk/manifest/validate-manifest.js';
 import { createGenerator, IntegrityError, type ProgressEvent } from '../sdk/node.js';
 import { verifyModelFolder } from '../trainer/export/model-folder.js';
-import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff } from './e2e/compare.js';
-import { fixtureModel } from './e2e/model-fixtures.js';
+import { FP16_PIXEL_TOLERANCE, maxAbsDiff, meanAbsDiff } from '../scripts/e2e/compare.js';
+import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
 const spec = (name: string, dtype: string, shape: (number | string)[]) => ({ name, dtype, shape });
 

@@ -3,7 +3,7 @@
 // tests/e2e-sdk-models.test.ts.
 import { describe, expect, it } from 'vitest';
 import { createGan, createGenerator, ModelLoadError } from '../sdk/node.js';
-import { shippedModels } from './e2e/shipped-models.js';
+import { shippedModels } from '../scripts/e2e/shipped-models.js';
 
 const models = shippedModels();
 

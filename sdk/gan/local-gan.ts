@@ -1,5 +1,4 @@
 import { GeneratedImage } from '../image/generated-image.js';
-import type { EngineImage } from '../generator/engine.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
 import type { GanEngine } from './gan-engine.js';

@@ -1,7 +1,7 @@
 import { GeneratedImage } from '../image/generated-image.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend, Generator, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from '../types.js';
-import type { DiffusionEngine, EngineImage } from './engine.js';
+import type { DiffusionEngine } from './engine.js';
 
 
 /** A Generator whose engine runs in this thread (Node; the browser worker uses the engine directly). */

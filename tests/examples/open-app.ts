@@ -1,9 +1,9 @@
 /**
- * Opens an example app in Debian's Chromium (as tests/e2e/harness.ts does) and waits for it to draw: the apps set
+ * Opens an example app in Debian's Chromium (as scripts/e2e/harness.ts does) and waits for it to draw: the apps set
  * `document.body.dataset.done` to 'true' (or 'error') and draw the digit into `<canvas id="out">`.
  */
 import { chromium } from 'playwright';
-import { CHROMIUM } from '../e2e/harness.js';
+import { CHROMIUM } from '../../scripts/e2e/harness.js';
 
 export interface AppRun {
   done: string | undefined;

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSdkBuild, SDK_DIST } from '../e2e/build.js';
-import { REPO, withLock } from '../e2e/model-fixtures.js';
+import { ensureSdkBuild, SDK_DIST } from '../../scripts/e2e/build.js';
+import { REPO, withLock } from '../../scripts/e2e/model-fixtures.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const PACK_DIR = join(REPO, 'tests', '.artifacts', 'pack');

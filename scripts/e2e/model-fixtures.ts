@@ -27,7 +27,7 @@ const CONFIGS = {
 
 export type FixtureName = keyof typeof CONFIGS;
 
-const SOURCES = ['trainer/diffusion/export-unet.ts', 'trainer/models/unet.ts', 'trainer/models/text-encoder.ts', 'trainer/export/model-folder.ts', 'tests/e2e/model-fixtures.ts'];
+const SOURCES = ['trainer/diffusion/export-unet.ts', 'trainer/models/unet.ts', 'trainer/models/text-encoder.ts', 'trainer/export/model-folder.ts', 'scripts/e2e/model-fixtures.ts'];
 
 /** A fixture's cache key: its config and the sources that make it (a change to either rebuilds it). */
 export function fixtureHash(version: number, name: string, config: unknown, sources: readonly string[]): string {
@@ -105,7 +105,7 @@ async function build(name: FixtureName, dir: string): Promise<void> {
   const { GaussianDiffusion } = await import('../../trainer/diffusion/gaussian-diffusion.js');
   const { exportUNet } = await import('../../trainer/diffusion/export-unet.js');
   const { WordTokenizer } = await import('../../sdk/text/tokenizer.js');
-  const { perturbVariables } = await import('../nn-helpers.js');
+  const { perturbVariables } = await import('./perturb-variables.js');
   const common = { condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear' as const, prediction: 'v' as const };
   const training = (recipe: string, parameters: number) => ({ recipe, data: 'none (random weights: an SDK test fixture)', steps: 0, wallTimeSeconds: 0, parameters, config: { fixture: name } });
   if (name === 'class' || name === 'fp16') {

@@ -23,13 +23,13 @@ export type GanFixtureName = keyof typeof CONFIGS;
 
 // The layers' sources too (trainer/nn): their initialisation decides the fixture's weights.
 const NN = readdirSync(join(REPO, 'trainer/nn')).filter((f) => f.endsWith('.ts')).sort().map((f) => `trainer/nn/${f}`);
-const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/export/model-folder.ts', 'tests/e2e/gan-fixtures.ts', ...NN];
+const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/export/model-folder.ts', 'scripts/e2e/gan-fixtures.ts', ...NN];
 
 const hashOf = (name: GanFixtureName): string => fixtureHash(FIXTURE_VERSION, name, CONFIGS[name], SOURCES);
 
 /** The fixture's tfjs generator, weights as exported (call with tfjs on the 'cpu' backend). */
 export async function ganFixtureGenerator(name: GanFixtureName): Promise<GanGenerator> {
-  const { perturbVariables } = await import('../nn-helpers.js');
+  const { perturbVariables } = await import('./perturb-variables.js');
   let G: GanGenerator;
   if (name === 'gan-dcgan') {
     const c = CONFIGS[name];
