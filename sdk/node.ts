@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { setDefaultStatsWasm } from './fid/wasm.js';
 import { DiffusionEngine } from './generator/engine.js';
+import { DEFAULTS } from './generator/options.js';
 import { setPngEncoder } from './image/png-encoder.js';
 import { LocalGenerator } from './generator/local-generator.js';
 import { openNodeModel } from './node-model.js';
@@ -56,7 +57,7 @@ export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants,
 /** Node's createGenerator: `backend` may be 'auto' or omitted ('webgpu'/'wasm' are browser backends); `cache` is ignored; `precision` 'auto' is 'float32'. */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {
   const { loaded, runtime, ready, precision } = await openNodeModel(options, 'models/mnist-ddim');
-  const engine = await DiffusionEngine.create(loaded.manifest, loaded.files, runtime);
+  const engine = await DiffusionEngine.create(loaded.manifest, loaded.files, runtime, { maxBatch: DEFAULTS.maxBatchNode });
   ready();
   return new LocalGenerator(engine, precision);
 }

@@ -110,7 +110,7 @@ export interface CommonOptions {
 }
 
 export interface SampleOptions extends CommonOptions {
-  /** Images to draw in one batch (1 … 64). Default 1. */
+  /** Images to draw in one batch (1 … 64; in Node 1 … 1024). Default 1. */
   batch?: number;
   /**
    * Class to draw (class-conditional models): an index or a class name from `generator.manifest.conditioning.classes`,

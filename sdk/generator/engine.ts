@@ -63,6 +63,8 @@ export class DiffusionEngine {
     private readonly unet: OrtSessionLike,
     private readonly unetFile: ManifestFile,
     private readonly textEncoder: OrtSessionLike | undefined,
+    /** sample()'s largest batch (DEFAULTS.maxBatch in browsers, maxBatchNode in Node). */
+    private readonly maxBatch: number,
   ) {
     const t = manifest.conditioning?.tokenizer;
     this.tokenizer = textEncoder && t ? WordTokenizer.fromManifest(t) : undefined;
@@ -85,7 +87,7 @@ export class DiffusionEngine {
    * Creates the sessions for a verified model folder (`files`: bytes by role) and checks them against the manifest.
    * Throws ModelLoadError for a model this SDK cannot drive or whose files disagree with the manifest.
    */
-  static async create(manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime): Promise<DiffusionEngine> {
+  static async create(manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime, limits: { maxBatch?: number } = {}): Promise<DiffusionEngine> {
     const roles = checkDiffusionManifest(manifest);
     const sessions: OrtSessionLike[] = [];
     try {
@@ -97,7 +99,7 @@ export class DiffusionEngine {
       };
       const unet = await open('unet', roles.unet);
       const textEncoder = roles.textEncoder ? await open('textEncoder', roles.textEncoder) : undefined;
-      return new DiffusionEngine(manifest, runtime, unet, roles.unet, textEncoder);
+      return new DiffusionEngine(manifest, runtime, unet, roles.unet, textEncoder, limits.maxBatch ?? DEFAULTS.maxBatch);
     } catch (err) {
       await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
       throw err;
@@ -116,7 +118,7 @@ export class DiffusionEngine {
     return this.call(() => {
       const o = checkOptionKeys('sample', options);
       const common = resolveCommon(o, this.manifest);
-      const batch = o.batch === undefined ? DEFAULTS.batch : checkInteger('batch', o.batch, 1, DEFAULTS.maxBatch);
+      const batch = o.batch === undefined ? DEFAULTS.batch : checkInteger('batch', o.batch, 1, this.maxBatch);
       const labels = resolveClassLabels(o.classLabel, this.manifest, batch);
       const prompts = this.resolvePrompts(o.prompt, batch, 'sample');
       const negative = checkString('negativePrompt', o.negativePrompt) ?? '';

@@ -17,6 +17,8 @@ export const DEFAULTS = Object.freeze({
   guidanceScale: 2,
   strength: 0.6,
   maxBatch: 64,
+  /** Node's sample() batch limit (no browser memory to protect; eval draws 100 at a time). */
+  maxBatchNode: 1024,
   maxGuidanceScale: 50,
 });
 

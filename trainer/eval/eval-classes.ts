@@ -3,13 +3,14 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { judgeSamples } from '../classifier/judge.js';
 import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
-import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
+import { nchwToNhwc } from '../../sdk/image/pixels.js';
+import { DiffusionSampler } from './diffusion-sampler.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { stepsEtaTable } from './steps-eta-table.js';
 
 export const EVAL_CLASSES_HELP = `webgen-train eval-classes --model DIR --classifier DIR [options]
 
-Samples a class-conditional diffusion model folder with onnxruntime-node and the SDK's samplers,
+Samples a class-conditional diffusion model folder through the SDK's Node entry (the engine apps run),
 and lets a classifier judge the images:
   guided accuracy   share of images drawn for class k (with guidance) that the classifier calls k
   coverage          classes the classifier finds among unconditional samples, and the rarest share
@@ -56,7 +57,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
   const stepsList = listFlag('steps', values.steps ?? '10,20,50');
   const etaList = etaListFlag(values.eta ?? '0');
 
-  const model = await OnnxDiffusion.load(values.model);
+  const model = await DiffusionSampler.load(values.model);
   const K = model.numClasses;
   if (K === undefined) throw new UsageError(`${values.model} is unconditional: eval-classes needs a class-conditional model`);
   const { width: W, height: H, channels: C } = model.manifest.image;
@@ -114,7 +115,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
 }
 
 async function drawAll(
-  model: OnnxDiffusion,
+  model: DiffusionSampler,
   o: {
     sampler: 'ddim' | 'ddpm';
     steps: number;

@@ -13,12 +13,13 @@ import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
-import { nchwToNhwc, OnnxDiffusion } from './onnx-diffusion.js';
+import { nchwToNhwc } from '../../sdk/image/pixels.js';
+import { DiffusionSampler } from './diffusion-sampler.js';
 import { parseFlags } from '../cli/config-flags.js';
 
 export const EVAL_PROMPTS_HELP = `webgen-train eval-prompts --model DIR --classifier DIR [options]
 
-Samples a text-to-image model trained on the shapes data set (onnxruntime-node, the SDK's DDIM)
+Samples a text-to-image model trained on the shapes data set through the SDK's Node entry (the engine apps run)
 with one prompt per colour-shape pair, "a <size> <colour> <shape> <position>", and lets the shapes
 classifier (webgen-train classifier shapes) judge each image's colour and shape. Pairs held out of
 training (the manifest's holdOutCombos) are reported separately from the trained ones.
@@ -78,7 +79,7 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
   if (sizeFlag !== 'both' && !SIZES.includes(sizeFlag as SizeName)) throw new UsageError(`--size must be large, small or both, got '${sizeFlag}'`);
   const sizes: SizeName[] = sizeFlag === 'both' ? [...SIZES] : [sizeFlag as SizeName];
 
-  const model = await OnnxDiffusion.load(values.model);
+  const model = await DiffusionSampler.load(values.model);
   if (!model.tokenizer) throw new UsageError(`${values.model} is not text-conditioned: eval-prompts needs a text-to-image model`);
   const heldOut = new Set(parsePairs(values['held-out'] ?? heldOutFromManifest(model)));
 
@@ -149,7 +150,7 @@ function fmt(g: GroupScore): string {
 }
 
 /** The recipe's holdOutCombos as the manifest recorded them ('' when none). */
-function heldOutFromManifest(model: OnnxDiffusion): string {
+function heldOutFromManifest(model: DiffusionSampler): string {
   const v = model.manifest.training?.config?.holdOutCombos;
   return typeof v === 'string' ? v : '';
 }
