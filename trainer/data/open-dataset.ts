@@ -1,6 +1,8 @@
 /**
  * Resolves the CLI's `--data` spec to a data set:
  *   shapes | shapes:N              procedural captioned shapes (the default; N examples, default 10000)
+ *   emoji | emoji:PART             the Noto and Twemoji images with captions (fetched from npm on first use); PART is
+ *                                  train (default), held-out-concept, held-out-style or all
  *   mnist                          MNIST IDX files in ../shared/data/mnist (relative to the working directory)
  *   mnist:DIR                      MNIST IDX files in DIR
  *   idx:IMAGES[,LABELS]            any IDX image file, with optional labels
@@ -11,6 +13,8 @@ import { resolve } from 'node:path';
 import { DataError } from '../errors/data-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Dataset } from './dataset.js';
+import { loadEmojiDataset } from './emoji/emoji-dataset.js';
+import { defaultEmojiDir, ensureEmojiPackages } from './emoji/packages.js';
 import { loadImageFolder } from './image-folder.js';
 import { findMnist, loadIdxDataset } from './mnist-idx.js';
 import { createShapesDataset, type ShapesOptions } from './shapes.js';
@@ -19,11 +23,14 @@ import { withChannels } from './with-channels.js';
 /** The forms a spec can take, for help text and errors. */
 export const DATA_SPEC_FORMS = [
   'shapes[:N]  procedural captioned shapes, N examples (default 10000)',
+  'emoji[:PART]  Noto + Twemoji 64x64 RGBA with captions, fetched from npm on first use (PART: train, held-out-concept, held-out-style, all)',
   'mnist  MNIST in ../shared/data/mnist',
   'mnist:DIR  MNIST IDX files in DIR',
   'idx:IMAGES[,LABELS]  an IDX images file and optional labels file',
   'PATH  a folder of .png/.jpg images, optional captions.jsonl',
 ] as const;
+
+const EMOJI_PARTS = ['train', 'held-out-concept', 'held-out-style', 'all'] as const;
 
 /** Options of openDataset. */
 export interface OpenDatasetOptions {
@@ -71,6 +78,15 @@ async function open(spec: string, cwd: string, width: number, height: number, op
         throw new UsageError(`--data '${spec}': shapes size must be a positive integer, e.g. shapes:10000`);
       }
       return createShapesDataset({ ...opts.shapes, ...(size !== undefined && { size }), seed: opts.seed ?? 0, width, height });
+    }
+    case 'emoji': {
+      const part = arg === undefined || arg === '' ? 'train' : arg;
+      if (!EMOJI_PARTS.includes(part as (typeof EMOJI_PARTS)[number])) throw new UsageError(`--data '${spec}': the emoji part must be one of ${EMOJI_PARTS.join(', ')}`);
+      const dir = defaultEmojiDir();
+      await ensureEmojiPackages(dir, (line) => process.stderr.write(`${line}\n`));
+      const channels = opts.channels === undefined ? 4 : opts.channels;
+      if (channels !== 1 && channels !== 3 && channels !== 4) throw new UsageError(`--data '${spec}': channels must be 1, 3 or 4, got ${channels}`);
+      return loadEmojiDataset({ dir, part: part as (typeof EMOJI_PARTS)[number], width: opts.width ?? 64, height: opts.height ?? opts.width ?? 64, channels, seed: opts.seed ?? 0 });
     }
     case 'mnist': {
       const found = findMnist(cwd, arg === undefined || arg === '' ? undefined : arg);
