@@ -86,14 +86,17 @@ describe('a killed run resumes exactly where it stopped', () => {
     expect(new Set(tensors.slice(1)).size).toBe(1);
   });
 
-  it('a NaN loss stops the run with a clear message and keeps the last good checkpoint', async () => {
+  it('a NaN loss stops the run with a clear message; the checkpoint it names is the last one whose loss was finite', async () => {
     const out = join(tmp, 'nan');
-    const r = await runCli(['shapes-tiny', ...common, '--steps', '30', '--lr', '1e30', '--warmup-steps', '0', '--grad-clip', '0', '--checkpoint-every', '1', '--out', out]);
+    expect((await runCli(['shapes-tiny', ...common, '--steps', '3', '--checkpoint-every', '1', '--out', out])).code).toBe(0);
+    const r = await runCli(['shapes-tiny', ...common, '--steps', '30', '--lr', '1e30', '--warmup-steps', '0', '--grad-clip', '0', '--checkpoint-every', '1', '--out', out, '--resume']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/loss became (NaN|Infinity|-Infinity) at step (\d+)/);
-    const failedAt = Number(/at step (\d+)/.exec(r.stderr)![1]);
+    expect(r.stderr).toMatch(/loss (became (NaN|Infinity|-Infinity)|\S+ is \S+× its running average) at step (\d+)/);
+    const failedAt = Number(/at step (\d+): training diverged/.exec(r.stderr)![1]);
+    // The loss at step n measures the weights after n − 1 updates: those diverged, so the last good ones are n − 2's.
     const ckpt = await loadCheckpoint(join(out, 'checkpoint.wgck'));
-    expect(ckpt.header.step).toBe(failedAt - 1);
+    expect(ckpt.header.step).toBe(failedAt - 2);
+    expect(r.stderr).toContain(`last good checkpoint is step ${ckpt.header.step} (${join(out, 'checkpoint.wgck')})`);
     for (const t of ckpt.header.tensors) expect(ckpt.get(t.group, t.name)!.every(Number.isFinite)).toBe(true);
   });
 });

@@ -18,6 +18,8 @@ import { OutputError } from '../errors/output-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { validateManifest, type Manifest } from '../export/manifest.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { LossWatch } from '../train/loss-watch.js';
+import { compactNumber } from '../cli/compact-number.js';
 import { ClassifierNet } from '../models/classifier-net.js';
 import { AdamW } from '../optim/adamw.js';
 import { learningRate } from '../train/lr-schedule.js';
@@ -169,6 +171,8 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
   let finalLoss = NaN;
   const logEvery = opts.logEvery ?? 50;
   const tLoop = Date.now();
+  // NaN/±Infinity, or a cross-entropy 1000× its lowest running average (trainer/train/loss-watch.ts defaults).
+  const watch = new LossWatch();
   for (let step = 0; step < cfg.steps; step++) {
     const batch = batches.next();
     randomShift(batch.images, cfg.batchSize, S, S, C, cfg.maxShift, new Rng(hashInts(cfg.seed, step, 0xa96)));
@@ -179,10 +183,12 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
     }, varList);
     const loss = value.dataSync()[0]!;
     value.dispose();
-    if (!Number.isFinite(loss)) {
+    const diverged = watch.judge(loss);
+    if (diverged !== undefined) {
       for (const g of Object.values(grads)) g.dispose();
-      throw new WebgenError(`loss became ${loss} at step ${step + 1}; lower 'lr' (now ${cfg.lr})`);
+      throw new WebgenError(`${diverged} at step ${step + 1}; lower 'lr' (now ${compactNumber(cfg.lr)})`);
     }
+    watch.observe(loss);
     const byPath = new Map(Object.entries(grads).map(([name, g]) => [pathOf.get(name)!, g]));
     optimizer.step(byPath, learningRate(step, cfg));
     for (const g of byPath.values()) g.dispose();

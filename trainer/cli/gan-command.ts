@@ -168,7 +168,7 @@ export async function ganCommand(argv: string[]): Promise<number> {
     process.on('SIGINT', onSigint);
     const progress = createProgress({ lineEvery: cmd.config.logEvery });
     progress.log(`gan recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
-    const r = await trainGan(cmd.recipe, cmd.config, { progress, stopRequested: () => stop });
+    const r = await trainGan(cmd.recipe, cmd.config, { progress, explicit: cmd.overrides, stopRequested: () => stop });
     process.off('SIGINT', onSigint);
     console.log(
       `done: step ${r.step}, D loss ${r.dLoss.toFixed(4)}, G loss ${r.gLoss.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}` +

@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', onSigint);
     const progress = createProgress({ lineEvery: cmd.config.logEvery });
     progress.log(`recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
-    const result = await train(cmd.recipe, cmd.config, { progress, stopRequested: () => stop });
+    const result = await train(cmd.recipe, cmd.config, { progress, explicit: cmd.overrides, stopRequested: () => stop });
     process.off('SIGINT', onSigint);
     console.log(
       `done: step ${result.step}, loss ${result.finalLoss.toFixed(4)}, ${result.wallTimeSeconds.toFixed(1)} s; ` +

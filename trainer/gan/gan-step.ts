@@ -109,3 +109,27 @@ export function generatorStep(p: GanParts, B: number, rng: Rng): number {
   for (const g of byPath.values()) g.dispose();
   return loss;
 }
+
+/**
+ * D's and G's losses at the current weights, updating nothing (no gradient penalty, which needs D's input gradient,
+ * and no power iteration): what the training loop judges before it saves these weights. The draws follow
+ * discriminatorStep then generatorStep, from `rng`.
+ */
+export function ganLosses(p: GanParts, real: Float32Array, realLabels: Int32Array | undefined, rng: Rng): { dLoss: number; gLoss: number } {
+  const { G, D } = p;
+  const B = realLabels?.length ?? real.length / (G.imageSize * G.imageSize * G.channels);
+  const z = rng.normalArray(B * G.zDim);
+  const y = D.numClasses !== undefined && realLabels ? realLabels : undefined;
+  const dLoss = tf.tidy(() => {
+    const yt = y ? tf.tensor1d(y, 'int32') : undefined;
+    const fake = G.apply(tf.tensor2d(z, [B, G.zDim]), yt);
+    const dReal = D.apply(tf.tensor4d(real, [B, G.imageSize, G.imageSize, G.channels]), yt);
+    return p.objective.loss.discriminator(dReal, D.apply(fake, yt), { labelSmoothing: p.opts.labelSmoothing }).dataSync()[0]!;
+  });
+  const latents = drawLatents(G, B, rng);
+  const gLoss = tf.tidy(() => {
+    const yt = latents.labels ? tf.tensor1d(latents.labels, 'int32') : undefined;
+    return p.objective.loss.generator(D.apply(G.apply(tf.tensor2d(latents.z, [B, G.zDim]), yt), yt)).dataSync()[0]!;
+  });
+  return { dLoss, gLoss };
+}

@@ -3,7 +3,7 @@
  * (power iteration, k D-steps, one G-step, EMA, log, sample, checkpoint), then loss curves and
  * export. Every number it uses comes from GanConfig.
  */
-import { appendFile, rm } from 'node:fs/promises';
+import { appendFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -18,12 +18,18 @@ import type { GanGenerator } from '../models/gan-model.js';
 import { namedBuffers, spectralNorms } from '../nn/spectral-norm.js';
 import { AdamW } from '../optim/adamw.js';
 import { Ema } from '../optim/ema.js';
+import { compactNumber } from '../cli/compact-number.js';
+import { TrainingDivergedError } from '../errors/training-diverged-error.js';
+import { removeStaleTempFiles } from '../io/atomic-write.js';
 import { loadCheckpoint, restoreGroup, saveCheckpoint } from '../train/checkpoint.js';
-import { ensureWritableDir, metricOf, TrainingDivergedError, truncateMetrics } from '../train/train.js';
+import { divergenceMessage } from '../train/divergence-message.js';
+import { LossWatch, type LossWatchState } from '../train/loss-watch.js';
+import { resumeConfig, type ResumePolicy } from '../train/resume-config.js';
+import { ensureWritableDir, metricOf, truncateMetrics } from '../train/train.js';
 import { buildGan } from './build-models.js';
 import { exportGenerator, type ExportGeneratorResult } from './export-generator.js';
-import type { GanConfig } from './gan-config.js';
-import { discriminatorStep, generatorStep, type GanParts } from './gan-step.js';
+import { GAN_BASE_CONFIG, type GanConfig } from './gan-config.js';
+import { discriminatorStep, ganLosses, generatorStep, type GanParts } from './gan-step.js';
 import { GAN_OBJECTIVES } from './losses/index.js';
 import { writeLossCurves } from './plot-losses.js';
 
@@ -42,9 +48,31 @@ export interface GanTrainResult {
 
 export interface GanTrainIo {
   progress: Progress;
+  /** The flags typed on the command line (parsed): on --resume they override the checkpoint's config. */
+  explicit?: Partial<GanConfig>;
   /** Set to true (e.g. on SIGINT) to stop after the current step with a checkpoint. */
   stopRequested?: () => boolean;
 }
+
+/**
+ * On --resume: what the checkpoint fixes (the networks' shapes, their normalisation, the objective D was trained for,
+ * the data, its hold-out split and the seed that draws it) and what always comes from this command line. Learning
+ * rates, Adam's betas, D-steps, penalties, batch size, EMA decay, logging and sampling may be overridden by a flag.
+ */
+export const GAN_RESUME_POLICY: ResumePolicy<GanConfig> = {
+  fixed: [
+    'data', 'holdOut', 'seed', 'arch', 'conditional', 'zDim', 'gWidth', 'dWidth', 'gDepth', 'dDepth', 'heads', 'patch', 'overlap',
+    'loss', 'dSpectralNorm', 'gSpectralNorm', 'attentionAt', 'selfModulation', 'latentTokens', 'latentNorm', 'dMinibatchStd', 'dAttention', 'dArch',
+  ],
+  fromCommandLine: ['steps', 'export', 'fp16', 'resume', 'backend', 'threads', 'out'],
+};
+
+/**
+ * Divergence (trainer/train/loss-watch.ts), for D's and G's loss each: NaN/±Infinity, or |loss| 10,000× its lowest
+ * running average. GAN losses swing more than a regression loss (G's grows for hundreds of steps while D wins) and sit
+ * near 0 or below it (hinge, Wasserstein), so a wider factor and a floor of 1, the scale of a log-loss.
+ */
+const GAN_LOSS_WATCH = { factor: 1e4, warmup: 1, decay: 0.9, floor: 1 };
 
 export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): Promise<GanTrainResult> {
   const { progress } = io;
@@ -54,12 +82,18 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   const ckptPath = join(out, GAN_CHECKPOINT_FILE);
   const metricsPath = join(out, 'metrics.jsonl');
 
-  // --- resume: the checkpoint's config wins, except how long to train, where to export and how to run.
+  // A checkpoint write killed mid-way (SIGKILL, power cut) leaves its temporary file; this run owns the folder.
+  for (const name of await removeStaleTempFiles(ckptPath)) progress.log(`removed ${join(out, name)}, a checkpoint write that never finished`);
+
+  // --- resume: the checkpoint's config, with the flags typed now laid over it (GAN_RESUME_POLICY).
   const ckpt = cfg.resume ? await loadCheckpoint(ckptPath) : undefined;
+  const earlierCheckpoint = !ckpt && (await stat(ckptPath).then(() => true, () => false));
   if (ckpt) {
     const saved = ckpt.header.state.config as GanConfig;
     if (saved.arch === undefined) throw new UsageError(`${ckptPath} is not a GAN checkpoint (a diffusion run?); resume it with webgen-train <recipe> --resume`);
-    cfg = { ...saved, steps: cfg.steps, export: cfg.export, resume: true, backend: cfg.backend, threads: cfg.threads, out: cfg.out, fp16: cfg.fp16 };
+    const resumed = resumeConfig({ ...GAN_BASE_CONFIG, ...saved }, cfg, io.explicit ?? {}, GAN_RESUME_POLICY, ckptPath);
+    cfg = resumed.config;
+    for (const note of resumed.notes) progress.log(note);
   }
 
   // --- backend
@@ -94,6 +128,8 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   let step = 0;
   let wallBefore = 0;
   let resumedLine: Record<string, unknown> | undefined;
+  let dWatch = new LossWatch(GAN_LOSS_WATCH);
+  let gWatch = new LossWatch(GAN_LOSS_WATCH);
   if (ckpt) {
     restoreGroup(ckpt, ckptPath, 'g', gParams);
     restoreGroup(ckpt, ckptPath, 'd', dParams);
@@ -103,7 +139,10 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
     restoreGroup(ckpt, ckptPath, 'd.adam.m', adamD.m);
     restoreGroup(ckpt, ckptPath, 'd.adam.v', adamD.v);
     restoreGroup(ckpt, ckptPath, 'buffers', buffers);
-    const s = ckpt.header.state as { adamGT: number; adamDT: number; emaUpdates: number; wallTimeSeconds: number };
+    const s = ckpt.header.state as { adamGT: number; adamDT: number; emaUpdates: number; wallTimeSeconds: number; lossWatch?: { d: LossWatchState; g: LossWatchState } };
+    // Checkpoints from before the watches have none: they warm up again.
+    dWatch = new LossWatch(GAN_LOSS_WATCH, s.lossWatch?.d);
+    gWatch = new LossWatch(GAN_LOSS_WATCH, s.lossWatch?.g);
     adamG.t = s.adamGT;
     adamD.t = s.adamDT;
     ema.updates = s.emaUpdates;
@@ -126,12 +165,33 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   const elapsed = () => wallBefore + (performance.now() - t0) / 1000;
   const samples: string[] = [];
 
+  // The last checkpoint on disk that belongs to this run (or the one it resumed).
+  let lastSaved = ckpt?.header.step;
+  // Throws when D's or G's loss (measured at step + 1) shows a diverged run.
+  const judge = (d: number, g: number) => {
+    const reason = dWatch.judge(d, 'D loss') ?? gWatch.judge(g, 'G loss');
+    if (reason === undefined) return;
+    progress.stop();
+    throw new TrainingDivergedError(
+      divergenceMessage({
+        reason, step: step + 1, lastSaved, ckptPath, earlierCheckpoint,
+        advice: `lower --lr-g / --lr-d (now ${compactNumber(cfg.lrG)} / ${compactNumber(cfg.lrD)})`,
+      }),
+    );
+  };
+  // The GAN steps update the weights as they measure them, so before a checkpoint the current weights' losses are
+  // measured apart (on the batch and draws step + 1 will use, from their own iterator and rng: nothing is consumed).
   const checkpoint = async () => {
+    const real = batchIterator(data, cfg.batchSize, cfg.seed, step * cfg.dSteps).next();
+    const now = ganLosses(parts, real.images, cfg.conditional ? real.labels : undefined, stepRng(cfg.seed, step));
+    judge(now.dLoss, now.gLoss);
     await saveCheckpoint(ckptPath, step, {
       config: cfg, recipe, adamGT: adamG.t, adamDT: adamD.t, emaUpdates: ema.updates, wallTimeSeconds: elapsed(),
+      lossWatch: { d: dWatch.state(), g: gWatch.state() },
     }, {
       g: gParams, d: dParams, 'g.ema': ema.shadow, 'g.adam.m': adamG.m, 'g.adam.v': adamG.v, 'd.adam.m': adamD.m, 'd.adam.v': adamD.v, buffers,
     });
+    lastSaved = step;
   };
   const sampleGrid = async () => {
     const path = join(out, `samples-${String(step).padStart(6, '0')}.png`);
@@ -147,24 +207,22 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   let gLoss = metricOf(resumedLine, 'gLoss');
   progress.start(step, cfg.steps);
   while (step < cfg.steps) {
-    // All randomness of a step comes from (seed, step): a resumed run replays it exactly.
-    const rng = new Rng((cfg.seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
+    const rng = stepRng(cfg.seed, step);
     // Spectral norm: one power iteration per step for every normalised weight (Miyato et al. §2.1).
     for (const sn of norms) sn.powerIteration();
     let d = { loss: 0, gp: 0, real: 0, fake: 0 };
+    let dWorst = 0;
     for (let i = 0; i < cfg.dSteps; i++) {
       const batch = batches.next();
       d = discriminatorStep(parts, batch.images, cfg.conditional ? batch.labels : undefined, rng);
+      // The judge sees the worst of the k D losses (a NaN sticks).
+      if (!Number.isNaN(dWorst) && !(Math.abs(d.loss) <= Math.abs(dWorst))) dWorst = d.loss;
     }
     gLoss = generatorStep(parts, cfg.batchSize, rng);
     dLoss = d.loss;
-    if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
-      progress.stop();
-      throw new TrainingDivergedError(
-        `loss became ${Number.isFinite(dLoss) ? `${gLoss} (G)` : `${dLoss} (D)`} at step ${step + 1}; the run stopped and kept its last good checkpoint (${ckptPath}). ` +
-          `Try lower --lr-g / --lr-d (now ${cfg.lrG} / ${cfg.lrD}), then --resume.`,
-      );
-    }
+    judge(dWorst, gLoss);
+    dWatch.observe(dLoss);
+    gWatch.observe(gLoss);
     ema.update();
     step++;
 
@@ -227,6 +285,11 @@ export function drawGrid(G: GanGenerator, seed: number): { images: Float32Array;
   const labels = K !== undefined ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / cols)) : undefined;
   const images = tf.tidy(() => Float32Array.from(G.apply(tf.tensor2d(z, [n, G.zDim]), labels ? tf.tensor1d(labels, 'int32') : undefined).dataSync() as Float32Array));
   return { images, n, cols };
+}
+
+/** All randomness of a step comes from (seed, step): a resumed run replays it exactly. */
+function stepRng(seed: number, step: number): Rng {
+  return new Rng((seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
 }
 
 function prefixed(prefix: string, m: Map<string, tf.Variable>): [string, tf.Variable][] {

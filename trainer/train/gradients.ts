@@ -16,19 +16,9 @@ export function accumulateGradients(
   varList: tf.Variable[],
   pathOf: Map<string, string>,
 ): { loss: number; grads: Map<string, tf.Tensor> } {
-  const B = batch.indices.length;
-  const pixels = batch.images.length / B;
   const grads = new Map<string, tf.Tensor>();
   let loss = 0;
-  for (let start = 0; start < B; start += micro) {
-    const end = Math.min(B, start + micro);
-    const share = (end - start) / B;
-    const part = {
-      images: batch.images.subarray(start * pixels, end * pixels),
-      ...(batch.labels && { labels: batch.labels.subarray(start, end) }),
-      // [B, L] token rows of text-conditioned runs
-      ...(batch.tokens && { tokens: batch.tokens.subarray((start * batch.tokens.length) / B, (end * batch.tokens.length) / B) }),
-    };
+  for (const { part, share } of microBatches(batch, micro)) {
     const { value, grads: g } = tf.variableGrads(diffusion.lossFn(part, rng), varList);
     loss += value.dataSync()[0]! * share;
     value.dispose();
@@ -47,6 +37,35 @@ export function accumulateGradients(
     }
   }
   return { loss, grads };
+}
+
+/**
+ * The batch loss alone, no gradients: the same micro-batches drawing the same noise from `rng` as
+ * accumulateGradients, so it is the loss the next optimiser step would see (used to judge the final weights
+ * before they are saved).
+ */
+export function batchLoss(diffusion: GaussianDiffusion, batch: Batch & { tokens?: Int32Array }, micro: number, rng: Rng): number {
+  let loss = 0;
+  for (const { part, share } of microBatches(batch, micro)) {
+    loss += tf.tidy(() => diffusion.lossFn(part, rng)().dataSync()[0]!) * share;
+  }
+  return loss;
+}
+
+/** Consecutive slices of `micro` images of a batch, each with its share of the batch. */
+function* microBatches(batch: Batch & { tokens?: Int32Array }, micro: number) {
+  const B = batch.indices.length;
+  const pixels = batch.images.length / B;
+  for (let start = 0; start < B; start += micro) {
+    const end = Math.min(B, start + micro);
+    const part = {
+      images: batch.images.subarray(start * pixels, end * pixels),
+      ...(batch.labels && { labels: batch.labels.subarray(start, end) }),
+      // [B, L] token rows of text-conditioned runs
+      ...(batch.tokens && { tokens: batch.tokens.subarray((start * batch.tokens.length) / B, (end * batch.tokens.length) / B) }),
+    };
+    yield { part, share: (end - start) / B };
+  }
 }
 
 /** Scales gradients so their global L2 norm is at most `maxNorm` (0 = no clipping); returns the norm before. */

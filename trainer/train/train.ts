@@ -2,7 +2,7 @@
  * The diffusion training loop, top to bottom: backend, data, model, optimiser, resume, then the
  * loop (step, log, sample, checkpoint), then export. Every number it uses comes from TrainConfig.
  */
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -17,6 +17,7 @@ import { DataError } from '../errors/data-error.js';
 import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
 import { WebgenError } from '../errors/webgen-error.js';
+import { TrainingDivergedError } from '../errors/training-diverged-error.js';
 import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
@@ -28,12 +29,17 @@ import { Ema } from '../optim/ema.js';
 import type { TrainConfig } from '../recipes/train-config.js';
 import { upgradeConfig } from '../recipes/upgrade-config.js';
 import type { Progress } from '../cli/progress.js';
+import { validateConfig } from '../cli/parse-args.js';
+import { removeStaleTempFiles } from '../io/atomic-write.js';
+import { compactNumber } from '../cli/compact-number.js';
 import { loadCheckpoint, restoreGroup, saveCheckpoint } from './checkpoint.js';
+import { divergenceMessage } from './divergence-message.js';
 import { learningRate } from './lr-schedule.js';
-import { accumulateGradients, clipByGlobalNorm, disposeAll } from './gradients.js';
+import { accumulateGradients, batchLoss, clipByGlobalNorm, disposeAll } from './gradients.js';
+import { LossWatch, type LossWatchState } from './loss-watch.js';
+import { resumeConfig, type ResumePolicy } from './resume-config.js';
 
-/** The loss became NaN or infinite: the run stops and keeps its last good checkpoint. */
-export class TrainingDivergedError extends WebgenError {}
+export { TrainingDivergedError };
 
 export interface TrainResult {
   step: number;
@@ -46,11 +52,32 @@ export interface TrainResult {
 
 export interface TrainIo {
   progress: Progress;
+  /** The flags typed on the command line (parsed): on --resume they override the checkpoint's config. */
+  explicit?: Partial<TrainConfig>;
   /** Set to true (e.g. on SIGINT) to stop after the current step with a checkpoint. */
   stopRequested?: () => boolean;
 }
 
 export const CHECKPOINT_FILE = 'checkpoint.wgck';
+
+/**
+ * On --resume: what the checkpoint fixes (the tensors' shapes and meaning; the data, its hold-out split and the seed
+ * that draws it, so held-out examples stay unseen) and what always comes from this command line. Everything else
+ * (lr, warm-up, clipping, weight decay, EMA decay, batch size, logging, sampling) may be overridden by a flag.
+ */
+export const RESUME_POLICY: ResumePolicy<TrainConfig> = {
+  fixed: [
+    'data', 'holdOut', 'holdOutCombos', 'maxShapes', 'seed', 'model', 'conditioning',
+    'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'trainTimesteps', 'betaSchedule', 'prediction',
+  ],
+  fromCommandLine: ['steps', 'export', 'fp16', 'resume', 'backend', 'threads', 'out'],
+};
+
+/**
+ * Divergence (trainer/train/loss-watch.ts): NaN/±Infinity, or a loss 1000× its lowest running average (from step 2).
+ * The floor: predicting zeros scores about 1 against unit-variance ε or v targets, so below 0.01 a ratio says little.
+ */
+const LOSS_WATCH = { factor: 1e3, warmup: 1, decay: 0.9, floor: 1e-2 };
 
 export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Promise<TrainResult> {
   const { progress } = io;
@@ -60,11 +87,19 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const ckptPath = join(out, CHECKPOINT_FILE);
   const metricsPath = join(out, 'metrics.jsonl');
 
-  // --- resume: the checkpoint's config wins, except how long to train, where and how to export, and how to run.
+  // A checkpoint write killed mid-way (SIGKILL, power cut) leaves its temporary file; this run owns the folder.
+  for (const name of await removeStaleTempFiles(ckptPath)) progress.log(`removed ${join(out, name)}, a checkpoint write that never finished`);
+
+  // --- resume: the checkpoint's config, with the flags typed now laid over it (RESUME_POLICY).
   const ckpt = cfg.resume ? await loadCheckpoint(ckptPath) : undefined;
+  const earlierCheckpoint = !ckpt && (await stat(ckptPath).then(() => true, () => false));
   if (ckpt) {
     const saved = upgradeConfig(ckpt.header.state.config as Record<string, unknown>);
-    cfg = { ...saved, steps: cfg.steps, export: cfg.export, fp16: cfg.fp16, resume: true, backend: cfg.backend, threads: cfg.threads, out: cfg.out };
+    const resumed = resumeConfig(saved, cfg, io.explicit ?? {}, RESUME_POLICY, ckptPath);
+    cfg = resumed.config;
+    // Overridden fields may now disagree with saved ones (--micro-batch against the saved --batch-size).
+    validateConfig(cfg);
+    for (const note of resumed.notes) progress.log(note);
   }
 
   // --- backend
@@ -132,12 +167,15 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   let step = 0;
   let wallBefore = 0;
   let resumedLoss = NaN;
+  let watch = new LossWatch(LOSS_WATCH);
   if (ckpt) {
     restoreGroup(ckpt, ckptPath, 'params', params);
     restoreGroup(ckpt, ckptPath, 'ema', ema.shadow);
     restoreGroup(ckpt, ckptPath, 'adam.m', adam.m);
     restoreGroup(ckpt, ckptPath, 'adam.v', adam.v);
-    const s = ckpt.header.state as { adamT: number; emaUpdates: number; wallTimeSeconds: number };
+    const s = ckpt.header.state as { adamT: number; emaUpdates: number; wallTimeSeconds: number; lossWatch?: LossWatchState };
+    // Checkpoints from before the watch have none: it warms up again.
+    watch = new LossWatch(LOSS_WATCH, s.lossWatch);
     adam.t = s.adamT;
     ema.updates = s.emaUpdates;
     wallBefore = s.wallTimeSeconds;
@@ -157,8 +195,10 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const stepStart = step;
   const elapsed = () => wallBefore + (performance.now() - t0) / 1000;
 
-  const checkpoint = () =>
-    saveCheckpoint(
+  // The last checkpoint on disk that belongs to this run (or the one it resumed).
+  let lastSaved = ckpt?.header.step;
+  const checkpoint = async () => {
+    await saveCheckpoint(
       ckptPath,
       step,
       {
@@ -168,10 +208,35 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
         emaUpdates: ema.updates,
         wallTimeSeconds: elapsed(),
         backend: backend.name,
+        lossWatch: watch.state(),
         ...(tokenizer && { vocab: [...tokenizer.vocab] }),
       },
       { params, ema: ema.shadow, 'adam.m': adam.m, 'adam.v': adam.v },
     );
+    lastSaved = step;
+  };
+  // Throws when `loss` (of the weights after `step` updates, measured at step + 1) shows a diverged run.
+  const judge = (loss: number) => {
+    const reason = watch.judge(loss);
+    if (reason === undefined) return;
+    progress.stop();
+    throw new TrainingDivergedError(
+      divergenceMessage({
+        reason, step: step + 1, lastSaved, ckptPath, earlierCheckpoint,
+        advice: `a lower --lr (now ${compactNumber(cfg.lr)})${cfg.gradClip > 0 ? ` or a lower --grad-clip (now ${compactNumber(cfg.gradClip)})` : ' or --grad-clip 1 (now off)'}`,
+      }),
+    );
+  };
+  // A checkpoint of the current weights is written only once their loss has passed judge: the next step's loss, or
+  // at the end (and on Ctrl-C) the loss of the batch that step would draw.
+  let checkpointDue = false;
+  const verifyAndCheckpoint = async () => {
+    const next = batches.next();
+    const batch = tokenizer ? { ...next, tokens: tokenizeCaptions(tokenizer, next.captions!, next.indices, cfg.data) } : next;
+    judge(withHeapHint(() => batchLoss(diffusion, batch, micro, stepRng(cfg.seed, step)), micro, ckptPath));
+    await checkpoint();
+    checkpointDue = false;
+  };
   const prompts = tokenizer ? samplePrompts(cfg, data, tokenizer) : undefined;
   const sampleGrid = async () => {
     const path = join(out, `samples-${String(step).padStart(6, '0')}.png`);
@@ -187,18 +252,20 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   while (step < cfg.steps) {
     const drawn = batches.next();
     const batch = tokenizer ? { ...drawn, tokens: tokenizeCaptions(tokenizer, drawn.captions!, drawn.indices, cfg.data) } : drawn;
-    // All randomness of a step comes from (seed, step): a resumed run replays it exactly.
-    const rng = new Rng((cfg.seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
-    const grads = withHeapHint(() => accumulateGradients(diffusion, batch, micro, rng, varList, pathOf), micro, ckptPath);
+    const grads = withHeapHint(() => accumulateGradients(diffusion, batch, micro, stepRng(cfg.seed, step), varList, pathOf), micro, ckptPath);
     loss = grads.loss;
-    if (!Number.isFinite(loss)) {
+    try {
+      judge(loss);
+    } catch (err) {
       disposeAll(grads.grads);
-      progress.stop();
-      throw new TrainingDivergedError(
-        `loss became ${loss} at step ${step + 1}; the run stopped and kept its last good checkpoint (${ckptPath}). ` +
-          `Try a lower --lr (now ${cfg.lr}) or --grad-clip, then --resume.`,
-      );
+      throw err;
     }
+    // This loss measured the weights as they are now: a checkpoint due at the last step can be written.
+    if (checkpointDue) {
+      await checkpoint();
+      checkpointDue = false;
+    }
+    watch.observe(loss);
     const gradNorm = clipByGlobalNorm(grads.grads, cfg.gradClip);
     adam.step(grads.grads, learningRate(step, cfg));
     disposeAll(grads.grads);
@@ -213,13 +280,15 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     }
     if (cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0 && step < cfg.steps) await sampleGrid();
     const stopping = io.stopRequested?.() ?? false;
-    if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopping) await checkpoint();
+    if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopping) checkpointDue = true;
     if (stopping) {
+      await verifyAndCheckpoint();
       progress.stop();
       progress.log(`stopped at step ${step}; checkpoint ${ckptPath} (continue with --resume)`);
       return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples };
     }
   }
+  if (checkpointDue) await verifyAndCheckpoint();
   progress.stop();
   await sampleGrid();
 
@@ -254,6 +323,11 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     );
   }
   return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, ...(exported && { exported }) };
+}
+
+/** All randomness of a step comes from (seed, step): a resumed run replays it exactly. */
+function stepRng(seed: number, step: number): Rng {
+  return new Rng((seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
 }
 
 /**
