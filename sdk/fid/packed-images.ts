@@ -1,11 +1,12 @@
 /**
  * createFidScorer's images on their way to the extractor: packed on the caller's side into one buffer (one copy, one
  * transfer to the worker; the caller's images stay intact), then turned into the NCHW [-1, 1] batch the extractor
- * takes. RGBA → model values as `webgen fid` reads PNG files (trainer/image/convert.ts): alpha over white, grey =
+ * takes. RGBA → model values as `webgen fid` reads PNG files (both through image/pixels.ts): alpha over white, grey =
  * round(BT.601 luma) as a byte, then v / 127.5 − 1 — so the SDK and the CLI give the same features for the same pixels.
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkRgba } from '../image/image-input.js';
+import { convertChannels, fromUint8, nhwcToNchw } from '../image/pixels.js';
 import type { RgbaImage } from '../types.js';
 import type { ImageBatch } from './extractor.js';
 
@@ -51,24 +52,8 @@ export function toModelBatch(p: PackedImages, channels: number, parameter = 'ima
   if (p.kind === 'nchw') return { data: p.data, shape: p.shape };
   if (channels !== 1 && channels !== 3) throw new InvalidInputError(parameter, `cannot be RGBA pictures for an extractor that takes ${channels} channels; pass an NCHW batch { data, shape }`);
   const { count, width, height, data } = p;
-  const plane = width * height;
-  const out = new Float32Array(count * channels * plane); // [N, C, H, W]
-  for (let n = 0; n < count; n++) {
-    for (let q = 0; q < plane; q++) {
-      const s = (n * plane + q) * 4;
-      const alpha = data[s + 3]! / 255;
-      // composite over white (255), as the CLI's convertChannels(…, background 255)
-      const r = data[s]! * alpha + 255 * (1 - alpha);
-      const g = data[s + 1]! * alpha + 255 * (1 - alpha);
-      const b = data[s + 2]! * alpha + 255 * (1 - alpha);
-      const o = n * channels * plane + q;
-      if (channels === 1) out[o] = Math.round(0.299 * r + 0.587 * g + 0.114 * b) / 127.5 - 1;
-      else {
-        out[o] = Math.round(r) / 127.5 - 1;
-        out[o + plane] = Math.round(g) / 127.5 - 1;
-        out[o + 2 * plane] = Math.round(b) / 127.5 - 1;
-      }
-    }
-  }
+  // As `webgen fid` reads a PNG: alpha over white, grey = round(luma) as a byte, then bytes → [-1, 1].
+  const nhwc = fromUint8(convertChannels(data, 4, channels, 255, 255));
+  const out = nhwcToNchw(nhwc, count, height, width, channels);
   return { data: out, shape: [count, channels, height, width] };
 }
