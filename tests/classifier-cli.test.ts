@@ -24,7 +24,7 @@ describe('webgen-train classifier', () => {
     [['cifar'], /unknown classifier data 'cifar'; use one of mnist, shapes/],
     [['mnist', 'shapes'], /unexpected argument 'shapes'/],
     [['mnist', '--stepz', '5'], /Unknown option '--stepz'.*--help/],
-    [['mnist', '--steps', 'many'], /--steps must be an integer >= 1, got 'many'/],
+    [['mnist', '--steps', 'many'], /--steps must be an integer >= 1 in decimal digits, got 'many'/],
     [['mnist', '--steps', '0'], /--steps must be an integer >= 1, got '0'/],
     [['shapes', '--hold-out', '0'], /--hold-out must be an integer >= 1, got '0'/],
     [['mnist', '--lr', '2'], /--lr must be a number in \(0, 1\), got '2'/],

@@ -132,4 +132,46 @@ describe('FID/KID bad inputs', () => {
       /'stats' were computed with extractor 'inception-pool3', this scorer uses 'mine'/,
     );
   });
+
+  it('KID options have upper bounds (kidSamples ≤ 1,000,000, subsets ≤ 1,000, subsetSize ≤ 1,000,000): InvalidInputErrors, not a RangeError or hours of work', async () => {
+    const extractor = { name: 'mine', dim: 4, extract: async () => new Float32Array(0) };
+    for (const kidSamples of [1e12, 1_000_001, -1, 2.5]) {
+      const err = await FidScorer.create({ extractor, kidSamples }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect((err as InvalidInputError).parameter).toBe('kidSamples');
+      expect((err as Error).message).toMatch(/'kidSamples' must be an integer in \[0, 1000000\]/);
+    }
+    await expect(FidScorer.create({ extractor, seed: Number.NaN })).rejects.toThrow(/'seed' must be an integer in \[0, 4294967295\], got NaN/);
+    const a = Float32Array.from({ length: 40 }, (_, i) => Math.sin(i));
+    const b = Float32Array.from({ length: 40 }, (_, i) => Math.cos(i));
+    for (const subsets of [1e9, 1001]) {
+      await expect(kernelDistance(a, b, 4, { subsets })).rejects.toThrow(/'subsets' must be an integer in \[1, 1000\]/);
+    }
+    await expect(kernelDistance(a, b, 4, { subsetSize: 1e12 })).rejects.toThrow(/'subsetSize' must be an integer in \[2, 1000000\]/);
+    expect((await kernelDistance(a, b, 4, { subsets: 1000 })).subsets).toBe(1000);
+  });
+
+  it('a large kidSamples costs memory only for the rows added, and keeps the same sample as an exact one', async () => {
+    const dim = 512;
+    const rows = 20;
+    const features = Float32Array.from({ length: rows * dim }, (_, i) => Math.sin(i * 0.37));
+    const extractor = { name: 'mine', dim, extract: async () => new Float32Array(0) };
+    const before = process.memoryUsage().arrayBuffers;
+    // 1,000,000 × 512 floats would be 2 GB allocated up front
+    const big = await FidScorer.create({ extractor, kidSamples: 1_000_000 });
+    await big.addFeatures(features, 'real');
+    await big.addFeatures(features.map((v) => -v), 'fake');
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+    const exact = await FidScorer.create({ extractor, kidSamples: rows });
+    await exact.addFeatures(features, 'real');
+    await exact.addFeatures(features.map((v) => -v), 'fake');
+    expect((await big.kid({ subsets: 3 })).values).toEqual((await exact.kid({ subsets: 3 })).values);
+  });
+
+  it("preprocess 'inception' needs inputShape [3, 299, 299]: a network of another size is refused when the extractor is made", () => {
+    expect(() => createOnnxExtractor({ session: fakeSession((n) => [n, 4]), Tensor: FakeTensor, inputShape: [1, 32, 32], preprocess: 'inception' })).toThrow(
+      /'inputShape' must be \[3, 299, 299\] with preprocess 'inception' .*, got "\[1, 32, 32\]"/,
+    );
+    expect(() => createOnnxExtractor({ session: fakeSession((n) => [n, 4]), Tensor: FakeTensor, inputShape: [3, 299, 299], preprocess: 'inception' })).not.toThrow();
+  });
 });

@@ -4,7 +4,7 @@
 // reproduced by their command, and `eval fid` samples a tiny model exported here into a steps × eta
 // table, JSON and a PNG chart. Bad command lines exit 2 naming the flag.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,8 @@ const fixtures = 'tests/fixtures/fid';
 const ref = JSON.parse(readFileSync(join(fixtures, 'reference.json'), 'utf8'));
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-fid-cli-'));
 
-function webgen(args: string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, [WEBGEN, ...args], { cwd: REPO_ROOT, env: { ...process.env, CI: '1' } });
+function webgen(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [WEBGEN, ...args], { cwd: REPO_ROOT, env: { ...process.env, CI: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -143,7 +143,7 @@ describe('webgen fid', () => {
   it.each([
     [['fid', 'a.npy'], 2, /webgen fid needs two paths, got 1/],
     [['fid', 'a', 'b', '--frobnicate'], 2, /Unknown option '--frobnicate'.*webgen fid --help/],
-    [['fid', `${fixtures}/small-a.npy`, `${fixtures}/small-b.npy`, '--kid-subsets', '0'], 2, /--kid-subsets must be an integer >= 1, got '0'/],
+    [['fid', `${fixtures}/small-a.npy`, `${fixtures}/small-b.npy`, '--kid-subsets', '0'], 2, /--kid-subsets must be an integer in \[1, 1000\], got '0'/],
     [['fid', `${fixtures}/small-a.npy`, 'nowhere.npy'], 1, /nowhere.npy: no such file or folder/],
     [['fid', `${fixtures}/small-a.npy`, `${fixtures}/equal-a.npy`], 1, /'fake features' must have 16 dimensions like the other set \(the same extractor for both\), got "32 dimensions"/],
     [['fid', 'data:mnist@0:10', `${fixtures}/small-a.npy`], 2, /data:mnist@0:10 holds images: pass --extractor/],
@@ -154,6 +154,108 @@ describe('webgen fid', () => {
     const r = await webgen(argv as string[]);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+/** One stderr line, no stack frames. */
+function oneLine(r: CliResult): void {
+  expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('webgen fid and eval fid on hostile input: one line on stderr, exit 1 (runtime) or 2 (usage), no stack', () => {
+  const a = `${fixtures}/small-a.npy`;
+  const b = `${fixtures}/small-b.npy`;
+
+  it('--help states the KID bounds; --kid-samples and --kid-subsets beyond them are usage errors naming the bound', async () => {
+    const help = await webgen(['fid', '--help']);
+    expect(help.stdout).toMatch(/--kid-subsets N +subsets \(default 100, at most 1,000\)/);
+    expect(help.stdout).toMatch(/--kid-samples N +features kept per set for KID \(default 10000, at most 1,000,000\)/);
+    for (const [flag, value, bound] of [['--kid-samples', '1e12', '[0, 1000000]'], ['--kid-samples', '1000001', '[0, 1000000]'], ['--kid-subsets', '1e9', '[1, 1000]'], ['--kid-subsets', '1001', '[1, 1000]']]) {
+      const r = await webgen(['fid', a, b, '--kid', flag!, value!]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${flag} must be an integer in ${bound}`);
+      expect(r.stderr).toContain(`got '${value}'`);
+      oneLine(r);
+    }
+  });
+
+  it('an image folder with an unreadable entry (a folder named x.png, a dangling link, no permission) is a DataError naming it', async () => {
+    const dir = join(tmp, 'hostile-dir');
+    mkdirSync(join(dir, '00.png'), { recursive: true });
+    const r = await webgen(['fid', dir, b, '--extractor', 'models/mnist-classifier']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hostile-dir\/00\.png: cannot read the image: it is a folder/);
+    oneLine(r);
+    const links = join(tmp, 'hostile-links');
+    mkdirSync(links);
+    symlinkSync(join(tmp, 'nowhere.png'), join(links, '00.png'));
+    const l = await webgen(['fid', links, b, '--extractor', 'models/mnist-classifier']);
+    expect(l.code).toBe(1);
+    expect(l.stderr).toMatch(/hostile-links\/00\.png: cannot read the image \(ENOENT\)/);
+    oneLine(l);
+    // root reads any folder: the permission case only means something for other users
+    if (process.getuid?.() !== 0) {
+      const locked = join(tmp, 'hostile-locked');
+      mkdirSync(locked);
+      chmodSync(locked, 0);
+      const p = await webgen(['fid', locked, b, '--extractor', 'models/mnist-classifier']);
+      chmodSync(locked, 0o755);
+      expect(p.code).toBe(1);
+      expect(p.stderr).toMatch(/hostile-locked: cannot list the folder \(EACCES\)/);
+      oneLine(p);
+    }
+  });
+
+  it('--inception with an extractor that takes 1x32x32 images is a usage error saying to leave it out', async () => {
+    await writeDigits(join(tmp, 'digits-few'), 0, 3);
+    const r = await webgen(['fid', join(tmp, 'digits-few'), join(tmp, 'digits-few'), '--extractor', 'models/mnist-classifier', '--inception']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--inception resizes images to 3x299x299 .* but --extractor models\/mnist-classifier takes 1x32x32 images \(CxHxW\): leave out --inception/);
+    oneLine(r);
+  });
+
+  it('an error nobody foresaw (an extractor that onnxruntime cannot run on the batch) is one line with the WEBGEN_DEBUG hint; WEBGEN_DEBUG=1 adds the stack', async () => {
+    // [N, 1, 32, 32] → Reshape to [1, 1024]: a valid model that fails inside onnxruntime for any batch but 1
+    const onnx = join(tmp, 'reshape-one.onnx');
+    writeFileSync(
+      onnx,
+      encodeOnnxModel({
+        ir_version: 8,
+        opset_import: [{ domain: '', version: 17 }],
+        graph: {
+          name: 'reshape-one',
+          node: [{ op_type: 'Reshape', input: ['images', 'shape'], output: ['features'], name: 'reshape' }],
+          initializer: [{ name: 'shape', data_type: 7, dims: [2], int64_data: [1, 1024] }],
+          input: [{ name: 'images', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_param: 'batch' }, { dim_value: 1 }, { dim_value: 32 }, { dim_value: 32 }] } } } }],
+          output: [{ name: 'features', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 1 }, { dim_value: 1024 }] } } } }],
+        },
+      }),
+    );
+    await writeDigits(join(tmp, 'digits-few'), 0, 3);
+    const args = ['fid', join(tmp, 'digits-few'), join(tmp, 'digits-few'), '--extractor', onnx];
+    const r = await webgen(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^webgen: unexpected error: Error: .*\(set WEBGEN_DEBUG=1 for the stack trace\)\n$/);
+    oneLine(r);
+    const d = await webgen(args, { WEBGEN_DEBUG: '1' });
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    [['fid', `${fixtures}/small-a.npy`, `${fixtures}/small-b.npy`, '--kid', '--kid-subsets', '1e1'], /--kid-subsets must be an integer in \[1, 1000\] in decimal digits, got '1e1'/],
+    [['fid', `${fixtures}/small-a.npy`, `${fixtures}/small-b.npy`, '--seed', '0x1'], /--seed must be an integer in \[0, 4294967295\] in decimal digits, got '0x1'/],
+    [['fid', `${fixtures}/small-a.npy`, `${fixtures}/small-b.npy`, '--kid', '--kid-subset-size', '5.0'], /--kid-subset-size must be an integer .*in decimal digits, got '5.0'/],
+    [['eval', 'fid', '--model', 'm', '--samples', '1e3'], /--samples must be an integer .*in decimal digits, got '1e3'/],
+    [['eval', 'fid', '--model', 'm', '--steps', '2,0x3'], /--steps must be an integer >= 1 in decimal digits, got '0x3'/],
+    [['eval', 'fid', '--model', 'm', '--batch', ' 5'], /--batch must be an integer >= 1 in decimal digits, got ' 5'/],
+    [['eval', 'fid', '--model', 'm', '--guidance', '0x2'], /--guidance must be a number, got '0x2'/],
+  ])('%j is refused strictly: exit 2, one line naming the flag and the value', async (argv, message) => {
+    const r = await webgen(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    oneLine(r);
   });
 });
 

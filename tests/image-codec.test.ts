@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { convertChannels, fromUint8, toUint8 } from '../trainer/image/convert.js';
+import { convertChannels, fromUint8, toUint8 } from '../sdk/image/pixels.js';
 import { decodeImage } from '../trainer/image/decode-image.js';
 import { encodePng } from '../trainer/image/encode-png.js';
 import { DataError } from '../trainer/errors/data-error.js';

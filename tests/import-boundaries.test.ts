@@ -19,12 +19,14 @@ const CORE = [
   'sdk/manifest/',
   'sdk/text/',
   'sdk/errors/',
+  'sdk/options/', // option names and value checks
   'sdk/image/pixels.ts',
   'sdk/image/max-image-pixels.ts',
   'sdk/fid/api-types.ts',
   'sdk/fid/extractor.ts',
   'sdk/fid/frechet.ts',
   'sdk/fid/kid.ts',
+  'sdk/fid/kid-limits.ts',
   'sdk/fid/npy.ts',
   'sdk/fid/plain.ts',
   'sdk/fid/preprocess.ts',
@@ -34,6 +36,7 @@ const CORE = [
   'sdk/fid/wasm.ts', // the statistics module: fetch() in browsers, node:fs through process.getBuiltinModule in Node
   'sdk/loader/fetch-wasm.ts',
   'sdk/types.ts', // the public types (type-only)
+  'sdk/gan/types.ts',
 ];
 const NODE_ENTRY = 'sdk/node.ts';
 

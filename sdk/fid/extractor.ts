@@ -69,6 +69,10 @@ export function createOnnxExtractor(opts: OnnxExtractorOptions): FeatureExtracto
   if (!outputName || !session.outputNames.includes(outputName)) throw new InvalidInputError('outputName', `must be one of the session's outputs (${session.outputNames.join(', ')})`, outputName);
   const [C, H, W] = opts.inputShape;
   const inception = opts.preprocess === 'inception';
+  // the preprocessing feeds [b, 3, 299, 299] whatever inputShape says: a network taking another size would fail in onnxruntime
+  if (inception && (C !== 3 || H !== 299 || W !== 299)) {
+    throw new InvalidInputError('inputShape', "must be [3, 299, 299] with preprocess 'inception' (it resizes every image to pytorch-fid's Inception input); leave preprocess out for a network of another size", `[${[C, H, W].join(', ')}]`);
+  }
   const batchSize = opts.batchSize ?? (inception ? 16 : 64);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError('batchSize', 'must be a positive integer', batchSize);
   let dim = opts.dim;

@@ -10,14 +10,15 @@
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { Rng } from '../random/rng.js';
+import { MAX_KID_SAMPLES, MAX_KID_SUBSETS } from './kid-limits.js';
 import { checkFinite } from './stats.js';
 import { roundUp, StatsArena } from './wasm.js';
 
 /** Options of {@link kernelDistance}. */
 export interface KidOptions {
-  /** Number of random subsets. Default 100 (clean-fid, torch-fidelity). */
+  /** Number of random subsets, at most 1,000. Default 100 (clean-fid, torch-fidelity). */
   subsets?: number;
-  /** Largest subset size; each subset has min(N_a, N_b, subsetSize) samples. Default 1000. */
+  /** Largest subset size, at most 1,000,000; each subset has min(N_a, N_b, subsetSize) samples. Default 1000. */
   subsetSize?: number;
   /** Seed of the subset draws. Default 0. */
   seed?: number;
@@ -47,8 +48,10 @@ export async function kernelDistance(a: Float32Array | Float64Array, b: Float32A
   const [na, nb] = checkFeatures(a, b, dim);
   const subsets = opts.subsets ?? 100;
   const maxSize = opts.subsetSize ?? 1000;
-  if (!Number.isInteger(subsets) || subsets < 1) throw new InvalidInputError('subsets', 'must be a positive integer', subsets);
-  if (!Number.isInteger(maxSize) || maxSize < 2) throw new InvalidInputError('subsetSize', 'must be an integer >= 2', maxSize);
+  if (!Number.isInteger(subsets) || subsets < 1 || subsets > MAX_KID_SUBSETS) {
+    throw new InvalidInputError('subsets', `must be an integer in [1, ${MAX_KID_SUBSETS}] (clean-fid uses 100)`, subsets);
+  }
+  if (!Number.isInteger(maxSize) || maxSize < 2 || maxSize > MAX_KID_SAMPLES) throw new InvalidInputError('subsetSize', `must be an integer in [2, ${MAX_KID_SAMPLES}]`, maxSize);
   const m = Math.min(na, nb, maxSize);
   const rng = new Rng(opts.seed ?? 0);
   const draws: KidSubset[] = [];

@@ -9,6 +9,7 @@ import type { Backend } from '../types.js';
 import type { CreateFidScorerOptions, Side } from './api-types.js';
 import { checkOptionNames } from '../options/check-option-names.js';
 import { FID_SCORER_OPTION_NAMES } from '../options/creation-option-names.js';
+import { MAX_KID_SAMPLES } from './kid-limits.js';
 
 /** Throws unless `options` is a valid CreateFidScorerOptions for an entry whose backends are `backends`. */
 export function checkFidScorerOptions(options: unknown, backends: readonly Backend[]): CreateFidScorerOptions {
@@ -29,7 +30,7 @@ export function checkFidScorerOptions(options: unknown, backends: readonly Backe
   if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.length === 3 && inputShape.every((d) => Number.isInteger(d) && d >= 1))) {
     throw new InvalidInputError('inputShape', 'must be [C, H, W], three positive integers', inputShape);
   }
-  if (kidSamples !== undefined) checkInteger('kidSamples', kidSamples, 0, 1_000_000);
+  if (kidSamples !== undefined) checkInteger('kidSamples', kidSamples, 0, MAX_KID_SAMPLES);
   if (seed !== undefined) checkInteger('seed', seed, 0, 2 ** 32 - 1);
   if (backend !== undefined && !backends.includes(backend)) throw new InvalidInputError('backend', `must be one of ${backends.map((b) => `'${b}'`).join(', ')} here`, backend);
   if (threads !== undefined) checkInteger('threads', threads, 1, 256);

@@ -3,10 +3,12 @@
  * accumulators, and scores FID (and KID on a uniform reservoir sample of the features).
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { checkInteger } from '../options/check-values.js';
 import { Rng } from '../random/rng.js';
 import type { FeatureExtractor, ImageBatch } from './extractor.js';
 import { frechetDistance, type FrechetOptions, type FrechetResult } from './frechet.js';
 import { kernelDistance, type KidOptions, type KidResult } from './kid.js';
+import { MAX_KID_SAMPLES } from './kid-limits.js';
 import { decodeStats, encodeStats, type SavedStats } from './stats-file.js';
 import { FeatureAccumulator, type FeatureStats } from './stats.js';
 
@@ -19,9 +21,12 @@ export interface FidScorerOptions {
   extractor: FeatureExtractor;
   /** Saved statistics of the real images (`.fidstats` bytes or decoded); then addReal is not needed. */
   reference?: Uint8Array | SavedStats;
-  /** Features kept per side for KID (a uniform reservoir sample; memory rows × dim × 4 bytes). 0 turns KID off. Default 10,000. */
+  /**
+   * Features kept per side for KID (a uniform reservoir sample; memory rows × dim × 4 bytes, growing with the rows
+   * added). 0 turns KID off; at most 1,000,000. Default 10,000.
+   */
   kidSamples?: number;
-  /** Seed of the reservoir. Default 0. */
+  /** Seed of the reservoir, an integer in [0, 2³² − 1]. Default 0. */
   seed?: number;
 }
 
@@ -50,9 +55,9 @@ export class FidScorer {
 
   static async create(opts: FidScorerOptions): Promise<FidScorer> {
     if (!opts || typeof opts.extractor?.extract !== 'function') throw new InvalidInputError('extractor', 'must be a FeatureExtractor { name, extract(images) } (see createOnnxExtractor)', opts?.extractor);
-    const kidSamples = opts.kidSamples ?? 10_000;
-    if (!Number.isInteger(kidSamples) || kidSamples < 0) throw new InvalidInputError('kidSamples', 'must be an integer >= 0', kidSamples);
-    const s = new FidScorer(opts.extractor, kidSamples, opts.seed ?? 0);
+    const kidSamples = checkInteger('kidSamples', opts.kidSamples ?? 10_000, 0, MAX_KID_SAMPLES, ' (0 turns KID off)');
+    const seed = checkInteger('seed', opts.seed ?? 0, 0, 2 ** 32 - 1);
+    const s = new FidScorer(opts.extractor, kidSamples, seed);
     if (opts.reference !== undefined) s.loadStats(opts.reference, 'real');
     return s;
   }
@@ -81,8 +86,8 @@ export class FidScorer {
     s.acc.add(features, side === 'real' ? 'real features' : 'fake features');
     // reservoir sampling (Algorithm R): every feature row has the same chance to be kept
     if (this.kidSamples > 0) {
-      s.reservoir ??= new Float32Array(this.kidSamples * d);
       const rows = features.length / d;
+      s.reservoir = grown(s.reservoir, Math.min(this.kidSamples, s.seen + rows) * d, this.kidSamples * d);
       for (let i = 0; i < rows; i++, s.seen++) {
         const slot = s.seen < this.kidSamples ? s.seen : s.rng.int(s.seen + 1);
         if (slot < this.kidSamples) s.reservoir.set(features.subarray(i * d, (i + 1) * d), slot * d);
@@ -159,4 +164,16 @@ export class FidScorer {
     }
     return f;
   }
+}
+
+/**
+ * `buf` with room for at least `need` values, at most `cap` (doubling, so a side fed batch by batch copies O(n) in
+ * all): the reservoir holds what was added, not `kidSamples` rows up front — a large bound costs memory only when
+ * that many rows come.
+ */
+function grown(buf: Float32Array | undefined, need: number, cap: number): Float32Array {
+  if (buf && buf.length >= need) return buf;
+  const next = new Float32Array(Math.min(cap, Math.max(need, 2 * (buf?.length ?? 0))));
+  if (buf) next.set(buf);
+  return next;
 }

@@ -8,6 +8,9 @@ import type { Manifest } from '../manifest/types.js';
 import type { CommonOptions } from '../types.js';
 import { checkOptionNames } from '../options/check-option-names.js';
 import { CREATION_ONLY } from '../options/creation-option-names.js';
+import { checkInteger, checkNumber } from '../options/check-values.js';
+
+export { checkInteger, checkNumber };
 
 /** Defaults of the options (types.ts documents them). */
 export const DEFAULTS = Object.freeze({
@@ -57,20 +60,6 @@ export function checkOptionKeys(method: keyof typeof METHOD_KEYS, options: unkno
 /** A new random seed in [0, 2^32). */
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 32);
-}
-
-export function checkInteger(parameter: string, value: unknown, min: number, max: number, hint = ''): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidInputError(parameter, `must be an integer in [${min}, ${max}]${hint}`, value);
-  }
-  return value;
-}
-
-export function checkNumber(parameter: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new InvalidInputError(parameter, `must be a number in [${min}, ${max}]`, value);
-  }
-  return value;
 }
 
 /** The guidance scale of a conditioned call that gives none: the model's own (manifest `sampling`), else the SDK's. */

@@ -8,6 +8,10 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
+const { reportError } = await import('../cli/report-error.ts');
+// An error escaping main (an event emitter's, a stray promise) ends in one line too, as main's own errors do.
+process.on('uncaughtException', (err) => process.exit(reportError('webgen', err)));
+process.on('unhandledRejection', (err) => process.exit(reportError('webgen', err)));
 const { main } = await import('../cli/webgen-main.ts');
 const code = await main(process.argv.slice(2));
 // Exit explicitly: onnxruntime's and the wasm backend's threads would otherwise keep Node alive.

@@ -7,6 +7,7 @@ import { trainClassifier, type TrainClassifierOptions } from '../classifier/trai
 import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { parseFlags } from './config-flags.js';
+import { intFlag, numberFlag } from './number-flags.js';
 
 /** The usage text of the classifier command. */
 export const CLASSIFIER_HELP = `webgen-train classifier <mnist|shapes> [options]
@@ -56,14 +57,12 @@ export async function classifierCommand(argv: string[]): Promise<number> {
     for (const [flag, min] of Object.entries(INT_FLAGS) as [keyof typeof INT_FLAGS, number][]) {
       const raw = values[flag];
       if (raw === undefined) continue;
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${raw}'`);
-      ints[flag] = n;
+      ints[flag] = intFlag(flag, raw, min);
     }
     let lr: number | undefined;
     if (values.lr !== undefined) {
-      lr = Number(values.lr);
-      if (values.lr.trim() === '' || !(lr > 0 && lr < 1)) throw new UsageError(`--lr must be a number in (0, 1), got '${values.lr}'`);
+      lr = numberFlag('lr', values.lr);
+      if (!(lr > 0 && lr < 1)) throw new UsageError(`--lr must be a number in (0, 1), got '${values.lr}'`);
     }
     if (ints.threads !== undefined && ints.threads > 8) throw new UsageError(`--threads must be in [1, 8], got ${ints.threads}`);
     const out = values.out ?? `models/${data}-classifier`;

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
+import { intFlag, numberFlag } from './number-flags.js';
 
 type FlagOptions = Record<string, { type: 'string' | 'boolean' }>;
 type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -37,8 +38,12 @@ export function configFlagOptions<T extends object>(base: T, extra: FlagOptions 
   return options;
 }
 
-/** The fields of `base` that the parsed flags set, typed like `base`; a bad number or choice is a UsageError naming the flag. */
-export function configOverrides<T extends object>(base: T, values: FlagValues, choices: Partial<Record<keyof T, readonly string[]>>): Partial<T> {
+/**
+ * The fields of `base` that the parsed flags set, typed like `base`; a bad number or choice is a UsageError naming the
+ * flag. The fields in `ints` take decimal integers only ('0x5', '1e1', '5.0' are refused); their ranges are the
+ * caller's validate step.
+ */
+export function configOverrides<T extends object>(base: T, values: FlagValues, choices: Partial<Record<keyof T, readonly string[]>>, ints: readonly (keyof T)[] = []): Partial<T> {
   const overrides: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(base)) {
     const flag = kebab(key);
@@ -51,9 +56,7 @@ export function configOverrides<T extends object>(base: T, values: FlagValues, c
     if (raw === undefined) continue;
     if (typeof raw !== 'string') throw new UsageError(`--${flag} needs a value`);
     if (typeof def === 'number') {
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${raw}'`);
-      overrides[key] = n;
+      overrides[key] = ints.includes(key as keyof T) ? intFlag(flag, raw, Number.MIN_SAFE_INTEGER) : numberFlag(flag, raw);
     } else {
       const allowed = choices[key as keyof T];
       if (allowed && !allowed.includes(raw)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got '${raw}'`);

@@ -10,6 +10,7 @@ import { GAN_RECIPES, getGanRecipe } from '../gan/recipes.js';
 import { trainGan } from '../gan/train-gan.js';
 import { SPECTRAL_NORM_MODES } from '../nn/spectral-norm.js';
 import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
+import { intFlag } from './number-flags.js';
 import { createProgress } from './progress.js';
 import { commandPath } from '../export/model-folder.js';
 
@@ -43,6 +44,10 @@ ${flags}
 ${GAN_EVAL_HELP}`;
 }
 
+/** Integer options ≥ 1 and ≥ 0: the command line takes them in decimal digits only, validateGanConfig checks the range. */
+const POSITIVE_INTS: readonly (keyof GanConfig)[] = ['zDim', 'gWidth', 'dWidth', 'gDepth', 'dDepth', 'heads', 'patch', 'dSteps', 'steps', 'batchSize', 'checkpointEvery', 'logEvery'];
+const NON_NEGATIVE_INTS: readonly (keyof GanConfig)[] = ['overlap', 'attentionAt', 'sampleEvery', 'threads', 'seed'];
+
 /** Parses `<recipe> [--flag value …]` into a validated GanConfig; every problem is a UsageError naming the flag. */
 export function parseGanCommandLine(argv: string[]): { kind: 'help' } | { kind: 'train'; recipe: string; config: GanConfig; overrides: Partial<GanConfig> } {
   const options = configFlagOptions(GAN_BASE_CONFIG, { help: { type: 'boolean' } });
@@ -51,7 +56,7 @@ export function parseGanCommandLine(argv: string[]): { kind: 'help' } | { kind: 
   if (positionals.length === 0) throw new UsageError(`missing recipe: webgen-train gan <recipe> [options]; recipes: ${Object.keys(GAN_RECIPES).join(', ')}`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
   const recipe = getGanRecipe(positionals[0]!);
-  const overrides = configOverrides(GAN_BASE_CONFIG, values, CHOICES);
+  const overrides = configOverrides(GAN_BASE_CONFIG, values, CHOICES, [...POSITIVE_INTS, ...NON_NEGATIVE_INTS]);
   const config = { ...recipe.defaults, ...overrides };
   validateGanConfig(config);
   return { kind: 'train', recipe: recipe.name, config, overrides };
@@ -59,12 +64,11 @@ export function parseGanCommandLine(argv: string[]): { kind: 'help' } | { kind: 
 
 /** Range checks a type cannot express. */
 export function validateGanConfig(c: GanConfig): void {
-  const positiveInts: (keyof GanConfig)[] = ['zDim', 'gWidth', 'dWidth', 'gDepth', 'dDepth', 'heads', 'patch', 'dSteps', 'steps', 'batchSize', 'checkpointEvery', 'logEvery'];
-  for (const key of positiveInts) {
+  for (const key of POSITIVE_INTS) {
     const v = c[key] as number;
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${kebab(key)} must be a positive integer, got ${v}`);
   }
-  for (const key of ['overlap', 'attentionAt', 'sampleEvery', 'threads', 'seed'] as (keyof GanConfig)[]) {
+  for (const key of NON_NEGATIVE_INTS) {
     const v = c[key] as number;
     if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${kebab(key)} must be a non-negative integer, got ${v}`);
   }
@@ -107,14 +111,8 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`gan eval takes one model folder, got ${positionals.length}: webgen-train gan eval <model-dir> [--classifier DIR]`);
-  const int = (flag: string, raw: string | undefined, def: number, min: number) => {
-    if (raw === undefined) return def;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${raw}'`);
-    return n;
-  };
-  const samples = int('samples', values.samples, 1000, 10);
-  const seed = int('seed', values.seed, 0, 0);
+  const samples = values.samples === undefined ? 1000 : intFlag('samples', values.samples, 10);
+  const seed = values.seed === undefined ? 0 : intFlag('seed', values.seed, 0);
   const { evaluateGenerator, kidCell, writeGanCard } = await import('../gan/evaluate-generator.js');
   const modelDir = positionals[0]!;
   const r = await evaluateGenerator({ modelDir, classifierDir: values.classifier ?? 'models/mnist-classifier', samples, seed });

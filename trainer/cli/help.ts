@@ -78,6 +78,7 @@ export function helpText(): string {
     '(onnxruntime-node) against the tfjs forward pass.',
     '',
     'Exit codes: 0 done, 1 error (data, output, divergence), 2 bad command line, 130 stopped by Ctrl-C (checkpoint written).',
+    'Errors are one line on stderr; WEBGEN_DEBUG=1 adds the stack trace.',
     '',
     'Example: webgen-train shapes-tiny --steps 300 --export models/my-shapes',
   ].join('\n');

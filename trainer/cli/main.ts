@@ -1,8 +1,8 @@
-import { WebgenError } from '../errors/webgen-error.js';
 import { train } from '../train/train.js';
 import { helpText, listText } from './help.js';
 import { parseCommandLine } from './parse-args.js';
 import { createProgress } from './progress.js';
+import { reportError } from './report-error.js';
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'eval-classes': async (argv) => (await import('../eval/eval-classes.js')).evalClassesCommand(argv),
@@ -10,6 +10,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   defaults: async (argv) => (await import('./defaults-command.js')).defaultsCommand(argv),
   classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),
   gan: async (argv) => (await import('./gan-command.js')).ganCommand(argv),
+  data: async (argv) => (await import('./data-command.js')).dataCommand(argv),
 };
 
 /** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */
@@ -46,10 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     );
     return stop ? 130 : 0;
   } catch (err) {
-    if (err instanceof WebgenError) {
-      process.stderr.write(`\nwebgen-train: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
+    return reportError('webgen-train', err, '\n');
   }
 }

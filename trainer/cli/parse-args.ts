@@ -19,6 +19,13 @@ export const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
 
 export { kebab };
 
+/** Integer options ≥ 1 and ≥ 0: the command line takes them in decimal digits only, validateConfig checks the range. */
+const POSITIVE_INTS: readonly (keyof TrainConfig)[] = [
+  'steps', 'batchSize', 'trainTimesteps', 'sampleSteps', 'checkpointEvery', 'logEvery',
+  'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'maxShapes',
+];
+const NON_NEGATIVE_INTS: readonly (keyof TrainConfig)[] = ['microBatch', 'warmupSteps', 'sampleEvery', 'threads', 'seed'];
+
 /** Parses `webgen-train <recipe> [--flag value ...]`; every problem is a UsageError naming the flag. */
 export function parseCommandLine(argv: string[]): Command {
   const options = configFlagOptions(BASE_CONFIG, { help: { type: 'boolean' }, list: { type: 'boolean' } });
@@ -29,7 +36,7 @@ export function parseCommandLine(argv: string[]): Command {
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
 
   const recipe = getRecipe(positionals[0]!);
-  const overrides = configOverrides(BASE_CONFIG, values, CHOICES);
+  const overrides = configOverrides(BASE_CONFIG, values, CHOICES, [...POSITIVE_INTS, ...NON_NEGATIVE_INTS]);
   const config = { ...recipe.defaults, ...overrides };
   validateConfig(config);
   return { kind: 'train', recipe: recipe.name, config, overrides };
@@ -37,16 +44,11 @@ export function parseCommandLine(argv: string[]): Command {
 
 /** Range checks that a type cannot express. */
 export function validateConfig(c: TrainConfig): void {
-  const positiveInts: (keyof TrainConfig)[] = [
-    'steps', 'batchSize', 'trainTimesteps', 'sampleSteps', 'checkpointEvery', 'logEvery',
-    'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'maxShapes',
-  ];
-  for (const key of positiveInts) {
+  for (const key of POSITIVE_INTS) {
     const v = c[key] as number;
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${kebab(key)} must be a positive integer, got ${v}`);
   }
-  const nonNegInts: (keyof TrainConfig)[] = ['microBatch', 'warmupSteps', 'sampleEvery', 'threads', 'seed'];
-  for (const key of nonNegInts) {
+  for (const key of NON_NEGATIVE_INTS) {
     const v = c[key] as number;
     if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${kebab(key)} must be a non-negative integer, got ${v}`);
   }

@@ -5,15 +5,27 @@
  *   webgen sample --model models/mnist-ddim --class 7 --batch 16 --out digits/      → digits/0000.png …
  *   webgen sample --model models/shapes-t2i --prompt "a blue star" --init in.png --strength 0.6 --out out.png
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
+import { MAX_IMAGE_PIXELS } from '../../sdk/image/max-image-pixels.js';
 import type { GeneratedImage, Generator, RgbaImage } from '../../sdk/types.js';
+import { OutputError } from '../errors/output-error.js';
+import { pngSize } from '../image/decode-image.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { intervalFlag, intFlag, numberFlag } from '../eval/flags.js';
 import { parseFlags } from './config-flags.js';
+
+/** Most images of one run: the files are DIR/0000.png … DIR/9999.png, four digits that list in order. */
+export const MAX_BATCH = 10_000;
+
+/** Largest seed (seeds are uint32, as the SDK's). */
+const MAX_SEED = 2 ** 32 - 1;
+
+/** Names that read as one picture: with --batch > 1, --out must be a folder instead. */
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp']);
 
 export const SAMPLE_HELP = `webgen sample --model DIR [options]
 
@@ -29,11 +41,14 @@ Draws images from an exported diffusion model (onnxruntime-node, the SDK's sched
   --guidance-interval LO,HI
                       guide only the steps with LO*T <= t <= HI*T, T the training timesteps
                       (default 0,1: every step; 0.3,1 leaves the least noisy 30% unguided)
-  --seed N            seed of the noise (default 0); image i of a batch uses seed + i
-  --batch N           how many images (default 1); with N > 1, --out is a folder: DIR/0000.png …
+  --seed N            seed of the noise, an integer in [0, ${MAX_SEED}] (default 0); image i of a batch
+                      uses seed + i (the picture --seed <seed + i> draws alone), so seed + N - 1 must
+                      fit in that range too: seeds do not wrap
+  --batch N           how many images, 1 … ${MAX_BATCH} (default 1); with N > 1, --out is a folder:
+                      DIR/0000.png …, each written as soon as it is drawn (a stopped run keeps them)
   --init FILE.png     img2img: start from this picture (resized to the model's size)
   --strength S        img2img: how much to redraw, in [0, 1] (default 0.6)
-  --out PATH          a .png file, or a folder ending in / (default out.png)
+  --out PATH          a .png file, or a folder ending in / (default out.png; samples/ with --batch > 1)
   --threads N         onnxruntime threads (default: onnxruntime's choice)`;
 
 /** The SDK's option names as this command's flags, for error messages. */
@@ -73,8 +88,12 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--scheduler must be ddim or ddpm, got '${values.scheduler}'`);
   }
   if (values.strength !== undefined && values.init === undefined) throw new UsageError('--strength applies to img2img: give --init FILE.png too');
-  const batch = intFlag('batch', values.batch ?? '1');
-  const seed = intFlag('seed', values.seed ?? '0', 0);
+  const batch = intFlag('batch', values.batch ?? '1', 1, MAX_BATCH);
+  const seed = intFlag('seed', values.seed ?? '0', 0, MAX_SEED);
+  // checked here, not at image seed + i: a run that stops half-way after minutes of work is worse than no run
+  if (seed + batch - 1 > MAX_SEED) {
+    throw new UsageError(`--seed ${seed} with --batch ${batch} needs seeds up to ${seed + batch - 1}, beyond the largest seed ${MAX_SEED} (seeds do not wrap): use --seed ${MAX_SEED - batch + 1} or lower`);
+  }
   const common = {
     ...(values.steps !== undefined && { steps: intFlag('steps', values.steps) }),
     ...(values.eta !== undefined && { eta: numberFlag('eta', values.eta) }),
@@ -86,25 +105,37 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const strength = values.strength === undefined ? undefined : numberFlag('strength', values.strength);
   const init = values.init === undefined ? undefined : readPng(values.init);
   const out = values.out ?? (batch > 1 ? 'samples/' : 'out.png');
-  const toFolder = batch > 1 || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
+  const existing = statSync(out, { throwIfNoEntry: false });
+  if (batch > 1 && !out.endsWith('/') && !existing?.isDirectory() && (IMAGE_EXTENSIONS.has(extname(out).toLowerCase()) || existing)) {
+    const folder = out.slice(0, out.length - extname(out).length) || 'samples';
+    throw new UsageError(
+      `--out '${out}' ${existing ? 'is a file' : 'names an image file'}, but --batch ${batch} writes ${batch} images into a folder: ` +
+        `give a folder such as '${folder}/' (then ${join(folder, '0000.png')} …), or leave out --batch for one image`,
+    );
+  }
+  const toFolder = batch > 1 || out.endsWith('/') || !!existing?.isDirectory();
   if (!toFolder && !out.toLowerCase().endsWith('.png')) throw new UsageError(`--out must be a .png file or a folder ending in /, got '${out}'`);
   const threads = values.threads === undefined ? undefined : intFlag('threads', values.threads);
 
   const { createGenerator } = await import('../../sdk/node.js');
   const generator = await createGenerator({ model: values.model, ...(threads !== undefined && { threads }) });
   try {
-    const images: GeneratedImage[] = [];
-    const t0 = performance.now();
+    if (toFolder) makeFolder(out);
+    const paths = Array.from({ length: batch }, (_, i) => (toFolder ? join(out, `${String(i).padStart(4, '0')}.png`) : out));
+    let steps = 0;
+    let seconds = 0;
+    // Each picture is written (temp file + rename) as soon as it is drawn: memory holds one image whatever --batch
+    // is, and a run stopped at image k leaves 0000.png … k-1 whole.
     for (let i = 0; i < batch; i++) {
       const opts = { ...common, seed: seed + i };
-      images.push(await withFlagNames(() => drawOne(generator, opts, { classLabel, prompt: values.prompt, init, strength })));
+      const t0 = performance.now();
+      const image = await withFlagNames(() => drawOne(generator, opts, { classLabel, prompt: values.prompt, init, strength }));
+      seconds += (performance.now() - t0) / 1000;
+      steps = image.timings.steps;
+      await writeFileAtomic(paths[i]!, encodePng(image));
     }
-    const seconds = (performance.now() - t0) / 1000;
-    if (toFolder) mkdirSync(out, { recursive: true });
-    const paths = images.map((_, i) => (toFolder ? join(out, `${String(i).padStart(4, '0')}.png`) : out));
-    for (const [i, image] of images.entries()) await writeFileAtomic(paths[i]!, encodePng(image));
     const what = values.prompt !== undefined ? `"${values.prompt}"` : classLabel !== undefined ? `class ${classLabel}` : 'unconditional';
-    console.log(`${images.length} image${images.length > 1 ? 's' : ''} (${what}, ${images[0]!.timings.steps} steps, seed ${seed}${batch > 1 ? `…${seed + batch - 1}` : ''}) in ${seconds.toFixed(2)} s`);
+    console.log(`${batch} image${batch > 1 ? 's' : ''} (${what}, ${steps} steps, seed ${seed}${batch > 1 ? `…${seed + batch - 1}` : ''}) in ${seconds.toFixed(2)} s`);
     console.log(toFolder ? `wrote ${paths[0]} … ${paths[paths.length - 1]}` : `wrote ${out}`);
     return 0;
   } finally {
@@ -137,6 +168,15 @@ async function withFlagNames<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Creates the output folder, or an OutputError naming it (a file in the way, no permission). */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new OutputError(dir, `cannot create the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 function readPng(path: string): RgbaImage {
   let bytes: Buffer;
   try {
@@ -144,6 +184,9 @@ function readPng(path: string): RgbaImage {
   } catch (err) {
     throw new UsageError(`--init: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  // Checked from the header, before decoding: a small file can declare 100,000 × 100,000.
+  const size = pngSize(bytes);
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS) throw new UsageError(`--init: '${path}' is ${size.width}x${size.height}, more than the ${MAX_IMAGE_PIXELS} pixels (8192x8192) img2img takes; scale it down first`);
   try {
     const png = PNG.sync.read(bytes);
     return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };

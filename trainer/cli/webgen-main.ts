@@ -4,9 +4,8 @@
  *   webgen fid PATH_A PATH_B [options]        FID/KID between folders, .npy features or .fidstats
  *   webgen eval fid --model DIR [options]     FID/KID of a diffusion model vs steps and eta
  */
-import { WebgenSdkError } from '../../sdk/errors/webgen-sdk-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { WebgenError } from '../errors/webgen-error.js';
+import { reportError } from './report-error.js';
 
 const HELP = `webgen <command> [options]
 
@@ -18,7 +17,10 @@ const HELP = `webgen <command> [options]
   webgen eval fid --model DIR [options]   sample a diffusion model at several DDIM steps and eta and
                                           score each setting against reference statistics
 
-'webgen <command> --help' lists each command's options. Training is 'webgen-train'.`;
+'webgen <command> --help' lists each command's options. Training is 'webgen-train'.
+
+Exit codes: 0 done, 1 error (a file, a model, the data), 2 bad command line. Errors are one line on stderr;
+WEBGEN_DEBUG=1 adds the stack trace.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sample: async (argv) => (await import('./sample-command.js')).sampleCommand(argv),
@@ -37,14 +39,6 @@ export async function main(argv: string[]): Promise<number> {
     if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
     throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid (see webgen --help)`);
   } catch (err) {
-    if (err instanceof WebgenError) {
-      process.stderr.write(`webgen: ${err.message}\n`);
-      return err.exitCode;
-    }
-    if (err instanceof WebgenSdkError) {
-      process.stderr.write(`webgen: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return reportError('webgen', err);
   }
 }

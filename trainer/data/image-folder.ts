@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { DataError } from '../errors/data-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { convertChannels } from '../image/convert.js';
+import { convertChannels } from '../../sdk/image/pixels.js';
 import { decodeImage } from '../image/decode-image.js';
 import { centerCropBox, cropImage, resizeImage } from '../image/resize.js';
 import { checkIndex, type Dataset, type Example } from './dataset.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/usage-error.js';
-import { convertChannels } from '../image/convert.js';
+import { convertChannels } from '../../sdk/image/pixels.js';
 import type { Dataset, Example } from './dataset.js';
 
 /**

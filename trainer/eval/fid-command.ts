@@ -4,11 +4,13 @@
  * `webgen fid --save-stats PATH OUT.fidstats` writes a path's statistics for later comparisons.
  */
 import type { FeatureExtractor } from '../../sdk/fid/extractor.js';
+import { MAX_KID_SAMPLES, MAX_KID_SUBSETS } from '../../sdk/fid/kid-limits.js';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { feedInput, loadExtractor, openFidInput, type FidInput } from './fid-inputs.js';
 import { parseFlags } from '../cli/config-flags.js';
+import { intFlag } from './flags.js';
 
 export const FID_HELP = `webgen fid PATH_A PATH_B [options]
 webgen fid --save-stats PATH OUT.fidstats [options]
@@ -28,10 +30,10 @@ the score on the last line. Each PATH is
                        ONNX export of pytorch-fid's FID Inception (pool3, 2048-d). Images may be any size.
   --input-shape C,H,W  input size of a .onnx extractor whose shape is symbolic
   --kid                also KID (clean-fid: unbiased MMD², cubic kernel), mean ± std over subsets
-  --kid-subsets N      subsets (default 100)
-  --kid-subset-size N  largest subset (default 1000)
-  --kid-samples N      features kept per set for KID (default 10000)
-  --seed N             seed of the KID subsets (default 0)
+  --kid-subsets N      subsets (default 100, at most ${MAX_KID_SUBSETS.toLocaleString('en-US')})
+  --kid-subset-size N  largest subset (default 1000, at most --kid-samples)
+  --kid-samples N      features kept per set for KID (default 10000, at most ${MAX_KID_SAMPLES.toLocaleString('en-US')})
+  --seed N             seed of the KID subsets (default 0, at most 4294967295)
   --save-stats         write PATH's statistics to OUT.fidstats instead of comparing
   --json FILE          write the result as JSON`;
 
@@ -42,10 +44,11 @@ export async function fidCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 2) throw new UsageError(`webgen fid needs two paths, got ${positionals.length} (see webgen fid --help)`);
-  const kidSamples = intFlag('kid-samples', values['kid-samples'] ?? '10000', 0);
-  const kidSubsets = intFlag('kid-subsets', values['kid-subsets'] ?? '100');
-  const kidSubsetSize = intFlag('kid-subset-size', values['kid-subset-size'] ?? '1000', 2);
-  const seed = intFlag('seed', values.seed ?? '0', 0);
+  const kidSamples = intFlag('kid-samples', values['kid-samples'] ?? '10000', 0, MAX_KID_SAMPLES);
+  const kidSubsets = intFlag('kid-subsets', values['kid-subsets'] ?? '100', 1, MAX_KID_SUBSETS);
+  // a subset never holds more than the kept samples, so a larger size would only read as more than it does
+  const kidSubsetSize = intFlag('kid-subset-size', values['kid-subset-size'] ?? '1000', 2, MAX_KID_SAMPLES);
+  const seed = intFlag('seed', values.seed ?? '0', 0, 2 ** 32 - 1);
   const inputShape = values['input-shape'] ? shapeFlag(values['input-shape']) : undefined;
 
   const t0 = performance.now();
@@ -122,14 +125,8 @@ function parse(argv: string[]) {
   }, 'See webgen fid --help.');
 }
 
-export function intFlag(name: string, raw: string, min = 1): number {
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${raw}'`);
-  return v;
-}
-
 function shapeFlag(raw: string): [number, number, number] {
-  const parts = raw.split(',').map(Number);
-  if (parts.length !== 3 || !parts.every((v) => Number.isInteger(v) && v > 0)) throw new UsageError(`--input-shape must be C,H,W (three positive integers), got '${raw}'`);
-  return parts as [number, number, number];
+  const parts = raw.split(',');
+  if (parts.length !== 3 || !parts.every((p) => /^\d+$/.test(p.trim()) && Number(p) > 0)) throw new UsageError(`--input-shape must be C,H,W (three positive integers), got '${raw}'`);
+  return parts.map(Number) as [number, number, number];
 }

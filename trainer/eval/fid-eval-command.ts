@@ -1,10 +1,11 @@
 /**
- * `webgen eval fid --model DIR`: samples a diffusion model folder with onnxruntime-node and the SDK's
+ * `webgen eval fid --model DIR`: samples a diffusion model folder through the SDK's Node entry (the engine apps run) and its
  * samplers at each (steps, η) and scores the samples' FID (and KID) against reference statistics of the
  * real data — the DDIM paper's Table 1 (Song et al. 2021: FID vs dim(τ), one row per η) for our models.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_KID_SAMPLES } from '../../sdk/fid/kid-limits.js';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { decodeStats } from '../../sdk/fid/stats-file.js';
 import { readFile } from 'node:fs/promises';
@@ -12,15 +13,15 @@ import { DataError } from '../errors/data-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeLineChart } from './fid-chart.js';
-import { intFlag } from './fid-command.js';
+import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { loadExtractor } from './fid-inputs.js';
-import { OnnxDiffusion } from './onnx-diffusion.js';
+import { DiffusionSampler } from './diffusion-sampler.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { etaLabel, stepsEtaTable } from './steps-eta-table.js';
 
 export const EVAL_FID_HELP = `webgen eval fid --model DIR [options]
 
-Samples a diffusion model folder (onnxruntime-node, the SDK's DDIM sampler) at every --steps × --eta
+Samples a diffusion model folder (the SDK's Node entry, DDIM) at every --steps × --eta
 setting and prints FID (and KID) against reference statistics of real images, in the layout of the
 DDIM paper's Table 1 (steps across, eta down). Class-conditional models draw labels 0…K−1 in turn.
 
@@ -28,7 +29,7 @@ DDIM paper's Table 1 (steps across, eta down). Class-conditional models draw lab
   --extractor DIR      feature extractor (default models/mnist-classifier)
   --reference FILE     statistics of the real images (default <extractor>/reference-stats.fidstats;
                        make your own with: webgen fid --save-stats data:SPEC OUT --extractor DIR)
-  --samples N          images per setting (default 1000)
+  --samples N          images per setting (default 1000, at most ${MAX_KID_SAMPLES.toLocaleString('en-US')}: KID keeps them all)
   --steps LIST         DDIM steps, comma-separated (default 10,20,50,100)
   --eta LIST           DDIM eta values, comma-separated (default 0,1)
   --guidance S         classifier-free guidance scale of conditional models (default 1: none)
@@ -56,17 +57,12 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.model) throw new UsageError('eval fid needs --model DIR (see webgen eval fid --help)');
-  const samples = intFlag('samples', values.samples ?? '1000', 2);
+  const samples = intFlag('samples', values.samples ?? '1000', 2, MAX_KID_SAMPLES);
   const batch = intFlag('batch', values.batch ?? '100');
   const seed = intFlag('seed', values.seed ?? '0', 0);
-  const stepsList = (values.steps ?? '10,20,50,100').split(',').map((s) => intFlag('steps', s.trim()));
-  const etaList = (values.eta ?? '0,1').split(',').map((s) => {
-    const v = Number(s);
-    if (s.trim() === '' || !(v >= 0 && v <= 1)) throw new UsageError(`--eta values must be in [0, 1], got '${s}'`);
-    return v;
-  });
-  const guidance = Number(values.guidance ?? '1');
-  if (!Number.isFinite(guidance)) throw new UsageError(`--guidance must be a number, got '${values.guidance}'`);
+  const stepsList = listFlag('steps', values.steps ?? '10,20,50,100');
+  const etaList = etaListFlag(values.eta ?? '0,1');
+  const guidance = numberFlag('guidance', values.guidance ?? '1');
   const extractorDir = values.extractor ?? 'models/mnist-classifier';
   const referencePath = values.reference ?? join(extractorDir, 'reference-stats.fidstats');
   if (!existsSync(referencePath)) {
@@ -74,7 +70,7 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
   }
   const reference = decodeStats(await readFile(referencePath), referencePath);
 
-  const model = await OnnxDiffusion.load(values.model);
+  const model = await DiffusionSampler.load(values.model);
   const ext = await loadExtractor({ path: extractorDir });
   const { width: W, height: H, channels: C } = model.manifest.image;
   const [eC, eH, eW] = ext.inputShape;

@@ -12,7 +12,7 @@ import type { FidScorer, Side } from '../../sdk/fid/scorer.js';
 import { decodeStats, isStatsFile, type SavedStats } from '../../sdk/fid/stats-file.js';
 import { DataError } from '../errors/data-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { convertChannels } from '../image/convert.js';
+import { convertChannels } from '../../sdk/image/pixels.js';
 import { decodeImage } from '../image/decode-image.js';
 import { readNpzEntries } from './fid-npz.js';
 import { openDataset } from '../data/open-dataset.js';
@@ -50,11 +50,17 @@ export async function openFidInput(path: string): Promise<FidInput> {
     throw new DataError(path, 'no such file or folder (give a folder of images, a .npy feature matrix or a .fidstats file)');
   }
   if (st.isDirectory()) {
-    const files = (await readdir(path)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    let names: string[];
+    try {
+      names = await readdir(path);
+    } catch (err) {
+      throw new DataError(path, `cannot list the folder (${errorCode(err)})`);
+    }
+    const files = names.filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
     if (files.length === 0) throw new DataError(path, 'folder has no .png or .jpg images');
     return { kind: 'images', path, files };
   }
-  const bytes = await readFile(path);
+  const bytes = await readInputFile(path, 'the file');
   if (isStatsFile(bytes)) return { kind: 'stats', path, stats: decodeStats(bytes, path) };
   if (extname(path).toLowerCase() === '.npy') return { kind: 'npy', path };
   if (extname(path).toLowerCase() === '.npz') return { kind: 'stats', path, stats: npzStats(bytes, path) };
@@ -112,15 +118,28 @@ export async function loadExtractor(spec: ExtractorSpec): Promise<{ extractor: F
     } catch {
       throw new DataError(file, 'cannot read the extractor (give a model folder or a .onnx file)');
     }
-    if (!inputShape && spec.preprocess !== 'inception') {
-      const dims = describeOnnx(bytes, file).inputs[0]?.shape.slice(1);
-      if (dims?.length === 3 && dims.every((d) => typeof d === 'number' && d > 0)) inputShape = dims as [number, number, number];
-      else throw new UsageError(`--extractor ${file}: input shape [${dims?.join(', ')}] is not fixed; pass --input-shape C,H,W`);
+    // the network's own [C, H, W] where the file fixes it: a different --input-shape would fail inside onnxruntime
+    const dims = describeOnnx(bytes, file).inputs[0]?.shape.slice(1);
+    const fixed = dims?.length === 3 && dims.every((d) => typeof d === 'number' && d > 0) ? (dims as [number, number, number]) : undefined;
+    if (fixed && inputShape && inputShape.join(',') !== fixed.join(',')) {
+      throw new UsageError(`--input-shape ${inputShape.join(',')}: --extractor ${file} takes ${fixed.join(',')} (C,H,W); leave out --input-shape`);
     }
+    inputShape ??= fixed;
+    if (!inputShape && spec.preprocess !== 'inception') throw new UsageError(`--extractor ${file}: input shape [${dims?.join(', ')}] is not fixed; pass --input-shape C,H,W`);
     inputShape ??= [3, 299, 299];
     name = `${basename(file)}/${spec.outputName ?? 'features'}`;
   }
-  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'] });
+  if (spec.preprocess === 'inception' && inputShape.join(',') !== '3,299,299') {
+    throw new UsageError(`--inception resizes images to 3x299x299 (pytorch-fid's Inception), but --extractor ${spec.path} takes ${inputShape.join('x')} images (CxHxW): leave out --inception`);
+  }
+  let session: ort.InferenceSession;
+  try {
+    // logSeverityLevel 4 (fatal only): onnxruntime also writes a failing run's error to stderr itself, natively and
+    // in colour; the rejection carries the same message, which the CLI prints once, on one line
+    session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], logSeverityLevel: 4 });
+  } catch (err) {
+    throw new DataError(file, `onnxruntime cannot load the extractor (${(err as Error).message})`);
+  }
   const outputName = spec.outputName ?? (session.outputNames.includes('features') ? 'features' : session.outputNames[session.outputNames.length - 1]!);
   if (!session.outputNames.includes(outputName)) throw new UsageError(`--output ${outputName}: the extractor's outputs are ${session.outputNames.join(', ')}`);
   const extractor = createOnnxExtractor({
@@ -144,7 +163,7 @@ export async function feedInput(scorer: FidScorer, side: Side, input: FidInput, 
     return input.stats.count;
   }
   if (input.kind === 'npy') {
-    const m = parseNpy(await readFile(input.path), input.path);
+    const m = parseNpy(await readInputFile(input.path, 'the feature matrix'), input.path);
     return scorer.addFeatures(m.data, side, m.shape[1]);
   }
   if (!inputShape) throw new UsageError(`${input.path} is ${input.kind === 'dataset' ? 'a data set' : 'a folder of images'}: pass --extractor (a model folder such as models/mnist-classifier, or a .onnx file)`);
@@ -185,7 +204,7 @@ async function readImages(dir: string, files: string[], [C, H, W]: [number, numb
   let data: Float32Array | undefined;
   for (const [i, f] of files.entries()) {
     const path = join(dir, f);
-    const img = decodeImage(await readFile(path), path);
+    const img = decodeImage(await readInputFile(path, 'the image'), path);
     if (i === 0 && anySize) {
       h = img.height;
       w = img.width;
@@ -200,4 +219,24 @@ async function readImages(dir: string, files: string[], [C, H, W]: [number, numb
     for (let p = 0; p < plane; p++) for (let c = 0; c < C; c++) data[base + c * plane + p] = px[p * C + c]! / 127.5 - 1;
   }
   return { data: data!, shape: [files.length, C, h, w] };
+}
+
+/**
+ * The bytes of an input file, or a DataError naming it (exit 1, one line): unreadable (EACCES, a dangling link),
+ * a folder where an image should be, or not a regular file at all — a FIFO or /dev/zero would block or never end.
+ */
+async function readInputFile(path: string, what: string): Promise<Uint8Array> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new DataError(path, `cannot read ${what}: ${st.isDirectory() ? 'it is a folder' : 'it is not a regular file'}`);
+    return await readFile(path);
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    throw new DataError(path, `cannot read ${what} (${errorCode(err)})`);
+  }
+}
+
+/** An fs error's code (ENOENT, EACCES…), else its message. */
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }

@@ -2,13 +2,9 @@
 import { UsageError } from '../errors/usage-error.js';
 import { checkGuidanceInterval } from '../../sdk/generation/denoise.js';
 import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
+import { intFlag, isDecimal, numberFlag } from '../cli/number-flags.js';
 
-/** `raw` as an integer ≥ `min`. */
-export function intFlag(name: string, raw: string, min = 1): number {
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${raw}'`);
-  return v;
-}
+export { intFlag, numberFlag };
 
 /** A comma-separated list of integers ≥ 1. */
 export function listFlag(name: string, raw: string): number[] {
@@ -18,22 +14,16 @@ export function listFlag(name: string, raw: string): number[] {
 /** A comma-separated list of DDIM η values in [0, 1]. */
 export function etaListFlag(raw: string): number[] {
   return raw.split(',').map((s) => {
+    // items may follow ', ' as in listFlag; each is still a plain decimal number
     const v = Number(s);
-    if (s.trim() === '' || !(v >= 0 && v <= 1)) throw new UsageError(`--eta values must be in [0, 1], got '${s}'`);
+    if (!isDecimal(s.trim()) || !(v >= 0 && v <= 1)) throw new UsageError(`--eta values must be in [0, 1], got '${s}'`);
     return v;
   });
 }
 
-/** A finite number. */
-export function numberFlag(name: string, raw: string): number {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number, got '${raw}'`);
-  return v;
-}
-
 /** "LO,HI" → the guidance interval [lo, hi] (0 ≤ lo ≤ hi ≤ 1), checked by the sampler's own rule. */
 export function intervalFlag(name: string, raw: string): [number, number] {
-  const parts = raw.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+  const parts = raw.split(',').map((p) => (isDecimal(p.trim()) ? Number(p) : Number.NaN));
   try {
     return checkGuidanceInterval(parts);
   } catch (err) {

@@ -18,18 +18,23 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
 }
 
 /**
+ * A PNG's declared size, from its IHDR chunk (bytes 16–23), without decoding: a small file can declare
+ * 100,000 × 100,000, so callers check it against MAX_IMAGE_PIXELS first. Undefined for anything but a PNG.
+ */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 24 || !startsWith(bytes, PNG_MAGIC)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/**
  * Decodes PNG or JPEG bytes, chosen by their magic number (not the file name), to RGBA.
  * `path` only names the file in errors.
  */
 export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
   if (startsWith(bytes, PNG_MAGIC)) {
-    // The size from the IHDR chunk (bytes 16–23), before decoding: a small file can declare 100,000 × 100,000.
-    if (bytes.length >= 24) {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const width = view.getUint32(16);
-      const height = view.getUint32(20);
-      if (width * height > MAX_IMAGE_PIXELS) throw new DataError(path, `is ${width}x${height}, more than the ${MAX_IMAGE_PIXELS} pixels (8192x8192) webgen reads; scale it down first`);
-    }
+    const size = pngSize(bytes);
+    if (size && size.width * size.height > MAX_IMAGE_PIXELS) throw new DataError(path, `is ${size.width}x${size.height}, more than the ${MAX_IMAGE_PIXELS} pixels (8192x8192) webgen reads; scale it down first`);
     try {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };

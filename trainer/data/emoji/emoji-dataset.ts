@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../errors/data-error.js';
 import { UsageError } from '../../errors/usage-error.js';
-import { convertChannels } from '../../image/convert.js';
+import { convertChannels } from '../../../sdk/image/pixels.js';
 import { decodeImage } from '../../image/decode-image.js';
 import { resizeImage } from '../../image/resize.js';
 import { checkIndex, type Dataset, type Example } from '../dataset.js';
