@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -30,19 +30,25 @@ describe('webgen-train rejects bad input with a clear message and a non-zero exi
     expect(r.stderr).toMatch(/--lr must be a number, got 'many'/);
   });
 
+  // Each names a throwaway --out (and a copy of a model for defaults): a regression that accepted the value would
+  // train or write there, not into runs/ or the committed models/.
+  const out = ['--out', join(tmp, 'strict-out')];
+  const ddimCopy = join(tmp, 'mnist-ddim-copy');
+  mkdirSync(ddimCopy, { recursive: true });
+  copyFileSync(join(REPO_ROOT, 'models/mnist-ddim/manifest.json'), join(ddimCopy, 'manifest.json'));
   it.each([
-    [['shapes-tiny', '--steps', '0x5'], '--steps', '0x5'],
-    [['shapes-tiny', '--steps', '1e1'], '--steps', '1e1'],
-    [['shapes-tiny', '--batch-size', '5.0'], '--batch-size', '5.0'],
-    [['shapes-tiny', '--seed', ''], '--seed', ''],
-    [['shapes-tiny', '--micro-batch', ' 2'], '--micro-batch', ' 2'],
-    [['shapes-tiny', '--threads', '5abc'], '--threads', '5abc'],
-    [['gan', 'mnist-dcgan', '--steps', '0x5'], '--steps', '0x5'],
+    [['shapes-tiny', ...out, '--steps', '0x5'], '--steps', '0x5'],
+    [['shapes-tiny', ...out, '--steps', '1e1'], '--steps', '1e1'],
+    [['shapes-tiny', ...out, '--batch-size', '5.0'], '--batch-size', '5.0'],
+    [['shapes-tiny', ...out, '--seed', ''], '--seed', ''],
+    [['shapes-tiny', ...out, '--micro-batch', ' 2'], '--micro-batch', ' 2'],
+    [['shapes-tiny', ...out, '--threads', '5abc'], '--threads', '5abc'],
+    [['gan', 'mnist-dcgan', ...out, '--steps', '0x5'], '--steps', '0x5'],
     [['gan', 'eval', 'some-model', '--samples', '1e3'], '--samples', '1e3'],
-    [['classifier', 'mnist', '--steps', '1e1'], '--steps', '1e1'],
+    [['classifier', 'mnist', ...out, '--steps', '1e1'], '--steps', '1e1'],
     [['eval-classes', '--model', 'm', '--classifier', 'c', '--samples', '0x10'], '--samples', '0x10'],
     [['eval-prompts', '--model', 'm', '--classifier', 'c', '--steps', '10,2.0'], '--steps', '2.0'],
-    [['defaults', '--model', 'models/mnist-ddim', '--steps', '1e1'], '--steps', '1e1'],
+    [['defaults', '--model', ddimCopy, '--steps', '1e1'], '--steps', '1e1'],
   ])('integer flags take decimal digits only: %j exits 2 with one line naming the flag and the value', async (argv, flag, value) => {
     const r = await runCli(argv);
     expect(r.code).toBe(2);
@@ -50,11 +56,11 @@ describe('webgen-train rejects bad input with a clear message and a non-zero exi
   });
 
   it('a float flag in hex is refused; 1e-4 is a number', async () => {
-    const r = await runCli(['shapes-tiny', '--lr', '0x1']);
+    const r = await runCli(['shapes-tiny', ...out, '--lr', '0x1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--lr must be a number, got '0x1'");
     // parsed and validated (then refused for another reason: a steps count of 0), so 1e-4 passed the number check
-    const ok = await runCli(['shapes-tiny', '--lr', '1e-4', '--steps', '0']);
+    const ok = await runCli(['shapes-tiny', ...out, '--lr', '1e-4', '--steps', '0']);
     expect(ok.stderr).toMatch(/--steps must be a positive integer, got 0/);
   });
 
