@@ -9,6 +9,7 @@ export {
   type ManifestFileVariant,
   type ManifestFileVariants,
   type ManifestImage,
+  type ManifestAutoencoder,
   type ManifestLatent,
   type ManifestParity,
   type ManifestSchedule,

@@ -20,8 +20,8 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
 export const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
 
 /** What the model folder holds; decides how the SDK drives it. */
-export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'vae' | 'feature-extractor' | 'text-encoder' | 'classifier';
-export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'vae', 'feature-extractor', 'text-encoder', 'classifier'];
+export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'autoencoder' | 'feature-extractor' | 'text-encoder' | 'classifier';
+export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'autoencoder', 'feature-extractor', 'text-encoder', 'classifier'];
 
 /** Element types of model inputs/outputs (as OnnxDType in onnx-graph.ts). */
 export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
@@ -119,6 +119,21 @@ export interface ManifestLatent {
   distribution: 'normal';
 }
 
+/**
+ * The latent space of an autoencoder (kind 'autoencoder'; files.encoder maps 'image' [batch, C, H, W] to 'latent'
+ * [batch, ...shape], files.decoder maps 'latent' back to 'image').
+ */
+export interface ManifestAutoencoder {
+  /** One image's latent: [channels, height, width] (spatial) or [dim] (a flat vector). */
+  latentShape: number[];
+  /** 'kl': the encoder gives the posterior mean; 'vq': the nearest codes of a codebook. */
+  quantization: 'kl' | 'vq';
+  /** Latents times this have about unit variance (latent diffusion's scale factor; 1 / std of training latents). */
+  scalingFactor: number;
+  /** VQ: codebook size and code length. */
+  codebook?: { codes: number; dim: number };
+}
+
 /** What the model can be conditioned on (absent: unconditional). */
 export interface ManifestConditioning {
   /** Class names; the class id is the index. */
@@ -176,6 +191,8 @@ export interface Manifest {
   conditioning?: ManifestConditioning;
   /** The latent of a GAN generator (required for kind 'gan-generator'). */
   latent?: ManifestLatent;
+  /** The latent space of an autoencoder (required for kind 'autoencoder'). */
+  autoencoder?: ManifestAutoencoder;
   /** Sampling settings measured to suit this model (its card says how); the SDK uses them for options a call leaves out. */
   sampling?: ManifestSampling;
   training: ManifestTraining;

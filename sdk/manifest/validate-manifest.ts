@@ -52,6 +52,25 @@ export function validateManifest(json: unknown): Manifest {
   }
   if (m.kind === 'gan-generator' && m.latent === undefined) bad('latent', 'the latent { dim, distribution } (required for kind "gan-generator")', undefined);
 
+  if (m.autoencoder !== undefined) {
+    const a = obj(m.autoencoder, 'autoencoder');
+    const shape = a.latentShape;
+    if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 3) || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      bad('autoencoder.latentShape', '[channels, height, width] or [dim] of positive integers', shape);
+    }
+    oneOf(a, 'quantization', ['kl', 'vq'], 'autoencoder');
+    if (!(isFiniteNumber(a.scalingFactor) && a.scalingFactor > 0)) bad('autoencoder.scalingFactor', 'a positive number', a.scalingFactor);
+    if (a.quantization === 'vq') {
+      const c = obj(a.codebook, 'autoencoder.codebook');
+      num(c, 'codes', { integer: true, min: 2 }, 'autoencoder.codebook');
+      num(c, 'dim', { integer: true, min: 1 }, 'autoencoder.codebook');
+    }
+  }
+  if (m.kind === 'autoencoder') {
+    if (m.autoencoder === undefined) bad('autoencoder', 'the latent space { latentShape, quantization, scalingFactor } (required for kind "autoencoder")', undefined);
+    for (const role of ['encoder', 'decoder']) if (!(role in files)) bad(`files.${role}`, `the ${role} model file (required for kind "autoencoder")`, undefined);
+  }
+
   if (m.sampling !== undefined) {
     const s = obj(m.sampling, 'sampling');
     const T = (m.schedule as Obj | undefined)?.trainSteps;

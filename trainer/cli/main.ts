@@ -10,6 +10,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   defaults: async (argv) => (await import('./defaults-command.js')).defaultsCommand(argv),
   classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),
   gan: async (argv) => (await import('./gan-command.js')).ganCommand(argv),
+  autoencoder: async (argv) => (await import('./autoencoder-command.js')).autoencoderCommand(argv),
   data: async (argv) => (await import('./data-command.js')).dataCommand(argv),
 };
 
