@@ -15,7 +15,7 @@ import { manifestUrlOf } from './loader/model-url.js';
 import { checkOptionNames } from './options/check-option-names.js';
 import { callOnlyHints, GENERATOR_OPTION_NAMES } from './options/creation-option-names.js';
 import type { Manifest } from './manifest/types.js';
-import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, Precision, SampleOptions, TextToImageOptions } from './types.js';
+import type { ActiveBackend, Backend, CommonOptions, Generator, GeneratorOptions, Img2ImgOptions, Precision, SampleOptions, StepInfo, TextToImageOptions } from './types.js';
 import { pageUrl, progressProxy, WorkerConnection } from './worker/connection.js';
 import type { Img2ImgRequest, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 
@@ -97,7 +97,8 @@ class WorkerGenerator implements Generator {
       this.posting = prepared.catch(() => undefined);
       return prepared.then((o): Promise<EngineImage | EngineImage[]> => {
         if (signal?.aborted) throw new AbortError();
-        const step = onStep ? proxy(onStep) : undefined;
+        // The wrapper returns nothing, so the worker's wait for the last step never waits on a promise the callback returns.
+        const step = onStep ? proxy((s: StepInfo) => void onStep(s)) : undefined;
         if (method === 'img2img') return remote.img2img(id, o as unknown as Img2ImgRequest, step);
         return method === 'sample' ? remote.sample(id, o as SampleRequest, step) : remote.textToImage(id, o as TextToImageRequest, step);
       });

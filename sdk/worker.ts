@@ -58,9 +58,13 @@ async function generation<T extends EngineImage | EngineImage[]>(id: number, opt
   try {
     const e = engine;
     if (!e) throw new ModelLoadError('no model is loaded in this worker (it was disposed); create a new generator');
+    let last: Promise<void> = Promise.resolve();
     return await withController(id, async (signal) => {
-      const o = { ...options, signal, ...(onStep && { onStep: (s: StepInfo) => notify(onStep, s) }) };
-      return transferImages(await run(e, o));
+      const o = { ...options, signal, ...(onStep && { onStep: (s: StepInfo) => void (last = notify(onStep, s)) }) };
+      const images = await run(e, o);
+      // The step callbacks travel on their own port: the caller sees the last step before the result.
+      await last;
+      return transferImages(images);
     });
   } finally {
     release(onStep);

@@ -53,7 +53,7 @@ export function checkSignal(signal: unknown): asserts signal is AbortSignal | un
 
 /** A progress callback as the worker calls it (a comlink proxy), or undefined. */
 export function progressProxy(onProgress: ((e: ProgressEvent) => void) | undefined) {
-  return onProgress ? proxy((e: ProgressEvent) => onProgress(e)) : undefined;
+  return onProgress ? proxy((e: ProgressEvent) => void onProgress(e)) : undefined;
 }
 
 /** One SDK worker holding one model, as its client sees it. */

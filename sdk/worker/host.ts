@@ -167,9 +167,17 @@ export async function openOnBestBackend<E>(plan: OpenPlan<E>): Promise<{ value: 
   return { value: await plan.open(ort, 'wasm'), backend: 'wasm' };
 }
 
-/** Calls a main-thread callback without waiting for it; a callback that throws is its own business. */
-export function notify<T>(cb: Callback<T> | undefined, value: T): void {
-  if (cb) void Promise.resolve((cb as (v: T) => unknown)(value)).catch(() => undefined);
+/**
+ * Calls a main-thread callback without waiting for it; a callback that throws is its own business. The promise it
+ * returns settles once the main thread has run the callback (never rejects): a call awaits its last notification before
+ * it returns, because the callback's port and the call's port are not ordered with each other.
+ */
+export function notify<T>(cb: Callback<T> | undefined, value: T): Promise<void> {
+  if (!cb) return Promise.resolve();
+  return Promise.resolve((cb as (v: T) => unknown)(value)).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** Releases a comlink callback proxy (a plain function or an already released one is fine). */

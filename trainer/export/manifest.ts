@@ -16,6 +16,7 @@ export {
   type ManifestConditioning,
   type ManifestFile,
   type ManifestImage,
+  type ManifestAutoencoder,
   type ManifestLatent,
   type ManifestParity,
   type ManifestSchedule,
