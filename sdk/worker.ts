@@ -15,7 +15,7 @@ import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest } from './loader/fetch-model.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, Precision, ProgressEvent, StepInfo } from './types.js';
-import { notify, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
+import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
 import type { GanGenerateRequest, GanInterpolateRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 import './worker/protocol.js';
 
@@ -58,12 +58,11 @@ async function generation<T extends EngineImage | EngineImage[]>(id: number, opt
   try {
     const e = engine;
     if (!e) throw new ModelLoadError('no model is loaded in this worker (it was disposed); create a new generator');
-    let last: Promise<void> = Promise.resolve();
+    const steps = notifier(onStep);
     return await withController(id, async (signal) => {
-      const o = { ...options, signal, ...(onStep && { onStep: (s: StepInfo) => void (last = notify(onStep, s)) }) };
+      const o = { ...options, signal, ...(onStep && { onStep: (s: StepInfo) => steps.report(s) }) };
       const images = await run(e, o);
-      // The step callbacks travel on their own port: the caller sees the last step before the result.
-      await last;
+      await steps.settled(); // the caller sees the last step before the result
       return transferImages(images);
     });
   } finally {
@@ -82,7 +81,8 @@ async function openModel<E extends Engine>(
 ): Promise<{ engine: E; manifest: Manifest; precision: Precision }> {
   try {
     if (engine || gan) throw new ModelLoadError('this worker already holds a model');
-    const report = (e: ProgressEvent) => notify(onProgress, e);
+    const progress = notifier(onProgress);
+    const report = (e: ProgressEvent) => progress.report(e);
     const isolated = globalThis.crossOriginIsolated === true;
     // Every core up to 4 (onnxruntime-web's own default takes half of them): generation runs in this worker while the
     // page mostly waits, and on a 2-core machine the second thread makes a 20-step guided DDIM 1.7x faster (npm run bench).
@@ -106,6 +106,7 @@ async function openModel<E extends Engine>(
     });
     const total = Object.values(choice.files).reduce((n, f) => n + f.bytes, 0);
     report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: e.backend, precision: choice.precision });
+    await progress.settled(); // 'ready' reaches the caller before the load resolves
     return { engine: e, manifest, precision: choice.precision };
   } finally {
     release(onProgress);

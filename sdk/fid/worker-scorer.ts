@@ -8,7 +8,7 @@ import { ModelLoadError } from '../errors/model-load-error.js';
 import { fetchModel } from '../loader/fetch-model.js';
 import type { ProgressEvent } from '../types.js';
 import { workerAssets } from '../worker-assets.js';
-import { notify, openOnBestBackend, probeWebgpu, release, type Callback, type Ort } from '../worker/host.js';
+import { notifier, openOnBestBackend, probeWebgpu, release, type Callback, type Ort } from '../worker/host.js';
 import type { FidOpenRequest } from '../worker/protocol.js';
 import type { FidExtractorInfo, FrechetOptions, FrechetResult, KidOptions, KidResult, Side } from './api-types.js';
 import type { OrtSessionLike, OrtTensorConstructor } from './extractor.js';
@@ -63,7 +63,8 @@ export function fidWorkerApi() {
     async fidOpen(req: FidOpenRequest, onProgress?: Callback<ProgressEvent>): Promise<FidExtractorInfo> {
       try {
         if (scorer) throw new ModelLoadError('this worker already holds a FID scorer');
-        const report = (e: ProgressEvent) => notify(onProgress, e);
+        const progress = notifier(onProgress);
+        const report = (e: ProgressEvent) => progress.report(e);
         setDefaultStatsWasm(workerAssets(req.assetsUrl).statsWasm);
         await statsModule(); // a statistics module that is not there fails createFidScorer, not the first fid()
         const isolated = globalThis.crossOriginIsolated === true;
@@ -85,6 +86,7 @@ export function fidWorkerApi() {
           throw err;
         }
         report({ status: 'ready', file: req.extractorUrl, loaded: model.onnx.length, total: model.onnx.length, backend: opened.backend });
+        await progress.settled(); // 'ready' reaches the caller before the open resolves
         return scorer.info;
       } finally {
         release(onProgress);

@@ -167,17 +167,31 @@ export async function openOnBestBackend<E>(plan: OpenPlan<E>): Promise<{ value: 
   return { value: await plan.open(ort, 'wasm'), backend: 'wasm' };
 }
 
+/** A main-thread callback as the worker calls it: `report` does not wait; `settled` waits for every report so far. */
+export interface Notifier<T> {
+  report(value: T): void;
+  /** Resolves once the main thread has run every report made so far (never rejects). */
+  settled(): Promise<void>;
+}
+
 /**
- * Calls a main-thread callback without waiting for it; a callback that throws is its own business. The promise it
- * returns settles once the main thread has run the callback (never rejects): a call awaits its last notification before
- * it returns, because the callback's port and the call's port are not ordered with each other.
+ * Wraps a main-thread callback (a comlink proxy, or undefined). A callback that throws is its own business. A call
+ * awaits `settled()` before it returns: the callback's port and the call's port are not ordered with each other, so
+ * without it the caller could see the result before the last progress or step event.
  */
-export function notify<T>(cb: Callback<T> | undefined, value: T): Promise<void> {
-  if (!cb) return Promise.resolve();
-  return Promise.resolve((cb as (v: T) => unknown)(value)).then(
-    () => undefined,
-    () => undefined,
-  );
+export function notifier<T>(cb: Callback<T> | undefined): Notifier<T> {
+  let last: Promise<void> = Promise.resolve();
+  return {
+    report(value) {
+      if (!cb) return;
+      // Messages on one port are handled in order, so the last report's reply comes after every earlier one's.
+      last = Promise.resolve((cb as (v: T) => unknown)(value)).then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+    settled: () => last,
+  };
 }
 
 /** Releases a comlink callback proxy (a plain function or an already released one is fine). */
