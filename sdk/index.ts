@@ -10,6 +10,7 @@
 export { createGenerator } from './client.js';
 export { createGan } from './gan/create-gan.js';
 export { slerp } from './gan/slerp.js';
+export { createAutoencoder } from './autoencoder/create-autoencoder.js';
 export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';
@@ -48,5 +49,6 @@ export type {
   Timings,
 } from './types.js';
 export type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './gan/types.js';
+export type { Autoencoder, AutoencoderCallOptions, AutoencoderImages, AutoencoderInterpolateOptions, AutoencoderOptions, AutoencoderTraverseOptions, Latents } from './autoencoder/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ModelKind, TensorSpec } from './manifest/types.js';

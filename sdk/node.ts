@@ -36,6 +36,7 @@ export { StatsFormatError } from './errors/stats-format-error.js';
 export { StatsWasmUnavailableError } from './errors/stats-wasm-unavailable-error.js';
 export { createGan } from './gan/create-gan-node.js';
 export { slerp } from './gan/slerp.js';
+export { createAutoencoder } from './autoencoder/create-autoencoder-node.js';
 export { createFidScorer } from './fid/node-scorer.js';
 export { setStatsWasm } from './fid/wasm.js';
 
@@ -51,8 +52,9 @@ setPngEncoder(async (rgba, width, height) => {
 });
 export type * from './types.js';
 export type * from './gan/types.js';
+export type * from './autoencoder/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ModelKind, TensorSpec } from './manifest/types.js';
 
 /** Node's createGenerator: `backend` may be 'auto' or omitted ('webgpu'/'wasm' are browser backends); `cache` is ignored; `precision` 'auto' is 'float32'. */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {

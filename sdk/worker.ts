@@ -1,13 +1,15 @@
 /**
  * The SDK's dedicated worker (its own entry, dist/worker.js): onnxruntime-web is imported here, never on the main
  * thread. Exposed with comlink; the clients' type is derived from `WorkerApi`. One model per worker: a diffusion
- * generator, a GAN generator or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
+ * generator, a GAN generator, an autoencoder or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
  * types: worker/protocol.ts.
  */
 import { expose, transfer } from 'comlink';
 import { AbortError } from './errors/abort-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { fidWorkerApi } from './fid/worker-scorer.js';
+import { AutoencoderEngine } from './autoencoder/autoencoder-engine.js';
+import type { Latents } from './autoencoder/types.js';
 import { GanEngine } from './gan/gan-engine.js';
 import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime } from './generator/runtime.js';
@@ -16,11 +18,12 @@ import { fetchFiles, fetchManifest } from './loader/fetch-model.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, Precision, ProgressEvent, StepInfo } from './types.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
-import type { GanGenerateRequest, GanInterpolateRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
+import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, GanGenerateRequest, GanInterpolateRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 import './worker/protocol.js';
 
 let engine: DiffusionEngine | undefined;
 let gan: GanEngine | undefined;
+let autoencoder: AutoencoderEngine | undefined;
 const controllers = new Map<number, AbortController>();
 
 /** What the worker holds: a model opened on one runtime (DiffusionEngine, GanEngine). */
@@ -53,6 +56,13 @@ function ganCall(id: number, run: (g: GanEngine, signal: AbortSignal) => Promise
   return withController(id, async (signal) => transferImages(await run(g, signal)));
 }
 
+/** Runs one autoencoder call. */
+function autoencoderCall<T>(id: number, run: (a: AutoencoderEngine, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const a = autoencoder;
+  if (!a) return Promise.reject(new ModelLoadError('no autoencoder is loaded in this worker (it was disposed); create a new one with createAutoencoder'));
+  return withController(id, (signal) => run(a, signal));
+}
+
 /** Runs one generation call with its step callback. */
 async function generation<T extends EngineImage | EngineImage[]>(id: number, options: object | undefined, onStep: Callback<StepInfo> | undefined, run: (e: DiffusionEngine, o: Record<string, unknown>) => Promise<T>): Promise<T> {
   try {
@@ -80,7 +90,7 @@ async function openModel<E extends Engine>(
   create: (manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime) => Promise<E>,
 ): Promise<{ engine: E; manifest: Manifest; precision: Precision }> {
   try {
-    if (engine || gan) throw new ModelLoadError('this worker already holds a model');
+    if (engine || gan || autoencoder) throw new ModelLoadError('this worker already holds a model');
     const progress = notifier(onProgress);
     const report = (e: ProgressEvent) => progress.report(e);
     const isolated = globalThis.crossOriginIsolated === true;
@@ -126,6 +136,23 @@ const api = {
     gan = r.engine;
     return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
   },
+  /** As load, for an autoencoder (createAutoencoder). */
+  async loadAutoencoder(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    const r = await openModel(req, onProgress, AutoencoderEngine.create);
+    autoencoder = r.engine;
+    return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
+  },
+  /** The autoencoder's encoder over a batch of RGBA images. */
+  encode(id: number, req: AutoencoderEncodeRequest): Promise<Latents> {
+    return autoencoderCall(id, async (a, signal) => {
+      const z = await a.encode(req?.images, signal);
+      return transfer(z, [z.data.buffer as ArrayBuffer]);
+    });
+  },
+  /** The autoencoder's decoder over a batch of latents. */
+  decode(id: number, req: AutoencoderDecodeRequest): Promise<EngineImage[]> {
+    return autoencoderCall(id, async (a, signal) => transferImages(await a.decode(req?.latents, signal)));
+  },
   /** One GAN forward pass over the call's latents. */
   generate(id: number, options: GanGenerateRequest | undefined): Promise<EngineImage[]> {
     return ganCall(id, (g, signal) => g.generate({ ...options, signal }));
@@ -150,10 +177,12 @@ const api = {
   async dispose(): Promise<void> {
     const e = engine;
     const g = gan;
+    const a = autoencoder;
     engine = undefined;
     gan = undefined;
+    autoencoder = undefined;
     for (const c of controllers.values()) c.abort(new AbortError('the generator was disposed'));
-    await Promise.all([e?.dispose(), g?.dispose()]);
+    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose()]);
   },
   // createFidScorer's methods (fid*).
   ...fidWorkerApi(),

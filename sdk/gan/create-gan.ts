@@ -4,18 +4,15 @@
  * calls post to it. Typed errors come back as the same classes (worker/connection.ts).
  */
 import type { Remote } from 'comlink';
-import { checkOptions } from '../client.js';
-import { resolveAssetsUrl } from '../loader/assets-url.js';
 import { GAN_OPTION_NAMES } from '../options/creation-option-names.js';
-import { AbortError } from '../errors/abort-error.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { EngineImage } from '../generator/engine.js';
 import { GeneratedImage } from '../image/generated-image.js';
-import { manifestUrlOf } from '../loader/model-url.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
 import type { WorkerApi } from '../worker.js';
-import { checkSignal, pageUrl, progressProxy, WorkerConnection } from '../worker/connection.js';
+import type { WorkerConnection } from '../worker/connection.js';
+import { openWorkerModel } from '../worker/open-worker-model.js';
 import type { GanGenerateRequest, GanInterpolateRequest } from '../worker/protocol.js';
 import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './types.js';
 
@@ -24,24 +21,14 @@ import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from 
  * the Cache API), verified and running; see gan/types.ts GanOptions for the options and their defaults.
  */
 export async function createGan(options: GanOptions): Promise<Gan> {
-  checkOptions(options, GAN_OPTION_NAMES, 'createGan()', 'generate(), interpolate()');
-  const { signal, onProgress } = options;
-  checkSignal(signal);
-  if (signal?.aborted) throw new AbortError();
-  const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
-  const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
-  const { connection, loaded } = await WorkerConnection.open(
-    assetsUrl,
-    (remote) =>
-      remote.loadGan(
-        { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) },
-        progressProxy(onProgress),
-      ),
-    signal,
-  );
+  const { connection, loaded } = await openWorkerModel(options, {
+    names: GAN_OPTION_NAMES,
+    callee: 'createGan()',
+    calls: 'generate(), interpolate()',
+    load: (remote, req, onProgress) => remote.loadGan(req, onProgress),
+  });
   return new WorkerGan(connection, loaded.manifest, loaded.backend, loaded.manifest.latent!.dim);
 }
-
 
 /** A Gan whose engine runs in the SDK worker. */
 class WorkerGan implements Gan {

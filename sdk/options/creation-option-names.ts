@@ -4,6 +4,7 @@
  * where they go: `createGenerator({ signal })` says the signal is a per-call option instead of being ignored.
  */
 import type { CreateFidScorerOptions } from '../fid/api-types.js';
+import type { AutoencoderOptions } from '../autoencoder/types.js';
 import type { GanOptions } from '../gan/types.js';
 import type { GeneratorOptions } from '../types.js';
 
@@ -17,6 +18,8 @@ const ganNames = [...generatorNames, 'signal'] as const satisfies readonly (keyo
 export const GENERATOR_OPTION_NAMES: Lists<GeneratorOptions, typeof generatorNames> = generatorNames;
 /** createGan's options: createGenerator's and `signal`. */
 export const GAN_OPTION_NAMES: Lists<GanOptions, typeof ganNames> = ganNames;
+/** createAutoencoder's options: the same as createGan's. */
+export const AUTOENCODER_OPTION_NAMES: Lists<AutoencoderOptions, typeof ganNames> = ganNames;
 
 const fidScorerNames = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress', 'assetsUrl'] as const satisfies readonly (keyof CreateFidScorerOptions)[];
 /** createFidScorer's options (browser and Node). */
@@ -24,7 +27,7 @@ export const FID_SCORER_OPTION_NAMES: Lists<CreateFidScorerOptions, typeof fidSc
 
 /** Per-call option names, explained when given to creation function `callee` whose objects have the methods `calls`. */
 export function callOnlyHints(callee: string, calls: string): Readonly<Record<string, string>> {
-  const names = ['signal', 'onStep', 'steps', 'seed', 'batch', 'count', 'classLabel', 'prompt', 'negativePrompt', 'guidanceScale', 'scheduler', 'eta', 'image', 'strength', 'latents', 'truncation'];
+  const names = ['signal', 'onStep', 'steps', 'seed', 'batch', 'count', 'classLabel', 'prompt', 'negativePrompt', 'guidanceScale', 'scheduler', 'eta', 'image', 'strength', 'latents', 'truncation', 'images', 'from', 'to', 'frames', 'dim', 'range'];
   return Object.fromEntries(names.map((n) => [n, `it is an option of each call (${calls}), not of ${callee}: pass it there`]));
 }
 

@@ -5,6 +5,7 @@
  * in the worker arrives on the main thread as the same typed error class with its fields (errors.ts).
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
+import type { Latents } from '../autoencoder/types.js';
 import type { CreateFidScorerOptions } from '../fid/api-types.js';
 import type { GanGenerateOptions, GanInterpolateOptions } from '../gan/types.js';
 import type { Manifest } from '../manifest/types.js';
@@ -20,8 +21,16 @@ export type TextToImageRequest = CallOptions<TextToImageOptions>;
 export type Img2ImgRequest = Omit<CallOptions<Img2ImgOptions>, 'image'> & { image: RgbaImage };
 export type GanGenerateRequest = CallOptions<GanGenerateOptions>;
 export type GanInterpolateRequest = CallOptions<GanInterpolateOptions>;
+/** An autoencoder's encode: the images already read as RGBA pixels on the main thread. */
+export interface AutoencoderEncodeRequest {
+  images: RgbaImage[];
+}
+/** An autoencoder's decode: checked latents. */
+export interface AutoencoderDecodeRequest {
+  latents: Latents;
+}
 
-/** What the client sends to load a model (createGenerator, createGan). */
+/** What the client sends to load a model (createGenerator, createGan, createAutoencoder). */
 export interface LoadRequest {
   /** Absolute URL of manifest.json (resolved on the main thread: the worker's base URL differs). */
   manifestUrl: string;
