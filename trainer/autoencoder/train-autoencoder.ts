@@ -20,6 +20,7 @@ import { TrainingRun, type RunIo } from '../run/training-run.js';
 import { Autoencoder } from './autoencoder.js';
 import { AUTOENCODER_BASE_CONFIG, parseWidths, type AutoencoderConfig } from './autoencoder-config.js';
 import { exportAutoencoder, type ExportAutoencoderResult } from './export-autoencoder.js';
+import { klPerDimension } from './latent-kl.js';
 import { latentScale } from './latent-scale.js';
 
 export interface AutoencoderTrainResult {
@@ -137,6 +138,9 @@ export async function trainAutoencoder(recipe: string, cfg: AutoencoderConfig, i
   const scalingFactor = cfg.kind === 'kl' ? latentScale(ae, data, cfg.batchSize) : 1;
   if (cfg.kind === 'kl') progress.log(`latent scaling factor ${scalingFactor.toPrecision(4)} (1 / std of ${Math.min(data.size, 1024)} training latents)`);
 
+  const klDims = klPerDimension(ae, data, cfg.batchSize);
+  if (klDims.length) progress.log(`KL per latent ${cfg.latentDim > 0 ? 'dimension' : 'channel'} (nats per image): ${klDims.map((v) => v.toFixed(2)).join(', ')}`);
+
   let exported: AutoencoderTrainResult['exported'];
   if (cfg.export) {
     const dir = cfg.export;
@@ -146,7 +150,7 @@ export async function trainAutoencoder(recipe: string, cfg: AutoencoderConfig, i
         recipe, data: JSON.stringify(data.describe()), steps: result.step, wallTimeSeconds: Math.round(run.elapsed()),
         parameters: ae.parameterCount(), config: { ...cfg } as unknown as Record<string, unknown>,
       },
-      metrics: { finalLoss: result.losses.loss! },
+      metrics: { finalLoss: result.losses.loss!, ...Object.fromEntries(klDims.map((v, d) => [`klDim${d}`, v])) },
     });
     exported = { ...r, dir };
     progress.log(`exported ${dir}: encoder.onnx + decoder.onnx, parity max abs error ${r.maxAbsError.toExponential(2)}; onnx.checker ${r.checker}`);

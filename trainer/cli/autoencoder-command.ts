@@ -27,6 +27,8 @@ Trains an autoencoder and writes <out>/metrics.jsonl, reconstruction grids (orig
 and checkpoint.wgck (--resume continues bit for bit); --export DIR writes encoder.onnx + decoder.onnx + manifest.json
 (kind 'autoencoder'), each parity-checked against the trainer.
 
+       webgen-train autoencoder eval <model-dir>   measure an export and write its card (eval --help)
+
 Recipes:
 ${recipes}
 
@@ -59,6 +61,7 @@ export function parseAutoencoderCommandLine(argv: string[]): { kind: 'help' } | 
 /** Parses, trains, prints a summary; returns the exit code (2 usage, 1 other errors, 130 stopped). */
 export async function autoencoderCommand(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'eval') return await (await import('./autoencoder-eval-command.js')).autoencoderEvalCommand(argv.slice(1));
     const cmd = parseAutoencoderCommandLine(argv);
     if (cmd.kind === 'help') {
       console.log(autoencoderHelpText());
