@@ -22,6 +22,8 @@ const CORE = [
   'sdk/options/', // option names and value checks
   'sdk/image/pixels.ts',
   'sdk/image/max-image-pixels.ts',
+  'sdk/image/resize.ts',
+  'sdk/metrics/', // PSNR, SSIM
   'sdk/fid/api-types.ts',
   'sdk/fid/extractor.ts',
   'sdk/fid/frechet.ts',
@@ -37,6 +39,7 @@ const CORE = [
   'sdk/loader/fetch-wasm.ts',
   'sdk/types.ts', // the public types (type-only)
   'sdk/gan/types.ts',
+  'sdk/autoencoder/types.ts',
 ];
 const NODE_ENTRY = 'sdk/node.ts';
 

@@ -82,10 +82,10 @@ export const AUTOENCODER_RECIPES: Record<string, { description: string; config: 
     config: { kind: 'vq', out: 'runs/emoji-vqvae' },
   },
   'mnist-betavae': {
-    description: 'β-VAE (β = 4) on MNIST 28x28 with a 10-dim latent, for traversals',
+    description: 'β-VAE (β = 4) on MNIST (32x32, padded) with a 10-dim latent, for traversals',
     config: {
-      data: 'mnist', holdOut: 1000, kind: 'kl', widths: '32,64,64', latentDim: 10, beta: 4, reconSigma: 0.3,
-      batchSize: 64, steps: 3000, out: 'runs/mnist-betavae',
+      data: 'mnist', holdOut: 1000, kind: 'kl', widths: '16,32,32', latentDim: 10, beta: 4, reconSigma: 0.3,
+      batchSize: 32, steps: 2000, out: 'runs/mnist-betavae',
     },
   },
   'autoencoder-smoke': {
