@@ -6,7 +6,7 @@ import { AUTOENCODER_BASE_CONFIG, AUTOENCODER_RECIPES, type AutoencoderConfig } 
 import { checkAutoencoderConfig, trainAutoencoder } from '../autoencoder/train-autoencoder.js';
 import { UsageError } from '../errors/usage-error.js';
 import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
-import { createProgress } from './progress.js';
+import { runTraining, summaryTail } from './run-training.js';
 import { reportError } from './report-error.js';
 
 const CHOICES: Partial<Record<keyof AutoencoderConfig, readonly string[]>> = {
@@ -67,23 +67,12 @@ export async function autoencoderCommand(argv: string[]): Promise<number> {
       console.log(autoencoderHelpText());
       return 0;
     }
-    let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(130);
-      stop = true;
-      process.stderr.write('\nstopping after this step (Ctrl-C again to quit without a checkpoint)\n');
-    };
-    process.on('SIGINT', onSigint);
-    const progress = createProgress({ lineEvery: cmd.config.logEvery });
-    progress.log(`autoencoder recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
-    const r = await trainAutoencoder(cmd.recipe, cmd.config, { progress, explicit: cmd.overrides, stopRequested: () => stop });
-    process.off('SIGINT', onSigint);
-    console.log(
-      `done: step ${r.step}, loss ${r.losses.loss?.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}` +
-        (r.samples.length ? `; samples ${r.samples[r.samples.length - 1]}` : '') +
-        (r.exported ? `; model ${r.exported.dir}` : ''),
-    );
-    return stop ? 130 : 0;
+    return await runTraining({
+      label: 'autoencoder recipe',
+      ...cmd,
+      run: (io) => trainAutoencoder(cmd.recipe, cmd.config, io),
+      summary: (r) => `done: step ${r.step}, loss ${r.losses.loss?.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}${summaryTail(r)}`,
+    });
   } catch (err) {
     return reportError('webgen-train autoencoder', err, '\n');
   }

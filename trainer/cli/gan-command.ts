@@ -11,7 +11,7 @@ import { trainGan } from '../gan/train-gan.js';
 import { SPECTRAL_NORM_MODES } from '../nn/spectral-norm.js';
 import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
 import { intFlag } from './number-flags.js';
-import { createProgress } from './progress.js';
+import { runTraining, summaryTail } from './run-training.js';
 import { commandPath } from '../export/model-folder.js';
 
 const CHOICES: Partial<Record<keyof GanConfig, readonly string[]>> = {
@@ -157,23 +157,12 @@ export async function ganCommand(argv: string[]): Promise<number> {
       console.log(ganHelpText());
       return 0;
     }
-    let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(130);
-      stop = true;
-      process.stderr.write('\nstopping after this step (Ctrl-C again to quit without a checkpoint)\n');
-    };
-    process.on('SIGINT', onSigint);
-    const progress = createProgress({ lineEvery: cmd.config.logEvery });
-    progress.log(`gan recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
-    const r = await trainGan(cmd.recipe, cmd.config, { progress, explicit: cmd.overrides, stopRequested: () => stop });
-    process.off('SIGINT', onSigint);
-    console.log(
-      `done: step ${r.step}, D loss ${r.dLoss.toFixed(4)}, G loss ${r.gLoss.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}` +
-        (r.samples.length ? `; samples ${r.samples[r.samples.length - 1]}` : '') +
-        (r.exported ? `; model ${r.exported.dir}` : ''),
-    );
-    return stop ? 130 : 0;
+    return await runTraining({
+      label: 'gan recipe',
+      ...cmd,
+      run: (io) => trainGan(cmd.recipe, cmd.config, io),
+      summary: (r) => `done: step ${r.step}, D loss ${r.dLoss.toFixed(4)}, G loss ${r.gLoss.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}${summaryTail(r)}`,
+    });
   } catch (err) {
     if (err instanceof WebgenError) {
       process.stderr.write(`\nwebgen-train gan: ${err.message}\n`);

@@ -1,7 +1,7 @@
 import { train } from '../train/train.js';
 import { helpText, listText } from './help.js';
 import { parseCommandLine } from './parse-args.js';
-import { createProgress } from './progress.js';
+import { runTraining, summaryTail } from './run-training.js';
 import { reportError } from './report-error.js';
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -29,24 +29,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(listText());
       return 0;
     }
-    let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(130); // second Ctrl-C: leave now
-      stop = true;
-      process.stderr.write('\nstopping after this step (Ctrl-C again to quit without a checkpoint)\n');
-    };
-    process.on('SIGINT', onSigint);
-    const progress = createProgress({ lineEvery: cmd.config.logEvery });
-    progress.log(`recipe ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
-    const result = await train(cmd.recipe, cmd.config, { progress, explicit: cmd.overrides, stopRequested: () => stop });
-    process.off('SIGINT', onSigint);
-    console.log(
-      `done: step ${result.step}, loss ${result.finalLoss.toFixed(4)}, ${result.wallTimeSeconds.toFixed(1)} s; ` +
-        `checkpoint ${result.checkpoint}` +
-        (result.samples.length ? `; samples ${result.samples[result.samples.length - 1]}` : '') +
-        (result.exported ? `; model ${result.exported.dir}` : ''),
-    );
-    return stop ? 130 : 0;
+    return await runTraining({
+      label: 'recipe',
+      ...cmd,
+      run: (io) => train(cmd.recipe, cmd.config, io),
+      summary: (r) => `done: step ${r.step}, loss ${r.finalLoss.toFixed(4)}, ${r.wallTimeSeconds.toFixed(1)} s; checkpoint ${r.checkpoint}${summaryTail(r)}`,
+    });
   } catch (err) {
     return reportError('webgen-train', err, '\n');
   }

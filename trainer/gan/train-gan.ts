@@ -25,7 +25,7 @@ import { loadCheckpoint, restoreGroup, saveCheckpoint } from '../train/checkpoin
 import { divergenceMessage } from '../train/divergence-message.js';
 import { LossWatch, type LossWatchState } from '../train/loss-watch.js';
 import { resumeConfig, type ResumePolicy } from '../train/resume-config.js';
-import { ensureWritableDir, metricOf, truncateMetrics } from '../train/train.js';
+import { ensureWritableDir, metricOf, truncateMetrics } from '../run/run-folder.js';
 import { buildGan } from './build-models.js';
 import { exportGenerator, type ExportGeneratorResult } from './export-generator.js';
 import { GAN_BASE_CONFIG, type GanConfig } from './gan-config.js';

@@ -2,7 +2,7 @@
  * The diffusion training loop, top to bottom: backend, data, model, optimiser, resume, then the
  * loop (step, log, sample, checkpoint), then export. Every number it uses comes from TrainConfig.
  */
-import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -16,9 +16,7 @@ import { CAPTION_WORDS } from '../data/shapes.js';
 import { DataError } from '../errors/data-error.js';
 import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
-import { WebgenError } from '../errors/webgen-error.js';
 import { TrainingDivergedError } from '../errors/training-diverged-error.js';
-import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { TextEncoderModel } from '../models/text-encoder.js';
@@ -38,6 +36,9 @@ import { learningRate } from './lr-schedule.js';
 import { accumulateGradients, batchLoss, clipByGlobalNorm, disposeAll } from './gradients.js';
 import { LossWatch, type LossWatchState } from './loss-watch.js';
 import { resumeConfig, type ResumePolicy } from './resume-config.js';
+import { withHeapHint } from '../run/heap-hint.js';
+import { ensureWritableDir, metricOf, truncateMetrics } from '../run/run-folder.js';
+import { stepRng } from '../run/step-rng.js';
 
 export { TrainingDivergedError };
 
@@ -325,31 +326,6 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, ...(exported && { exported }) };
 }
 
-/** All randomness of a step comes from (seed, step): a resumed run replays it exactly. */
-function stepRng(seed: number, step: number): Rng {
-  return new Rng((seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
-}
-
-/**
- * The wasm32 heap stops at 4 GiB; past ~2 GiB some tfjs kernels fail with a bare RuntimeError.
- * Turn that into advice: the run keeps its last checkpoint and can resume with smaller passes.
- */
-function withHeapHint<T>(fn: () => T, micro: number, ckptPath: string): T {
-  try {
-    return fn();
-  } catch (err) {
-    const msg = String((err as Error)?.message ?? err);
-    if (err instanceof WebAssembly.RuntimeError || /memory access out of bounds|Aborted\(OOM\)|Out of memory/i.test(msg)) {
-      throw new WebgenError(
-        `the WebAssembly heap ran out of memory with ${micro} images per pass (${msg}). ` +
-          `Use --micro-batch ${Math.max(1, Math.floor(micro / 2))} (gradients are accumulated, the result is the same) ` +
-          `and --resume from ${ckptPath}.`,
-      );
-    }
-    throw err;
-  }
-}
-
 /**
  * A grid of samples with fixed noise: one row per class for class-conditional models, one row per
  * prompt for text-conditioned ones.
@@ -428,40 +404,4 @@ function promptsCaption(prompts: string[], heldOut: string[]): string {
       return `row ${i + 1}: ${p}${unseen.length ? `   [held out of training: ${unseen.join(', ')}]` : ''}\n`;
     })
     .join('');
-}
-
-
-/** Creates `dir` and proves a file can be written there, so a run fails at once rather than at its first checkpoint. */
-export async function ensureWritableDir(dir: string, flag: string): Promise<void> {
-  const probe = join(dir, `.webgen-write-test-${process.pid}`);
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(probe, '');
-    await rm(probe, { force: true });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new OutputError(dir, `${flag} is not a writable folder (${e.code ?? e.message}); choose another path or fix its permissions`);
-  }
-}
-
-/**
- * Drops metric lines past the resumed step, so metrics.jsonl reads as one uninterrupted run; returns the last line
- * kept (undefined when none), whose losses a resumed run that trains no further reports (and exports) as its final ones.
- */
-export async function truncateMetrics(path: string, step: number): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const kept = text.split('\n').filter((l) => l.trim() && (JSON.parse(l) as { step: number }).step <= step);
-  await writeFile(path, kept.map((l) => `${l}\n`).join(''));
-  return kept.length ? (JSON.parse(kept[kept.length - 1]!) as Record<string, unknown>) : undefined;
-}
-
-/** A number field of a metrics line, NaN when absent. */
-export function metricOf(line: Record<string, unknown> | undefined, key: string): number {
-  const v = line?.[key];
-  return typeof v === 'number' ? v : NaN;
 }
