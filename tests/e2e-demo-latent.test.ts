@@ -2,12 +2,12 @@
 // whose manifest kind is 'autoencoder'; an uploaded Noto emoji comes back reconstructed beside the original with a
 // PSNR above 15 dB; a walk to an uploaded Twemoji and a traversal show the frames asked for; bad settings and models
 // that are not autoencoders are said in words; a reload comes back working; 390 px wide has no horizontal overflow.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
-import { REPO } from '../scripts/e2e/model-fixtures.js';
+import { FIXTURES_DIR, REPO } from '../scripts/e2e/model-fixtures.js';
 
 const EMOJI = join(REPO, 'tests', 'fixtures', 'emoji');
 const NOTO = join(EMOJI, 'emoji-datasource-google-16.0.0', 'package', 'img', 'google', '64', '1f436.png');
@@ -142,6 +142,22 @@ describe('demo: latent space', () => {
     expect(await noticeText(page)).toMatch(/Model 'no-such-vae' is not available yet/);
     expect(await page.isDisabled(`${form('Walk')} button[name=generate]`)).toBe(true);
     expect(h.errors).toEqual([]);
+  }, 120_000);
+
+  it('a failed load (a damaged model file) is said in words', async () => {
+    const dir = join(FIXTURES_DIR, 'emoji-vae-damaged');
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(join(REPO, 'models', 'emoji-vae'), dir, { recursive: true });
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.onnx'))) {
+      const bytes = readFileSync(join(dir, f));
+      bytes[bytes.length >> 1] ^= 0x55;
+      writeFileSync(join(dir, f), bytes);
+    }
+    const { page } = h;
+    expect(await openDemoPage(h, 'latent', { ae: '/fixtures/emoji-vae-damaged', backend: 'wasm' })).toBe('error');
+    expect(await noticeText(page)).toMatch(/\[error\] A model file is damaged/);
+    expect(await page.isDisabled(`${form('Reconstruct')} button[name=generate]`)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('fits a 390 px wide phone: no horizontal overflow, before and after a run', async () => {

@@ -163,6 +163,7 @@ export const latentSpacePage: Page = {
     );
     setState(root, 'loading-model');
     controls.forEach((c) => c.setDisabled(true));
+    which.setDisabled(true);
 
     let ae: Autoencoder | null = null;
     let alive = true;
