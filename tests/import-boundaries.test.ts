@@ -37,6 +37,7 @@ const CORE = [
   'sdk/loader/fetch-wasm.ts',
   'sdk/types.ts', // the public types (type-only)
   'sdk/gan/types.ts',
+  'sdk/autoencoder/types.ts',
 ];
 const NODE_ENTRY = 'sdk/node.ts';
 
