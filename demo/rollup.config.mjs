@@ -1,6 +1,7 @@
 // Builds the demo into demo/dist/ (gitignored): a static site that `npm start` serves (server/demo-server.ts).
 //   index.html, styles.css      copied from demo/
 //   app.js                      demo/src/main.ts, ESM, minified; imports the SDK as the external module 'webgen'
+//   samples/                    demo/samples: a few emoji for the latent space page (licences in samples/NOTICE)
 //   sdk/                        a copy of the built SDK (sdk/dist: run `npm run build` first; npm start does),
 //                               so the demo imports it like any app imports the package, from ./sdk/index.js
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ function site() {
       mkdirSync(OUT, { recursive: true });
       cpSync('demo/index.html', `${OUT}/index.html`);
       cpSync('demo/styles.css', `${OUT}/styles.css`);
+      cpSync('demo/samples', `${OUT}/samples`, { recursive: true });
       cpSync(SDK, `${OUT}/sdk`, { recursive: true, filter: (src) => !/\.d\.ts$|\.build-hash$|[\\/]node\.js(\.map)?$|[\\/]node-[^\\/]*$/.test(src) });
     },
   };

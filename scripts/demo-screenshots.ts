@@ -4,7 +4,7 @@
  *   npm run screenshots              # writes docs/screenshots/demo-<page>.png (small PNGs, 1000 px wide)
  *   npm run screenshots -- --out DIR
  *   npm run screenshots -- --out shots --query 'digits=/fixtures/class-…'   # try the script on other models
- *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab)
+ *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab, latent-space)
  *
  * A page whose model (or SDK feature) is not available is skipped and named: a README shows real pictures, never
  * random-weight fixtures. (Every page's screenshot with the test fixtures is a test artifact: tests/.artifacts/demo/.)
@@ -89,6 +89,17 @@ const SHOTS: Shot[] = [
     act: async (h) => {
       await h.page.selectOption('select[name=samples]', '250');
       await generate(h);
+    },
+  },
+  {
+    name: 'latent-space',
+    route: 'latent',
+    viewport: { width: 1000, height: 1150 },
+    act: async (h) => {
+      for (const form of ['Reconstruct', 'Walk', 'Traverse']) {
+        await h.page.click(`form[aria-label="${form}"] button[name=generate]`);
+        await waitForState(h.page, ['done'], 600_000);
+      }
     },
   },
 ];

@@ -10,6 +10,7 @@
 export { createGenerator } from './client.js';
 export { createGan } from './gan/create-gan.js';
 export { slerp } from './gan/slerp.js';
+export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder.js';
 export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';

@@ -36,6 +36,7 @@ export { StatsFormatError } from './errors/stats-format-error.js';
 export { StatsWasmUnavailableError } from './errors/stats-wasm-unavailable-error.js';
 export { createGan } from './gan/create-gan-node.js';
 export { slerp } from './gan/slerp.js';
+export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder-node.js';
 export { createFidScorer } from './fid/node-scorer.js';
 export { setStatsWasm } from './fid/wasm.js';

@@ -4,6 +4,7 @@
  *   ?t2i=URL      text to image and img2img        (default /models/shapes-t2i)
  *   ?digits=URL   digits and the FID lab            (default /models/mnist-ddim)
  *   ?gan=URL      GAN explorer                      (default /models/mnist-dcgan; the page also offers mnist-vitgan)
+ *   ?ae=URL       latent space                      (default: every model of MODELS whose manifest kind is 'autoencoder')
  *   ?model=URL    every page at once
  *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
  */
@@ -14,8 +15,27 @@ export interface DemoConfig {
   digits: string;
   gan: string[];
   classifier: string;
+  /** Candidates for the latent space page: it lists those whose manifest says kind 'autoencoder'. */
+  autoencoders: string[];
   backend: Backend;
 }
+
+/**
+ * The demo's model list: every folder under /models/ the demo knows, shipped or announced. A page that takes a kind
+ * of model offers those of the list with that manifest kind, so a model exported into one of these folders appears
+ * without a code change; a folder that is not there (404) is skipped.
+ */
+export const MODELS: readonly string[] = [
+  '/models/shapes-t2i',
+  '/models/mnist-ddim',
+  '/models/mnist-dcgan',
+  '/models/mnist-vitgan',
+  '/models/mnist-classifier',
+  '/models/shapes-classifier',
+  '/models/emoji-vae',
+  '/models/emoji-vqvae',
+  '/models/mnist-betavae',
+];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
 
@@ -24,11 +44,13 @@ export function readConfig(search: string = location.search): DemoConfig {
   const any = q.get('model');
   const backend = q.get('backend') as Backend | null;
   const gan = q.get('gan') ?? any;
+  const ae = q.get('ae') ?? any;
   return {
     t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
     digits: q.get('digits') ?? any ?? '/models/mnist-ddim',
     gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-vitgan'],
     classifier: q.get('classifier') ?? '/models/mnist-classifier',
+    autoencoders: ae ? [ae] : [...MODELS],
     backend: backend && BACKENDS.includes(backend) ? backend : 'auto',
   };
 }

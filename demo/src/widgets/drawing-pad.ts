@@ -13,7 +13,14 @@ export class DrawingPad {
   private size = 28;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly resolution = 256) {
+  /**
+   * `background`: what Clear paints, by default the shapes models' dark background; null for a transparent pad (models
+   * with an alpha channel, such as the emoji autoencoders), where an uploaded image also replaces the picture.
+   */
+  constructor(
+    readonly resolution = 256,
+    private readonly background: string | null = DARK_BACKGROUND,
+  ) {
     this.canvas = h('canvas', { width: resolution, height: resolution, 'aria-label': 'Drawing pad: draw the starting picture', role: 'img', tabindex: 0 });
     this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
     const colorId = newId('pad-color');
@@ -49,10 +56,13 @@ export class DrawingPad {
     this.listeners.add(fn);
   }
 
-  /** Paints the whole pad one colour: by default the dark background the shipped shapes models were trained on. */
-  clear(background = DARK_BACKGROUND): void {
-    this.ctx.fillStyle = background;
-    this.ctx.fillRect(0, 0, this.resolution, this.resolution);
+  /** Paints the whole pad one colour (null: transparent): by default the pad's background. */
+  clear(background: string | null = this.background): void {
+    if (background === null) this.ctx.clearRect(0, 0, this.resolution, this.resolution);
+    else {
+      this.ctx.fillStyle = background;
+      this.ctx.fillRect(0, 0, this.resolution, this.resolution);
+    }
     this.changed();
   }
 
@@ -70,12 +80,18 @@ export class DrawingPad {
   /** Draws an uploaded image, centred and covering the pad. */
   async loadFile(file: Blob): Promise<void> {
     const bitmap = await createImageBitmap(file);
-    const r = this.resolution;
-    const scale = Math.max(r / bitmap.width, r / bitmap.height);
-    const w = bitmap.width * scale;
-    const hh = bitmap.height * scale;
-    this.ctx.drawImage(bitmap, (r - w) / 2, (r - hh) / 2, w, hh);
+    this.drawImage(bitmap);
     bitmap.close();
+  }
+
+  /** Draws a picture centred and covering the pad (on a transparent pad, instead of what was there). */
+  drawImage(image: ImageBitmap | HTMLImageElement): void {
+    const r = this.resolution;
+    const scale = Math.max(r / image.width, r / image.height);
+    const w = image.width * scale;
+    const hh = image.height * scale;
+    if (this.background === null) this.ctx.clearRect(0, 0, r, r);
+    this.ctx.drawImage(image, (r - w) / 2, (r - hh) / 2, w, hh);
     this.changed();
   }
 
