@@ -6,14 +6,11 @@
  * Each is proven against the tfjs forward pass in onnxruntime-node before anything is written (1e-4; 1e-2 for the
  * float16-weight variants), then checked by onnx.checker.
  */
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { FP16_PARITY_TOLERANCE } from '../diffusion/export-unet.js';
+import { exportModel, type ExportFile, type ParityCase } from '../export/export-model.js';
 import type { Manifest, ManifestTraining } from '../export/manifest.js';
-import { writeModelFolder, type ModelFileInput } from '../export/model-folder.js';
-import { checkOnnxWithPython } from '../export/onnx-check.js';
 import { OnnxGraph } from '../export/onnx-graph.js';
-import { assertParity, DEFAULT_PARITY_TOLERANCE, type FeedTensor } from '../export/parity.js';
+import type { FeedTensor } from '../export/parity.js';
 import type { Autoencoder } from './autoencoder.js';
 
 export interface ExportAutoencoderOptions {
@@ -95,35 +92,19 @@ export async function exportAutoencoder(opts: ExportAutoencoderOptions): Promise
   const z = ae.encode(x);
   const y = ae.decode(z);
   const latentDims = [n, ...onnxLatentShape(ae.latentShape())];
-  const encCase = { feeds: { image: { data: toNchw(x), dims: [n, c.channels, S, S] } as FeedTensor }, expected: { latent: { data: toNchw(z), dims: latentDims } } };
-  const decCase = { feeds: { latent: { data: toNchw(z), dims: latentDims } as FeedTensor }, expected: { image: { data: toNchw(y), dims: [n, c.channels, S, S] } } };
+  const encCase: ParityCase = { feeds: { image: { data: toNchw(x), dims: [n, c.channels, S, S] } as FeedTensor }, expected: { latent: { data: toNchw(z), dims: latentDims } } };
+  const decCase: ParityCase = { feeds: { latent: { data: toNchw(z), dims: latentDims } as FeedTensor }, expected: { image: { data: toNchw(y), dims: [n, c.channels, S, S] } } };
   tf.dispose([x, z, y]);
 
-  const files: Record<string, ModelFileInput> = {};
-  const byFile: Record<string, number> = {};
-  let fp16MaxAbsError: number | undefined;
-  const parts = [
-    { role: 'encoder', filename: 'encoder.onnx', build: (h: boolean) => encoderToOnnx(ae, h), parity: encCase, output: 'latent' },
-    { role: 'decoder', filename: 'decoder.onnx', build: (h: boolean) => decoderToOnnx(ae, h), parity: decCase, output: 'image' },
+  // VQ's encoder picks codes by argmin: float16 weights could flip a near tie, so it stays float32.
+  const parts: ExportFile[] = [
+    { role: 'encoder', filename: 'encoder.onnx', build: (h) => encoderToOnnx(ae, h), parity: encCase, ...(opts.fp16 && !ae.vq && { fp16: 'variant' as const }) },
+    { role: 'decoder', filename: 'decoder.onnx', build: (h) => decoderToOnnx(ae, h), parity: decCase, ...(opts.fp16 && { fp16: 'variant' as const }) },
   ];
-  for (const p of parts) {
-    const bytes = p.build(false);
-    byFile[p.role] = (await assertParity(bytes, p.parity.feeds, p.parity.expected, { tolerance: DEFAULT_PARITY_TOLERANCE })).maxAbsError[p.output]!;
-    files[p.role] = { bytes, filename: p.filename };
-    // VQ's encoder picks codes by argmin: float16 weights could flip a near tie, so it stays float32.
-    if (opts.fp16 && !(ae.vq && p.role === 'encoder')) {
-      const half = p.build(true);
-      const e = (await assertParity(half, p.parity.feeds, p.parity.expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError[p.output]!;
-      fp16MaxAbsError = Math.max(fp16MaxAbsError ?? 0, e);
-      files[p.role]!.variants = { float16: { bytes: half, filename: p.filename.replace(/\.onnx$/, '.fp16.onnx') } };
-    }
-  }
-  const maxAbsError = Math.max(...Object.values(byFile));
   const shape = onnxLatentShape(ae.latentShape());
-  const manifest = await writeModelFolder(opts.dir, {
+  const r = await exportModel(opts.dir, parts, {
     name: opts.name ?? opts.dir.split(/[\\/]/).filter(Boolean).pop()!,
     kind: 'autoencoder',
-    files,
     image: { width: S, height: S, channels: c.channels, range: [-1, 1] },
     autoencoder: {
       latentShape: shape,
@@ -133,11 +114,6 @@ export async function exportAutoencoder(opts: ExportAutoencoderOptions): Promise
     },
     training: opts.training,
     metrics: opts.metrics ?? {},
-    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), byFile },
   });
-  const written = Object.values(files).flatMap((f) => [f.filename, ...(f.variants?.float16 ? [f.variants.float16.filename] : [])]);
-  const checks = written.map((name) => ({ path: join(opts.dir, name), check: checkOnnxWithPython(join(opts.dir, name)) }));
-  for (const { path, check } of checks) if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${path}: ${check.message}`);
-  const skipped = checks.find((k) => !k.check.ok)?.check.skipped;
-  return { manifest, maxAbsError, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), checker: skipped === undefined ? 'passed' : `skipped (${skipped})` };
+  return { manifest: r.manifest, maxAbsError: r.maxAbsError, ...(r.fp16MaxAbsError !== undefined && { fp16MaxAbsError: r.fp16MaxAbsError }), checker: r.checker };
 }

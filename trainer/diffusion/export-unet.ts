@@ -1,17 +1,13 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
-import { assertParity, DEFAULT_PARITY_TOLERANCE } from '../export/parity.js';
-import { writeModelFolder } from '../export/model-folder.js';
-import { checkOnnxWithPython } from '../export/onnx-check.js';
-import type { Manifest, ManifestTokenizer, ManifestTraining } from '../export/manifest.js';
-import type { ModelFileInput } from '../export/model-folder.js';
+import { exportModel, type ExportFile, type ExportModelResult, type ParityCase } from '../export/export-model.js';
+import type { ManifestTokenizer, ManifestTraining } from '../export/manifest.js';
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
 import type { GaussianDiffusion } from './gaussian-diffusion.js';
 
-/** float16 weights move each output by a few 1e-3 (see trainer/export/parity.ts); this is the bound we enforce. */
-export const FP16_PARITY_TOLERANCE = 1e-2;
+/** float16 weights move each output by a few 1e-3 (see trainer/export/parity.ts); the bound is enforced in export-model.ts. */
+export { FP16_PARITY_TOLERANCE } from '../export/export-model.js';
 
 export interface ExportUNetOptions {
   /** Model folder to write (model.onnx [+ text_encoder.onnx] + manifest.json). */
@@ -31,17 +27,8 @@ export interface ExportUNetOptions {
   metrics?: Record<string, number | string>;
 }
 
-export interface ExportResult {
-  manifest: Manifest;
-  /** Largest parity error over the files (float32 weights). */
-  maxAbsError: number;
-  /** Parity error of model.fp16.onnx (with `fp16`). */
-  fp16MaxAbsError?: number;
-  /** Parity error of each file by role ('unet', 'textEncoder'), float32 weights. */
-  byFile: Record<string, number>;
-  /** onnx.checker's verdict ('passed', or why it was skipped). */
-  checker: string;
-}
+/** What was written, with the parity figures (byFile: 'unet', 'textEncoder') and onnx.checker's verdict. */
+export type ExportResult = ExportModelResult;
 
 /**
  * Exports the U-Net (and the text encoder of a text-conditioned model, as text_encoder.onnx) with
@@ -53,33 +40,16 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
   const unet = opts.diffusion.unet;
   const textEncoder = opts.diffusion.opts.textEncoder;
   if (textEncoder && !opts.tokenizer) throw new Error('exportUNet: a text-conditioned model needs opts.tokenizer for its manifest');
-  const files: Record<string, ModelFileInput> = {};
-  const byFile: Record<string, number> = {};
-  let fp16MaxAbsError: number | undefined;
-  const proven = async (role: string, filename: string, output: string, toOnnx: (fp16: boolean) => Uint8Array, c: ParityCase, fp16: boolean) => {
-    const bytes = toOnnx(false);
-    byFile[role] = (await assertParity(bytes, c.feeds, c.expected, { tolerance: DEFAULT_PARITY_TOLERANCE })).maxAbsError[output]!;
-    files[role] = { bytes, filename };
-    if (fp16) {
-      const half = toOnnx(true);
-      const e = (await assertParity(half, c.feeds, c.expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError[output]!;
-      fp16MaxAbsError = Math.max(fp16MaxAbsError ?? 0, e);
-      files[role].variants = { float16: { bytes: half, filename: filename.replace(/\.onnx$/, '.fp16.onnx') } };
-    }
-  };
-  const unetCase = unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength);
-  await proven('unet', 'model.onnx', 'model_output', (fp16) => unet.toOnnx({ weightsFp16: fp16 }), unetCase, opts.fp16);
-  if (textEncoder) {
-    // Small beside the U-Net: float32 only.
-    await proven('textEncoder', 'text_encoder.onnx', 'last_hidden_state', (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), textParityCase(textEncoder, opts.tokenizer!.padId), false);
-  }
-  const maxAbsError = Math.max(...Object.values(byFile));
+  const parts: ExportFile[] = [
+    { role: 'unet', filename: 'model.onnx', build: (fp16) => unet.toOnnx({ weightsFp16: fp16 }), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength), ...(opts.fp16 && { fp16: 'variant' as const }) },
+  ];
+  // Small beside the U-Net: float32 only.
+  if (textEncoder) parts.push({ role: 'textEncoder', filename: 'text_encoder.onnx', build: (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), parity: textParityCase(textEncoder, opts.tokenizer!.padId) });
   const cfg = opts.diffusion.opts;
   const numClasses = unet.config.numClasses;
-  const manifest = await writeModelFolder(opts.dir, {
+  return exportModel(opts.dir, parts, {
     name: opts.name,
     kind: 'diffusion-unet',
-    files,
     image: { width: unet.config.imageSize, height: unet.config.imageSize, channels: unet.config.inChannels, range: [-1, 1] },
     schedule: {
       kind: cfg.betaSchedule,
@@ -95,25 +65,9 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
     ...(opts.tokenizer && { conditioning: { tokenizer: opts.tokenizer } }),
     training: opts.training,
     metrics: opts.metrics ?? {},
-    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), byFile },
   });
-  const written = Object.values(files).flatMap((f) => [f.filename, ...(f.variants?.float16 ? [f.variants.float16.filename] : [])]);
-  const checks = written.map((name) => ({ path: join(opts.dir, name), check: checkOnnxWithPython(join(opts.dir, name)) }));
-  for (const { path, check } of checks) if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${path}: ${check.message}`);
-  const skipped = checks.find((c) => !c.check.ok)?.check.skipped;
-  return {
-    manifest,
-    maxAbsError,
-    byFile,
-    ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }),
-    checker: skipped === undefined ? 'passed' : `skipped (${skipped})`,
-  };
 }
 
-type ParityCase = {
-  feeds: Record<string, { data: Float32Array | BigInt64Array; dims: number[] }>;
-  expected: Record<string, { data: Float32Array; dims: number[] }>;
-};
 
 /** Token ids (batch 2: a random prompt with padding, and the empty prompt) and the tfjs encoder's output. */
 function textParityCase(enc: TextEncoderModel, padId: number): ParityCase {

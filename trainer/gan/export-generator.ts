@@ -4,15 +4,12 @@
  * 'gan-generator' with its `latent` (how to draw z). Nothing is written unless onnxruntime-node, run on random
  * latents, matches the tfjs forward pass within 1e-4 (float32) or 1e-2 (float16 weights).
  */
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
-import { FP16_PARITY_TOLERANCE } from '../diffusion/export-unet.js';
+import { exportModel, type ExportFile, type ParityCase } from '../export/export-model.js';
 import type { Manifest, ManifestLatent, ManifestTraining } from '../export/manifest.js';
-import { writeModelFolder, type ModelFolderSpec } from '../export/model-folder.js';
-import { checkOnnxWithPython } from '../export/onnx-check.js';
 import { OnnxGraph } from '../export/onnx-graph.js';
-import { assertParity, DEFAULT_PARITY_TOLERANCE, type FeedTensor } from '../export/parity.js';
+import type { FeedTensor } from '../export/parity.js';
 import type { GanGenerator } from '../models/gan-model.js';
 
 /** The generator as an ONNX model (current weights: load the EMA weights first). */
@@ -43,7 +40,7 @@ export interface ExportGeneratorResult {
 }
 
 /** Random latents (batch 3; labels 0, K−1 and one between) and the tfjs images, NCHW. */
-export function generatorParityCase(G: GanGenerator): { feeds: Record<string, FeedTensor>; expected: { image: { data: Float32Array; dims: number[] } } } {
+export function generatorParityCase(G: GanGenerator): ParityCase {
   const rng = new Rng(2468);
   const B = 3;
   const z = rng.normalArray(B * G.zDim);
@@ -60,30 +57,18 @@ export function generatorParityCase(G: GanGenerator): { feeds: Record<string, Fe
 
 export async function exportGenerator(opts: ExportGeneratorOptions): Promise<ExportGeneratorResult> {
   const { G } = opts;
-  const c = generatorParityCase(G);
-  const fp32 = generatorToOnnx(G);
-  const maxAbsError = (await assertParity(fp32, c.feeds, c.expected, { tolerance: DEFAULT_PARITY_TOLERANCE })).maxAbsError.image!;
-  let bytes = fp32;
-  let fp16MaxAbsError: number | undefined;
-  if (opts.fp16) {
-    bytes = generatorToOnnx(G, { weightsFp16: true });
-    fp16MaxAbsError = (await assertParity(bytes, c.feeds, c.expected, { tolerance: FP16_PARITY_TOLERANCE })).maxAbsError.image!;
-  }
   const K = G.numClasses;
   const latent: ManifestLatent = { dim: G.zDim, distribution: 'normal' };
-  const spec: ModelFolderSpec = {
+  // float16 weights replace the float32 file (one model.onnx), after both are proven.
+  const part: ExportFile = { role: 'generator', filename: 'model.onnx', build: (h) => generatorToOnnx(G, { weightsFp16: h }), parity: generatorParityCase(G), ...(opts.fp16 && { fp16: 'only' as const }) };
+  const r = await exportModel(opts.dir, [part], {
     name: opts.name,
     kind: 'gan-generator',
-    files: { generator: { bytes, filename: 'model.onnx' } },
     image: { width: G.imageSize, height: G.imageSize, channels: G.channels, range: [-1, 1] },
     ...(K !== undefined && { conditioning: { classes: opts.classNames ?? Array.from({ length: K }, (_, i) => String(i)) } }),
     latent,
     training: opts.training,
     metrics: opts.metrics ?? {},
-    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), byFile: { generator: maxAbsError } },
-  };
-  const manifest = await writeModelFolder(opts.dir, spec);
-  const check = checkOnnxWithPython(join(opts.dir, 'model.onnx'));
-  if (!check.ok && !check.skipped) throw new Error(`onnx.checker rejected ${join(opts.dir, 'model.onnx')}: ${check.message}`);
-  return { manifest, maxAbsError, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), checker: check.ok ? 'passed' : `skipped (${check.skipped})` };
+  });
+  return { manifest: r.manifest, maxAbsError: r.maxAbsError, ...(r.fp16MaxAbsError !== undefined && { fp16MaxAbsError: r.fp16MaxAbsError }), checker: r.checker };
 }
