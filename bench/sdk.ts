@@ -6,7 +6,7 @@
  *       (c) the same network in @tensorflow/tfjs-backend-wasm (what a user would otherwise pick), one forward pass;
  *     and the ratios (a)/(b) (goal ≤ 1.3) and (c)/(a) (goal ≥ 2), all on the same thread count;
  *   - a whole 20-step guided DDIM in Chromium (goal ≤ 0.5 s for a 32×32 model);
- *   - the SDK's own JavaScript, minified + gzipped (goal < 40 KB).
+ *   - the SDK's own JavaScript, minified + gzipped (budget < 48 KB, tests/e2e-sdk-build.test.ts).
  * Models: every diffusion model in models/ plus the 2.7M-parameter 'bench' U-Net (a random-weight fixture: speed
  * does not depend on the weights). tfjs runs in a child process (`--tfjs-child`) so its wasm threads are its own.
  *
