@@ -52,6 +52,10 @@ describe('webgen-train autoencoder eval', () => {
     expect(card).toContain('## β sweep');
     expect(card).toMatch(/\| 1 \| [\d.]+ dB \| [-\d.]+ \| — \| \d of 3 \| [\d.]+, [\d.]+, [\d.]+ \| 3 \|/);
     expect(card).toMatch(/\| 8 \| [\d.]+ dB/);
+    // The rows come sorted by β, and the summary states the rate each β bought (bits = sum of KL per dimension / ln 2).
+    expect(card.indexOf('| 1 |')).toBeLessThan(card.indexOf('| 8 |'));
+    expect(card).toMatch(/the KL rate fell from \d+ bits at β = 1, \d+ bits at β = 8, and held-out PSNR moved from [\d.]+ dB \(β = 1\) to [\d.]+ dB \(β = 8\)/);
+    expect(card).toMatch(/No dimension switched off|Dimensions switched off: \d at β = 1, \d at β = 8\./);
     for (const f of ['traversal-beta-1.png', 'traversal-beta-8.png']) expect(existsSync(join(tmp, 'b1', f)), f).toBe(true);
   }, 120_000);
 
