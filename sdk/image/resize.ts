@@ -92,11 +92,9 @@ interface Strides {
 
 /**
  * One separable pass over `lines` lines (rows or columns) of C-channel pixels: each line's samples become `t`'s output
- * samples, weighted. Writing into a Uint8ClampedArray rounds and clamps. RGBA (the SDK's images, up to 8192×8192) has
- * its own unrolled loop.
+ * samples, weighted. Writing into a Uint8ClampedArray rounds and clamps.
  */
 function pass(input: ArrayLike<number>, output: Float32Array | Uint8ClampedArray, C: number, lines: number, t: Taps, from: Strides, to: Strides): void {
-  if (C === 4) return pass4(input, output, lines, t, from, to);
   const outSize = t.start.length;
   for (let l = 0; l < lines; l++) {
     for (let o = 0; o < outSize; o++) {
@@ -109,31 +107,6 @@ function pass(input: ArrayLike<number>, output: Float32Array | Uint8ClampedArray
         for (let k = 0; k < n; k++) v += t.weights[w0 + k]! * input[first + k * from.sample + c]!;
         output[j + c] = v;
       }
-    }
-  }
-}
-
-function pass4(input: ArrayLike<number>, output: Float32Array | Uint8ClampedArray, lines: number, t: Taps, from: Strides, to: Strides): void {
-  const outSize = t.start.length;
-  for (let l = 0; l < lines; l++) {
-    for (let o = 0; o < outSize; o++) {
-      const first = l * from.line + t.start[o]! * from.sample;
-      const n = t.count[o]!;
-      const w0 = o * t.stride;
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const w = t.weights[w0 + k]!;
-        const i = first + k * from.sample;
-        r += w * input[i]!;
-        g += w * input[i + 1]!;
-        b += w * input[i + 2]!;
-        a += w * input[i + 3]!;
-      }
-      const j = l * to.line + o * to.sample;
-      output[j] = r;
-      output[j + 1] = g;
-      output[j + 2] = b;
-      output[j + 3] = a;
     }
   }
 }
