@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportGenerator } from '../trainer/gan/export-generator.js';
-import { ManifestError } from '../trainer/export/manifest-error.js';
+import { ManifestError } from '../sdk/errors/manifest-error.js';
 import { validateManifest } from '../trainer/export/manifest.js';
 import { verifyModelFolder } from '../trainer/export/model-folder.js';
 import { ConvGenerator } from '../trainer/models/gan-dcgan.js';

@@ -41,10 +41,17 @@ describe('model space ↔ RGBA', () => {
     }
   });
 
-  it('reads grey as BT.601 luma', () => {
+  it('reads grey as BT.601 luma rounded to a byte, as the trainer and FID do', () => {
     const x = rgbaToModel(Uint8ClampedArray.from([255, 0, 0, 255, 0, 0, 255, 255]), 2, 1, 1, [0, 1]);
-    expect(x[0]).toBeCloseTo(0.299, 6);
-    expect(x[1]).toBeCloseTo(0.114, 6);
+    expect(x[0]).toBeCloseTo(Math.round(0.299 * 255) / 255, 6); // 76.245 → 76
+    expect(x[1]).toBeCloseTo(Math.round(0.114 * 255) / 255, 6); // 29.07 → 29
+  });
+
+  it('composites alpha over white for RGB and grey models, and keeps it for RGBA ones', () => {
+    const clear = Uint8ClampedArray.from([10, 20, 30, 0, 200, 0, 0, 128]); // transparent, half-opaque red
+    expect([...rgbaToModel(clear, 2, 1, 3, [0, 255])]).toEqual([255, Math.round(200 * (128 / 255) + 255 * (127 / 255)), 255, Math.round(255 * (127 / 255)), 255, Math.round(255 * (127 / 255))]);
+    expect([...rgbaToModel(clear, 2, 1, 1, [0, 255])][0]).toBe(255);
+    expect([...rgbaToModel(clear, 2, 1, 4, [0, 255])]).toEqual([10, 200, 20, 0, 30, 0, 0, 128]);
   });
 });
 

@@ -1,5 +1,5 @@
 // The SDK's public edge: option checking, model URLs, manifest checks, and errors crossing the worker boundary.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortError } from '../sdk/errors/abort-error.js';
 import { IntegrityError } from '../sdk/errors/integrity-error.js';
 import { InvalidInputError } from '../sdk/errors/invalid-input-error.js';
@@ -15,8 +15,7 @@ import { manifestUrlOf } from '../sdk/loader/model-url.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from '../sdk/manifest/types.js';
 import { validateManifest } from '../sdk/manifest/validate-manifest.js';
 import { validateManifest as trainerValidateManifest } from '../trainer/export/manifest.js';
-import { ManifestError as TrainerManifestError } from '../trainer/export/manifest-error.js';
-import { WebgenError } from '../trainer/errors/webgen-error.js';
+import { reportError } from '../trainer/cli/report-error.js';
 
 function manifest(edit: (m: any) => void = () => {}): Manifest {
   const spec = (name: string, dtype: string, shape: (number | string)[]) => ({ name, dtype, shape });
@@ -133,17 +132,22 @@ describe('manifest (sdk/manifest, shared with the trainer)', () => {
     }
   });
 
-  it('the trainer re-exports it, turning the error into its own WebgenError with the same message', () => {
-    const bad = { ...manifest(), kind: 'unet' };
-    let sdkMessage = '';
+  it('the trainer uses the same validator, and its command line reports the ManifestError as one line, exit 1', () => {
+    expect(trainerValidateManifest).toBe(validateManifest);
+    let err: unknown;
     try {
-      validateManifest(bad);
-    } catch (err) {
-      sdkMessage = (err as Error).message;
+      trainerValidateManifest({ ...manifest(), kind: 'unet' });
+    } catch (e) {
+      err = e;
     }
-    expect(() => trainerValidateManifest(bad)).toThrow(TrainerManifestError);
-    expect(() => trainerValidateManifest(bad)).toThrow(WebgenError);
-    expect(() => trainerValidateManifest(bad)).toThrow(sdkMessage);
+    expect(err).toBeInstanceOf(ManifestError);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(reportError('webgen-train', err)).toBe(1);
+      expect(String(write.mock.calls[0]![0])).toBe(`webgen-train: ${(err as Error).message}\n`);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('checkDiffusionManifest refuses other kinds and inputs that do not match the image', () => {

@@ -124,4 +124,24 @@ describe('webgen-train gan --resume shares the rules', () => {
     expect(ckpt.header.step).toBe(2);
     expect((ckpt.header.state.config as { lrD: number }).lrD).toBe(5e-5);
   });
+
+  it('a GAN checkpoint written before checkpoints named their family still resumes; one with another family is refused', async () => {
+    const out = join(tmp, 'gan-legacy');
+    expect((await runCli([...gan, '--steps', '1', '--out', out])).code).toBe(0);
+    const path = join(out, 'checkpoint.wgck');
+    const bytes = readFileSync(path);
+    const family = Buffer.from('"family":"gan",');
+    const at = bytes.indexOf(family);
+    expect(at).toBeGreaterThan(0);
+    // Blank the field in place (JSON whitespace, same length): the header of an older trainer.
+    writeFileSync(path, Buffer.concat([bytes.subarray(0, at), Buffer.alloc(family.length, 0x20), bytes.subarray(at + family.length)]));
+    expect((await loadCheckpoint(path)).header.state.family).toBeUndefined();
+    const r = await runCli([...gan, '--steps', '2', '--out', out, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/resumed from .* at step 1/);
+    expect((await loadCheckpoint(path)).header.state.family).toBe('gan');
+    const other = await runCli(['autoencoder', 'mnist-betavae', '--steps', '3', '--out', out, '--resume', '--threads', '1']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/is a gan checkpoint, not autoencoder/);
+  });
 });

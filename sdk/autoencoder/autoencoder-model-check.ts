@@ -7,9 +7,10 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ManifestError } from '../errors/manifest-error.js';
 import type { Manifest, ManifestAutoencoder, ManifestFile } from '../manifest/types.js';
+import { AUTOENCODER_TENSOR_NAMES } from '../manifest/tensor-names.js';
 
 /** Input and output names of the exported encoder and decoder. */
-export const AUTOENCODER_NAMES = { image: 'image', latent: 'latent' } as const;
+export const AUTOENCODER_NAMES = AUTOENCODER_TENSOR_NAMES;
 
 const fix = 're-export the model with webgen-train autoencoder --export, or correct manifest.json';
 

@@ -7,9 +7,10 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ManifestError } from '../errors/manifest-error.js';
 import type { Manifest, ManifestFile } from '../manifest/types.js';
+import { GAN_TENSOR_NAMES } from '../manifest/tensor-names.js';
 
 /** Input and output names of the exported generator. */
-export const GAN_NAMES = { latent: 'z', classLabels: 'class_labels', image: 'image' } as const;
+export const GAN_NAMES = GAN_TENSOR_NAMES;
 
 const fix = 're-export the model with webgen-train gan, or correct manifest.json';
 

@@ -28,6 +28,7 @@ import type { RgbaImage, StepInfo } from '../types.js';
 import { checkDiffusionManifest, checkSessionMatchesManifest, NAMES } from './model-check.js';
 import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
+import { schedulerConfigOf } from '../schedulers/manifest-schedule.js';
 
 export type { EngineImage } from '../image/generated-image.js';
 
@@ -68,14 +69,7 @@ export class DiffusionEngine {
   ) {
     const t = manifest.conditioning?.tokenizer;
     this.tokenizer = textEncoder && t ? WordTokenizer.fromManifest(t) : undefined;
-    const s = manifest.schedule!;
-    this.schedulerConfig = {
-      numTrainTimesteps: s.trainSteps,
-      betaStart: s.betaStart,
-      betaEnd: s.betaEnd,
-      betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : 'linear',
-      predictionType: s.predictionType === 'v' ? 'v_prediction' : s.predictionType,
-    };
+    this.schedulerConfig = schedulerConfigOf(manifest.schedule!);
   }
 
   /** The backend the sessions run on. */

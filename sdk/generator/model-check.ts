@@ -3,19 +3,12 @@
  * ONNX file have the inputs and outputs its manifest declares? Each failure is a ModelLoadError naming the field.
  */
 import { ModelLoadError } from '../errors/model-load-error.js';
+import { TENSOR_NAMES } from '../manifest/tensor-names.js';
 import type { Manifest, ManifestFile, TensorSpec } from '../manifest/types.js';
 import type { OrtSessionLike, OrtValueMetadata } from './runtime.js';
 
-/** Input and output names of the exported U-Net and text encoder (trainer/diffusion/export-unet.ts). */
-export const NAMES = {
-  sample: 'sample',
-  timestep: 'timestep',
-  classLabels: 'class_labels',
-  context: 'encoder_hidden_states',
-  output: 'model_output',
-  inputIds: 'input_ids',
-  hidden: 'last_hidden_state',
-} as const;
+/** The contract's tensor names (sdk/manifest/tensor-names.ts). */
+export const NAMES = TENSOR_NAMES;
 
 const fix = 're-export the model with webgen-train, or correct manifest.json';
 

@@ -45,27 +45,19 @@ export function modelToRgba(
 }
 
 /**
- * RGBA bytes (already at the model's size) → one CHW image in the model's range.
+ * RGBA bytes (already at the model's size) → one CHW image in the model's range, by the same rule as the trainer's data
+ * and FID ({@link convertChannels}): a 4-channel model keeps alpha; for 3 or 1 channels alpha is composited over
+ * white, grey is BT.601 luma rounded to a byte.
  * @returns [C, H, W] float32
  */
 export function rgbaToModel(rgba: ArrayLike<number>, width: number, height: number, channels: number, range: readonly [number, number]): Float32Array {
   const plane = width * height;
+  const bytes = rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray ? new Uint8Array(rgba.buffer, rgba.byteOffset, plane * 4) : Uint8Array.from({ length: plane * 4 }, (_, i) => rgba[i]!);
+  const px = channels === 4 ? bytes : convertChannels(bytes, 4, channels, 255, 255); // [H, W, channels]
   const out = new Float32Array(channels * plane);
   const [lo, hi] = range;
   const scale = (hi - lo) / 255;
-  for (let p = 0; p < plane; p++) {
-    const r = rgba[p * 4]!;
-    const g = rgba[p * 4 + 1]!;
-    const b = rgba[p * 4 + 2]!;
-    if (channels === 1) {
-      out[p] = lo + (LUMA[0] * r + LUMA[1] * g + LUMA[2] * b) * scale;
-    } else {
-      out[p] = lo + r * scale;
-      out[plane + p] = lo + g * scale;
-      out[2 * plane + p] = lo + b * scale;
-      if (channels === 4) out[3 * plane + p] = lo + rgba[p * 4 + 3]! * scale;
-    }
-  }
+  for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[c * plane + p] = lo + px[p * channels + c]! * scale;
   return out;
 }
 

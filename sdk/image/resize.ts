@@ -1,8 +1,9 @@
 /**
- * RGBA resizing with a triangle (bilinear) filter whose support widens by the scale when shrinking, as PIL's
+ * The one resize filter (the SDK's inputs and the trainer's data; FID's 299×299 resize is pytorch-fid's own): a triangle (bilinear) filter whose support widens by the scale when shrinking, as PIL's
  * `Image.resize(..., BILINEAR)`: plain bilinear interpolation when enlarging, an antialiased average when shrinking
  * (a 512×512 photo to 32×32 does not alias). Separable: rows first, then columns. Pixel centres at (i + 0.5).
  */
+import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { RgbaImage } from '../types.js';
 
 /** Per output index: the first source index and the normalised weights of the sources it reads. */
@@ -41,59 +42,71 @@ function taps(inSize: number, outSize: number): Taps {
 
 /**
  * Resizes RGBA pixels to width × height. Returns the input's pixels copied when the size already matches.
- *
- * The pass that shrinks more goes first, so the float intermediate is min(src.height·width, height·src.width) pixels —
- * never more than the larger of input and output, whatever the aspect ratio (a 1×10,000,000 strip to 32×32 resizes
- * its columns first: a 32×1 intermediate, not 10,000,000×32).
+ * Rounds and clamps to bytes; {@link resizePixels} is the same filter on any channel count, in floats.
  */
 export function resizeRgba(src: RgbaImage, width: number, height: number): Uint8ClampedArray {
   if (src.width === width && src.height === height) return new Uint8ClampedArray(src.data);
-  const out = new Uint8ClampedArray(width * height * 4);
-  const tx = taps(src.width, width);
-  const ty = taps(src.height, height);
-  if (src.height * width <= height * src.width) {
-    const mid = new Float32Array(src.height * width * 4); // [src.height, width, 4]
-    pass(src.data, mid, src.height, tx, { line: 4 * src.width, sample: 4 }, { line: 4 * width, sample: 4 }); // rows
-    pass(mid, out, width, ty, { line: 4, sample: 4 * width }, { line: 4, sample: 4 * width }); // columns
+  return resizeInto(src.data, src.width, src.height, 4, width, height, new Uint8ClampedArray(width * height * 4));
+}
+
+/**
+ * Resizes interleaved pixels [srcHeight, srcWidth, channels] to [height, width, channels] with the same filter, in
+ * floats in the input's own range (no rounding: the trainer chains conversions). The identity at the same size.
+ */
+export function resizePixels(src: ArrayLike<number>, srcWidth: number, srcHeight: number, channels: number, width: number, height: number): Float32Array {
+  if (src.length !== srcWidth * srcHeight * channels) {
+    throw new InvalidInputError('src', `must hold srcHeight × srcWidth × channels = ${srcHeight}x${srcWidth}x${channels} values; pass the pixels with their own size`, `${src.length} values`);
+  }
+  for (const [what, v] of [['width', width], ['height', height], ['channels', channels]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(what, 'must be a positive integer', v);
+  }
+  if (srcWidth === width && srcHeight === height) return Float32Array.from(src);
+  return resizeInto(src, srcWidth, srcHeight, channels, width, height, new Float32Array(width * height * channels));
+}
+
+/**
+ * The two separable passes. The one that shrinks more goes first, so the float intermediate is
+ * min(srcHeight·width, height·srcWidth) pixels — never more than the larger of input and output, whatever the aspect
+ * ratio (a 1×10,000,000 strip to 32×32 resizes its columns first: a 32×1 intermediate, not 10,000,000×32).
+ */
+function resizeInto<T extends Float32Array | Uint8ClampedArray>(src: ArrayLike<number>, srcWidth: number, srcHeight: number, C: number, width: number, height: number, out: T): T {
+  const tx = taps(srcWidth, width);
+  const ty = taps(srcHeight, height);
+  if (srcHeight * width <= height * srcWidth) {
+    const mid = new Float32Array(srcHeight * width * C); // [srcHeight, width, C]
+    pass(src, mid, C, srcHeight, tx, { line: C * srcWidth, sample: C }, { line: C * width, sample: C }); // rows
+    pass(mid, out, C, width, ty, { line: C, sample: C * width }, { line: C, sample: C * width }); // columns
   } else {
-    const mid = new Float32Array(height * src.width * 4); // [height, src.width, 4]
-    pass(src.data, mid, src.width, ty, { line: 4, sample: 4 * src.width }, { line: 4, sample: 4 * src.width }); // columns
-    pass(mid, out, height, tx, { line: 4 * src.width, sample: 4 }, { line: 4 * width, sample: 4 }); // rows
+    const mid = new Float32Array(height * srcWidth * C); // [height, srcWidth, C]
+    pass(src, mid, C, srcWidth, ty, { line: C, sample: C * srcWidth }, { line: C, sample: C * srcWidth }); // columns
+    pass(mid, out, C, height, tx, { line: C * srcWidth, sample: C }, { line: C * width, sample: C }); // rows
   }
   return out;
 }
 
-/** Where lines and samples lie in a flat RGBA buffer: element offsets between lines and between samples of a line. */
+/** Where lines and samples lie in a flat interleaved buffer: element offsets between lines and between samples of a line. */
 interface Strides {
   line: number;
   sample: number;
 }
 
 /**
- * One separable pass over `lines` lines (rows or columns) of RGBA pixels: each line's samples become `t`'s output
+ * One separable pass over `lines` lines (rows or columns) of C-channel pixels: each line's samples become `t`'s output
  * samples, weighted. Writing into a Uint8ClampedArray rounds and clamps.
  */
-function pass(input: ArrayLike<number>, output: Float32Array | Uint8ClampedArray, lines: number, t: Taps, from: Strides, to: Strides): void {
+function pass(input: ArrayLike<number>, output: Float32Array | Uint8ClampedArray, C: number, lines: number, t: Taps, from: Strides, to: Strides): void {
   const outSize = t.start.length;
   for (let l = 0; l < lines; l++) {
     for (let o = 0; o < outSize; o++) {
       const first = l * from.line + t.start[o]! * from.sample;
       const n = t.count[o]!;
       const w0 = o * t.stride;
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const w = t.weights[w0 + k]!;
-        const i = first + k * from.sample;
-        r += w * input[i]!;
-        g += w * input[i + 1]!;
-        b += w * input[i + 2]!;
-        a += w * input[i + 3]!;
-      }
       const j = l * to.line + o * to.sample;
-      output[j] = r;
-      output[j + 1] = g;
-      output[j + 2] = b;
-      output[j + 3] = a;
+      for (let c = 0; c < C; c++) {
+        let v = 0;
+        for (let k = 0; k < n; k++) v += t.weights[w0 + k]! * input[first + k * from.sample + c]!;
+        output[j + c] = v;
+      }
     }
   }
 }

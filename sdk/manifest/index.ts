@@ -20,3 +20,4 @@ export {
   type TensorSpec,
 } from './types.js';
 export { validateManifest } from './validate-manifest.js';
+export { AUTOENCODER_TENSOR_NAMES, GAN_TENSOR_NAMES, TENSOR_NAMES } from './tensor-names.js';

@@ -7,6 +7,9 @@ import type { BetaSchedule } from './types.js';
  */
 
 /** The three arrays a scheduler works from, each of length T. */
+/** The clip on each β_t of the cosine schedule (Nichol & Dhariwal 2021; diffusers' squaredcos_cap_v2). */
+export const COSINE_MAX_BETA = 0.999;
+
 export interface NoiseSchedule {
   /** β_t. */
   betas: Float64Array;
@@ -45,7 +48,7 @@ export function makeBetas(options: BetaOptions): Float64Array {
     case 'scaled_linear':
       return linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), T).map((s) => s * s);
     case 'squaredcos_cap_v2':
-      return betasForAlphaBar(T, cosineAlphaBar, 0.999);
+      return betasForAlphaBar(T, cosineAlphaBar, COSINE_MAX_BETA);
     default:
       throw new InvalidInputError(
         'config.betaSchedule',

@@ -12,27 +12,15 @@
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { PromptTooLongError } from '../errors/prompt-too-long-error.js';
+import type { ManifestTokenizer } from '../manifest/types.js';
 
 /** The padding token (id 0): fills every prompt to maxLength; an all-padding prompt is the null condition. */
 export const PAD_TOKEN = '<pad>';
 /** The unknown-word token (id 1). */
 export const UNKNOWN_TOKEN = '<unk>';
 
-/** The tokenizer as manifest.json's `conditioning.tokenizer` stores it (sdk/manifest/types.ts ManifestTokenizer). */
-export interface WordTokenizerJson {
-  /** Always 'word' for this tokenizer. */
-  kind: 'word';
-  /** Token strings; the id of a token is its index. */
-  vocab: string[];
-  /** Every prompt is padded to this many ids; a longer one is an error. */
-  maxLength: number;
-  /** Id of PAD_TOKEN. */
-  padId: number;
-  /** Id of UNKNOWN_TOKEN. */
-  unknownId: number;
-  /** Lower-case prompts before looking words up. */
-  lowercase: boolean;
-}
+/** The tokenizer as manifest.json's `conditioning.tokenizer` stores it: the manifest's type, of kind 'word'. */
+export type WordTokenizerJson = ManifestTokenizer & { kind: 'word' };
 
 /** Options of {@link WordTokenizer.fromWords}. */
 export interface FromWordsOptions {

@@ -12,6 +12,7 @@ import type { Manifest, ManifestTraining } from '../export/manifest.js';
 import { OnnxGraph } from '../export/onnx-graph.js';
 import type { FeedTensor } from '../export/parity.js';
 import type { Autoencoder } from './autoencoder.js';
+import { AUTOENCODER_TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 
 export interface ExportAutoencoderOptions {
   dir: string;
@@ -36,7 +37,7 @@ export interface ExportAutoencoderResult {
 export function encoderToOnnx(ae: Autoencoder, weightsFp16 = false): Uint8Array {
   const c = ae.config;
   const g = new OnnxGraph('autoencoder-encoder');
-  const x = g.addInput('image', 'float32', ['batch', c.channels, c.imageSize, c.imageSize]);
+  const x = g.addInput(AUTOENCODER_TENSOR_NAMES.image, 'float32', ['batch', c.channels, c.imageSize, c.imageSize]);
   let h = ae.encoder.toOnnx(g, x);
   const shape = ae.latentShape();
   if (ae.vq) {
@@ -53,7 +54,7 @@ export function encoderToOnnx(ae: Autoencoder, weightsFp16 = false): Uint8Array 
     const zq = g.node('Reshape', [codes, g.constInt64([-1, s, s, D], 'latent_shape')])[0]!;
     h = g.node('Transpose', [zq], { perm: { ints: [0, 3, 1, 2] } })[0]!;
     const indices = g.node('Reshape', [idx, g.constInt64([-1, s, s], 'codes_shape')])[0]!;
-    g.aliasOutput(indices, 'codes', 'int64', ['batch', s, s]);
+    g.aliasOutput(indices, AUTOENCODER_TENSOR_NAMES.codes, 'int64', ['batch', s, s]);
   } else if (ae.config.latentDim === 0) {
     // KL: the first half of the channels is the mean.
     const z = shape[2]!;
@@ -61,7 +62,7 @@ export function encoderToOnnx(ae: Autoencoder, weightsFp16 = false): Uint8Array 
   } else {
     h = g.node('Slice', [h, g.constInt64([0], 'starts'), g.constInt64([shape[0]!], 'ends'), g.constInt64([1], 'slice_axes')])[0]!;
   }
-  g.aliasOutput(h, 'latent', 'float32', ['batch', ...onnxLatentShape(shape)]);
+  g.aliasOutput(h, AUTOENCODER_TENSOR_NAMES.latent, 'float32', ['batch', ...onnxLatentShape(shape)]);
   return g.toBytes({ weightsFp16, metadata: { 'webgen.kind': 'autoencoder-encoder' } });
 }
 
@@ -69,8 +70,8 @@ export function encoderToOnnx(ae: Autoencoder, weightsFp16 = false): Uint8Array 
 export function decoderToOnnx(ae: Autoencoder, weightsFp16 = false): Uint8Array {
   const c = ae.config;
   const g = new OnnxGraph('autoencoder-decoder');
-  const z = g.addInput('latent', 'float32', ['batch', ...onnxLatentShape(ae.latentShape())]);
-  g.aliasOutput(ae.decoder.toOnnx(g, z), 'image', 'float32', ['batch', c.channels, c.imageSize, c.imageSize]);
+  const z = g.addInput(AUTOENCODER_TENSOR_NAMES.latent, 'float32', ['batch', ...onnxLatentShape(ae.latentShape())]);
+  g.aliasOutput(ae.decoder.toOnnx(g, z), AUTOENCODER_TENSOR_NAMES.image, 'float32', ['batch', c.channels, c.imageSize, c.imageSize]);
   return g.toBytes({ weightsFp16, metadata: { 'webgen.kind': 'autoencoder-decoder' } });
 }
 

@@ -11,7 +11,8 @@ import { DataError } from '../errors/data-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { convertChannels } from '../../sdk/image/pixels.js';
 import { decodeImage } from '../image/decode-image.js';
-import { centerCropBox, cropImage, resizeImage } from '../image/resize.js';
+import { resizePixels } from '../../sdk/image/resize.js';
+import { centerCropBox, cropImage } from '../image/crop.js';
 import { checkIndex, type Dataset, type Example } from './dataset.js';
 import { portablePath } from './portable-path.js';
 
@@ -150,7 +151,7 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
     // Compositing over the background before resizing is exact (both steps are linear); only 4-channel
     // output averages colours unpremultiplied at soft transparent edges.
     const converted = convertChannels(rgba, 4, channels, bg, 255);
-    const resized = resizeImage(converted, w, h, channels, width, height);
+    const resized = resizePixels(converted, w, h, channels, width, height);
     for (let k = 0; k < pixels; k++) store[i * pixels + k] = Math.min(255, Math.max(0, Math.round(resized[k]!)));
   }
 

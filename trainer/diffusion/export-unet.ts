@@ -5,6 +5,7 @@ import type { ManifestTokenizer, ManifestTraining } from '../export/manifest.js'
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
 import type { GaussianDiffusion } from './gaussian-diffusion.js';
+import { manifestScheduleOf } from '../../sdk/schedulers/manifest-schedule.js';
 
 /** float16 weights move each output by a few 1e-3 (see trainer/export/parity.ts); the bound is enforced in export-model.ts. */
 export { FP16_PARITY_TOLERANCE } from '../export/export-model.js';
@@ -51,13 +52,7 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
     name: opts.name,
     kind: 'diffusion-unet',
     image: { width: unet.config.imageSize, height: unet.config.imageSize, channels: unet.config.inChannels, range: [-1, 1] },
-    schedule: {
-      kind: cfg.betaSchedule,
-      betaStart: 0.0001,
-      betaEnd: cfg.betaSchedule === 'cosine' ? 0.999 : 0.02,
-      trainSteps: cfg.trainTimesteps,
-      predictionType: cfg.prediction,
-    },
+    schedule: manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction }),
     ...(numClasses !== undefined && {
       conditioning: { classes: opts.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)), nullClass: numClasses },
     }),

@@ -6,6 +6,7 @@ import { denoise, type DenoiseModel } from '../../sdk/generation/denoise.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
+import { manifestScheduleOf, schedulerConfigOf } from '../../sdk/schedulers/manifest-schedule.js';
 
 /**
  * The diffusion process around a noise-predicting U-Net (DDPM, Ho et al. 2020), the middle layer of
@@ -55,10 +56,10 @@ export class GaussianDiffusion {
     readonly unet: UNet,
     readonly opts: DiffusionOptions,
   ) {
+    // The config the exported manifest will describe (sdk/schedulers/manifest-schedule.ts), so sampling here and in the
+    // SDK run the same schedule.
     this.schedulerConfig = {
-      numTrainTimesteps: opts.trainTimesteps,
-      betaSchedule: opts.betaSchedule === 'cosine' ? ('squaredcos_cap_v2' as const) : ('linear' as const),
-      predictionType: opts.prediction === 'v' ? ('v_prediction' as const) : ('epsilon' as const),
+      ...schedulerConfigOf(manifestScheduleOf({ trainSteps: opts.trainTimesteps, kind: opts.betaSchedule, predictionType: opts.prediction })),
       clipSample: true,
     };
     this.alphasCumprod = new DDIMScheduler(this.schedulerConfig).alphasCumprod;

@@ -58,7 +58,7 @@ export interface GanEvalResult {
  * SDK's Node createGan — the code users run — with latents from `seed` (one Rng stream, 64 latents a call) and, for a
  * conditional model, classes in turn.
  */
-export async function sampleGenerator(modelDir: string, n: number, seed: number): Promise<{ images: Float32Array; labels?: Int32Array; shape: [number, number, number, number] }> {
+export async function drawFromExportedGan(modelDir: string, n: number, seed: number): Promise<{ images: Float32Array; labels?: Int32Array; shape: [number, number, number, number] }> {
   const manifest = await verifyModelFolder(modelDir);
   if (manifest.kind !== 'gan-generator') throw new UsageError(`${modelDir} holds a '${manifest.kind}' model; gan eval needs a 'gan-generator' (export one with webgen-train gan <recipe> --export DIR)`);
   const gan = await createGan({ model: modelDir });
@@ -87,7 +87,7 @@ const GAN_CALL_BATCH = 64;
 export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise<GanEvalResult> {
   const n = opts.samples ?? 1000;
   const manifest = await verifyModelFolder(opts.modelDir);
-  const { images, labels, shape } = await sampleGenerator(opts.modelDir, n, opts.seed ?? 0);
+  const { images, labels, shape } = await drawFromExportedGan(opts.modelDir, n, opts.seed ?? 0);
   const fake = await judgeSamples(opts.classifierDir, { data: images, shape }, labels, { features: true });
 
   // The real side: the images the run held out of training (same data, hold-out and seed).
@@ -135,7 +135,7 @@ export async function writeGanCard(modelDir: string, result: GanEvalResult, opts
   const t = manifest.training;
   const cfg = t.config as Partial<GanConfig>;
   await writeFileAtomic(join(modelDir, 'eval.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const grid = await sampleGenerator(modelDir, 80, opts.seed);
+  const grid = await drawFromExportedGan(modelDir, 80, opts.seed);
   await writeImageGrid(join(modelDir, 'samples.png'), grid.images, grid.shape, { cols: 10, scale: 2 });
   let losses = '';
   if (opts.runDir) {

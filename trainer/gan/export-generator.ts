@@ -11,14 +11,15 @@ import type { Manifest, ManifestLatent, ManifestTraining } from '../export/manif
 import { OnnxGraph } from '../export/onnx-graph.js';
 import type { FeedTensor } from '../export/parity.js';
 import type { GanGenerator } from '../models/gan-model.js';
+import { GAN_TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 
 /** The generator as an ONNX model (current weights: load the EMA weights first). */
 export function generatorToOnnx(G: GanGenerator, opts: { weightsFp16?: boolean } = {}): Uint8Array {
   const g = new OnnxGraph('gan-generator');
-  const z = g.addInput('z', 'float32', ['batch', G.zDim]);
-  const labels = G.numClasses !== undefined ? g.addInput('class_labels', 'int64', ['batch']) : undefined;
+  const z = g.addInput(GAN_TENSOR_NAMES.latent, 'float32', ['batch', G.zDim]);
+  const labels = G.numClasses !== undefined ? g.addInput(GAN_TENSOR_NAMES.classLabels, 'int64', ['batch']) : undefined;
   const image = G.toOnnx(g, z, labels);
-  g.aliasOutput(image, 'image', 'float32', ['batch', G.channels, G.imageSize, G.imageSize]);
+  g.aliasOutput(image, GAN_TENSOR_NAMES.image, 'float32', ['batch', G.channels, G.imageSize, G.imageSize]);
   return g.toBytes({ weightsFp16: opts.weightsFp16 ?? false, metadata: { 'webgen.kind': 'gan-generator' } });
 }
 
@@ -51,7 +52,7 @@ export function generatorParityCase(G: GanGenerator): ParityCase {
     return Float32Array.from(y.transpose([0, 3, 1, 2]).dataSync() as Float32Array);
   });
   const feeds: Record<string, FeedTensor> = { z: { data: z, dims: [B, G.zDim] } };
-  if (labels) feeds.class_labels = { data: BigInt64Array.from(labels, (v) => BigInt(v)), dims: [B] };
+  if (labels) feeds[GAN_TENSOR_NAMES.classLabels] = { data: BigInt64Array.from(labels, (v) => BigInt(v)), dims: [B] };
   return { feeds, expected: { image: { data: image, dims: [B, G.channels, G.imageSize, G.imageSize] } } };
 }
 

@@ -1,15 +1,11 @@
 /**
- * The GAN training loop, top to bottom: resume, backend, data, models, optimisers, then the loop
- * (power iteration, k D-steps, one G-step, EMA, log, sample, checkpoint), then loss curves and
- * export. Every number it uses comes from GanConfig.
+ * The GAN training loop, top to bottom, on the run scaffold (trainer/run/training-run.ts: folder, resume, backend,
+ * checkpoints, metrics, divergence, Ctrl-C): data, models, optimisers, then the step (power iteration, k D-steps, one
+ * G-step, EMA), then loss curves and export. Every number it uses comes from GanConfig.
  */
-import { appendFile, rm, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
-import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
-import type { Progress } from '../cli/progress.js';
 import { batchIterator, splitDataset } from '../data/dataset.js';
 import { openDataset } from '../data/open-dataset.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -19,13 +15,10 @@ import { namedBuffers, spectralNorms } from '../nn/spectral-norm.js';
 import { AdamW } from '../optim/adamw.js';
 import { Ema } from '../optim/ema.js';
 import { compactNumber } from '../cli/compact-number.js';
-import { TrainingDivergedError } from '../errors/training-diverged-error.js';
-import { removeStaleTempFiles } from '../io/atomic-write.js';
-import { loadCheckpoint, restoreGroup, saveCheckpoint } from '../train/checkpoint.js';
-import { divergenceMessage } from '../train/divergence-message.js';
-import { LossWatch, type LossWatchState } from '../train/loss-watch.js';
-import { resumeConfig, type ResumePolicy } from '../train/resume-config.js';
-import { ensureWritableDir, metricOf, truncateMetrics } from '../run/run-folder.js';
+import type { ResumePolicy } from '../train/resume-config.js';
+import { metricOf } from '../run/run-folder.js';
+import { stepRng } from '../run/step-rng.js';
+import { RUN_CHECKPOINT_FILE, TrainingRun, type RunIo } from '../run/training-run.js';
 import { buildGan } from './build-models.js';
 import { exportGenerator, type ExportGeneratorResult } from './export-generator.js';
 import { GAN_BASE_CONFIG, type GanConfig } from './gan-config.js';
@@ -33,7 +26,7 @@ import { discriminatorStep, ganLosses, generatorStep, type GanParts } from './ga
 import { GAN_OBJECTIVES } from './losses/index.js';
 import { writeLossCurves } from './plot-losses.js';
 
-export const GAN_CHECKPOINT_FILE = 'checkpoint.wgck';
+export const GAN_CHECKPOINT_FILE = RUN_CHECKPOINT_FILE;
 
 export interface GanTrainResult {
   step: number;
@@ -46,13 +39,8 @@ export interface GanTrainResult {
   exported?: ExportGeneratorResult & { dir: string };
 }
 
-export interface GanTrainIo {
-  progress: Progress;
-  /** The flags typed on the command line (parsed): on --resume they override the checkpoint's config. */
-  explicit?: Partial<GanConfig>;
-  /** Set to true (e.g. on SIGINT) to stop after the current step with a checkpoint. */
-  stopRequested?: () => boolean;
-}
+/** What trainGan reads besides the config: progress, the typed flags, Ctrl-C (trainer/run/training-run.ts). */
+export type GanTrainIo = RunIo<GanConfig>;
 
 /**
  * On --resume: what the checkpoint fixes (the networks' shapes, their normalisation, the objective D was trained for,
@@ -74,34 +62,20 @@ export const GAN_RESUME_POLICY: ResumePolicy<GanConfig> = {
  */
 const GAN_LOSS_WATCH = { factor: 1e4, warmup: 1, decay: 0.9, floor: 1 };
 
-export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): Promise<GanTrainResult> {
+export async function trainGan(recipe: string, cfg: GanConfig, io: RunIo<GanConfig>): Promise<GanTrainResult> {
   const { progress } = io;
-  const out = resolve(cfg.out);
-  await ensureWritableDir(out, '--out');
-  if (cfg.export) await ensureWritableDir(resolve(cfg.export), '--export');
-  const ckptPath = join(out, GAN_CHECKPOINT_FILE);
-  const metricsPath = join(out, 'metrics.jsonl');
-
-  // A checkpoint write killed mid-way (SIGKILL, power cut) leaves its temporary file; this run owns the folder.
-  for (const name of await removeStaleTempFiles(ckptPath)) progress.log(`removed ${join(out, name)}, a checkpoint write that never finished`);
-
-  // --- resume: the checkpoint's config, with the flags typed now laid over it (GAN_RESUME_POLICY).
-  const ckpt = cfg.resume ? await loadCheckpoint(ckptPath) : undefined;
-  const earlierCheckpoint = !ckpt && (await stat(ckptPath).then(() => true, () => false));
-  if (ckpt) {
-    const saved = ckpt.header.state.config as GanConfig;
-    if (saved.arch === undefined) throw new UsageError(`${ckptPath} is not a GAN checkpoint (a diffusion run?); resume it with webgen-train <recipe> --resume`);
-    const resumed = resumeConfig({ ...GAN_BASE_CONFIG, ...saved }, cfg, io.explicit ?? {}, GAN_RESUME_POLICY, ckptPath);
-    cfg = resumed.config;
-    for (const note of resumed.notes) progress.log(note);
-  }
-
-  // --- backend
-  await selectBackend({
-    prefer: cfg.backend as BackendChoice,
-    threads: cfg.threads === 0 ? Math.min(8, availableParallelism()) : cfg.threads,
-    log: (line) => progress.log(line),
+  // --- run folder, resume (GAN_RESUME_POLICY), backend: trainer/run/training-run.ts
+  const run = await TrainingRun.open({
+    ...io,
+    recipe,
+    family: 'gan',
+    cfg,
+    policy: GAN_RESUME_POLICY,
+    defaults: GAN_BASE_CONFIG,
+    // GAN checkpoints written before the family was recorded: their config has an architecture.
+    legacy: (state) => (state.config as Partial<GanConfig> | undefined)?.arch !== undefined,
   });
+  cfg = run.cfg;
 
   // --- data
   const source = await openDataset(cfg.data, { seed: cfg.seed });
@@ -125,33 +99,13 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   const adamG = new AdamW(gParams, { beta1: cfg.beta1, beta2: cfg.beta2 });
   const adamD = new AdamW(dParams, { beta1: cfg.beta1, beta2: cfg.beta2 });
   const ema = new Ema(gParams, cfg.emaDecay);
-  let step = 0;
-  let wallBefore = 0;
-  let resumedLine: Record<string, unknown> | undefined;
-  let dWatch = new LossWatch(GAN_LOSS_WATCH);
-  let gWatch = new LossWatch(GAN_LOSS_WATCH);
-  if (ckpt) {
-    restoreGroup(ckpt, ckptPath, 'g', gParams);
-    restoreGroup(ckpt, ckptPath, 'd', dParams);
-    restoreGroup(ckpt, ckptPath, 'g.ema', ema.shadow);
-    restoreGroup(ckpt, ckptPath, 'g.adam.m', adamG.m);
-    restoreGroup(ckpt, ckptPath, 'g.adam.v', adamG.v);
-    restoreGroup(ckpt, ckptPath, 'd.adam.m', adamD.m);
-    restoreGroup(ckpt, ckptPath, 'd.adam.v', adamD.v);
-    restoreGroup(ckpt, ckptPath, 'buffers', buffers);
-    const s = ckpt.header.state as { adamGT: number; adamDT: number; emaUpdates: number; wallTimeSeconds: number; lossWatch?: { d: LossWatchState; g: LossWatchState } };
-    // Checkpoints from before the watches have none: they warm up again.
-    dWatch = new LossWatch(GAN_LOSS_WATCH, s.lossWatch?.d);
-    gWatch = new LossWatch(GAN_LOSS_WATCH, s.lossWatch?.g);
-    adamG.t = s.adamGT;
-    adamD.t = s.adamDT;
-    ema.updates = s.emaUpdates;
-    wallBefore = s.wallTimeSeconds;
-    step = ckpt.header.step;
-    resumedLine = await truncateMetrics(metricsPath, step);
-    progress.log(`resumed from ${ckptPath} at step ${step}`);
-  } else {
-    await rm(metricsPath, { force: true });
+  const groups = { g: gParams, d: dParams, 'g.ema': ema.shadow, 'g.adam.m': adamG.m, 'g.adam.v': adamG.v, 'd.adam.m': adamD.m, 'd.adam.v': adamD.v, buffers };
+  run.restore(groups);
+  const saved = run.savedState<{ adamGT: number; adamDT: number; emaUpdates: number }>();
+  if (saved) {
+    adamG.t = saved.adamGT;
+    adamD.t = saved.adamDT;
+    ema.updates = saved.emaUpdates;
   }
   const parts: GanParts = {
     G, D, objective, gParams, dParams, adamG, adamD,
@@ -159,99 +113,69 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
   };
 
   // k real batches per step: batch s·k + i of the seeded stream, so a resumed run draws the same ones.
-  const batches = batchIterator(data, cfg.batchSize, cfg.seed, step * cfg.dSteps);
-  const t0 = performance.now();
-  const stepStart = step;
-  const elapsed = () => wallBefore + (performance.now() - t0) / 1000;
+  const batches = batchIterator(data, cfg.batchSize, cfg.seed, run.step * cfg.dSteps);
   const samples: string[] = [];
-
-  // The last checkpoint on disk that belongs to this run (or the one it resumed).
-  let lastSaved = ckpt?.header.step;
-  // Throws when D's or G's loss (measured at step + 1) shows a diverged run.
-  const judge = (d: number, g: number) => {
-    const reason = dWatch.judge(d, 'D loss') ?? gWatch.judge(g, 'G loss');
-    if (reason === undefined) return;
-    progress.stop();
-    throw new TrainingDivergedError(
-      divergenceMessage({
-        reason, step: step + 1, lastSaved, ckptPath, earlierCheckpoint,
-        advice: `lower --lr-g / --lr-d (now ${compactNumber(cfg.lrG)} / ${compactNumber(cfg.lrD)})`,
-      }),
-    );
-  };
-  // The GAN steps update the weights as they measure them, so before a checkpoint the current weights' losses are
-  // measured apart (on the batch and draws step + 1 will use, from their own iterator and rng: nothing is consumed).
-  const checkpoint = async () => {
-    const real = batchIterator(data, cfg.batchSize, cfg.seed, step * cfg.dSteps).next();
-    const now = ganLosses(parts, real.images, cfg.conditional ? real.labels : undefined, stepRng(cfg.seed, step));
-    judge(now.dLoss, now.gLoss);
-    await saveCheckpoint(ckptPath, step, {
-      config: cfg, recipe, adamGT: adamG.t, adamDT: adamD.t, emaUpdates: ema.updates, wallTimeSeconds: elapsed(),
-      lossWatch: { d: dWatch.state(), g: gWatch.state() },
-    }, {
-      g: gParams, d: dParams, 'g.ema': ema.shadow, 'g.adam.m': adamG.m, 'g.adam.v': adamG.v, 'd.adam.m': adamD.m, 'd.adam.v': adamD.v, buffers,
-    });
-    lastSaved = step;
-  };
-  const sampleGrid = async () => {
-    const path = join(out, `samples-${String(step).padStart(6, '0')}.png`);
+  const sampleGrid = async (step: number) => {
+    const path = join(run.out, `samples-${String(step).padStart(6, '0')}.png`);
     const { images, n, cols } = await ema.withAveragedWeights(() => drawGrid(G, cfg.seed));
     await writeImageGrid(path, images, [n, G.imageSize, G.imageSize, G.channels], { cols, scale: 2 });
     samples.push(path);
     progress.log(`samples: ${path}`);
   };
 
-  // --- loop
+  // --- loop (the scaffold's): power iteration, k D-steps, one G-step, EMA
+  let lastD: number | undefined; // the last of the k D losses (what metrics.jsonl and the result report)
+  const result = await run.loop({
+    groups,
+    state: () => ({ adamGT: adamG.t, adamDT: adamD.t, emaUpdates: ema.updates }),
+    watches: { dLoss: GAN_LOSS_WATCH, gLoss: GAN_LOSS_WATCH },
+    advice: `lower --lr-g / --lr-d (now ${compactNumber(cfg.lrG)} / ${compactNumber(cfg.lrD)})`,
+    // The D- and G-steps update the weights as they measure them.
+    updatesWhileMeasuring: true,
+    step: (step) => {
+      const rng = stepRng(cfg.seed, step);
+      // Spectral norm: one power iteration per step for every normalised weight (Miyato et al. §2.1).
+      for (const sn of norms) sn.powerIteration();
+      let d = { loss: 0, gp: 0, real: 0, fake: 0 };
+      let dWorst = 0;
+      for (let i = 0; i < cfg.dSteps; i++) {
+        const batch = batches.next();
+        d = discriminatorStep(parts, batch.images, cfg.conditional ? batch.labels : undefined, rng);
+        // The watch sees the worst of the k D losses (a NaN sticks); metrics.jsonl the last.
+        if (!Number.isNaN(dWorst) && !(Math.abs(d.loss) <= Math.abs(dWorst))) dWorst = d.loss;
+      }
+      const gLoss = generatorStep(parts, cfg.batchSize, rng);
+      lastD = d.loss;
+      return {
+        losses: { dLoss: dWorst, gLoss },
+        metrics: { dLoss: d.loss, gp: d.gp, dReal: d.real, dFake: d.fake },
+        apply: () => ema.update(),
+        discard: () => undefined,
+      };
+    },
+    // The losses of the weights as they are, on the batch and draws step + 1 will use (own iterator and rng: nothing
+    // is consumed).
+    measure: (step) => {
+      const real = batchIterator(data, cfg.batchSize, cfg.seed, step * cfg.dSteps).next();
+      const now = ganLosses(parts, real.images, cfg.conditional ? real.labels : undefined, stepRng(cfg.seed, step));
+      return { dLoss: now.dLoss, gLoss: now.gLoss };
+    },
+    sample: sampleGrid,
+  });
   // A resumed run that trains no further (an export of a stopped run) reports the last logged losses.
-  let dLoss = metricOf(resumedLine, 'dLoss');
-  let gLoss = metricOf(resumedLine, 'gLoss');
-  progress.start(step, cfg.steps);
-  while (step < cfg.steps) {
-    const rng = stepRng(cfg.seed, step);
-    // Spectral norm: one power iteration per step for every normalised weight (Miyato et al. §2.1).
-    for (const sn of norms) sn.powerIteration();
-    let d = { loss: 0, gp: 0, real: 0, fake: 0 };
-    let dWorst = 0;
-    for (let i = 0; i < cfg.dSteps; i++) {
-      const batch = batches.next();
-      d = discriminatorStep(parts, batch.images, cfg.conditional ? batch.labels : undefined, rng);
-      // The judge sees the worst of the k D losses (a NaN sticks).
-      if (!Number.isNaN(dWorst) && !(Math.abs(d.loss) <= Math.abs(dWorst))) dWorst = d.loss;
-    }
-    gLoss = generatorStep(parts, cfg.batchSize, rng);
-    dLoss = d.loss;
-    judge(dWorst, gLoss);
-    dWatch.observe(dLoss);
-    gWatch.observe(gLoss);
-    ema.update();
-    step++;
-
-    const sps = (step - stepStart) / ((performance.now() - t0) / 1000);
-    progress.update({ step, total: cfg.steps, loss: dLoss, stepsPerSecond: sps, etaSeconds: (cfg.steps - step) / sps });
-    if (step % cfg.logEvery === 0 || step === cfg.steps) {
-      const line = { step, dLoss, gLoss, gp: d.gp, dReal: d.real, dFake: d.fake, stepsPerSecond: sps, seconds: elapsed(), tensors: tf.memory().numTensors };
-      await appendFile(metricsPath, `${JSON.stringify(line)}\n`);
-    }
-    if (cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0 && step < cfg.steps) await sampleGrid();
-    const stopping = io.stopRequested?.() ?? false;
-    if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopping) await checkpoint();
-    if (stopping) {
-      progress.stop();
-      progress.log(`stopped at step ${step}; checkpoint ${ckptPath} (continue with --resume)`);
-      return { step, dLoss, gLoss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, lossCurves: '' };
-    }
-  }
-  progress.stop();
-  await sampleGrid();
-  const lossCurves = join(out, 'losses.png');
-  await writeLossCurves(metricsPath, lossCurves).catch(() => undefined); // no metrics yet when 0 steps were run
+  const dLoss = lastD ?? metricOf(run.resumedLine, 'dLoss');
+  const gLoss = result.losses.gLoss!;
+  if (result.stopped) return { step: result.step, dLoss, gLoss, wallTimeSeconds: run.elapsed(), checkpoint: run.ckptPath, samples, lossCurves: '' };
+  await sampleGrid(result.step);
+  const lossCurves = join(run.out, 'losses.png');
+  await writeLossCurves(run.metricsPath, lossCurves).catch(() => undefined); // no metrics yet when 0 steps were run
   progress.log(`loss curves: ${lossCurves} (red D, blue G, green gradient penalty)`);
 
   // --- export (EMA weights)
   let exported: GanTrainResult['exported'];
   if (cfg.export) {
     const dir = resolve(cfg.export);
-    const result = await ema.withAveragedWeights(() =>
+    const done = await ema.withAveragedWeights(() =>
       exportGenerator({
         dir,
         name: basename(dir),
@@ -261,18 +185,18 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: GanTrainIo): 
         training: {
           recipe,
           data: JSON.stringify(data.describe()),
-          steps: step,
-          wallTimeSeconds: Math.round(elapsed()),
+          steps: result.step,
+          wallTimeSeconds: Math.round(run.elapsed()),
           parameters: G.parameterCount(),
           config: { ...cfg } as unknown as Record<string, unknown>,
         },
         metrics: { finalDLoss: dLoss, finalGLoss: gLoss, discriminatorParameters: D.parameterCount() },
       }),
     );
-    exported = { ...result, dir };
-    progress.log(`exported ${join(dir, 'model.onnx')}: parity max abs error ${result.maxAbsError.toExponential(2)} (tolerance 1e-4); onnx.checker ${result.checker}`);
+    exported = { ...done, dir };
+    progress.log(`exported ${join(dir, 'model.onnx')}: parity max abs error ${done.maxAbsError.toExponential(2)} (tolerance 1e-4); onnx.checker ${done.checker}`);
   }
-  return { step, dLoss, gLoss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, lossCurves, ...(exported && { exported }) };
+  return { step: result.step, dLoss, gLoss, wallTimeSeconds: run.elapsed(), checkpoint: run.ckptPath, samples, lossCurves, ...(exported && { exported }) };
 }
 
 /** Fixed latents: one row per class (first 10) for a conditional G, else 8×8. images [n, H, W, C]. */
@@ -285,11 +209,6 @@ export function drawGrid(G: GanGenerator, seed: number): { images: Float32Array;
   const labels = K !== undefined ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / cols)) : undefined;
   const images = tf.tidy(() => Float32Array.from(G.apply(tf.tensor2d(z, [n, G.zDim]), labels ? tf.tensor1d(labels, 'int32') : undefined).dataSync() as Float32Array));
   return { images, n, cols };
-}
-
-/** All randomness of a step comes from (seed, step): a resumed run replays it exactly. */
-function stepRng(seed: number, step: number): Rng {
-  return new Rng((seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0);
 }
 
 function prefixed(prefix: string, m: Map<string, tf.Variable>): [string, tf.Variable][] {

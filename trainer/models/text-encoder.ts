@@ -14,6 +14,7 @@ import { LayerNorm } from '../nn/layer-norm.js';
 import { Module, ModuleList } from '../nn/module.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { TransformerBlock } from '../nn/transformer-block.js';
+import { TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 
 export interface TextEncoderConfig {
   /** Number of token ids (ids are in [0, vocabSize)). */
@@ -66,11 +67,11 @@ export class TextEncoderModel extends Module {
   onnxGraph(): OnnxGraph {
     const { maxLength, dim } = this.config;
     const g = new OnnxGraph('text_encoder');
-    const ids = g.addInput('input_ids', 'int64', ['batch', maxLength]);
+    const ids = g.addInput(TENSOR_NAMES.inputIds, 'int64', ['batch', maxLength]);
     const pos = this.exportParam(g, 'position_embedding');
     let h = g.node('Add', [this.tokenEmbedding.toOnnx(g, ids), pos], {}, { name: 'position_embedding/Add' })[0]!;
     for (const block of this.blocks.items) h = block.toOnnx(g, h);
-    g.aliasOutput(this.finalNorm.toOnnx(g, h), 'last_hidden_state', 'float32', ['batch', maxLength, dim]);
+    g.aliasOutput(this.finalNorm.toOnnx(g, h), TENSOR_NAMES.hidden, 'float32', ['batch', maxLength, dim]);
     return g;
   }
 

@@ -30,6 +30,7 @@ import { SiLU } from '../nn/silu.js';
 import { SinusoidalTimestepEmbedding } from '../nn/timestep-embedding.js';
 import { Upsample } from '../nn/upsample.js';
 import type { UNetConfig } from './unet-config.js';
+import { TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 
 export type { UNetConfig } from './unet-config.js';
 
@@ -208,11 +209,11 @@ export class UNet extends Module {
   onnxGraph(): OnnxGraph {
     const c = this.config;
     const g = new OnnxGraph('unet');
-    const x = g.addInput('sample', 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
-    const t = g.addInput('timestep', 'float32', ['batch']);
-    const labels = c.numClasses !== undefined ? g.addInput('class_labels', 'int64', ['batch']) : undefined;
+    const x = g.addInput(TENSOR_NAMES.sample, 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
+    const t = g.addInput(TENSOR_NAMES.timestep, 'float32', ['batch']);
+    const labels = c.numClasses !== undefined ? g.addInput(TENSOR_NAMES.classLabels, 'int64', ['batch']) : undefined;
     const ctx = c.contextDim !== undefined
-      ? g.addInput('encoder_hidden_states', 'float32', ['batch', 'sequence', c.contextDim])
+      ? g.addInput(TENSOR_NAMES.context, 'float32', ['batch', 'sequence', c.contextDim])
       : undefined;
     const cat = (a: string, b: string): string => g.node('Concat', [a, b], { axis: { int: 1 } }, { name: 'Concat' })[0]!;
 
@@ -242,7 +243,7 @@ export class UNet extends Module {
       if (level.sample) h = level.sample.toOnnx(g, h);
     }
     const out = this.convOut.toOnnx(g, this.act.toOnnx(g, this.normOut.toOnnx(g, h)));
-    g.aliasOutput(out, 'model_output', 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
+    g.aliasOutput(out, TENSOR_NAMES.output, 'float32', ['batch', c.inChannels, c.imageSize, c.imageSize]);
     return g;
   }
 

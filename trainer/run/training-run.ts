@@ -60,6 +60,8 @@ export interface RunOptions<C extends RunConfig> extends RunIo<C> {
   defaults: C;
   /** Checks a config after --resume laid the typed flags over the saved one. */
   validate?: (cfg: C) => void;
+  /** Recognises this family's checkpoints written before the family was recorded in them. */
+  legacy?: (state: Record<string, unknown>) => boolean;
 }
 
 /** One step's outcome, before its update is applied (see the module comment). */
@@ -89,6 +91,12 @@ export interface RunBody {
   sample?(step: number): Promise<void>;
   /** The flags to change after a divergence, with their values: "a lower --lr (now 1e9)". */
   advice: string;
+  /**
+   * The step updates the weights while it measures them (a GAN: each of D's k steps updates D before G is measured),
+   * so `apply` cannot hold the update back: a checkpoint is then written right after its step, once `measure` has
+   * judged the weights it saves.
+   */
+  updatesWhileMeasuring?: boolean;
 }
 
 export interface LoopResult {
@@ -157,7 +165,7 @@ export class TrainingRun<C extends RunConfig> {
     let resumedLine: Record<string, unknown> | undefined;
     if (checkpoint) {
       const family = checkpoint.header.state.family;
-      if (family !== opts.family) {
+      if (family !== opts.family && !(family === undefined && opts.legacy?.(checkpoint.header.state))) {
         throw new UsageError(`${ckptPath} is ${typeof family === 'string' ? `a ${family}` : 'another kind of'} checkpoint, not ${opts.family}; resume it with the command that wrote it`);
       }
       const saved = { ...opts.defaults, ...(checkpoint.header.state.config as Partial<C>) };
@@ -236,6 +244,10 @@ export class TrainingRun<C extends RunConfig> {
       if (body.sample && cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0 && step < cfg.steps) await body.sample(step);
       const stopping = opts.stopRequested?.() ?? false;
       if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopping) checkpointDue = true;
+      if (checkpointDue && body.updatesWhileMeasuring && !stopping) {
+        await this.verifyAndSave(body);
+        checkpointDue = false;
+      }
       if (stopping) {
         await this.verifyAndSave(body);
         progress.stop();

@@ -1,6 +1,6 @@
 /**
  * The emoji data set: the Noto and Twemoji images (64×64 RGBA) with captions (catalogue.ts) and a concept-level split
- * (split.ts). Images are decoded once at load and kept as bytes; get() converts to [-1, 1], resizing (area filter)
+ * (split.ts). Images are decoded once at load and kept as bytes; get() converts to [-1, 1], resizing (sdk/image/resize.ts)
  * and dropping alpha (over white) when asked.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { DataError } from '../../errors/data-error.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { convertChannels } from '../../../sdk/image/pixels.js';
 import { decodeImage } from '../../image/decode-image.js';
-import { resizeImage } from '../../image/resize.js';
+import { resizePixels } from '../../../sdk/image/resize.js';
 import { checkIndex, type Dataset, type Example } from '../dataset.js';
 import { emojiCaption, readEmojiCatalogue, type EmojiEntry } from './catalogue.js';
 import { EMOJI_PACKAGES, packageDir, type EmojiStyle } from './packages.js';
@@ -72,7 +72,7 @@ export function loadEmojiDataset(opts: EmojiDatasetOptions): Dataset {
       const rgba = bytes.subarray(index * pixels, (index + 1) * pixels);
       // Alpha over white when dropped; kept (RGBA) otherwise. Bytes → [-1, 1].
       const converted = channels === 4 ? rgba : convertChannels(rgba, 4, channels, 255, 255);
-      const sized = width === SOURCE && height === SOURCE ? converted : resizeImage(converted, SOURCE, SOURCE, channels, width, height);
+      const sized = width === SOURCE && height === SOURCE ? converted : resizePixels(converted, SOURCE, SOURCE, channels, width, height);
       const image = new Float32Array(sized.length);
       for (let i = 0; i < sized.length; i++) image[i] = sized[i]! / 127.5 - 1;
       return {

@@ -1,0 +1,29 @@
+/**
+ * The tensor names of the diffusion contract: the inputs and outputs the trainer exports (trainer/models/unet.ts,
+ * text-encoder.ts) and the SDK feeds and reads (sdk/generator/). One list, so the two sides cannot drift.
+ */
+export const TENSOR_NAMES = {
+  /** U-Net input: the noisy sample [batch, C, H, W]. */
+  sample: 'sample',
+  /** U-Net input: the timestep [batch]. */
+  timestep: 'timestep',
+  /** U-Net input of a class-conditional model: the class index [batch] (int64). */
+  classLabels: 'class_labels',
+  /** U-Net input of a text-conditional model: the text encoder's states [batch, sequence, width]. */
+  context: 'encoder_hidden_states',
+  /** U-Net output: ε, x₀ or v, as the manifest's prediction type says [batch, C, H, W]. */
+  output: 'model_output',
+  /** Text encoder input: token ids [batch, maxLength] (int64). */
+  inputIds: 'input_ids',
+  /** Text encoder output: per-token states [batch, maxLength, width]. */
+  hidden: 'last_hidden_state',
+} as const;
+
+/** The GAN generator's contract (trainer/gan/export-generator.ts, sdk/gan/): latent [batch, dim] → image [batch, C, H, W]. */
+export const GAN_TENSOR_NAMES = { latent: 'z', classLabels: 'class_labels', image: 'image' } as const;
+
+/**
+ * The autoencoder's contract (trainer/autoencoder/export-autoencoder.ts, sdk/autoencoder/): encoder image → latent
+ * (and a VQ encoder's code indices), decoder latent → image.
+ */
+export const AUTOENCODER_TENSOR_NAMES = { image: 'image', latent: 'latent', codes: 'codes' } as const;

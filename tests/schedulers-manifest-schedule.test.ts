@@ -1,0 +1,36 @@
+// The manifest's schedule and the schedulers' config, both ways in one module: what the trainer writes is what the SDK
+// reads back, down to the last ᾱ_t, for both beta schedules and all three prediction types.
+import { describe, expect, it } from 'vitest';
+import { DDIMScheduler } from '../sdk/schedulers/ddim.js';
+import { DEFAULT_SCHEDULER_CONFIG } from '../sdk/schedulers/config.js';
+import { manifestScheduleOf, schedulerConfigOf } from '../sdk/schedulers/manifest-schedule.js';
+import { validateManifest } from '../sdk/manifest/validate-manifest.js';
+
+describe('manifest schedule ↔ scheduler config', () => {
+  it('a linear schedule records diffusers\' default betas and reads back as them', () => {
+    const s = manifestScheduleOf({ trainSteps: 1000, kind: 'linear', predictionType: 'epsilon' });
+    expect(s).toEqual({ kind: 'linear', betaStart: 0.0001, betaEnd: 0.02, trainSteps: 1000, predictionType: 'epsilon' });
+    const c = schedulerConfigOf(s);
+    expect(c).toMatchObject({ numTrainTimesteps: 1000, betaSchedule: 'linear', betaStart: DEFAULT_SCHEDULER_CONFIG.betaStart, betaEnd: DEFAULT_SCHEDULER_CONFIG.betaEnd, predictionType: 'epsilon' });
+    // The same ᾱ_t as a scheduler built on the defaults (what the trainer's diffusion process used to build).
+    const ours = new DDIMScheduler(c).alphasCumprod;
+    const plain = new DDIMScheduler({ numTrainTimesteps: 1000 }).alphasCumprod;
+    expect(Array.from(ours)).toEqual(Array.from(plain));
+  });
+
+  it('cosine records its β clip as betaEnd, v maps to v_prediction, and both survive the manifest validator', () => {
+    const s = manifestScheduleOf({ trainSteps: 400, kind: 'cosine', predictionType: 'v' });
+    expect(s.betaEnd).toBe(0.999);
+    const c = schedulerConfigOf(s);
+    expect(c.betaSchedule).toBe('squaredcos_cap_v2');
+    expect(c.predictionType).toBe('v_prediction');
+    const plain = new DDIMScheduler({ numTrainTimesteps: 400, betaSchedule: 'squaredcos_cap_v2' }).alphasCumprod;
+    expect(Array.from(new DDIMScheduler(c).alphasCumprod)).toEqual(Array.from(plain));
+    expect(schedulerConfigOf({ ...s, predictionType: 'sample' }).predictionType).toBe('sample');
+    const manifest = {
+      schemaVersion: 1, name: 'm', kind: 'diffusion-unet', image: { width: 8, height: 8, channels: 1, range: [-1, 1] }, schedule: s,
+      files: { unet: { path: 'unet.onnx', bytes: 1, sha256: 'a'.repeat(64), inputs: [], outputs: [] } },
+    };
+    expect(() => validateManifest(manifest)).not.toThrow(/schedule/);
+  });
+});
