@@ -106,6 +106,25 @@ describe('temp files of checkpoint writes killed mid-way are removed at start', 
   });
 });
 
+describe('diffusion checkpoints of an older trainer', () => {
+  it('one written before checkpoints named their family still resumes, and is then saved with it', async () => {
+    const out = join(tmp, 'legacy-diffusion');
+    expect((await runCli([...common, '--steps', '1', '--out', out])).code).toBe(0);
+    const path = join(out, 'checkpoint.wgck');
+    const bytes = readFileSync(path);
+    const family = Buffer.from('"family":"diffusion",');
+    const at = bytes.indexOf(family);
+    expect(at).toBeGreaterThan(0);
+    // Blank the field in place (JSON whitespace, same length): the header of an older trainer.
+    writeFileSync(path, Buffer.concat([bytes.subarray(0, at), Buffer.alloc(family.length, 0x20), bytes.subarray(at + family.length)]));
+    expect((await loadCheckpoint(path)).header.state.family).toBeUndefined();
+    const r = await runCli([...common, '--steps', '2', '--out', out, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/resumed from .* at step 1/);
+    expect((await loadCheckpoint(path)).header.state.family).toBe('diffusion');
+  });
+});
+
 describe('webgen-train gan --resume shares the rules', () => {
   const gan = ['gan', 'mnist-dcgan', '--data', 'shapes:64', '--hold-out', '0', '--batch-size', '8', '--sample-every', '0', '--log-every', '1', '--backend', 'wasm', '--threads', '1', '--g-width', '16', '--d-width', '8'];
   it('--lr-d overrides the saved rate (and is saved), --d-width is refused, a stale temp file is removed', async () => {
