@@ -29,6 +29,9 @@ describe('webgen-train classifier', () => {
     [['shapes', '--hold-out', '0'], /--hold-out must be an integer >= 1, got '0'/],
     [['mnist', '--lr', '2'], /--lr must be a number in \(0, 1\), got '2'/],
     [['mnist', '--threads', '9'], /--threads must be in \[1, 8\]/],
+    [['mnist', '--checkpoint-every', '0'], /--checkpoint-every must be an integer >= 1, got '0'/],
+    [['mnist', '--run', ' '], /--run needs a folder name/],
+    [['mnist', '--resume=yes'], /--resume/],
   ])('%j exits 2 with a clear message', async (argv, message) => {
     expect(await classifierCommand(argv as string[])).toBe(2);
     expect(errors).toMatch(message);

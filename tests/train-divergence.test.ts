@@ -12,6 +12,17 @@ import { runCli } from './helpers/run-cli.js';
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-divergence-'));
 // Tiny and fast: single-threaded wasm, 64 shapes, batch 4.
 const common = ['shapes-tiny', '--batch-size', '4', '--micro-batch', '2', '--sample-every', '0', '--sample-steps', '2', '--log-every', '1', '--backend', 'wasm', '--threads', '1', '--data', 'shapes:64'];
+/** Blanks the family in a run's checkpoint header, in place (JSON whitespace, same length): an older trainer's file. */
+async function forgetFamily(out: string, name: string): Promise<string> {
+  const path = join(out, 'checkpoint.wgck');
+  const bytes = readFileSync(path);
+  const family = Buffer.from(`"family":"${name}",`);
+  const at = bytes.indexOf(family);
+  expect(at).toBeGreaterThan(0);
+  writeFileSync(path, Buffer.concat([bytes.subarray(0, at), Buffer.alloc(family.length, 0x20), bytes.subarray(at + family.length)]));
+  expect((await loadCheckpoint(path)).header.state.family).toBeUndefined();
+  return path;
+}
 const stepOf = (stderr: string) => Number(/at step (\d+): training diverged/.exec(stderr)?.[1]);
 const losses = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number });
 
@@ -106,6 +117,18 @@ describe('temp files of checkpoint writes killed mid-way are removed at start', 
   });
 });
 
+describe('diffusion checkpoints of an older trainer', () => {
+  it('one written before checkpoints named their family still resumes, and is then saved with it', async () => {
+    const out = join(tmp, 'legacy-diffusion');
+    expect((await runCli([...common, '--steps', '1', '--out', out])).code).toBe(0);
+    const path = await forgetFamily(out, 'diffusion');
+    const r = await runCli([...common, '--steps', '2', '--out', out, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/resumed from .* at step 1/);
+    expect((await loadCheckpoint(path)).header.state.family).toBe('diffusion');
+  });
+});
+
 describe('webgen-train gan --resume shares the rules', () => {
   const gan = ['gan', 'mnist-dcgan', '--data', 'shapes:64', '--hold-out', '0', '--batch-size', '8', '--sample-every', '0', '--log-every', '1', '--backend', 'wasm', '--threads', '1', '--g-width', '16', '--d-width', '8'];
   it('--lr-d overrides the saved rate (and is saved), --d-width is refused, a stale temp file is removed', async () => {
@@ -128,14 +151,7 @@ describe('webgen-train gan --resume shares the rules', () => {
   it('a GAN checkpoint written before checkpoints named their family still resumes; one with another family is refused', async () => {
     const out = join(tmp, 'gan-legacy');
     expect((await runCli([...gan, '--steps', '1', '--out', out])).code).toBe(0);
-    const path = join(out, 'checkpoint.wgck');
-    const bytes = readFileSync(path);
-    const family = Buffer.from('"family":"gan",');
-    const at = bytes.indexOf(family);
-    expect(at).toBeGreaterThan(0);
-    // Blank the field in place (JSON whitespace, same length): the header of an older trainer.
-    writeFileSync(path, Buffer.concat([bytes.subarray(0, at), Buffer.alloc(family.length, 0x20), bytes.subarray(at + family.length)]));
-    expect((await loadCheckpoint(path)).header.state.family).toBeUndefined();
+    const path = await forgetFamily(out, 'gan');
     const r = await runCli([...gan, '--steps', '2', '--out', out, '--resume']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/resumed from .* at step 1/);

@@ -1,24 +1,26 @@
 /**
- * Training a judging classifier, top to bottom: data, model, optimiser, loop (step, log), then
- * held-out evaluation, export with parity, and the same evaluation through the exported ONNX file.
+ * Training a judging classifier, top to bottom, on the run scaffold (trainer/run/training-run.ts: run folder,
+ * checkpoints, resume, metrics, divergence, Ctrl-C): data, model, optimiser, the step, then held-out evaluation,
+ * export with parity, and the same evaluation through the exported ONNX file.
  *
  * The classifiers judge generated samples (MNIST digits, shapes with colour) and their
  * penultimate layer is the feature space for FID/KID, so they are trained on exactly the images
  * the generators train on and tested on the images the generators never saw.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
-import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
+import type { BackendChoice } from '../backend/select-backend.js';
+import { createProgress } from '../cli/progress.js';
 import { batchIterator, subsetDataset } from '../data/dataset.js';
 import { hashInts } from '../data/rng.js';
 import { UsageError } from '../errors/usage-error.js';
-import { OutputError } from '../errors/output-error.js';
-import { WebgenError } from '../errors/webgen-error.js';
 import { validateManifest, type Manifest } from '../export/manifest.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { LossWatch } from '../train/loss-watch.js';
+import type { ResumePolicy } from '../train/resume-config.js';
+import { TrainingRun, type RunConfig } from '../run/training-run.js';
 import { compactNumber } from '../cli/compact-number.js';
 import { ClassifierNet } from '../models/classifier-net.js';
 import { AdamW } from '../optim/adamw.js';
@@ -51,6 +53,19 @@ export interface TrainClassifierOptions {
   maxShift?: number;
   /** Model folder to write (model.onnx + manifest.json); none = do not export. */
   out?: string;
+  /**
+   * Run folder: checkpoint.wgck and metrics.jsonl (trainer/run/training-run.ts), so an interrupted run continues with
+   * `resume`. Default: a temporary folder, removed at the end.
+   */
+  run?: string;
+  /** Continue the run in `run` from its checkpoint (its config, with `explicit` laid over it). Default false. */
+  resume?: boolean;
+  /** The options given explicitly (a command line's flags): on resume they override the checkpoint's config. */
+  explicit?: Partial<ClassifierRunConfig>;
+  /** A checkpoint every this many steps (and at the end). Default 200. */
+  checkpointEvery?: number;
+  /** Set to true (e.g. on SIGINT) to stop after the current step with a checkpoint. */
+  stopRequested?: () => boolean;
   /** Channel widths of the net. Default [32, 64, 32]. */
   widths?: [number, number, number];
   /** Pooled grid side before the feature layer (see ClassifierNetConfig.poolGrid). Default 4 (a global pool, 1, learnt shapes far worse: 18.5% shape accuracy after 200 steps). */
@@ -82,7 +97,9 @@ export interface TrainClassifierResult {
   /** [K] held-out accuracy per class. */
   perClassAccuracy: number[];
   classNames: string[];
-  /** Mean training loss over the first and the last logging window. */
+  /** Stopped by stopRequested before `steps` (nothing evaluated or exported). */
+  stopped?: boolean;
+  /** Mean training loss over the first and the last logging window (of this process's steps). */
   firstLoss: number;
   finalLoss: number;
   steps: number;
@@ -94,29 +111,90 @@ export interface TrainClassifierResult {
   parityMaxAbsError?: number;
 }
 
+/** The classifier's config as the run scaffold keeps it in its checkpoint. */
+export interface ClassifierRunConfig extends RunConfig {
+  data: ClassifierData;
+  holdOut: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  warmupSteps: number;
+  maxShift: number;
+  widths: [number, number, number];
+  featureDim: number;
+  poolGrid: number;
+  trainLimit: number;
+  mnistDir: string;
+  shapesCount: number;
+}
+
+/** On resume the checkpoint fixes the data, its split, the net's shape and the seed; training settings may change. */
+export const CLASSIFIER_RESUME_POLICY: ResumePolicy<ClassifierRunConfig> = {
+  fixed: ['data', 'holdOut', 'seed', 'widths', 'featureDim', 'poolGrid', 'trainLimit', 'mnistDir', 'shapesCount'],
+  fromCommandLine: ['steps', 'export', 'resume', 'backend', 'threads', 'out'],
+};
+
 export async function trainClassifier(opts: TrainClassifierOptions): Promise<TrainClassifierResult> {
-  const t0 = Date.now();
   const log = opts.log ?? ((line: string) => console.log(line));
   if (!CLASSIFIER_DATA.includes(opts.data)) {
     throw new UsageError(`unknown classifier data '${String(opts.data)}'; use one of ${CLASSIFIER_DATA.join(', ')}`);
   }
   const isMnist = opts.data === 'mnist';
-  const cfg = {
-    data: opts.data,
+  const steps = opts.steps ?? 800;
+  const temporaryRun = opts.run === undefined ? await mkdtemp(join(tmpdir(), 'webgen-classifier-run-')) : undefined;
+  const defaults: ClassifierRunConfig = {
+    out: '', export: '', resume: false, backend: 'wasm', threads: 1, steps: 800, seed: 0, logEvery: 50, sampleEvery: 0, checkpointEvery: 200,
+    data: opts.data, holdOut: 1000, batchSize: 64, lr: 2e-3, weightDecay: 1e-4, warmupSteps: 50, maxShift: isMnist ? 2 : 0,
+    widths: [32, 64, 32], featureDim: 128, poolGrid: 4, trainLimit: 0, mnistDir: '', shapesCount: 20000,
+  };
+  let cfg: ClassifierRunConfig = {
+    ...defaults,
+    out: opts.run ?? temporaryRun!,
+    export: opts.out ?? '',
+    resume: opts.resume ?? false,
+    backend: opts.backend ?? 'wasm',
+    threads: opts.threads ?? 1,
+    steps,
+    seed: opts.seed ?? 0,
+    logEvery: opts.logEvery ?? 50,
+    checkpointEvery: opts.checkpointEvery ?? 200,
     holdOut: opts.holdOut ?? 1000,
-    steps: opts.steps ?? 800,
     batchSize: opts.batchSize ?? 64,
     lr: opts.lr ?? 2e-3,
     weightDecay: opts.weightDecay ?? 1e-4,
     // 50 steps, or a tenth of a very short run (tests), so the learning rate is not still ramping at the end
-    warmupSteps: Math.min(50, Math.floor((opts.steps ?? 800) / 10)),
-    seed: opts.seed ?? 0,
+    warmupSteps: Math.min(50, Math.floor(steps / 10)),
     maxShift: opts.maxShift ?? (isMnist ? 2 : 0),
-    widths: opts.widths ?? ([32, 64, 32] as [number, number, number]),
+    widths: opts.widths ?? [32, 64, 32],
     featureDim: opts.featureDim ?? 128,
     poolGrid: opts.poolGrid ?? 4,
-    ...(opts.trainLimit !== undefined && { trainLimit: opts.trainLimit }),
+    trainLimit: opts.trainLimit ?? 0,
+    mnistDir: opts.mnistDir ?? '',
+    shapesCount: opts.shapesCount ?? 20000,
   };
+  checkClassifierConfig(cfg);
+  try {
+    // 1. run folder, resume, backend (trainer/run/training-run.ts)
+    const progress = createProgress({ lineEvery: cfg.logEvery, write: log });
+    const run = await TrainingRun.open({
+      progress,
+      ...(opts.explicit && { explicit: opts.explicit }),
+      ...(opts.stopRequested && { stopRequested: opts.stopRequested }),
+      recipe: `classifier-${opts.data}`,
+      family: 'classifier',
+      cfg,
+      policy: CLASSIFIER_RESUME_POLICY,
+      defaults,
+      validate: checkClassifierConfig,
+    });
+    cfg = run.cfg;
+    return await trainOnRun(run, cfg, opts, log);
+  } finally {
+    if (temporaryRun) await rm(temporaryRun, { recursive: true, force: true });
+  }
+}
+
+function checkClassifierConfig(cfg: ClassifierRunConfig): void {
   const positiveInt = (name: string, v: number, min = 1) => {
     if (!Number.isInteger(v) || v < min) throw new UsageError(`'${name}' must be an integer >= ${min}, got ${v}`);
   };
@@ -124,34 +202,31 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
   positiveInt('batchSize', cfg.batchSize);
   positiveInt('seed', cfg.seed, 0);
   positiveInt('maxShift', cfg.maxShift, 0);
+  positiveInt('trainLimit', cfg.trainLimit, 0);
+  positiveInt('checkpointEvery', cfg.checkpointEvery);
+  positiveInt('logEvery', cfg.logEvery);
   if (!(cfg.lr > 0 && cfg.lr < 1)) throw new UsageError(`'lr' must be in (0, 1), got ${cfg.lr}`);
-  if (opts.out !== undefined) {
-    try {
-      mkdirSync(opts.out, { recursive: true });
-    } catch (err) {
-      throw new OutputError(opts.out, `${(err as Error).message}; choose another --out`);
-    }
-  }
+}
 
-  // 1. backend and data
-  await selectBackend({ prefer: opts.backend ?? 'wasm', threads: opts.threads ?? 1, log });
-  const split = await openClassifierData(opts.data, {
+async function trainOnRun(run: TrainingRun<ClassifierRunConfig>, cfg: ClassifierRunConfig, opts: TrainClassifierOptions, log: (line: string) => void): Promise<TrainClassifierResult> {
+  const isMnist = cfg.data === 'mnist';
+  // 2. data
+  const split = await openClassifierData(cfg.data, {
     holdOut: cfg.holdOut,
-    ...(opts.mnistDir !== undefined && { mnistDir: opts.mnistDir }),
-    ...(opts.shapesCount !== undefined && { shapesCount: opts.shapesCount }),
+    ...(cfg.mnistDir !== '' && { mnistDir: cfg.mnistDir }),
+    shapesCount: cfg.shapesCount,
   });
   let train = split.train;
-  if (opts.trainLimit !== undefined) {
-    positiveInt('trainLimit', opts.trainLimit);
-    const n = Math.min(train.size, opts.trainLimit);
+  if (cfg.trainLimit > 0) {
+    const n = Math.min(train.size, cfg.trainLimit);
     train = subsetDataset(train, Int32Array.from({ length: n }, (_, i) => i), `${train.name}/first-${n}`);
   }
   const { heldOut, classNames } = split;
   const { width: S, channels: C } = train;
   if (train.width !== train.height) throw new UsageError(`classifier data must be square, got ${train.width}x${train.height}`);
-  log(`data: ${split.description}${opts.trainLimit !== undefined ? ` (limited to ${train.size})` : ''}`);
+  log(`data: ${split.description}${cfg.trainLimit > 0 ? ` (limited to ${train.size})` : ''}`);
 
-  // 2. model and optimiser
+  // 3. model and optimiser
   const net = new ClassifierNet(
     { imageSize: S, inChannels: C, numClasses: classNames.length, widths: cfg.widths, featureDim: cfg.featureDim, poolGrid: cfg.poolGrid },
     cfg.seed,
@@ -160,55 +235,68 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
   const varList = [...params.values()];
   const pathOf = new Map([...params].map(([path, v]) => [v.name, path]));
   const optimizer = new AdamW(params, { weightDecay: cfg.weightDecay });
+  run.restore({ params, 'adam.m': optimizer.m, 'adam.v': optimizer.v });
+  const saved = run.savedState<{ adamT: number }>();
+  if (saved) optimizer.t = saved.adamT;
   log(`model: classifier ${cfg.widths.join('/')} → ${cfg.featureDim} features → ${classNames.length} classes, ${net.parameterCount().toLocaleString('en-US')} parameters`);
 
-  // 3. loop
-  const batches = batchIterator(train, cfg.batchSize, cfg.seed);
+  // 4. loop (the scaffold's). Batch `step` of the seeded stream with its own shifts: a resumed run draws the same ones.
   const K = classNames.length;
+  const batchOf = (step: number) => {
+    const batch = batchIterator(train, cfg.batchSize, cfg.seed, step).next();
+    randomShift(batch.images, cfg.batchSize, S, S, C, cfg.maxShift, new Rng(hashInts(cfg.seed, step, 0xa96)));
+    return batch;
+  };
+  const lossOf = (batch: { images: Float32Array; labels?: Int32Array }) => {
+    const { logits } = net.apply(tf.tensor4d(batch.images, [cfg.batchSize, S, S, C]));
+    const y = tf.oneHot(tf.tensor1d(batch.labels!, 'int32'), K);
+    return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  };
   let window = 0;
   let windowSteps = 0;
   let firstLoss = NaN;
   let finalLoss = NaN;
-  const logEvery = opts.logEvery ?? 50;
-  const tLoop = Date.now();
-  // NaN/±Infinity, or a cross-entropy 1000× its lowest running average (trainer/train/loss-watch.ts defaults).
-  const watch = new LossWatch();
-  for (let step = 0; step < cfg.steps; step++) {
-    const batch = batches.next();
-    randomShift(batch.images, cfg.batchSize, S, S, C, cfg.maxShift, new Rng(hashInts(cfg.seed, step, 0xa96)));
-    const { value, grads } = tf.variableGrads(() => {
-      const { logits } = net.apply(tf.tensor4d(batch.images, [cfg.batchSize, S, S, C]));
-      const y = tf.oneHot(tf.tensor1d(batch.labels!, 'int32'), K);
-      return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-    }, varList);
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    const diverged = watch.judge(loss);
-    if (diverged !== undefined) {
-      for (const g of Object.values(grads)) g.dispose();
-      throw new WebgenError(`${diverged} at step ${step + 1}; lower 'lr' (now ${compactNumber(cfg.lr)})`);
-    }
-    watch.observe(loss);
-    const byPath = new Map(Object.entries(grads).map(([name, g]) => [pathOf.get(name)!, g]));
-    optimizer.step(byPath, learningRate(step, cfg));
-    for (const g of byPath.values()) g.dispose();
-    window += loss;
-    windowSteps++;
-    const last = step === cfg.steps - 1;
-    if ((step + 1) % logEvery === 0 || last) {
-      const mean = window / windowSteps;
-      if (Number.isNaN(firstLoss)) firstLoss = mean;
-      finalLoss = mean;
-      const rate = (step + 1) / ((Date.now() - tLoop) / 1000);
-      const eta = (cfg.steps - step - 1) / rate;
-      log(`step ${step + 1}/${cfg.steps} | loss ${mean.toFixed(4)} | ${rate.toFixed(2)} steps/s | ETA ${Math.round(eta)}s`);
-      window = 0;
-      windowSteps = 0;
-    }
-  }
+  const result = await run.loop({
+    groups: { params, 'adam.m': optimizer.m, 'adam.v': optimizer.v },
+    state: () => ({ adamT: optimizer.t }),
+    // NaN/±Infinity, or a cross-entropy 1000× its lowest running average (trainer/train/loss-watch.ts defaults).
+    watches: { loss: {} },
+    advice: `lower 'lr' (now ${compactNumber(cfg.lr)})`,
+    step: (step) => {
+      const batch = batchOf(step);
+      const { value, grads } = tf.variableGrads(() => lossOf(batch), varList);
+      const loss = value.dataSync()[0]!;
+      value.dispose();
+      const byPath = new Map(Object.entries(grads).map(([name, g]) => [pathOf.get(name)!, g]));
+      const free = () => byPath.forEach((g) => g.dispose());
+      return {
+        losses: { loss },
+        metrics: { lr: learningRate(step, cfg) },
+        apply: () => {
+          optimizer.step(byPath, learningRate(step, cfg));
+          free();
+          window += loss;
+          windowSteps++;
+          if ((step + 1) % cfg.logEvery === 0 || step + 1 === cfg.steps) {
+            if (Number.isNaN(firstLoss)) firstLoss = window / windowSteps;
+            finalLoss = window / windowSteps;
+            window = 0;
+            windowSteps = 0;
+          }
+        },
+        discard: free,
+      };
+    },
+    measure: (step) => ({ loss: tf.tidy(() => lossOf(batchOf(step)).dataSync()[0]!) }),
+  });
   optimizer.dispose();
+  const wallTimeSeconds = run.elapsed();
+  if (result.stopped) {
+    net.dispose();
+    return { stopped: true, heldOutAccuracy: NaN, perClassAccuracy: [], classNames, firstLoss, finalLoss, steps: result.step, wallTimeSeconds, parameters: net.parameterCount() };
+  }
 
-  // 4. held-out evaluation
+  // 5. held-out evaluation
   const ev = evaluateClassifier(net, heldOut);
   log(`held-out: accuracy ${(100 * ev.accuracy).toFixed(2)}% on ${heldOut.size} images, loss ${ev.loss.toFixed(4)}`);
   const metrics: Record<string, number | string> = {
@@ -236,51 +324,50 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
     if (Number.isFinite(a)) metrics[`accuracy.${classNames[k]}`] = a;
   });
 
-  const wallTimeSeconds = (Date.now() - t0) / 1000;
-  const result: TrainClassifierResult = {
+  const out: TrainClassifierResult = {
     heldOutAccuracy: ev.accuracy,
     perClassAccuracy: ev.perClass,
     classNames,
     firstLoss,
     finalLoss,
-    steps: cfg.steps,
+    steps: result.step,
     wallTimeSeconds,
     parameters: net.parameterCount(),
   };
 
-  // 5. export, then judge the held-out images again through the ONNX file
-  if (opts.out !== undefined) {
-    const dir = resolve(opts.out);
+  // 6. export, then judge the held-out images again through the ONNX file
+  if (cfg.export !== '') {
+    const dir = resolve(cfg.export);
     const pixels = S * S * C;
     const nParity = Math.min(4, heldOut.size);
     const parityImages = new Float32Array(nParity * pixels);
     for (let i = 0; i < nParity; i++) parityImages.set(heldOut.get(i).image, i * pixels);
     const exported = await exportClassifier(net, {
       dir,
-      name: `${opts.data}-classifier`,
+      name: `${cfg.data}-classifier`,
       classNames,
       parityImages,
       training: {
-        recipe: `classifier-${opts.data}`,
+        recipe: `classifier-${cfg.data}`,
         data: split.description,
-        steps: cfg.steps,
+        steps: result.step,
         wallTimeSeconds,
         parameters: net.parameterCount(),
-        config: { ...cfg, backend: opts.backend ?? 'wasm', threads: opts.threads ?? 1 },
+        config: { ...cfg } as unknown as Record<string, unknown>,
       },
       metrics,
     });
-    log(`exported ${join(opts.out, 'model.onnx')} (${exported.manifest.files.classifier!.bytes.toLocaleString('en-US')} bytes), parity max abs error ${exported.maxAbsError.toExponential(2)}, onnx.checker ${exported.checker}`);
+    log(`exported ${join(cfg.export, 'model.onnx')} (${exported.manifest.files.classifier!.bytes.toLocaleString('en-US')} bytes), parity max abs error ${exported.maxAbsError.toExponential(2)}, onnx.checker ${exported.checker}`);
     const all = new Float32Array(heldOut.size * pixels);
     for (let i = 0; i < heldOut.size; i++) all.set(heldOut.get(i).image, i * pixels);
     const verdict = await judgeSamples(dir, all, ev.labels);
     log(`held-out through ONNX: accuracy ${(100 * verdict.accuracy!).toFixed(2)}%`);
     const manifest = validateManifest({ ...exported.manifest, metrics: { ...metrics, onnxHeldOutAccuracy: verdict.accuracy! } });
     await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    result.manifest = manifest;
-    result.onnxHeldOutAccuracy = verdict.accuracy!;
-    result.parityMaxAbsError = exported.maxAbsError;
+    out.manifest = manifest;
+    out.onnxHeldOutAccuracy = verdict.accuracy!;
+    out.parityMaxAbsError = exported.maxAbsError;
   }
   net.dispose();
-  return result;
+  return out;
 }

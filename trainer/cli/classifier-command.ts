@@ -2,8 +2,10 @@
  * `webgen-train classifier <mnist|shapes> [options]`: trains a judging classifier (and FID/KID
  * feature extractor) and writes its model folder. `argv` is what follows the word `classifier`.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { CLASSIFIER_DATA, type ClassifierData } from '../classifier/classifier-data.js';
-import { trainClassifier, type TrainClassifierOptions } from '../classifier/train-classifier.js';
+import { trainClassifier, type ClassifierRunConfig, type TrainClassifierOptions } from '../classifier/train-classifier.js';
 import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { parseFlags } from './config-flags.js';
@@ -22,12 +24,15 @@ Writes <out>/model.onnx + manifest.json (kind 'classifier', outputs 'logits' and
   --hold-out N      held-out images (default 1000; mnist: the mnist-small recipe's held-out digits)
   --seed N          seed of weights, batch order, augmentation (default 0; the split seed stays 0)
   --out DIR         model folder (default models/<data>-classifier)
+  --run DIR         run folder: checkpoint.wgck + metrics.jsonl (default ~/.cache/webgen-runs/<data>-classifier)
+  --resume          continue the run in --run from its checkpoint (typed flags override the saved ones)
+  --checkpoint-every N  a checkpoint every N steps (default 200; Ctrl-C also writes one)
   --mnist-dir DIR   MNIST IDX folder (default ../shared/data/mnist)
   --threads N       wasm threads, 1..8 (default 1)
   --help            this text`;
 
 /** Integer flags and their smallest allowed value. */
-const INT_FLAGS = { steps: 1, 'batch-size': 1, 'hold-out': 1, seed: 0, threads: 1 } as const;
+const INT_FLAGS = { steps: 1, 'batch-size': 1, 'hold-out': 1, seed: 0, threads: 1, 'checkpoint-every': 1 } as const;
 
 /** Parses, trains, prints progress and the final accuracy; returns the exit code (errors: 2 usage, 1 other). */
 export async function classifierCommand(argv: string[]): Promise<number> {
@@ -39,6 +44,9 @@ export async function classifierCommand(argv: string[]): Promise<number> {
       'hold-out': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      run: { type: 'string' },
+      resume: { type: 'boolean' },
+      'checkpoint-every': { type: 'string' },
       'mnist-dir': { type: 'string' },
       threads: { type: 'string' },
       help: { type: 'boolean' },
@@ -67,10 +75,35 @@ export async function classifierCommand(argv: string[]): Promise<number> {
     if (ints.threads !== undefined && ints.threads > 8) throw new UsageError(`--threads must be in [1, 8], got ${ints.threads}`);
     const out = values.out ?? `models/${data}-classifier`;
     if (out.trim() === '') throw new UsageError(`--out needs a folder name`);
+    const run = values.run ?? join(homedir(), '.cache', 'webgen-runs', `${data}-classifier`);
+    if (run.trim() === '') throw new UsageError(`--run needs a folder name`);
+    // The flags typed now: on --resume they override the checkpoint's config (the rest comes from it).
+    const explicit: Partial<ClassifierRunConfig> = {
+      ...(ints.steps !== undefined && { steps: ints.steps }),
+      ...(ints['batch-size'] !== undefined && { batchSize: ints['batch-size'] }),
+      ...(ints['hold-out'] !== undefined && { holdOut: ints['hold-out'] }),
+      ...(ints.seed !== undefined && { seed: ints.seed }),
+      ...(ints.threads !== undefined && { threads: ints.threads }),
+      ...(ints['checkpoint-every'] !== undefined && { checkpointEvery: ints['checkpoint-every'] }),
+      ...(lr !== undefined && { lr }),
+      ...(values['mnist-dir'] !== undefined && { mnistDir: values['mnist-dir'] }),
+    };
+    let stop = false;
+    const onSigint = () => {
+      stop = true;
+      console.error('\nstopping after this step (Ctrl-C again to quit now)…');
+      process.removeListener('SIGINT', onSigint);
+    };
+    process.on('SIGINT', onSigint);
 
     const opts: TrainClassifierOptions = {
       data: data as ClassifierData,
       out,
+      run,
+      resume: values.resume === true,
+      explicit,
+      stopRequested: () => stop,
+      ...(ints['checkpoint-every'] !== undefined && { checkpointEvery: ints['checkpoint-every'] }),
       ...(ints.steps !== undefined && { steps: ints.steps }),
       ...(ints['batch-size'] !== undefined && { batchSize: ints['batch-size'] }),
       ...(ints['hold-out'] !== undefined && { holdOut: ints['hold-out'] }),
@@ -79,12 +112,16 @@ export async function classifierCommand(argv: string[]): Promise<number> {
       ...(lr !== undefined && { lr }),
       ...(values['mnist-dir'] !== undefined && { mnistDir: values['mnist-dir'] }),
     };
-    const r = await trainClassifier(opts);
+    const r = await trainClassifier(opts).finally(() => process.removeListener('SIGINT', onSigint));
+    if (r.stopped) {
+      console.log(`stopped at step ${r.steps}; continue with the same command and --resume`);
+      return 0;
+    }
     const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
     console.log(
       `done: ${data} classifier, held-out accuracy ${pct(r.heldOutAccuracy)}` +
         (r.onnxHeldOutAccuracy !== undefined ? ` (ONNX ${pct(r.onnxHeldOutAccuracy)})` : '') +
-        `, ${r.steps} steps in ${r.wallTimeSeconds.toFixed(0)} s; model ${out}`,
+        `, ${r.steps} steps in ${r.wallTimeSeconds.toFixed(0)} s; model ${out}; run ${run}`,
     );
     return 0;
   } catch (err) {

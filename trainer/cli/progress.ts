@@ -22,9 +22,9 @@ export interface Progress {
  * A live bar (step, loss, steps/s, ETA) on a terminal; on a pipe or in CI, where a bar would
  * print thousands of partial lines, one plain line every `lineEvery` steps instead.
  */
-export function createProgress(opts: { lineEvery: number; stream?: NodeJS.WriteStream }): Progress {
+export function createProgress(opts: { lineEvery: number; stream?: NodeJS.WriteStream; write?: (line: string) => void }): Progress {
   const stream = opts.stream ?? process.stderr;
-  if (stream.isTTY && !process.env.CI) {
+  if (!opts.write && stream.isTTY && !process.env.CI) {
     const bar = new cliProgress.SingleBar(
       {
         format: 'step {value}/{total} |{bar}| loss {loss} | {speed} steps/s | ETA {etaText}',
@@ -44,16 +44,16 @@ export function createProgress(opts: { lineEvery: number; stream?: NodeJS.WriteS
       stop: () => bar.stop(),
     };
   }
+  // Plain lines: to `write` (a caller's logger) when given, else the stream.
+  const write = opts.write ?? ((line: string) => void stream.write(`${line}\n`));
   return {
-    start: (step, total) => stream.write(`training from step ${step} to ${total}\n`),
+    start: (step, total) => write(`training from step ${step} to ${total}`),
     update: (r) => {
       if (r.step % opts.lineEvery === 0 || r.step === r.total) {
-        stream.write(
-          `step ${r.step}/${r.total} | loss ${r.loss.toFixed(4)} | ${r.stepsPerSecond.toFixed(2)} steps/s | ETA ${formatDuration(r.etaSeconds)}\n`,
-        );
+        write(`step ${r.step}/${r.total} | loss ${r.loss.toFixed(4)} | ${r.stepsPerSecond.toFixed(2)} steps/s | ETA ${formatDuration(r.etaSeconds)}`);
       }
     },
-    log: (line) => stream.write(`${line}\n`),
+    log: write,
     stop: () => {},
   };
 }

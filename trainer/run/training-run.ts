@@ -62,6 +62,8 @@ export interface RunOptions<C extends RunConfig> extends RunIo<C> {
   validate?: (cfg: C) => void;
   /** Recognises this family's checkpoints written before the family was recorded in them. */
   legacy?: (state: Record<string, unknown>) => boolean;
+  /** Brings a saved config of an older trainer up to date (renamed or split fields) before the flags are laid over it. */
+  upgrade?: (saved: Record<string, unknown>) => C;
 }
 
 /** One step's outcome, before its update is applied (see the module comment). */
@@ -168,7 +170,8 @@ export class TrainingRun<C extends RunConfig> {
       if (family !== opts.family && !(family === undefined && opts.legacy?.(checkpoint.header.state))) {
         throw new UsageError(`${ckptPath} is ${typeof family === 'string' ? `a ${family}` : 'another kind of'} checkpoint, not ${opts.family}; resume it with the command that wrote it`);
       }
-      const saved = { ...opts.defaults, ...(checkpoint.header.state.config as Partial<C>) };
+      const raw = checkpoint.header.state.config as Record<string, unknown>;
+      const saved = { ...opts.defaults, ...(opts.upgrade ? opts.upgrade(raw) : (raw as Partial<C>)) };
       const resumed = resumeConfig(saved, cfg, opts.explicit ?? {}, opts.policy, ckptPath);
       cfg = resumed.config;
       opts.validate?.(cfg);

@@ -1,15 +1,13 @@
 /**
- * The diffusion training loop, top to bottom: backend, data, model, optimiser, resume, then the
- * loop (step, log, sample, checkpoint), then export. Every number it uses comes from TrainConfig.
+ * The diffusion training loop, top to bottom, on the run scaffold (trainer/run/training-run.ts: folder, resume,
+ * backend, checkpoints, metrics, divergence, Ctrl-C): data, model, optimiser, the step (accumulate, clip, Adam, EMA),
+ * samples, then export. Every number it uses comes from TrainConfig.
  */
-import { appendFile, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
 import { WordTokenizer } from '../../sdk/text/tokenizer.js';
 import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
-import { selectBackend, type BackendChoice } from '../backend/select-backend.js';
 import { openDataset } from '../data/open-dataset.js';
 import { batchIterator, splitDataset, type Dataset } from '../data/dataset.js';
 import { CAPTION_WORDS } from '../data/shapes.js';
@@ -24,21 +22,17 @@ import { UNet } from '../models/unet.js';
 import { UNET_PRESETS } from '../models/unet-presets.js';
 import { AdamW } from '../optim/adamw.js';
 import { Ema } from '../optim/ema.js';
+import { BASE_CONFIG } from '../recipes/base.js';
 import type { TrainConfig } from '../recipes/train-config.js';
 import { upgradeConfig } from '../recipes/upgrade-config.js';
-import type { Progress } from '../cli/progress.js';
 import { validateConfig } from '../cli/parse-args.js';
-import { removeStaleTempFiles } from '../io/atomic-write.js';
 import { compactNumber } from '../cli/compact-number.js';
-import { loadCheckpoint, restoreGroup, saveCheckpoint } from './checkpoint.js';
-import { divergenceMessage } from './divergence-message.js';
 import { learningRate } from './lr-schedule.js';
 import { accumulateGradients, batchLoss, clipByGlobalNorm, disposeAll } from './gradients.js';
-import { LossWatch, type LossWatchState } from './loss-watch.js';
-import { resumeConfig, type ResumePolicy } from './resume-config.js';
+import type { ResumePolicy } from './resume-config.js';
 import { withHeapHint } from '../run/heap-hint.js';
-import { ensureWritableDir, metricOf, truncateMetrics } from '../run/run-folder.js';
 import { stepRng } from '../run/step-rng.js';
+import { RUN_CHECKPOINT_FILE, TrainingRun, type RunIo } from '../run/training-run.js';
 
 export { TrainingDivergedError };
 
@@ -51,15 +45,10 @@ export interface TrainResult {
   exported?: ExportResult & { dir: string };
 }
 
-export interface TrainIo {
-  progress: Progress;
-  /** The flags typed on the command line (parsed): on --resume they override the checkpoint's config. */
-  explicit?: Partial<TrainConfig>;
-  /** Set to true (e.g. on SIGINT) to stop after the current step with a checkpoint. */
-  stopRequested?: () => boolean;
-}
+/** What train() reads besides the config: progress, the typed flags, Ctrl-C (trainer/run/training-run.ts). */
+export type TrainIo = RunIo<TrainConfig>;
 
-export const CHECKPOINT_FILE = 'checkpoint.wgck';
+export const CHECKPOINT_FILE = RUN_CHECKPOINT_FILE;
 
 /**
  * On --resume: what the checkpoint fixes (the tensors' shapes and meaning; the data, its hold-out split and the seed
@@ -82,33 +71,24 @@ const LOSS_WATCH = { factor: 1e3, warmup: 1, decay: 0.9, floor: 1e-2 };
 
 export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Promise<TrainResult> {
   const { progress } = io;
-  const out = resolve(cfg.out);
-  await ensureWritableDir(out, '--out');
-  if (cfg.export) await ensureWritableDir(resolve(cfg.export), '--export');
-  const ckptPath = join(out, CHECKPOINT_FILE);
-  const metricsPath = join(out, 'metrics.jsonl');
-
-  // A checkpoint write killed mid-way (SIGKILL, power cut) leaves its temporary file; this run owns the folder.
-  for (const name of await removeStaleTempFiles(ckptPath)) progress.log(`removed ${join(out, name)}, a checkpoint write that never finished`);
-
-  // --- resume: the checkpoint's config, with the flags typed now laid over it (RESUME_POLICY).
-  const ckpt = cfg.resume ? await loadCheckpoint(ckptPath) : undefined;
-  const earlierCheckpoint = !ckpt && (await stat(ckptPath).then(() => true, () => false));
-  if (ckpt) {
-    const saved = upgradeConfig(ckpt.header.state.config as Record<string, unknown>);
-    const resumed = resumeConfig(saved, cfg, io.explicit ?? {}, RESUME_POLICY, ckptPath);
-    cfg = resumed.config;
+  // --- run folder, resume (RESUME_POLICY), backend: trainer/run/training-run.ts
+  const run = await TrainingRun.open({
+    ...io,
+    recipe,
+    family: 'diffusion',
+    cfg,
+    policy: RESUME_POLICY,
+    defaults: BASE_CONFIG,
+    upgrade: (saved) => upgradeConfig(saved),
     // Overridden fields may now disagree with saved ones (--micro-batch against the saved --batch-size).
-    validateConfig(cfg);
-    for (const note of resumed.notes) progress.log(note);
-  }
-
-  // --- backend
-  const backend = await selectBackend({
-    prefer: cfg.backend as BackendChoice,
-    threads: cfg.threads === 0 ? Math.min(8, availableParallelism()) : cfg.threads,
-    log: (line) => progress.log(line),
+    validate: validateConfig,
+    // Diffusion checkpoints written before the family was recorded: a U-Net model, and no GAN architecture.
+    legacy: (state) => {
+      const c = state.config as { model?: unknown; arch?: unknown } | undefined;
+      return c?.model !== undefined && c.arch === undefined;
+    },
   });
+  cfg = run.cfg;
 
   // --- data
   const isShapes = /^shapes(:|$)/.test(cfg.data.trim() || 'shapes');
@@ -120,8 +100,8 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const numClasses = cfg.conditioning === 'class' ? data.numClasses : undefined;
   // Text: the vocabulary is the data set's words (the shapes' declared word list, or every caption's),
   // fixed at the start of the run and kept in the checkpoint.
-  const savedVocab = ckpt?.header.state.vocab as string[] | undefined;
-  const tokenizer = cfg.conditioning === 'text' ? buildTokenizer(data, cfg, isShapes, savedVocab) : undefined;
+  const saved = run.savedState<{ adamT: number; emaUpdates: number; vocab?: string[] }>();
+  const tokenizer = cfg.conditioning === 'text' ? buildTokenizer(data, cfg, isShapes, saved?.vocab) : undefined;
   progress.log(
     `data: ${data.name}, ${data.size} images ${data.width}x${data.height}x${data.channels}` +
       (numClasses ? `, ${numClasses} classes` : '') +
@@ -165,82 +145,21 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   // --- optimiser and weight average
   const adam = new AdamW(params, { weightDecay: cfg.weightDecay });
   const ema = new Ema(params, cfg.emaDecay);
-  let step = 0;
-  let wallBefore = 0;
-  let resumedLoss = NaN;
-  let watch = new LossWatch(LOSS_WATCH);
-  if (ckpt) {
-    restoreGroup(ckpt, ckptPath, 'params', params);
-    restoreGroup(ckpt, ckptPath, 'ema', ema.shadow);
-    restoreGroup(ckpt, ckptPath, 'adam.m', adam.m);
-    restoreGroup(ckpt, ckptPath, 'adam.v', adam.v);
-    const s = ckpt.header.state as { adamT: number; emaUpdates: number; wallTimeSeconds: number; lossWatch?: LossWatchState };
-    // Checkpoints from before the watch have none: it warms up again.
-    watch = new LossWatch(LOSS_WATCH, s.lossWatch);
-    adam.t = s.adamT;
-    ema.updates = s.emaUpdates;
-    wallBefore = s.wallTimeSeconds;
-    step = ckpt.header.step;
-    resumedLoss = metricOf(await truncateMetrics(metricsPath, step), 'loss');
-    progress.log(`resumed from ${ckptPath} at step ${step}`);
-  } else {
-    await rm(metricsPath, { force: true });
+  const groups = { params, ema: ema.shadow, 'adam.m': adam.m, 'adam.v': adam.v };
+  run.restore(groups);
+  if (saved) {
+    adam.t = saved.adamT;
+    ema.updates = saved.emaUpdates;
   }
-  if (step >= cfg.steps) progress.log(`already at step ${step} of ${cfg.steps}; nothing to train (raise --steps to continue)`);
 
-  const batches = batchIterator(data, cfg.batchSize, cfg.seed, step);
   const micro = cfg.microBatch || cfg.batchSize;
+  const batches = batchIterator(data, cfg.batchSize, cfg.seed, run.step);
+  // Batch `drawn` with its captions tokenized (a text-conditioned run).
+  const withTokens = (drawn: ReturnType<typeof batches.next>) => (tokenizer ? { ...drawn, tokens: tokenizeCaptions(tokenizer, drawn.captions!, drawn.indices, cfg.data) } : drawn);
   const samples: string[] = [];
-  let loss = resumedLoss;
-  const t0 = performance.now();
-  const stepStart = step;
-  const elapsed = () => wallBefore + (performance.now() - t0) / 1000;
-
-  // The last checkpoint on disk that belongs to this run (or the one it resumed).
-  let lastSaved = ckpt?.header.step;
-  const checkpoint = async () => {
-    await saveCheckpoint(
-      ckptPath,
-      step,
-      {
-        recipe,
-        config: cfg,
-        adamT: adam.t,
-        emaUpdates: ema.updates,
-        wallTimeSeconds: elapsed(),
-        backend: backend.name,
-        lossWatch: watch.state(),
-        ...(tokenizer && { vocab: [...tokenizer.vocab] }),
-      },
-      { params, ema: ema.shadow, 'adam.m': adam.m, 'adam.v': adam.v },
-    );
-    lastSaved = step;
-  };
-  // Throws when `loss` (of the weights after `step` updates, measured at step + 1) shows a diverged run.
-  const judge = (loss: number) => {
-    const reason = watch.judge(loss);
-    if (reason === undefined) return;
-    progress.stop();
-    throw new TrainingDivergedError(
-      divergenceMessage({
-        reason, step: step + 1, lastSaved, ckptPath, earlierCheckpoint,
-        advice: `a lower --lr (now ${compactNumber(cfg.lr)})${cfg.gradClip > 0 ? ` or a lower --grad-clip (now ${compactNumber(cfg.gradClip)})` : ' or --grad-clip 1 (now off)'}`,
-      }),
-    );
-  };
-  // A checkpoint of the current weights is written only once their loss has passed judge: the next step's loss, or
-  // at the end (and on Ctrl-C) the loss of the batch that step would draw.
-  let checkpointDue = false;
-  const verifyAndCheckpoint = async () => {
-    const next = batches.next();
-    const batch = tokenizer ? { ...next, tokens: tokenizeCaptions(tokenizer, next.captions!, next.indices, cfg.data) } : next;
-    judge(withHeapHint(() => batchLoss(diffusion, batch, micro, stepRng(cfg.seed, step)), micro, ckptPath));
-    await checkpoint();
-    checkpointDue = false;
-  };
   const prompts = tokenizer ? samplePrompts(cfg, data, tokenizer) : undefined;
-  const sampleGrid = async () => {
-    const path = join(out, `samples-${String(step).padStart(6, '0')}.png`);
+  const sampleGrid = async (step: number) => {
+    const path = join(run.out, `samples-${String(step).padStart(6, '0')}.png`);
     const { images, n, cols } = await ema.withAveragedWeights(() => drawGrid(diffusion, cfg, tokenizer, prompts));
     await writeImageGrid(path, images, [n, data.height, data.width, data.channels], { cols, scale: 2 });
     if (prompts) await writeFile(path.replace(/\.png$/, '.txt'), promptsCaption(prompts, holdOutCombos));
@@ -248,56 +167,44 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     progress.log(`samples: ${path}`);
   };
 
-  // --- loop
-  progress.start(step, cfg.steps);
-  while (step < cfg.steps) {
-    const drawn = batches.next();
-    const batch = tokenizer ? { ...drawn, tokens: tokenizeCaptions(tokenizer, drawn.captions!, drawn.indices, cfg.data) } : drawn;
-    const grads = withHeapHint(() => accumulateGradients(diffusion, batch, micro, stepRng(cfg.seed, step), varList, pathOf), micro, ckptPath);
-    loss = grads.loss;
-    try {
-      judge(loss);
-    } catch (err) {
-      disposeAll(grads.grads);
-      throw err;
-    }
-    // This loss measured the weights as they are now: a checkpoint due at the last step can be written.
-    if (checkpointDue) {
-      await checkpoint();
-      checkpointDue = false;
-    }
-    watch.observe(loss);
-    const gradNorm = clipByGlobalNorm(grads.grads, cfg.gradClip);
-    adam.step(grads.grads, learningRate(step, cfg));
-    disposeAll(grads.grads);
-    ema.update();
-    step++;
-
-    const sps = (step - stepStart) / ((performance.now() - t0) / 1000);
-    progress.update({ step, total: cfg.steps, loss, stepsPerSecond: sps, etaSeconds: (cfg.steps - step) / sps });
-    if (step % cfg.logEvery === 0 || step === cfg.steps) {
-      const line = { step, loss, lr: learningRate(step - 1, cfg), gradNorm, stepsPerSecond: sps, seconds: elapsed(), tensors: tf.memory().numTensors };
-      await appendFile(metricsPath, `${JSON.stringify(line)}\n`);
-    }
-    if (cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0 && step < cfg.steps) await sampleGrid();
-    const stopping = io.stopRequested?.() ?? false;
-    if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopping) checkpointDue = true;
-    if (stopping) {
-      await verifyAndCheckpoint();
-      progress.stop();
-      progress.log(`stopped at step ${step}; checkpoint ${ckptPath} (continue with --resume)`);
-      return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples };
-    }
-  }
-  if (checkpointDue) await verifyAndCheckpoint();
-  progress.stop();
-  await sampleGrid();
+  // --- loop (the scaffold's): accumulate, clip, Adam, EMA
+  const result = await run.loop({
+    groups,
+    state: () => ({ adamT: adam.t, emaUpdates: ema.updates, ...(tokenizer && { vocab: [...tokenizer.vocab] }) }),
+    watches: { loss: LOSS_WATCH },
+    advice: `a lower --lr (now ${compactNumber(cfg.lr)})${cfg.gradClip > 0 ? ` or a lower --grad-clip (now ${compactNumber(cfg.gradClip)})` : ' or --grad-clip 1 (now off)'}`,
+    step: (step) => {
+      const batch = withTokens(batches.next());
+      const grads = withHeapHint(() => accumulateGradients(diffusion, batch, micro, stepRng(cfg.seed, step), varList, pathOf), micro, run.ckptPath);
+      const metrics: Record<string, number> = { lr: learningRate(step, cfg), gradNorm: NaN };
+      return {
+        losses: { loss: grads.loss },
+        metrics,
+        apply: () => {
+          metrics.gradNorm = clipByGlobalNorm(grads.grads, cfg.gradClip);
+          adam.step(grads.grads, learningRate(step, cfg));
+          disposeAll(grads.grads);
+          ema.update();
+        },
+        discard: () => disposeAll(grads.grads),
+      };
+    },
+    // The loss of batch `step` of the seeded stream (its own iterator: nothing is consumed), with that step's noise.
+    measure: (step) => {
+      const batch = withTokens(batchIterator(data, cfg.batchSize, cfg.seed, step).next());
+      return { loss: withHeapHint(() => batchLoss(diffusion, batch, micro, stepRng(cfg.seed, step)), micro, run.ckptPath) };
+    },
+    sample: sampleGrid,
+  });
+  const loss = result.losses.loss!;
+  if (result.stopped) return { step: result.step, finalLoss: loss, wallTimeSeconds: run.elapsed(), checkpoint: run.ckptPath, samples };
+  await sampleGrid(result.step);
 
   // --- export (EMA weights)
   let exported: TrainResult['exported'];
   if (cfg.export) {
     const dir = resolve(cfg.export);
-    const result = await ema.withAveragedWeights(() =>
+    const done = await ema.withAveragedWeights(() =>
       exportUNet({
         dir,
         name: basename(dir),
@@ -308,22 +215,22 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
         training: {
           recipe,
           data: JSON.stringify(data.describe()),
-          steps: step,
-          wallTimeSeconds: Math.round(elapsed()),
+          steps: result.step,
+          wallTimeSeconds: Math.round(run.elapsed()),
           parameters: diffusion.parameterCount(),
           config: { ...cfg } as unknown as Record<string, unknown>,
         },
         metrics: { finalLoss: loss },
       }),
     );
-    exported = { ...result, dir };
+    exported = { ...done, dir };
     progress.log(
-      `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : ''}: parity max abs error ${result.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
-        (result.fp16MaxAbsError !== undefined ? `; model.fp16.onnx ${result.fp16MaxAbsError.toExponential(2)} (tolerance 1e-2)` : '') +
-        `; onnx.checker ${result.checker}`,
+      `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : ''}: parity max abs error ${done.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
+        (done.fp16MaxAbsError !== undefined ? `; model.fp16.onnx ${done.fp16MaxAbsError.toExponential(2)} (tolerance 1e-2)` : '') +
+        `; onnx.checker ${done.checker}`,
     );
   }
-  return { step, finalLoss: loss, wallTimeSeconds: elapsed(), checkpoint: ckptPath, samples, ...(exported && { exported }) };
+  return { step: result.step, finalLoss: loss, wallTimeSeconds: run.elapsed(), checkpoint: run.ckptPath, samples, ...(exported && { exported }) };
 }
 
 /**
