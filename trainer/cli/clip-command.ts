@@ -4,29 +4,28 @@
  */
 import { CLIP_BASE_CONFIG, CLIP_RECIPES, type ClipConfig } from '../clip/clip-config.js';
 import { checkClipConfig, trainClip } from '../clip/train-clip.js';
-import { UsageError } from '../errors/usage-error.js';
-import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
 import { reportError } from './report-error.js';
+import { parseRecipeCommandLine, recipeHelpLists, type RecipeCommandLine, type RecipeCommandSpec } from './recipe-command.js';
 import { runTraining, summaryTail } from './run-training.js';
 
-const CHOICES: Partial<Record<keyof ClipConfig, readonly string[]>> = {
-  imageEncoder: ['vit', 'cnn'],
-  backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+const SPEC: RecipeCommandSpec<ClipConfig> = {
+  command: 'clip',
+  base: CLIP_BASE_CONFIG,
+  recipes: CLIP_RECIPES,
+  choices: { imageEncoder: ['vit', 'cnn'], backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] },
+  ints: [
+    'imageSize', 'patch', 'vitDim', 'vitDepth', 'vitHeads', 'cnnGroups', 'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'embedDim',
+    'batchSize', 'warmupSteps', 'steps', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'threads',
+  ],
+  positive: [
+    'imageSize', 'patch', 'vitDim', 'vitDepth', 'vitHeads', 'cnnGroups', 'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'embedDim',
+    'batchSize', 'steps', 'logEvery', 'checkpointEvery',
+  ],
+  check: checkClipConfig,
 };
-const INTS: readonly (keyof ClipConfig)[] = [
-  'imageSize', 'patch', 'vitDim', 'vitDepth', 'vitHeads', 'cnnGroups', 'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'embedDim',
-  'batchSize', 'warmupSteps', 'steps', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'threads',
-];
-const POSITIVE: readonly (keyof ClipConfig)[] = [
-  'imageSize', 'patch', 'vitDim', 'vitDepth', 'vitHeads', 'cnnGroups', 'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'embedDim',
-  'batchSize', 'steps', 'logEvery', 'checkpointEvery',
-];
 
 export function clipHelpText(): string {
-  const recipes = Object.entries(CLIP_RECIPES).map(([name, r]) => `  ${name.padEnd(20)} ${r.description}`).join('\n');
-  const flags = (Object.keys(CLIP_BASE_CONFIG) as (keyof ClipConfig)[])
-    .map((k) => `  --${kebab(k).padEnd(20)} default ${JSON.stringify(CLIP_BASE_CONFIG[k])}${CHOICES[k] ? ` (${CHOICES[k]!.join(' | ')})` : ''}`)
-    .join('\n');
+  const { recipes, flags } = recipeHelpLists(SPEC);
   return `webgen-train clip <recipe> [options]
 
 Trains a CLIP-style contrastive text–image encoder on image–caption pairs (emoji: the training split; held-out
@@ -45,25 +44,8 @@ ${flags}`;
 }
 
 /** Parses `<recipe> [--flag value …]` into a checked ClipConfig; every problem is a UsageError naming the flag. */
-export function parseClipCommandLine(argv: string[]): { kind: 'help' } | { kind: 'train'; recipe: string; config: ClipConfig; overrides: Partial<ClipConfig> } {
-  const { values, positionals } = parseFlags(argv, configFlagOptions(CLIP_BASE_CONFIG, { help: { type: 'boolean' } }), 'See webgen-train clip --help for every option.');
-  if (values.help || positionals[0] === 'help') return { kind: 'help' };
-  const names = Object.keys(CLIP_RECIPES);
-  if (positionals.length === 0) throw new UsageError(`missing recipe: webgen-train clip <recipe> [options]; recipes: ${names.join(', ')}`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
-  const recipe = CLIP_RECIPES[positionals[0]!];
-  if (!recipe) throw new UsageError(`unknown clip recipe '${positionals[0]}'; recipes: ${names.join(', ')}`);
-  const overrides = configOverrides(CLIP_BASE_CONFIG, values, CHOICES, INTS);
-  const config = { ...CLIP_BASE_CONFIG, ...recipe.config, ...overrides };
-  for (const key of INTS) {
-    const v = config[key] as number;
-    const min = POSITIVE.includes(key) ? 1 : 0;
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${kebab(key)} must be an integer >= ${min}, got ${v}`);
-  }
-  if (!(config.lr > 0 && config.lr < 1)) throw new UsageError(`--lr must be in (0, 1), got ${config.lr}`);
-  if (config.out.trim() === '') throw new UsageError('--out must name a folder');
-  checkClipConfig(config);
-  return { kind: 'train', recipe: positionals[0]!, config, overrides };
+export function parseClipCommandLine(argv: string[]): RecipeCommandLine<ClipConfig> {
+  return parseRecipeCommandLine(argv, SPEC);
 }
 
 /** Parses, trains, prints a summary; returns the exit code (2 usage, 1 other errors, 130 stopped). */
