@@ -7,7 +7,10 @@ import type { RunConfig } from '../run/training-run.js';
 export interface ClipConfig extends RunConfig {
   /** Data set spec, as `webgen-train --data`; it must have captions (emoji: the training part, held-out concepts out). */
   data: string;
-  /** Side of the square images the image encoder sees (the data is resized to it). */
+  /**
+   * Side of the square images the image encoder sees (the data is resized to it). 48 with 8×8 patches: 37 tokens; at
+   * 64 (65 tokens) a batch of 128 pushed the wasm heap to its 4 GiB and stalled, while 48 trains at batch 128.
+   */
   imageSize: number;
   /** 'vit' (patch embedding, class token, pre-norm transformer blocks) or 'cnn' (residual blocks, mean pool). */
   imageEncoder: 'vit' | 'cnn';
@@ -52,7 +55,7 @@ export interface ClipConfig extends RunConfig {
 
 export const CLIP_BASE_CONFIG: ClipConfig = {
   data: 'emoji',
-  imageSize: 64,
+  imageSize: 48,
   imageEncoder: 'vit',
   patch: 8,
   vitDim: 128,
@@ -88,7 +91,7 @@ export const CLIP_BASE_CONFIG: ClipConfig = {
 /** Named recipes: the shipped models' settings. */
 export const CLIP_RECIPES: Record<string, { description: string; config: Partial<ClipConfig> }> = {
   'emoji-clip': {
-    description: 'ViT-image / transformer-text CLIP on emoji 64x64 (RGB over white), batch 128, d_e 128',
+    description: 'ViT-image / transformer-text CLIP on emoji 48x48 (RGB over white), batch 128, d_e 128',
     config: { out: 'runs/emoji-clip' },
   },
   'emoji-clip-cnn': {
