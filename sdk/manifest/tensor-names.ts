@@ -27,3 +27,9 @@ export const GAN_TENSOR_NAMES = { latent: 'z', classLabels: 'class_labels', imag
  * (and a VQ encoder's code indices), decoder latent → image.
  */
 export const AUTOENCODER_TENSOR_NAMES = { image: 'image', latent: 'latent', codes: 'codes' } as const;
+
+/**
+ * The CLIP contract (trainer/clip/export-clip.ts): the image encoder maps image → image_embeds, the text encoder
+ * input_ids → text_embeds (and the per-token states, as the diffusion text encoder names them).
+ */
+export const CLIP_TENSOR_NAMES = { image: 'image', imageEmbeds: 'image_embeds', inputIds: TENSOR_NAMES.inputIds, textEmbeds: 'text_embeds', hidden: TENSOR_NAMES.hidden } as const;

@@ -20,8 +20,8 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
 export const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
 
 /** What the model folder holds; decides how the SDK drives it. */
-export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'autoencoder' | 'feature-extractor' | 'text-encoder' | 'classifier';
-export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'autoencoder', 'feature-extractor', 'text-encoder', 'classifier'];
+export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'autoencoder' | 'feature-extractor' | 'text-encoder' | 'classifier' | 'clip';
+export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'autoencoder', 'feature-extractor', 'text-encoder', 'classifier', 'clip'];
 
 /** Element types of model inputs/outputs (as OnnxDType in onnx-graph.ts). */
 export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
@@ -134,6 +134,21 @@ export interface ManifestAutoencoder {
   codebook?: { codes: number; dim: number };
 }
 
+/**
+ * The joint embedding of a CLIP model (kind 'clip'; tensor names in tensor-names.ts CLIP_TENSOR_NAMES):
+ * files.imageEncoder maps 'image' [batch, C, H, W] (model space: `image`'s size, channels and range) to 'image_embeds'
+ * [batch, embedDim]; files.textEncoder maps 'input_ids' [batch, maxLength] (conditioning.tokenizer) to 'text_embeds'
+ * [batch, embedDim] and the per-token 'last_hidden_state'. Both embeddings have unit L2 norm.
+ */
+export interface ManifestClip {
+  /** Width d_e of the joint embedding. */
+  embedDim: number;
+  /** exp(t), the learned inverse temperature: softmax(logitScale · cosine) ranks captions for an image and back. */
+  logitScale: number;
+  /** Which image tower the model has: 'vit' or 'cnn'. */
+  imageEncoder: 'vit' | 'cnn';
+}
+
 /** What the model can be conditioned on (absent: unconditional). */
 export interface ManifestConditioning {
   /** Class names; the class id is the index. */
@@ -193,6 +208,8 @@ export interface Manifest {
   latent?: ManifestLatent;
   /** The latent space of an autoencoder (required for kind 'autoencoder'). */
   autoencoder?: ManifestAutoencoder;
+  /** The joint embedding of a CLIP model (required for kind 'clip', with conditioning.tokenizer). */
+  clip?: ManifestClip;
   /** Sampling settings measured to suit this model (its card says how); the SDK uses them for options a call leaves out. */
   sampling?: ManifestSampling;
   training: ManifestTraining;

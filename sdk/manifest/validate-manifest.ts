@@ -71,6 +71,18 @@ export function validateManifest(json: unknown): Manifest {
     for (const role of ['encoder', 'decoder']) if (!(role in files)) bad(`files.${role}`, `the ${role} model file (required for kind "autoencoder")`, undefined);
   }
 
+  if (m.clip !== undefined) {
+    const c = obj(m.clip, 'clip');
+    num(c, 'embedDim', { integer: true, min: 1 }, 'clip');
+    num(c, 'logitScale', { min: 1, max: 100 }, 'clip');
+    oneOf(c, 'imageEncoder', ['vit', 'cnn'], 'clip');
+  }
+  if (m.kind === 'clip') {
+    if (m.clip === undefined) bad('clip', 'the joint embedding { embedDim, logitScale, imageEncoder } (required for kind "clip")', undefined);
+    for (const role of ['imageEncoder', 'textEncoder']) if (!(role in files)) bad(`files.${role}`, `the ${role} model file (required for kind "clip")`, undefined);
+    if ((m.conditioning as Obj | undefined)?.tokenizer === undefined) bad('conditioning.tokenizer', 'the text encoder\'s tokenizer (required for kind "clip")', undefined);
+  }
+
   if (m.sampling !== undefined) {
     const s = obj(m.sampling, 'sampling');
     const T = (m.schedule as Obj | undefined)?.trainSteps;

@@ -94,9 +94,9 @@ export const AUTOENCODER_RECIPES: Record<string, { description: string; config: 
   },
 };
 
-/** The widths flag as numbers; a UsageError-worthy message when malformed. */
-export function parseWidths(spec: string): number[] {
+/** A widths flag (`--widths`, CLIP's `--cnn-widths`) as numbers; a UsageError-worthy message naming `flag` when malformed. */
+export function parseWidths(spec: string, flag = '--widths'): number[] {
   const w = spec.split(',').map((s) => Number(s.trim()));
-  if (w.length < 1 || w.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--widths must be positive integers separated by commas, e.g. 32,64,64; got '${spec}'`);
+  if (w.length < 1 || w.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`${flag} must be positive integers separated by commas, e.g. 32,64,64; got '${spec}'`);
   return w;
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
-import { batchIterator, splitDataset, type Dataset } from '../data/dataset.js';
+import { batchIterator, fixedImages, splitDataset } from '../data/dataset.js';
 import { openDataset } from '../data/open-dataset.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
@@ -171,13 +171,4 @@ export function checkAutoencoderConfig(cfg: AutoencoderConfig): void {
   if (!(cfg.beta >= 0)) throw new UsageError(`--beta must be >= 0, got ${cfg.beta}`);
   if (cfg.kind === 'vq' && !(cfg.codes >= 2)) throw new UsageError(`--codes must be at least 2, got ${cfg.codes}`);
   if (!(cfg.vqDecay > 0 && cfg.vqDecay < 1)) throw new UsageError(`--vq-decay must be in (0, 1), got ${cfg.vqDecay}`);
-}
-
-/** The first `n` images of a data set, stacked [n, H, W, C] (fixed: the same grid every time). */
-export function fixedImages(data: Dataset, n: number): Float32Array {
-  const k = Math.min(n, data.size);
-  const px = data.width * data.height * data.channels;
-  const out = new Float32Array(k * px);
-  for (let i = 0; i < k; i++) out.set(data.get(Math.floor((i * data.size) / k)).image, i * px);
-  return out;
 }

@@ -4,23 +4,22 @@
  */
 import { AUTOENCODER_BASE_CONFIG, AUTOENCODER_RECIPES, type AutoencoderConfig } from '../autoencoder/autoencoder-config.js';
 import { checkAutoencoderConfig, trainAutoencoder } from '../autoencoder/train-autoencoder.js';
-import { UsageError } from '../errors/usage-error.js';
-import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
+import { parseRecipeCommandLine, recipeHelpLists, type RecipeCommandLine, type RecipeCommandSpec } from './recipe-command.js';
 import { runTraining, summaryTail } from './run-training.js';
 import { reportError } from './report-error.js';
 
-const CHOICES: Partial<Record<keyof AutoencoderConfig, readonly string[]>> = {
-  kind: ['kl', 'vq'],
-  backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+const SPEC: RecipeCommandSpec<AutoencoderConfig> = {
+  command: 'autoencoder',
+  base: AUTOENCODER_BASE_CONFIG,
+  recipes: AUTOENCODER_RECIPES,
+  choices: { kind: ['kl', 'vq'], backend: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] },
+  ints: ['groups', 'latentChannels', 'latentDim', 'codes', 'batchSize', 'warmupSteps', 'steps', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'threads'],
+  positive: ['groups', 'batchSize', 'steps', 'logEvery', 'checkpointEvery'],
+  check: checkAutoencoderConfig,
 };
-const INTS: readonly (keyof AutoencoderConfig)[] = ['groups', 'latentChannels', 'latentDim', 'codes', 'batchSize', 'warmupSteps', 'steps', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'threads'];
-const POSITIVE: readonly (keyof AutoencoderConfig)[] = ['groups', 'batchSize', 'steps', 'logEvery', 'checkpointEvery'];
 
 export function autoencoderHelpText(): string {
-  const recipes = Object.entries(AUTOENCODER_RECIPES).map(([name, r]) => `  ${name.padEnd(20)} ${r.description}`).join('\n');
-  const flags = (Object.keys(AUTOENCODER_BASE_CONFIG) as (keyof AutoencoderConfig)[])
-    .map((k) => `  --${kebab(k).padEnd(20)} default ${JSON.stringify(AUTOENCODER_BASE_CONFIG[k])}${CHOICES[k] ? ` (${CHOICES[k]!.join(' | ')})` : ''}`)
-    .join('\n');
+  const { recipes, flags } = recipeHelpLists(SPEC);
   return `webgen-train autoencoder <recipe> [options]
 
 Trains an autoencoder and writes <out>/metrics.jsonl, reconstruction grids (originals above, reconstructions below)
@@ -37,25 +36,8 @@ ${flags}`;
 }
 
 /** Parses `<recipe> [--flag value …]` into a checked AutoencoderConfig; every problem is a UsageError naming the flag. */
-export function parseAutoencoderCommandLine(argv: string[]): { kind: 'help' } | { kind: 'train'; recipe: string; config: AutoencoderConfig; overrides: Partial<AutoencoderConfig> } {
-  const { values, positionals } = parseFlags(argv, configFlagOptions(AUTOENCODER_BASE_CONFIG, { help: { type: 'boolean' } }), 'See webgen-train autoencoder --help for every option.');
-  if (values.help || positionals[0] === 'help') return { kind: 'help' };
-  const names = Object.keys(AUTOENCODER_RECIPES);
-  if (positionals.length === 0) throw new UsageError(`missing recipe: webgen-train autoencoder <recipe> [options]; recipes: ${names.join(', ')}`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
-  const recipe = AUTOENCODER_RECIPES[positionals[0]!];
-  if (!recipe) throw new UsageError(`unknown autoencoder recipe '${positionals[0]}'; recipes: ${names.join(', ')}`);
-  const overrides = configOverrides(AUTOENCODER_BASE_CONFIG, values, CHOICES, INTS);
-  const config = { ...AUTOENCODER_BASE_CONFIG, ...recipe.config, ...overrides };
-  for (const key of INTS) {
-    const v = config[key] as number;
-    const min = POSITIVE.includes(key) ? 1 : 0;
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${kebab(key)} must be an integer >= ${min}, got ${v}`);
-  }
-  if (!(config.lr > 0 && config.lr < 1)) throw new UsageError(`--lr must be in (0, 1), got ${config.lr}`);
-  if (config.out.trim() === '') throw new UsageError('--out must name a folder');
-  checkAutoencoderConfig(config);
-  return { kind: 'train', recipe: positionals[0]!, config, overrides };
+export function parseAutoencoderCommandLine(argv: string[]): RecipeCommandLine<AutoencoderConfig> {
+  return parseRecipeCommandLine(argv, SPEC);
 }
 
 /** Parses, trains, prints a summary; returns the exit code (2 usage, 1 other errors, 130 stopped). */

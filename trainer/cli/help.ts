@@ -61,6 +61,7 @@ export function helpText(): string {
     '       webgen-train eval-prompts  judge a shapes text-to-image model with the shapes classifier (eval-prompts --help)',
     '       webgen-train defaults      set a model\'s sampling defaults in its manifest (defaults --help)',
     '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
+    '       webgen-train clip          train a CLIP-style text–image encoder (clip --help)',
     '',
     'Recipes:',
     ...recipes,

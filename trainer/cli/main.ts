@@ -11,6 +11,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),
   gan: async (argv) => (await import('./gan-command.js')).ganCommand(argv),
   autoencoder: async (argv) => (await import('./autoencoder-command.js')).autoencoderCommand(argv),
+  clip: async (argv) => (await import('./clip-command.js')).clipCommand(argv),
   data: async (argv) => (await import('./data-command.js')).dataCommand(argv),
 };
 

@@ -173,3 +173,12 @@ export function splitDataset(
     heldOut: subsetDataset(ds, Int32Array.from(heldIdx), `${ds.name}/held-out`, { split: 'held-out', holdOut: rule }),
   };
 }
+
+/** The first `n` images of a data set, stacked [n, H, W, C] (fixed: the same grid or parity inputs every time). */
+export function fixedImages(data: Dataset, n: number): Float32Array {
+  const k = Math.min(n, data.size);
+  const px = data.width * data.height * data.channels;
+  const out = new Float32Array(k * px);
+  for (let i = 0; i < k; i++) out.set(data.get(Math.floor((i * data.size) / k)).image, i * px);
+  return out;
+}

@@ -12,6 +12,7 @@ export {
   type ManifestFile,
   type ManifestImage,
   type ManifestAutoencoder,
+  type ManifestClip,
   type ManifestLatent,
   type ManifestParity,
   type ManifestSchedule,

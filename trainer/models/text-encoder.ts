@@ -68,11 +68,16 @@ export class TextEncoderModel extends Module {
     const { maxLength, dim } = this.config;
     const g = new OnnxGraph('text_encoder');
     const ids = g.addInput(TENSOR_NAMES.inputIds, 'int64', ['batch', maxLength]);
-    const pos = this.exportParam(g, 'position_embedding');
-    let h = g.node('Add', [this.tokenEmbedding.toOnnx(g, ids), pos], {}, { name: 'position_embedding/Add' })[0]!;
-    for (const block of this.blocks.items) h = block.toOnnx(g, h);
-    g.aliasOutput(this.finalNorm.toOnnx(g, h), TENSOR_NAMES.hidden, 'float32', ['batch', maxLength, dim]);
+    g.aliasOutput(this.statesToOnnx(g, ids), TENSOR_NAMES.hidden, 'float32', ['batch', maxLength, dim]);
     return g;
+  }
+
+  /** Appends the encoder to `g` (also inside a larger model, as CLIP's text tower): ids int64 [B, maxLength] → [B, maxLength, D]. */
+  statesToOnnx(g: OnnxGraph, ids: string): string {
+    const pos = this.exportParam(g, 'position_embedding');
+    let h = g.node('Add', [this.tokenEmbedding.toOnnx(g, ids), pos], {}, { name: this.onnxName(g, 'position_embedding/Add') })[0]!;
+    for (const block of this.blocks.items) h = block.toOnnx(g, h);
+    return this.finalNorm.toOnnx(g, h);
   }
 
   /** Serialised ONNX model (opset 17) of the current weights. */
