@@ -292,8 +292,9 @@ async function trainOnRun(run: TrainingRun<ClassifierRunConfig>, cfg: Classifier
   optimizer.dispose();
   const wallTimeSeconds = run.elapsed();
   if (result.stopped) {
+    const parameters = net.parameterCount();
     net.dispose();
-    return { stopped: true, heldOutAccuracy: NaN, perClassAccuracy: [], classNames, firstLoss, finalLoss, steps: result.step, wallTimeSeconds, parameters: net.parameterCount() };
+    return { stopped: true, heldOutAccuracy: NaN, perClassAccuracy: [], classNames, firstLoss, finalLoss, steps: result.step, wallTimeSeconds, parameters };
   }
 
   // 5. held-out evaluation
