@@ -8,16 +8,22 @@
  *   (background 'mixed'), label = comboClass = colour·6 + shape (36 classes, named "red circle"…),
  *   so one argmax answers "does the sample show the prompt's colour and shape". Captions with two
  *   shapes are out of scope: judge single-shape prompts.
+ * - emoji: Noto + Twemoji 32×32×3, label = subcategory·2 + style (emoji-judge-data.ts), trained on the emoji split's
+ *   'train' part and held out on its held-out concepts and styles (the split every emoji model uses; holdOut unused).
  */
 import { openDataset } from '../data/open-dataset.js';
 import { splitDataset, type Dataset, type Example } from '../data/dataset.js';
 import { comboName, createShapesDataset, NUM_COMBOS } from '../data/shapes.js';
 import { DataError } from '../errors/data-error.js';
 import { UsageError } from '../errors/usage-error.js';
+import { openEmojiJudgeData } from './emoji-judge-data.js';
 
 /** Which classifier to train. */
-export type ClassifierData = 'mnist' | 'shapes';
-export const CLASSIFIER_DATA: readonly ClassifierData[] = ['mnist', 'shapes'];
+export type ClassifierData = 'mnist' | 'shapes' | 'emoji';
+export const CLASSIFIER_DATA: readonly ClassifierData[] = ['mnist', 'shapes', 'emoji'];
+
+/** Side of the emoji judge's images. */
+export const EMOJI_JUDGE_SIZE = 32;
 
 /** Options of {@link openClassifierData}. */
 export interface ClassifierDataOptions {
@@ -44,6 +50,8 @@ export interface ClassifierDataSplit {
   classNames: string[];
   /** For the manifest: source, split rule, counts. */
   description: string;
+  /** Named subsets of `heldOut` (indices), reported apart (emoji: held-out concepts, held-out styles). */
+  heldOutGroups?: Record<string, number[]>;
 }
 
 /** Opens `data` and splits it; throws UsageError for an unknown name. */
@@ -51,6 +59,11 @@ export async function openClassifierData(data: string, opts: ClassifierDataOptio
   const holdOut = opts.holdOut ?? 1000;
   const splitSeed = opts.splitSeed ?? 0;
   const cache = opts.cache ?? true;
+  if (data === 'emoji') {
+    const e = await openEmojiJudgeData(EMOJI_JUDGE_SIZE, undefined, (line) => process.stderr.write(`${line}\n`));
+    const keep = (ds: Dataset) => (cache ? cached(ds) : ds);
+    return { train: keep(e.train), heldOut: keep(e.heldOut), classNames: e.classNames, description: e.description, heldOutGroups: e.heldOutGroups };
+  }
   let source: Dataset;
   let classNames: string[];
   let what: string;

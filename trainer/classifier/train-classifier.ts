@@ -31,15 +31,17 @@ import { evaluateClassifier } from './evaluate.js';
 import { exportClassifier } from './export-classifier.js';
 import { judgeSamples } from './judge.js';
 import { shapeColourAccuracy } from './shapes-verdict.js';
+import { pairAccuracy } from './pair-accuracy.js';
+import { EMOJI_JUDGE_STYLES } from './emoji-judge-data.js';
 import { SIZES } from '../data/shapes.js';
 
 /** Options of {@link trainClassifier}. */
 export interface TrainClassifierOptions {
-  /** Which classifier: 'mnist' (digits) or 'shapes' (colour + shape of one shape, 36 classes). */
+  /** Which classifier: 'mnist' (digits), 'shapes' (colour + shape of one shape, 36 classes) or 'emoji' (subcategory + style, 198 classes). */
   data: ClassifierData;
   /** Held-out examples. Default 1000 (mnist: the mnist-small recipe's held-out digits). */
   holdOut?: number;
-  /** Optimiser steps. Default 800; at least 1. */
+  /** Optimiser steps. Default 800 (emoji 3000); at least 1. */
   steps?: number;
   /** Images per step. Default 64. */
   batchSize?: number;
@@ -49,7 +51,7 @@ export interface TrainClassifierOptions {
   weightDecay?: number;
   /** Seed of weights, batch order and augmentation (not of the split, which stays 0). Default 0. */
   seed?: number;
-  /** Largest random translation in pixels. Default 2 for mnist, 0 for shapes (positions are the data). */
+  /** Largest random translation in pixels. Default 2 for mnist and emoji, 0 for shapes (positions are the data). */
   maxShift?: number;
   /** Model folder to write (model.onnx + manifest.json); none = do not export. */
   out?: string;
@@ -66,11 +68,11 @@ export interface TrainClassifierOptions {
   checkpointEvery?: number;
   /** Set to true (e.g. on SIGINT) to stop after the current step with a checkpoint. */
   stopRequested?: () => boolean;
-  /** Channel widths of the net. Default [32, 64, 32]. */
+  /** Channel widths of the net. Default [32, 64, 32] (emoji [48, 96, 128]). */
   widths?: [number, number, number];
   /** Pooled grid side before the feature layer (see ClassifierNetConfig.poolGrid). Default 4 (a global pool, 1, learnt shapes far worse: 18.5% shape accuracy after 200 steps). */
   poolGrid?: number;
-  /** Feature size. Default 128. */
+  /** Feature size. Default 128 (emoji 256). */
   featureDim?: number;
   /** MNIST folder. Default ../shared/data/mnist. */
   mnistDir?: string;
@@ -140,12 +142,15 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
     throw new UsageError(`unknown classifier data '${String(opts.data)}'; use one of ${CLASSIFIER_DATA.join(', ')}`);
   }
   const isMnist = opts.data === 'mnist';
-  const steps = opts.steps ?? 800;
+  const isEmoji = opts.data === 'emoji';
+  // The emoji judge tells 99 subcategories apart in two styles: a wider net than the digits' and shapes' judges.
+  const netDefaults = isEmoji ? { widths: [48, 96, 128] as [number, number, number], featureDim: 256, steps: 3000 } : { widths: [32, 64, 32] as [number, number, number], featureDim: 128, steps: 800 };
+  const steps = opts.steps ?? netDefaults.steps;
   const temporaryRun = opts.run === undefined ? await mkdtemp(join(tmpdir(), 'webgen-classifier-run-')) : undefined;
   const defaults: ClassifierRunConfig = {
-    out: '', export: '', resume: false, backend: 'wasm', threads: 1, steps: 800, seed: 0, logEvery: 50, sampleEvery: 0, checkpointEvery: 200,
-    data: opts.data, holdOut: 1000, batchSize: 64, lr: 2e-3, weightDecay: 1e-4, warmupSteps: 50, maxShift: isMnist ? 2 : 0,
-    widths: [32, 64, 32], featureDim: 128, poolGrid: 4, trainLimit: 0, mnistDir: '', shapesCount: 20000,
+    out: '', export: '', resume: false, backend: 'wasm', threads: 1, steps: netDefaults.steps, seed: 0, logEvery: 50, sampleEvery: 0, checkpointEvery: 200,
+    data: opts.data, holdOut: 1000, batchSize: 64, lr: 2e-3, weightDecay: 1e-4, warmupSteps: 50, maxShift: isMnist || isEmoji ? 2 : 0,
+    widths: netDefaults.widths, featureDim: netDefaults.featureDim, poolGrid: 4, trainLimit: 0, mnistDir: '', shapesCount: 20000,
   };
   let cfg: ClassifierRunConfig = {
     ...defaults,
@@ -164,9 +169,9 @@ export async function trainClassifier(opts: TrainClassifierOptions): Promise<Tra
     weightDecay: opts.weightDecay ?? 1e-4,
     // 50 steps, or a tenth of a very short run (tests), so the learning rate is not still ramping at the end
     warmupSteps: Math.min(50, Math.floor(steps / 10)),
-    maxShift: opts.maxShift ?? (isMnist ? 2 : 0),
-    widths: opts.widths ?? [32, 64, 32],
-    featureDim: opts.featureDim ?? 128,
+    maxShift: opts.maxShift ?? defaults.maxShift,
+    widths: opts.widths ?? defaults.widths,
+    featureDim: opts.featureDim ?? defaults.featureDim,
     poolGrid: opts.poolGrid ?? 4,
     trainLimit: opts.trainLimit ?? 0,
     mnistDir: opts.mnistDir ?? '',
@@ -306,7 +311,18 @@ async function trainOnRun(run: TrainingRun<ClassifierRunConfig>, cfg: Classifier
     heldOutExamples: heldOut.size,
     finalTrainLoss: finalLoss,
   };
-  if (!isMnist) {
+  if (cfg.data === 'emoji') {
+    // Pair classes subcategory·2 + style: each part apart, over all held-out images and per held-out part.
+    const groups: [string, number[]][] = [['', [...ev.labels.keys()]], ...Object.entries(split.heldOutGroups ?? {}).map(([g, idx]) => [`.${g}`, idx] as [string, number[]])];
+    for (const [suffix, idx] of groups) {
+      if (idx.length === 0) continue;
+      const a = pairAccuracy(idx.map((i) => ev.predicted[i]!), idx.map((i) => ev.labels[i]!), EMOJI_JUDGE_STYLES.length);
+      metrics[`heldOutSubcategoryAccuracy${suffix}`] = a.outer;
+      metrics[`heldOutStyleAccuracy${suffix}`] = a.inner;
+      if (suffix !== '') metrics[`heldOutExamples${suffix}`] = idx.length;
+      log(`held-out${suffix === '' ? '' : ` ${suffix.slice(1)}`} (${idx.length}): subcategory ${(100 * a.outer).toFixed(2)}%, style ${(100 * a.inner).toFixed(2)}%`);
+    }
+  } else if (!isMnist) {
     const f = shapeColourAccuracy(ev.predicted, ev.labels);
     metrics.heldOutShapeAccuracy = f.shape;
     metrics.heldOutColourAccuracy = f.colour;
@@ -345,7 +361,7 @@ async function trainOnRun(run: TrainingRun<ClassifierRunConfig>, cfg: Classifier
     for (let i = 0; i < nParity; i++) parityImages.set(heldOut.get(i).image, i * pixels);
     const exported = await exportClassifier(net, {
       dir,
-      name: `${cfg.data}-classifier`,
+      name: classifierModelName(cfg.data),
       classNames,
       parityImages,
       training: {
@@ -371,4 +387,9 @@ async function trainOnRun(run: TrainingRun<ClassifierRunConfig>, cfg: Classifier
   }
   net.dispose();
   return out;
+}
+
+/** The model name a classifier is exported under (and its default folder in models/): emoji's is the emoji judge. */
+export function classifierModelName(data: ClassifierData): string {
+  return data === 'emoji' ? 'emoji-judge' : `${data}-classifier`;
 }

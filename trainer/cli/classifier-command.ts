@@ -5,25 +5,28 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CLASSIFIER_DATA, type ClassifierData } from '../classifier/classifier-data.js';
-import { trainClassifier, type ClassifierRunConfig, type TrainClassifierOptions } from '../classifier/train-classifier.js';
+import { classifierModelName, trainClassifier, type ClassifierRunConfig, type TrainClassifierOptions } from '../classifier/train-classifier.js';
 import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { parseFlags } from './config-flags.js';
 import { intFlag, numberFlag } from './number-flags.js';
 
 /** The usage text of the classifier command. */
-export const CLASSIFIER_HELP = `webgen-train classifier <mnist|shapes> [options]
+export const CLASSIFIER_HELP = `webgen-train classifier <mnist|shapes|emoji> [options]
 
 Trains a small CNN that judges generated samples (MNIST digits; the colour and shape of a single
-procedural shape, 36 classes) and whose 128-d penultimate layer is the FID/KID feature space.
+procedural shape, 36 classes; an emoji's subcategory and style, 198 classes, trained on the emoji
+split's training part, held out on its held-out concepts and styles) and whose penultimate layer
+(128-d; emoji 256-d) is the FID/KID feature space.
 Writes <out>/model.onnx + manifest.json (kind 'classifier', outputs 'logits' and 'features').
 
-  --steps N         optimiser steps (default 800)
+  --steps N         optimiser steps (default 800; emoji 3000)
   --batch-size N    images per step (default 64)
   --lr X            AdamW peak learning rate (default 0.002)
-  --hold-out N      held-out images (default 1000; mnist: the mnist-small recipe's held-out digits)
+  --hold-out N      held-out images (default 1000; mnist: the mnist-small recipe's held-out digits;
+                    emoji: unused, the emoji split decides)
   --seed N          seed of weights, batch order, augmentation (default 0; the split seed stays 0)
-  --out DIR         model folder (default models/<data>-classifier)
+  --out DIR         model folder (default models/<data>-classifier; emoji: models/emoji-judge)
   --run DIR         run folder: checkpoint.wgck + metrics.jsonl (default ~/.cache/webgen-runs/<data>-classifier)
   --resume          continue the run in --run from its checkpoint (typed flags override the saved ones)
   --checkpoint-every N  a checkpoint every N steps (default 200; Ctrl-C also writes one)
@@ -73,7 +76,7 @@ export async function classifierCommand(argv: string[]): Promise<number> {
       if (!(lr > 0 && lr < 1)) throw new UsageError(`--lr must be a number in (0, 1), got '${values.lr}'`);
     }
     if (ints.threads !== undefined && ints.threads > 8) throw new UsageError(`--threads must be in [1, 8], got ${ints.threads}`);
-    const out = values.out ?? `models/${data}-classifier`;
+    const out = values.out ?? `models/${classifierModelName(data as ClassifierData)}`;
     if (out.trim() === '') throw new UsageError(`--out needs a folder name`);
     const run = values.run ?? join(homedir(), '.cache', 'webgen-runs', `${data}-classifier`);
     if (run.trim() === '') throw new UsageError(`--run needs a folder name`);
