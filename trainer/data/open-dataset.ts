@@ -2,7 +2,7 @@
  * Resolves the CLI's `--data` spec to a data set:
  *   shapes | shapes:N              procedural captioned shapes (the default; N examples, default 10000)
  *   emoji | emoji:PART             the Noto and Twemoji images with captions (fetched from npm on first use); PART is
- *                                  train (default), held-out-concept, held-out-style or all
+ *                                  train (default), held-out-concept, held-out-style, held-out (both) or all
  *   mnist                          MNIST IDX files in ../shared/data/mnist (relative to the working directory)
  *   mnist:DIR                      MNIST IDX files in DIR
  *   idx:IMAGES[,LABELS]            any IDX image file, with optional labels
@@ -23,14 +23,14 @@ import { withChannels } from './with-channels.js';
 /** The forms a spec can take, for help text and errors. */
 export const DATA_SPEC_FORMS = [
   'shapes[:N]  procedural captioned shapes, N examples (default 10000)',
-  'emoji[:PART]  Noto + Twemoji 64x64 RGBA with captions, fetched from npm on first use (PART: train, held-out-concept, held-out-style, all)',
+  'emoji[:PART]  Noto + Twemoji 64x64 RGBA with captions, fetched from npm on first use (PART: train, held-out-concept, held-out-style, held-out = both, all)',
   'mnist  MNIST in ../shared/data/mnist',
   'mnist:DIR  MNIST IDX files in DIR',
   'idx:IMAGES[,LABELS]  an IDX images file and optional labels file',
   'PATH  a folder of .png/.jpg images, optional captions.jsonl',
 ] as const;
 
-const EMOJI_PARTS = ['train', 'held-out-concept', 'held-out-style', 'all'] as const;
+const EMOJI_PARTS = ['train', 'held-out-concept', 'held-out-style', 'held-out', 'all'] as const;
 
 /** Options of openDataset. */
 export interface OpenDatasetOptions {

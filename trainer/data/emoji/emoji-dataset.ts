@@ -19,8 +19,8 @@ import { splitEmoji, type EmojiPart, type EmojiSplitOptions } from './split.js';
 export interface EmojiDatasetOptions extends EmojiSplitOptions {
   /** Folder of the unpacked packages (packages.ts defaultEmojiDir). */
   dir: string;
-  /** Which part: 'train' (default), 'held-out-concept', 'held-out-style', or 'all'. */
-  part?: EmojiPart | 'all';
+  /** Which part: 'train' (default), 'held-out-concept', 'held-out-style', 'held-out' (both held-out parts), or 'all'. */
+  part?: EmojiPart | 'held-out' | 'all';
   /** Styles to read. Default both. */
   styles?: readonly EmojiStyle[];
   /** Size of the examples. Default 64 (the images' own). */
@@ -41,7 +41,7 @@ export function loadEmojiDataset(opts: EmojiDatasetOptions): Dataset {
   if (![1, 3, 4].includes(channels)) throw new UsageError(`emoji: channels must be 1, 3 or 4, got ${channels}`);
   const all = readEmojiCatalogue(opts.dir, opts.styles);
   const parts = splitEmoji(all, opts);
-  const entries: EmojiEntry[] = all.filter((_, i) => part === 'all' || parts[i] === part);
+  const entries: EmojiEntry[] = all.filter((_, i) => part === 'all' || parts[i] === part || (part === 'held-out' && parts[i] !== 'train'));
   const pixels = SOURCE * SOURCE * 4;
   const bytes = new Uint8Array(entries.length * pixels);
   const md5 = createHash('md5');
