@@ -9,7 +9,8 @@ import { GAN_LOSS_NAMES, GAN_OBJECTIVES } from '../gan/losses/index.js';
 import { GAN_RECIPES, getGanRecipe } from '../gan/recipes.js';
 import { trainGan } from '../gan/train-gan.js';
 import { SPECTRAL_NORM_MODES } from '../nn/spectral-norm.js';
-import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
+import { kebab, parseFlags } from './config-flags.js';
+import { flagHelpList, parseRecipeArgs } from './recipe-command.js';
 import { intFlag } from './number-flags.js';
 import { runTraining, summaryTail } from './run-training.js';
 import { commandPath } from '../export/model-folder.js';
@@ -26,9 +27,7 @@ const CHOICES: Partial<Record<keyof GanConfig, readonly string[]>> = {
 
 export function ganHelpText(): string {
   const recipes = Object.values(GAN_RECIPES).map((r) => `  ${r.name.padEnd(28)} ${r.summary}`).join('\n');
-  const flags = (Object.keys(GAN_BASE_CONFIG) as (keyof GanConfig)[])
-    .map((k) => `  --${kebab(k).padEnd(20)} default ${JSON.stringify(GAN_BASE_CONFIG[k])}${CHOICES[k] ? ` (${CHOICES[k]!.join(' | ')})` : ''}`)
-    .join('\n');
+  const flags = flagHelpList(GAN_BASE_CONFIG, CHOICES);
   return `webgen-train gan <recipe> [options]
 
 Trains a GAN on images and writes <out>/metrics.jsonl (D and G losses), sample grids, losses.png and
@@ -50,16 +49,13 @@ const NON_NEGATIVE_INTS: readonly (keyof GanConfig)[] = ['overlap', 'attentionAt
 
 /** Parses `<recipe> [--flag value …]` into a validated GanConfig; every problem is a UsageError naming the flag. */
 export function parseGanCommandLine(argv: string[]): { kind: 'help' } | { kind: 'train'; recipe: string; config: GanConfig; overrides: Partial<GanConfig> } {
-  const options = configFlagOptions(GAN_BASE_CONFIG, { help: { type: 'boolean' } });
-  const { values, positionals } = parseFlags(argv, options, 'See webgen-train gan --help for every option.');
-  if (values.help || positionals[0] === 'help') return { kind: 'help' };
-  if (positionals.length === 0) throw new UsageError(`missing recipe: webgen-train gan <recipe> [options]; recipes: ${Object.keys(GAN_RECIPES).join(', ')}`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
-  const recipe = getGanRecipe(positionals[0]!);
-  const overrides = configOverrides(GAN_BASE_CONFIG, values, CHOICES, [...POSITIVE_INTS, ...NON_NEGATIVE_INTS]);
-  const config = { ...recipe.defaults, ...overrides };
-  validateGanConfig(config);
-  return { kind: 'train', recipe: recipe.name, config, overrides };
+  const args = parseRecipeArgs(argv, {
+    command: 'gan', base: GAN_BASE_CONFIG, choices: CHOICES, ints: [...POSITIVE_INTS, ...NON_NEGATIVE_INTS], names: Object.keys(GAN_RECIPES),
+    recipe: (name) => getGanRecipe(name).defaults,
+  });
+  if (args.kind !== 'train') return { kind: 'help' };
+  validateGanConfig(args.config);
+  return args;
 }
 
 /** Range checks a type cannot express. */

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
-import { configFlagOptions, configOverrides, kebab, parseFlags } from './config-flags.js';
-import { getRecipe } from '../recipes/index.js';
+import { kebab } from './config-flags.js';
+import { parseRecipeArgs } from './recipe-command.js';
+import { getRecipe, RECIPES } from '../recipes/index.js';
 import { BASE_CONFIG } from '../recipes/base.js';
 import type { TrainConfig } from '../recipes/train-config.js';
 
@@ -28,18 +29,13 @@ const NON_NEGATIVE_INTS: readonly (keyof TrainConfig)[] = ['microBatch', 'warmup
 
 /** Parses `webgen-train <recipe> [--flag value ...]`; every problem is a UsageError naming the flag. */
 export function parseCommandLine(argv: string[]): Command {
-  const options = configFlagOptions(BASE_CONFIG, { help: { type: 'boolean' }, list: { type: 'boolean' } });
-  const { values, positionals } = parseFlags(argv, options, 'See webgen-train --help for every option.');
-  if (values.help || positionals[0] === 'help') return { kind: 'help' };
-  if (values.list || positionals[0] === 'list') return { kind: 'list' };
-  if (positionals.length === 0) throw new UsageError('missing recipe: webgen-train <recipe> [options]. Try webgen-train shapes-tiny, or --help.');
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}': give one recipe, then --options`);
-
-  const recipe = getRecipe(positionals[0]!);
-  const overrides = configOverrides(BASE_CONFIG, values, CHOICES, [...POSITIVE_INTS, ...NON_NEGATIVE_INTS]);
-  const config = { ...recipe.defaults, ...overrides };
-  validateConfig(config);
-  return { kind: 'train', recipe: recipe.name, config, overrides };
+  const args = parseRecipeArgs(argv, {
+    command: '', base: BASE_CONFIG, choices: CHOICES, ints: [...POSITIVE_INTS, ...NON_NEGATIVE_INTS], names: Object.keys(RECIPES), extra: ['list'],
+    recipe: (name) => getRecipe(name).defaults,
+  });
+  if (args.kind === 'flag') return { kind: 'list' };
+  if (args.kind === 'train') validateConfig(args.config);
+  return args;
 }
 
 /** Range checks that a type cannot express. */
