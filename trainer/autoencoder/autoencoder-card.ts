@@ -125,7 +125,7 @@ export async function writeAutoencoderCard(modelDir: string, opts: AutoencoderCa
 
   const rows = result.sets.map((s) => {
     const floor = s.thumbnail ? `${q(s.thumbnail, alpha)} (${s.thumbnail.size} thumbnail)` : '— (a vector latent has no thumbnail)';
-    const fid = s.fid ? `${s.fid.reconstructions.toFixed(2)} (real training images: ${s.fid.realFloor.toFixed(2)})` : alpha ? 'not yet: needs the CLIP issue\'s judge' : '—';
+    const fid = s.fid ? `${s.fid.reconstructions.toFixed(2)} (real training images: ${s.fid.realFloor.toFixed(2)})` : '— (no judge)';
     return `| ${s.name} | ${s.images} | ${q(s.model, alpha)} | ${floor} | ${fid} |`;
   });
   const target = alpha ? targetLine(result, t.parameters, t.steps, cfg.batchSize ?? 16, trainingCount(t.data)) : '';
@@ -151,7 +151,7 @@ ${codebook}${kl.length ? `| KL per ${latent.latentShape.length === 1 ? 'dimensio
 
 ## Held-out reconstruction
 
-PSNR / SSIM${alpha ? ' / alpha PSNR: RGB composited over white, alpha alone' : ' of the grey values'}, means over images, measured through the SDK (\`createAutoencoder\` on onnxruntime-node). The floor beside: the same images through a thumbnail with one pixel per latent position, scaled back up (bilinear).
+PSNR / SSIM${alpha ? ' / alpha PSNR: RGB composited over white, alpha alone' : ' of the grey values'}, means over images, measured through the SDK (\`createAutoencoder\` on onnxruntime-node). The floor beside: the same images through a thumbnail with one pixel per latent position, scaled back up (bilinear).${result.sets[0]?.fid ? ` Reconstruction FID: originals vs reconstructions in the features of the judge \`${result.sets[0].fid.classifier}\`, beside the FID of the originals vs as many real training images (the real-data floor; few images bias both upward alike).` : ''}
 
 | held-out set | images | model | floor | reconstruction FID |
 | --- | --- | --- | --- | --- |

@@ -3,10 +3,14 @@
  * users run): the held-out images of its training data (emoji: the concepts held out in every style, and those held
  * out in one style; other data: the run's --hold-out split) reconstructed, and per image PSNR and SSIM (RGBA models:
  * RGB composited over white, alpha separately; grey models: the grey values), beside the real-data floor of the same
- * size: a thumbnail with as many pixels as the latent has positions, scaled back up (bilinear). Grey models the
- * classifier can read also get the reconstruction FID in its features, beside the FID of real training images.
+ * size: a thumbnail with as many pixels as the latent has positions, scaled back up (bilinear). With a judge (emoji:
+ * models/emoji-judge, colour; else models/mnist-classifier, grey models only) also the reconstruction FID in its
+ * features, beside the FID of as many real training images (the floor).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FidScorer } from '../../sdk/fid/scorer.js';
+import { convertChannels } from '../../sdk/image/pixels.js';
 import { resizeRgba } from '../../sdk/image/resize.js';
 import { psnr, ssim } from '../../sdk/metrics/image-quality.js';
 import { createAutoencoder } from '../../sdk/node.js';
@@ -54,7 +58,7 @@ export interface AutoencoderEvalResult {
 
 export interface EvaluateAutoencoderOptions {
   modelDir: string;
-  /** A classifier folder for the FID of grey models (its image size must match). Default models/mnist-classifier. */
+  /** The judge whose features the FID uses. Default models/emoji-judge for emoji, else models/mnist-classifier; '' = none; skipped when absent. */
   classifierDir?: string;
   /** At most this many images per held-out set. Default all. */
   limit?: number;
@@ -157,7 +161,7 @@ function codeUse(latents: Float32Array, shape: number[]): { used: number; perple
   return { used: counts.size, perplexity: Math.exp(entropy) };
 }
 
-/** Classifier features FID between two stacks of grey images (NHWC [-1, 1]). */
+/** Classifier features FID between two stacks of images in the classifier's input (NHWC [-1, 1]). */
 async function classifierFid(classifierDir: string, a: Float32Array, b: Float32Array, shape: [number, number, number]): Promise<number> {
   const na = a.length / (shape[0] * shape[1] * shape[2]);
   const nb = b.length / (shape[0] * shape[1] * shape[2]);
@@ -170,13 +174,35 @@ async function classifierFid(classifierDir: string, a: Float32Array, b: Float32A
   return (await scorer.fid()).fid;
 }
 
-/** Grey RGBA bytes → NHWC [-1, 1] with one channel. */
-function greyStack(images: ArrayLike<number>[], width: number, height: number): Float32Array {
-  const out = new Float32Array(images.length * width * height);
-  images.forEach((d, i) => {
-    for (let p = 0; p < width * height; p++) out[i * width * height + p] = d[p * 4]! / 127.5 - 1;
+/**
+ * RGBA images → the classifier's input, NHWC [-1, 1]: resized (the SDK's filter) to its size, alpha over white and
+ * grey by luma as the SDK converts pixels (sdk/image/pixels.ts).
+ */
+function judgeStack(images: readonly { width: number; height: number; data: ArrayLike<number> }[], width: number, height: number, channels: number): Float32Array {
+  const per = width * height * channels;
+  const out = new Float32Array(images.length * per);
+  images.forEach((im, i) => {
+    const sized = resizeRgba({ width: im.width, height: im.height, data: Uint8ClampedArray.from(im.data) }, width, height);
+    const converted = convertChannels(new Uint8Array(sized.buffer, sized.byteOffset, sized.length), 4, channels, 255, 255);
+    for (let k = 0; k < per; k++) out[i * per + k] = converted[k]! / 127.5 - 1;
   });
   return out;
+}
+
+/** The judge of a data set's images: the emoji judge for emoji, the MNIST classifier otherwise. */
+function defaultJudge(data: string | undefined): string {
+  return data === 'emoji' || data?.startsWith('emoji:') ? 'models/emoji-judge' : 'models/mnist-classifier';
+}
+
+/** The training images a judge's real floor compares with (as many as the held-out set). */
+async function trainingImages(cfg: Partial<AutoencoderConfig>, n: number): Promise<RgbaImage[]> {
+  const spec = cfg.data!;
+  if (spec === 'emoji' || spec.startsWith('emoji:')) {
+    const train = await openDataset('emoji:train', { channels: 4 });
+    // evenly spread over the training part (it is ordered by concept)
+    return Array.from({ length: Math.min(n, train.size) }, (_, i) => exampleToRgba(train.get(Math.floor((i * train.size) / n)).image, train.width, train.height, train.channels));
+  }
+  return datasetRgba(splitDataset(await openDataset(spec, { seed: cfg.seed ?? 0 }), cfg.holdOut!, cfg.seed ?? 0).train, n);
 }
 
 export async function evaluateAutoencoder(opts: EvaluateAutoencoderOptions): Promise<AutoencoderEvalResult> {
@@ -199,16 +225,18 @@ export async function evaluateAutoencoder(opts: EvaluateAutoencoderOptions): Pro
         const thumbs = images.map((im) => resizeRgba({ width: w, height: h, data: resizeRgba(im, w, h) }, W, H));
         result.thumbnail = { ...quality(images, thumbs, C), size: `${w}x${h}` };
       }
-      if (C === 1 && opts.classifierDir !== '') {
-        const classifierDir = opts.classifierDir ?? 'models/mnist-classifier';
+      const classifierDir = opts.classifierDir ?? defaultJudge(cfg.data);
+      if (classifierDir !== '' && existsSync(join(classifierDir, 'manifest.json'))) {
         const cm = await verifyModelFolder(classifierDir);
-        if (cm.image.width === W && cm.image.height === H && cm.image.channels === 1) {
-          const real = greyStack(images.map((im) => im.data), W, H);
-          const train = splitDataset(await openDataset(cfg.data!, { seed: cfg.seed ?? 0 }), cfg.holdOut!, cfg.seed ?? 0).train;
-          const trainImages = greyStack(datasetRgba(train, images.length).map((im) => im.data), W, H);
+        // a grey judge reads grey images only; a colour judge reads any (alpha over white)
+        if (cm.image.channels === 3 || C === cm.image.channels) {
+          const { width: jw, height: jh, channels: jc } = cm.image;
+          const stack = (list: readonly { width: number; height: number; data: ArrayLike<number> }[]) => judgeStack(list, jw, jh, jc);
+          const real = stack(images);
+          const recon = stack(pixels.map((data) => ({ width: W, height: H, data })));
           result.fid = {
-            reconstructions: await classifierFid(classifierDir, real, greyStack(pixels, W, H), [H, W, 1]),
-            realFloor: await classifierFid(classifierDir, real, trainImages, [H, W, 1]),
+            reconstructions: await classifierFid(classifierDir, real, recon, [jh, jw, jc]),
+            realFloor: await classifierFid(classifierDir, real, stack(await trainingImages(cfg, images.length)), [jh, jw, jc]),
             classifier: classifierDir,
           };
         }
