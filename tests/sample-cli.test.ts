@@ -104,7 +104,7 @@ describe('webgen sample', () => {
     [['--class', '10'], /--class must be an integer in \[0, 9\]/],
     [['--class', 'eleven'], /--class must be a class of model/],
     [['--init', 'nowhere.png', '--strength', '0.5'], /--init: cannot read 'nowhere.png' \(ENOENT\)/],
-    [['--scheduler', 'euler'], /--scheduler must be ddim or ddpm, got 'euler'/],
+    [['--scheduler', 'euler'], /--scheduler must be one of ddim, ddpm, dpm-solver\+\+, got 'euler'/],
     [['--scheduler', 'ddpm', '--eta', '0.5'], /--eta must be 1 \(or left out\) with scheduler 'ddpm'/],
     [['--prompt', 'a red circle'], /--prompt is not accepted: model '.*' is not text-conditioned/],
     [['--out', 'picture.jpg'], /--out must be a .png file or a folder ending in \//],

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../sdk/errors/invalid-input-error.js';
 import {
   DDIMScheduler,
   DDPMScheduler,
+  DPMSolverMultistepScheduler,
   type PredictionType,
   type Scheduler,
   type SchedulerConfig,
@@ -13,6 +14,7 @@ import {
 const SCHEDULERS: Record<string, (config?: SchedulerConfig) => Scheduler> = {
   DDIM: (config) => new DDIMScheduler(config),
   DDPM: (config) => new DDPMScheduler(config),
+  'DPM-Solver++': (config) => new DPMSolverMultistepScheduler(config),
 };
 const PREDICTION_TYPES: PredictionType[] = ['epsilon', 'v_prediction', 'sample'];
 const SPACINGS: TimestepSpacing[] = ['leading', 'trailing', 'linspace'];
@@ -162,8 +164,13 @@ for (const [name, make] of Object.entries(SCHEDULERS)) {
       const x = gaussian(8, 1);
       expect(() => s.step(x, 901, x)).toThrow(/'t' must be one of the scheduler's current timesteps/);
       expect(() => s.step(x.subarray(1), 900, x)).toThrow(/'modelOutput' must have the length of 'sample' \(8\)/);
-      expect(() => s.step(x, 900, x, { noise: new Float32Array(3), eta: 1 })).toThrow(/'noise'/);
-      expect(() => s.step(x, 900, x, { eta: 1 })).toThrow(/'noise' is required/);
+      if (name === 'DPM-Solver++') {
+        // a deterministic solver: η > 0 is refused, naming the sampler that takes it
+        expect(() => s.step(x, 900, x, { eta: 1 })).toThrow(/'eta' must be 0 \(or left out\) with the DPM-Solver\+\+ scheduler/);
+      } else {
+        expect(() => s.step(x, 900, x, { noise: new Float32Array(3), eta: 1 })).toThrow(/'noise'/);
+        expect(() => s.step(x, 900, x, { eta: 1 })).toThrow(/'noise' is required/);
+      }
       expect(() => s.step(Array.from(x) as never, 900, x)).toThrow(/'modelOutput' must be a Float32Array/);
     });
 

@@ -116,6 +116,16 @@ describe('sample (class-conditional)', () => {
     expect(maxDiff(a[0]!.data, deterministic[0]!.data)).toBeGreaterThan(10);
   });
 
+  it("scheduler 'dpm-solver++' samples reproducibly, differs from DDIM at the same steps, and refuses η > 0", async () => {
+    const a = await digits.sample({ seed: 4, steps: 6, classLabel: 7, scheduler: 'dpm-solver++' });
+    const b = await digits.sample({ seed: 4, steps: 6, classLabel: 7, scheduler: 'dpm-solver++' });
+    const ddim = await digits.sample({ seed: 4, steps: 6, classLabel: 7 });
+    expect(a[0]!.data).toEqual(b[0]!.data);
+    expect(maxDiff(a[0]!.data, ddim[0]!.data)).toBeGreaterThan(0);
+    await expect(digits.sample({ steps: 6, scheduler: 'dpm-solver++', eta: 0.5 })).rejects.toThrow(/'eta' must be 0 \(or left out\) with scheduler 'dpm-solver\+\+'/);
+    await expect(digits.sample({ steps: 6, scheduler: 'euler' as never })).rejects.toThrow(/'scheduler' must be one of 'ddim', 'ddpm', 'dpm-solver\+\+'/);
+  });
+
   it('a grey model writes R = G = B, alpha 255', async () => {
     const [img] = await digits.sample({ seed: 1, steps: 2 });
     for (let i = 0; i < img!.data.length; i += 4) {

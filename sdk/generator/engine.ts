@@ -17,8 +17,7 @@ import { modelToRgba, rgbaToModel } from '../image/pixels.js';
 import { resizeRgba } from '../image/resize.js';
 import type { Manifest, ManifestFile } from '../manifest/types.js';
 import { Rng } from '../random/rng.js';
-import { DDIMScheduler } from '../schedulers/ddim.js';
-import { DDPMScheduler } from '../schedulers/ddpm.js';
+import { createScheduler } from '../schedulers/scheduler-names.js';
 import { CallQueue } from './call-queue.js';
 import { img2imgTimesteps } from '../schedulers/img2img.js';
 import type { SchedulerConfig } from '../schedulers/types.js';
@@ -286,7 +285,7 @@ export class DiffusionEngine {
       addFeed(NAMES.context, ctx, [b, L, D]);
     }
 
-    const scheduler = common.scheduler === 'ddpm' ? new DDPMScheduler(this.schedulerConfig) : new DDIMScheduler(this.schedulerConfig);
+    const scheduler = createScheduler(common.scheduler, this.schedulerConfig);
     const rng = new Rng(common.seed);
     let init: { sample: Float32Array; startIndex: number } | undefined;
     if (plan.init) {

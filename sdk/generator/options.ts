@@ -2,6 +2,7 @@
  * Checking of the generation options at the public edge (the engine calls these before any work, in the worker or in
  * Node). Each failure is an InvalidInputError quoting the option and the fix; each default is the one types.ts states.
  */
+import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/scheduler-names.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkGuidanceInterval } from '../generation/denoise.js';
 import type { Manifest } from '../manifest/types.js';
@@ -27,8 +28,8 @@ export const DEFAULTS = Object.freeze({
 
 /** The common options, checked, defaults filled in. */
 export interface ResolvedCommon {
-  /** 'ddim' (default) or 'ddpm' (ancestral sampling, η = 1). */
-  scheduler: 'ddim' | 'ddpm';
+  /** 'ddim' (default), 'ddpm' (ancestral sampling, η = 1) or 'dpm-solver++' (DPM-Solver++(2M), η = 0). */
+  scheduler: SchedulerName;
   steps: number;
   eta: number;
   seed: number;
@@ -71,10 +72,11 @@ export function defaultGuidanceScale(manifest: Manifest): number {
 export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): ResolvedCommon {
   const T = manifest.schedule!.trainSteps;
   const steps = o.steps === undefined ? (manifest.sampling?.steps ?? Math.min(DEFAULTS.steps, T)) : checkInteger('steps', o.steps, 1, T, " (the model's training timesteps)");
-  if (o.scheduler !== undefined && o.scheduler !== 'ddim' && o.scheduler !== 'ddpm') throw new InvalidInputError('scheduler', "must be 'ddim' or 'ddpm'", o.scheduler);
-  const scheduler = o.scheduler ?? 'ddim';
+  if (o.scheduler !== undefined && !SCHEDULER_NAMES.includes(o.scheduler as SchedulerName)) throw new InvalidInputError('scheduler', `must be one of ${SCHEDULER_NAMES.map((n) => `'${n}'`).join(', ')}`, o.scheduler);
+  const scheduler = (o.scheduler as SchedulerName | undefined) ?? 'ddim';
   const eta = o.eta === undefined ? (scheduler === 'ddpm' ? 1 : DEFAULTS.eta) : checkNumber('eta', o.eta, 0, 1);
   if (scheduler === 'ddpm' && eta !== 1) throw new InvalidInputError('eta', "must be 1 (or left out) with scheduler 'ddpm', which always draws fresh noise; use scheduler 'ddim' for other η", o.eta);
+  if (scheduler === 'dpm-solver++' && eta !== 0) throw new InvalidInputError('eta', "must be 0 (or left out) with scheduler 'dpm-solver++', a deterministic ODE solver; use scheduler 'ddim' for η > 0", o.eta);
   const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
   const guidanceScale = o.guidanceScale === undefined ? undefined : checkNumber('guidanceScale', o.guidanceScale, 0, DEFAULTS.maxGuidanceScale);
   const guidanceInterval = o.guidanceInterval === undefined ? (manifest.sampling?.guidanceInterval ?? [0, 1]) : checkGuidanceInterval(o.guidanceInterval);

@@ -24,5 +24,6 @@ export {
 export { roundHalfEven, spacedTimesteps, type SpacingOptions } from './timesteps.js';
 export { DDIMScheduler } from './ddim.js';
 export { DDPMScheduler } from './ddpm.js';
+export { DPMSolverMultistepScheduler } from './dpm-solver.js';
 export { img2imgTimesteps } from './img2img.js';
 export { addNoise, getVelocity, noiseCoefficients, type NoiseCoefficients } from './training.js';

@@ -27,8 +27,19 @@ export class InferenceSchedule {
     return new InferenceSchedule(spacedTimesteps(numInferenceSteps, options));
   }
 
+  /** The timestep before `t` in the list (the noisier one the sampler visited last), or −1 for the first; throws if `t` is not in the list. */
+  before(t: number): number {
+    const i = this.position(t);
+    return i > 0 ? this.timesteps[i - 1]! : -1;
+  }
+
   /** The timestep after `t` in the list, or −1 after the last; throws if `t` is not in the list. */
   previous(t: number): number {
+    const i = this.position(t);
+    return i + 1 < this.timesteps.length ? this.timesteps[i + 1]! : -1;
+  }
+
+  private position(t: number): number {
     const i = this.indexOf.get(t);
     if (i === undefined) {
       throw new InvalidInputError(
@@ -37,7 +48,7 @@ export class InferenceSchedule {
         t,
       );
     }
-    return i + 1 < this.timesteps.length ? this.timesteps[i + 1]! : -1;
+    return i;
   }
 }
 

@@ -3,6 +3,7 @@
  * (options, conditioning, guidance batching, the denoising loop) — and reads each image's model-space values: NCHW
  * float32, not rounded to 8 bits, so the figures judge the shipped files, not the trainer's weights.
  */
+import type { SchedulerName } from '../../sdk/schedulers/scheduler-names.js';
 import { WordTokenizer } from '../../sdk/text/tokenizer.js';
 import { createGenerator, type Generator } from '../../sdk/node.js';
 import type { DenoiseStep } from '../../sdk/generation/denoise.js';
@@ -18,7 +19,7 @@ export interface DrawOptions {
   /** [n] prompts (text-conditioned models); without them the draws are unconditional. */
   prompts?: readonly string[];
   steps: number;
-  sampler?: 'ddim' | 'ddpm';
+  sampler?: SchedulerName;
   eta?: number;
   /** Guidance scale of conditioned draws. Default 1 (none). */
   guidanceScale?: number;

@@ -6,7 +6,8 @@ import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flag
 import { nchwToNhwc } from '../../sdk/image/pixels.js';
 import { DiffusionSampler } from './diffusion-sampler.js';
 import { parseFlags } from '../cli/config-flags.js';
-import { stepsEtaTable } from './steps-eta-table.js';
+import { samplerTable } from './steps-eta-table.js';
+import { rowName, samplerSettings, settingLabel, type SamplerSetting } from './sampler-settings.js';
 
 export const EVAL_CLASSES_HELP = `webgen-train eval-classes --model DIR --classifier DIR [options]
 
@@ -21,6 +22,7 @@ One row per sampler setting, in the layout of the DDIM paper's Table 1 (steps ac
   --samples N        images per row for each of guided and unconditional (default 1000)
   --steps LIST       DDIM steps, comma-separated (default 10,20,50)
   --eta LIST         DDIM eta values, comma-separated (default 0)
+  --dpm-solver LIST  DPM-Solver++(2M) steps, comma-separated (default none)
   --ddpm             add a DDPM row with 1000 ancestral steps (slow)
   --guidance S       classifier-free guidance scale for the guided samples (default 2)
   --guidance-interval LO,HI
@@ -30,10 +32,7 @@ One row per sampler setting, in the layout of the DDIM paper's Table 1 (steps ac
   --json FILE        write the table as JSON
   --grid FILE        write a PNG grid of guided samples (one row per class) from the first setting`;
 
-interface Row {
-  sampler: string;
-  steps: number;
-  eta: number;
+interface Row extends SamplerSetting {
   guidedAccuracy: number;
   perClassAccuracy: number[];
   unconditionalHistogram: number[];
@@ -61,9 +60,8 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
   const K = model.numClasses;
   if (K === undefined) throw new UsageError(`${values.model} is unconditional: eval-classes needs a class-conditional model`);
   const { width: W, height: H, channels: C } = model.manifest.image;
-  const settings: { sampler: 'ddim' | 'ddpm'; steps: number; eta: number }[] = [];
-  for (const eta of etaList) for (const steps of stepsList) settings.push({ sampler: 'ddim', steps, eta });
-  if (values.ddpm) settings.push({ sampler: 'ddpm', steps: model.manifest.schedule!.trainSteps, eta: 1 });
+  const dpmList = values['dpm-solver'] === undefined ? [] : listFlag('dpm-solver', values['dpm-solver']);
+  const settings = samplerSettings({ steps: stepsList, etas: etaList, dpmSolver: dpmList, ddpm: values.ddpm === true, trainSteps: model.manifest.schedule!.trainSteps });
 
   const rows: Row[] = [];
   for (const [si, s] of settings.entries()) {
@@ -95,7 +93,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
     };
     rows.push(row);
     console.log(
-      `${s.sampler} steps ${s.steps} eta ${s.eta}: guided accuracy ${(100 * row.guidedAccuracy).toFixed(1)}%, ` +
+      `${settingLabel(s)}: guided accuracy ${(100 * row.guidedAccuracy).toFixed(1)}%, ` +
         `unconditional covers ${row.classesCovered}/${K} classes (rarest ${(100 * row.rarestClassShare).toFixed(1)}%), ` +
         `${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
     );
@@ -109,7 +107,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
     }
   }
   await model.release();
-  console.log(`\n${formatTable(rows, stepsList, etaList)}`);
+  console.log(`\n${formatTable(rows)}`);
   if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, classifier: values.classifier, samples, guidance, guidanceInterval: guidanceInterval ?? [0, 1], seed, rows }, null, 2)}\n`);
   return 0;
 }
@@ -117,7 +115,7 @@ export async function evalClassesCommand(argv: string[]): Promise<number> {
 async function drawAll(
   model: DiffusionSampler,
   o: {
-    sampler: 'ddim' | 'ddpm';
+    sampler: SamplerSetting['sampler'];
     steps: number;
     eta: number;
     n: number;
@@ -147,13 +145,9 @@ async function drawAll(
   return out;
 }
 
-/** Guided accuracy in the DDIM paper's Table 1 layout: η rows, steps columns (+ DDPM). */
-function formatTable(rows: Row[], steps: number[], etas: number[]): string {
-  const cell = (r?: Row) => r && `${(100 * r.guidedAccuracy).toFixed(1)}% / ${r.classesCovered}`;
-  const lines = stepsEtaTable('guided accuracy / classes covered', steps, etas, (s, eta) => cell(rows.find((r) => r.sampler === 'ddim' && r.steps === s && r.eta === eta)));
-  const ddpm = rows.find((r) => r.sampler === 'ddpm');
-  if (ddpm) lines.push(`DDPM ${ddpm.steps} steps: ${cell(ddpm)}`);
-  return lines.join('\n');
+/** Guided accuracy in the DDIM paper's Table 1 layout: η rows, steps columns (+ DPM-Solver++ and DDPM rows). */
+function formatTable(rows: Row[]): string {
+  return samplerTable('guided accuracy / classes covered', rows, rowName, (r) => `${(100 * r.guidedAccuracy).toFixed(1)}% / ${r.classesCovered}`).join('\n');
 }
 
 function parseArgsStrict(argv: string[]) {
@@ -165,6 +159,7 @@ function parseArgsStrict(argv: string[]) {
     steps: { type: 'string' },
     eta: { type: 'string' },
     ddpm: { type: 'boolean' },
+    'dpm-solver': { type: 'string' },
     guidance: { type: 'string' },
     'guidance-interval': { type: 'string' },
     batch: { type: 'string' },

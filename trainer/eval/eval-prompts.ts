@@ -15,6 +15,7 @@ import { Rng } from '../../sdk/random/rng.js';
 import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc } from '../../sdk/image/pixels.js';
 import { DiffusionSampler } from './diffusion-sampler.js';
+import { samplerSettings, settingLabel, type SamplerSetting } from './sampler-settings.js';
 import { parseFlags } from '../cli/config-flags.js';
 
 export const EVAL_PROMPTS_HELP = `webgen-train eval-prompts --model DIR --classifier DIR [options]
@@ -34,6 +35,7 @@ training (the manifest's holdOutCombos) are reported separately from the trained
   --guidance S       classifier-free guidance scale (default 3)
   --guidance-interval LO,HI
                      guide only the steps with LO*T <= t <= HI*T (default 0,1: every step)
+  --dpm-solver LIST  DPM-Solver++(2M) steps, comma-separated (default none)
   --ddpm             add a DDPM row with the model's training steps (1000), ancestral (slow)
   --held-out LIST    held-out pairs "red circle,green star" (default: from the manifest)
   --batch N          images per model call (default 84)
@@ -50,10 +52,7 @@ interface GroupScore {
   shape: number;
 }
 
-interface Row {
-  sampler: 'ddim' | 'ddpm';
-  steps: number;
-  eta: number;
+interface Row extends SamplerSetting {
   trained: GroupScore;
   heldOut: GroupScore;
   /** Accuracy (colour and shape) of each pair, by name. */
@@ -100,11 +99,11 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
 
   const { width: W, height: H, channels: C } = model.manifest.image;
   const per = C * H * W;
-  const settings: { sampler: 'ddim' | 'ddpm'; steps: number; eta: number }[] = [];
-  for (const eta of etaList) for (const steps of stepsList) settings.push({ sampler: 'ddim', steps, eta });
-  if (values.ddpm) settings.push({ sampler: 'ddpm', steps: model.manifest.schedule!.trainSteps, eta: 1 });
+  const dpmList = values['dpm-solver'] === undefined ? [] : listFlag('dpm-solver', values['dpm-solver']);
+  const settings = samplerSettings({ steps: stepsList, etas: etaList, dpmSolver: dpmList, ddpm: values.ddpm === true, trainSteps: model.manifest.schedule!.trainSteps });
   const rows: Row[] = [];
-  for (const { sampler, steps, eta } of settings) {
+  for (const setting of settings) {
+    const { sampler, steps, eta } = setting;
     const t0 = performance.now();
     const images = new Float32Array(prompts.length * per);
     for (let start = 0; start < prompts.length; start += batch) {
@@ -130,7 +129,7 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
     const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, secondsPerImage: seconds / prompts.length };
     rows.push(row);
     console.log(
-      `${sampler} steps ${steps}${sampler === 'ddim' ? ` eta ${eta}` : ''}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
+      `${settingLabel(setting)}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
         `${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
     );
     for (const name of heldOut) console.log(`  held out ${name}: ${(100 * pairs[name]!).toFixed(1)}%`);
@@ -192,6 +191,7 @@ function parse(argv: string[]) {
     eta: { type: 'string' },
     guidance: { type: 'string' },
     ddpm: { type: 'boolean' },
+    'dpm-solver': { type: 'string' },
     'guidance-interval': { type: 'string' },
     'held-out': { type: 'string' },
     batch: { type: 'string' },

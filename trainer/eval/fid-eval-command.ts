@@ -17,13 +17,15 @@ import { etaListFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { loadExtractor } from './fid-inputs.js';
 import { DiffusionSampler } from './diffusion-sampler.js';
 import { parseFlags } from '../cli/config-flags.js';
-import { etaLabel, stepsEtaTable } from './steps-eta-table.js';
+import { samplerTable } from './steps-eta-table.js';
+import { rowName, samplerSettings, settingLabel, type SamplerSetting } from './sampler-settings.js';
 
 export const EVAL_FID_HELP = `webgen eval fid --model DIR [options]
 
-Samples a diffusion model folder (the SDK's Node entry, DDIM) at every --steps × --eta
-setting and prints FID (and KID) against reference statistics of real images, in the layout of the
-DDIM paper's Table 1 (steps across, eta down). Class-conditional models draw labels 0…K−1 in turn.
+Samples a diffusion model folder (the SDK's Node entry) with DDIM at every --steps × --eta setting
+and with DPM-Solver++(2M) at every --dpm-solver step count, and prints FID (and KID) against
+reference statistics of real images, in the layout of the DDIM paper's Table 1 (steps across, eta
+down, a DPM-Solver++ row below). Class-conditional models draw labels 0…K−1 in turn.
 
   --model DIR          diffusion model folder (manifest.json + model.onnx)
   --extractor DIR      feature extractor (default models/mnist-classifier)
@@ -32,6 +34,7 @@ DDIM paper's Table 1 (steps across, eta down). Class-conditional models draw lab
   --samples N          images per setting (default 1000, at most ${MAX_KID_SAMPLES.toLocaleString('en-US')}: KID keeps them all)
   --steps LIST         DDIM steps, comma-separated (default 10,20,50,100)
   --eta LIST           DDIM eta values, comma-separated (default 0,1)
+  --dpm-solver LIST    DPM-Solver++(2M) steps, comma-separated (default none)
   --guidance S         classifier-free guidance scale of conditional models (default 1: none)
   --kid                also KID (clean-fid defaults: 100 subsets of up to 1000)
   --batch N            images per model call (default 100)
@@ -40,9 +43,7 @@ DDIM paper's Table 1 (steps across, eta down). Class-conditional models draw lab
   --chart FILE         write FID vs steps as a PNG chart (one line per eta)
   --markdown FILE      write the table as Markdown (for a model card)`;
 
-interface Row {
-  steps: number;
-  eta: number;
+interface Row extends SamplerSetting {
   fid: number;
   kid?: number;
   kidStd?: number;
@@ -62,6 +63,7 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
   const seed = intFlag('seed', values.seed ?? '0', 0);
   const stepsList = listFlag('steps', values.steps ?? '10,20,50,100');
   const etaList = etaListFlag(values.eta ?? '0,1');
+  const dpmList = values['dpm-solver'] === undefined ? [] : listFlag('dpm-solver', values['dpm-solver']);
   const guidance = numberFlag('guidance', values.guidance ?? '1');
   const extractorDir = values.extractor ?? 'models/mnist-classifier';
   const referencePath = values.reference ?? join(extractorDir, 'reference-stats.fidstats');
@@ -78,21 +80,23 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--model makes ${C}x${H}x${W} images (CxHxW) but --extractor ${extractorDir} takes ${eC}x${eH}x${eW}; pick an extractor trained on this model's data`);
   }
   const trainSteps = model.manifest.schedule?.trainSteps ?? 1000;
-  if (trainSteps < Math.max(...stepsList)) {
-    throw new UsageError(`--steps ${Math.max(...stepsList)} exceeds the model's ${trainSteps} training timesteps`);
+  if (trainSteps < Math.max(...stepsList, ...dpmList)) {
+    throw new UsageError(`--steps / --dpm-solver ${Math.max(...stepsList, ...dpmList)} exceeds the model's ${trainSteps} training timesteps`);
   }
+  const settings = samplerSettings({ steps: stepsList, etas: etaList, dpmSolver: dpmList, trainSteps });
   const K = model.numClasses;
   console.log(`model ${values.model} (${K ? `${K} classes, labels drawn in turn` : 'unconditional'}), extractor ${ext.extractor.name}, reference ${referencePath} (${reference.count} images)`);
   const rows: Row[] = [];
   try {
-    for (const eta of etaList) {
-      for (const steps of stepsList) {
+    for (const setting of settings) {
+      {
+        const { sampler, steps, eta } = setting;
         const scorer = await FidScorer.create({ extractor: ext.extractor, reference, kidSamples: values.kid ? samples : 0, seed });
         const t0 = performance.now();
         for (let start = 0; start < samples; start += batch) {
           const n = Math.min(batch, samples - start);
           const labels = K ? Int32Array.from({ length: n }, (_, i) => (start + i) % K) : undefined;
-          const x = await model.sample({ n, steps, sampler: 'ddim', eta, seed: seed * 100_003 + start, ...(labels && { labels, guidanceScale: guidance }) });
+          const x = await model.sample({ n, steps, sampler, eta, seed: seed * 100_003 + start, ...(labels && { labels, guidanceScale: guidance }) });
           // what a PNG of the sample would hold: values clipped to [-1, 1]
           for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(-1, x[i]!));
           await scorer.addFake({ data: x, shape: [n, C, H, W] });
@@ -100,25 +104,27 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
         const seconds = (performance.now() - t0) / 1000;
         const f = await scorer.fid();
         const k = values.kid ? await scorer.kid({ seed }) : undefined;
-        const row: Row = { steps, eta, fid: f.fid, ...(k && { kid: k.kid, kidStd: k.std }), samples, secondsPerImage: seconds / samples };
+        const row: Row = { ...setting, fid: f.fid, ...(k && { kid: k.kid, kidStd: k.std }), samples, secondsPerImage: seconds / samples };
         rows.push(row);
-        console.log(`ddim steps ${steps} eta ${eta}: FID ${f.fid.toFixed(3)}${k ? `, KID ${k.kid.toPrecision(4)} ± ${k.std.toPrecision(2)}` : ''} (${samples} samples, ${(1000 * row.secondsPerImage).toFixed(1)} ms/image)${f.note ? `; ${f.note}` : ''}`);
+        console.log(`${settingLabel(setting)}: FID ${f.fid.toFixed(3)}${k ? `, KID ${k.kid.toPrecision(4)} ± ${k.std.toPrecision(2)}` : ''} (${samples} samples, ${(1000 * row.secondsPerImage).toFixed(1)} ms/image)${f.note ? `; ${f.note}` : ''}`);
       }
     }
   } finally {
     await model.release();
     await ext.release();
   }
-  console.log(`\n${formatTable(rows, stepsList, etaList, !!values.kid)}`);
+  console.log(`\n${formatTable(rows, !!values.kid)}`);
   if (values.json) {
     await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, extractor: ext.extractor.name, reference: referencePath, referenceCount: reference.count, samples, guidance, seed, rows }, null, 2)}\n`);
   }
   if (values.markdown) {
-    const head = `| η \\ DDIM steps | ${stepsList.join(' | ')} |\n| --- |${stepsList.map(() => ' ---: |').join('')}\n`;
-    const body = etaList
-      .map((eta) => `| ${etaLabel(eta)} | ${stepsList.map((st) => {
-        const r = rows.find((q) => q.steps === st && q.eta === eta)!;
-        return `${r.fid.toFixed(2)}${r.kid !== undefined ? ` (KID ${r.kid.toPrecision(3)})` : ''}`;
+    const steps = [...new Set(rows.map((r) => r.steps))].sort((a, b) => a - b);
+    const names = [...new Set(rows.map(rowName))];
+    const head = `| sampler \\ steps | ${steps.join(' | ')} |\n| --- |${steps.map(() => ' ---: |').join('')}\n`;
+    const body = names
+      .map((name) => `| ${name === 'DPM-Solver++' || name === 'DDPM' ? name : `DDIM η ${name}`} | ${steps.map((st) => {
+        const r = rows.find((q) => rowName(q) === name && q.steps === st);
+        return r ? `${r.fid.toFixed(2)}${r.kid !== undefined ? ` (KID ${r.kid.toPrecision(3)})` : ''}` : '-';
       }).join(' | ')} |`)
       .join('\n');
     // the command that made the table, without where its outputs went
@@ -127,20 +133,16 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
     await writeFileAtomic(values.markdown, `${caption}\n\n${head}${body}\n`);
   }
   if (values.chart) {
-    await writeLineChart(values.chart, etaList.map((eta) => ({ label: `eta=${eta}`, points: rows.filter((r) => r.eta === eta).map((r) => ({ x: r.steps, y: r.fid })) })), { title: 'FID', logX: true });
+    const names = [...new Set(rows.map(rowName))];
+    await writeLineChart(values.chart, names.map((name) => ({ label: name === 'DPM-Solver++' || name === 'DDPM' ? name : `eta=${name}`, points: rows.filter((r) => rowName(r) === name).map((r) => ({ x: r.steps, y: r.fid })) })), { title: 'FID', logX: true });
   }
   return 0;
 }
 
-/** DDIM Table 1 layout: η rows, steps columns; FID, and KID below when measured. */
-export function formatTable(rows: Row[], steps: number[], etas: number[], kid: boolean): string {
-  const block = (title: string, cell: (r: Row) => string) =>
-    stepsEtaTable(title, steps, etas, (s, eta) => {
-      const r = rows.find((q) => q.steps === s && q.eta === eta);
-      return r && cell(r);
-    });
-  const lines = block('FID', (r) => r.fid.toFixed(2));
-  if (kid) lines.push('', ...block('KID', (r) => (r.kid ?? NaN).toPrecision(3)));
+/** DDIM Table 1 layout: η rows (and a DPM-Solver++ row), steps columns; FID, and KID below when measured. */
+export function formatTable(rows: Row[], kid: boolean): string {
+  const lines = samplerTable('FID', rows, rowName, (r) => r.fid.toFixed(2));
+  if (kid) lines.push('', ...samplerTable('KID', rows, rowName, (r) => (r.kid ?? NaN).toPrecision(3)));
   return lines.join('\n');
 }
 
@@ -153,6 +155,7 @@ function parse(argv: string[]) {
     samples: { type: 'string' },
     steps: { type: 'string' },
     eta: { type: 'string' },
+    'dpm-solver': { type: 'string' },
     guidance: { type: 'string' },
     kid: { type: 'boolean' },
     batch: { type: 'string' },

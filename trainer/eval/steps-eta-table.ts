@@ -1,13 +1,21 @@
-/** The layout of the DDIM paper's Table 1, shared by the eval commands: one row per η, one column per step count. */
+/** The layout of the DDIM paper's Table 1, shared by the eval commands: one row per η (and per other sampler), one column per step count. */
 
 /** η as the paper prints it: 0.0, 0.2, 1.0. */
 export const etaLabel = (eta: number): string => (Number.isInteger(eta * 10) ? eta.toFixed(1) : String(eta));
 
-/** Text lines: `title`, the header, then a row per η; `cell` gives a setting's text, undefined for a missing one ('-'). */
-export function stepsEtaTable(title: string, steps: number[], etas: number[], cell: (steps: number, eta: number) => string | undefined, width = 12): string[] {
+/**
+ * The same layout over any sampler settings: DDIM rows per η, then one row per other sampler (DPM-Solver++, DDPM),
+ * columns the union of their step counts; `cell` gives a setting's text, '-' where it was not measured.
+ */
+export function samplerTable<R extends { sampler: string; steps: number; eta: number }>(title: string, rows: readonly R[], rowName: (r: R) => string, cell: (r: R) => string, width = 12): string[] {
+  const steps = [...new Set(rows.map((r) => r.steps))].sort((a, b) => a - b);
+  const names = [...new Set(rows.map(rowName))];
   return [
     title,
-    `${'η \\ steps'.padEnd(10)}${steps.map((s) => String(s).padStart(width)).join('')}`,
-    ...etas.map((eta) => `${etaLabel(eta).padEnd(10)}${steps.map((s) => (cell(s, eta) ?? '-').padStart(width)).join('')}`),
+    `${'η \\ steps'.padEnd(12)}${steps.map((s) => String(s).padStart(width)).join('')}`,
+    ...names.map((n) => `${n.padEnd(12)}${steps.map((s) => {
+      const r = rows.find((q) => rowName(q) === n && q.steps === s);
+      return (r ? cell(r) : '-').padStart(width);
+    }).join('')}`),
   ];
 }
