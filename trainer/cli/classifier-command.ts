@@ -10,6 +10,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { parseFlags } from './config-flags.js';
 import { intFlag, numberFlag } from './number-flags.js';
+import { listenForStop } from './stop-signals.js';
 
 /** The usage text of the classifier command. */
 export const CLASSIFIER_HELP = `webgen-train classifier <mnist|shapes|emoji> [options]
@@ -91,13 +92,7 @@ export async function classifierCommand(argv: string[]): Promise<number> {
       ...(lr !== undefined && { lr }),
       ...(values['mnist-dir'] !== undefined && { mnistDir: values['mnist-dir'] }),
     };
-    let stop = false;
-    const onSigint = () => {
-      stop = true;
-      console.error('\nstopping after this step (Ctrl-C again to quit now)…');
-      process.removeListener('SIGINT', onSigint);
-    };
-    process.on('SIGINT', onSigint);
+    const stop = listenForStop();
 
     const opts: TrainClassifierOptions = {
       data: data as ClassifierData,
@@ -105,7 +100,7 @@ export async function classifierCommand(argv: string[]): Promise<number> {
       run,
       resume: values.resume === true,
       explicit,
-      stopRequested: () => stop,
+      stopRequested: stop.requested,
       ...(ints['checkpoint-every'] !== undefined && { checkpointEvery: ints['checkpoint-every'] }),
       ...(ints.steps !== undefined && { steps: ints.steps }),
       ...(ints['batch-size'] !== undefined && { batchSize: ints['batch-size'] }),
@@ -115,7 +110,7 @@ export async function classifierCommand(argv: string[]): Promise<number> {
       ...(lr !== undefined && { lr }),
       ...(values['mnist-dir'] !== undefined && { mnistDir: values['mnist-dir'] }),
     };
-    const r = await trainClassifier(opts).finally(() => process.removeListener('SIGINT', onSigint));
+    const r = await trainClassifier(opts).finally(() => stop.release());
     if (r.stopped) {
       console.log(`stopped at step ${r.steps}; continue with the same command and --resume`);
       return 0;

@@ -1,9 +1,10 @@
 /**
- * How every training command runs its loop (diffusion, GAN, autoencoder): Ctrl-C asks the run to stop after its step
- * (a second Ctrl-C quits without a checkpoint), progress lines every `logEvery` steps, the recipe and the flags given
+ * How every training command runs its loop (diffusion, GAN, autoencoder, CLIP): Ctrl-C or kill asks the run to stop
+ * after its step (stop-signals.ts; a second one quits without a checkpoint), progress lines every `logEvery` steps, the recipe and the flags given
  * logged first, the loop's one-line summary printed last; the exit code is 130 when stopped, else 0.
  */
 import { createProgress, type Progress } from './progress.js';
+import { listenForStop } from './stop-signals.js';
 
 export interface TrainingCommand<C extends { logEvery: number }, R> {
   /** Leads the first line: 'recipe', 'gan recipe'. */
@@ -17,21 +18,15 @@ export interface TrainingCommand<C extends { logEvery: number }, R> {
 }
 
 export async function runTraining<C extends { logEvery: number }, R>(cmd: TrainingCommand<C, R>): Promise<number> {
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    process.stderr.write('\nstopping after this step (Ctrl-C again to quit without a checkpoint)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const stop = listenForStop();
   try {
     const progress = createProgress({ lineEvery: cmd.config.logEvery });
     progress.log(`${cmd.label} ${cmd.recipe}: ${JSON.stringify(cmd.overrides)}`);
-    const result = await cmd.run({ progress, explicit: cmd.overrides, stopRequested: () => stop });
+    const result = await cmd.run({ progress, explicit: cmd.overrides, stopRequested: stop.requested });
     console.log(cmd.summary(result));
-    return stop ? 130 : 0;
+    return stop.requested() ? 130 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.release();
   }
 }
 
