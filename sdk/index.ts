@@ -12,6 +12,7 @@ export { createGan } from './gan/create-gan.js';
 export { slerp } from './gan/slerp.js';
 export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder.js';
+export { createClip } from './clip/create-clip.js';
 export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';
@@ -51,5 +52,6 @@ export type {
 } from './types.js';
 export type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './gan/types.js';
 export type { Autoencoder, AutoencoderCallOptions, AutoencoderImages, AutoencoderInterpolateOptions, AutoencoderOptions, AutoencoderTraverseOptions, Latents } from './autoencoder/types.js';
+export type { Clip, ClipCallOptions, ClipImages, ClipOptions, ClipTexts, Embeddings, SimilarityMatrix, TextEmbeddings, ZeroShotLabel, ZeroShotOptions } from './clip/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ManifestClip, ModelKind, TensorSpec } from './manifest/types.js';

@@ -38,6 +38,7 @@ export { createGan } from './gan/create-gan-node.js';
 export { slerp } from './gan/slerp.js';
 export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder-node.js';
+export { createClip } from './clip/create-clip-node.js';
 export { createFidScorer } from './fid/node-scorer.js';
 export { setStatsWasm } from './fid/wasm.js';
 
@@ -54,8 +55,9 @@ setPngEncoder(async (rgba, width, height) => {
 export type * from './types.js';
 export type * from './gan/types.js';
 export type * from './autoencoder/types.js';
+export type * from './clip/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ManifestClip, ModelKind, TensorSpec } from './manifest/types.js';
 
 /** Node's createGenerator: `backend` may be 'auto' or omitted ('webgpu'/'wasm' are browser backends); `cache` is ignored; `precision` 'auto' is 'float32'. */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {

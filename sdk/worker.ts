@@ -1,7 +1,7 @@
 /**
  * The SDK's dedicated worker (its own entry, dist/worker.js): onnxruntime-web is imported here, never on the main
  * thread. Exposed with comlink; the clients' type is derived from `WorkerApi`. One model per worker: a diffusion
- * generator, a GAN generator, an autoencoder or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
+ * generator, a GAN generator, an autoencoder, a CLIP model or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
  * types: worker/protocol.ts.
  */
 import { expose, transfer } from 'comlink';
@@ -10,20 +10,23 @@ import { ModelLoadError } from './errors/model-load-error.js';
 import { fidWorkerApi } from './fid/worker-scorer.js';
 import { AutoencoderEngine } from './autoencoder/autoencoder-engine.js';
 import type { Latents } from './autoencoder/types.js';
+import { ClipEngine } from './clip/clip-engine.js';
+import type { Embeddings } from './clip/types.js';
 import { GanEngine } from './gan/gan-engine.js';
 import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime } from './generator/runtime.js';
 import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest } from './loader/fetch-model.js';
 import type { Manifest } from './manifest/types.js';
-import type { ActiveBackend, Precision, ProgressEvent, StepInfo } from './types.js';
+import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
-import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, GanGenerateRequest, GanInterpolateRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
+import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 import './worker/protocol.js';
 
 let engine: DiffusionEngine | undefined;
 let gan: GanEngine | undefined;
 let autoencoder: AutoencoderEngine | undefined;
+let clip: ClipEngine | undefined;
 const controllers = new Map<number, AbortController>();
 
 /** What the worker holds: a model opened on one runtime (DiffusionEngine, GanEngine). */
@@ -49,18 +52,23 @@ async function withController<T>(id: number, run: (signal: AbortSignal) => Promi
   }
 }
 
-/** Runs one GAN call. */
-function ganCall(id: number, run: (g: GanEngine, signal: AbortSignal) => Promise<EngineImage[]>): Promise<EngineImage[]> {
-  const g = gan;
-  if (!g) return Promise.reject(new ModelLoadError('no GAN is loaded in this worker (it was disposed); create a new one with createGan'));
-  return withController(id, async (signal) => transferImages(await run(g, signal)));
+/** Transfers (rather than copies) the Float32Array of latents or embeddings. */
+function transferData<T extends { data: Float32Array }>(result: T): T {
+  return transfer(result, [result.data.buffer as ArrayBuffer]);
 }
 
-/** Runs one autoencoder call. */
-function autoencoderCall<T>(id: number, run: (a: AutoencoderEngine, signal: AbortSignal) => Promise<T>): Promise<T> {
-  const a = autoencoder;
-  if (!a) return Promise.reject(new ModelLoadError('no autoencoder is loaded in this worker (it was disposed); create a new one with createAutoencoder'));
-  return withController(id, (signal) => run(a, signal));
+/**
+ * Runs call `id` on the one-engine model this worker holds (`held`: a GanEngine, AutoencoderEngine, ClipEngine), or
+ * rejects with ModelLoadError when there is none (`what` and `create` name it and how to make a new one).
+ */
+function engineCall<E, T>(held: E | undefined, what: string, create: string, id: number, run: (e: E, signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!held) return Promise.reject(new ModelLoadError(`no ${what} is loaded in this worker (it was disposed); create a new one with ${create}`));
+  return withController(id, (signal) => run(held, signal));
+}
+
+/** Runs one GAN call. */
+function ganCall(id: number, run: (g: GanEngine, signal: AbortSignal) => Promise<EngineImage[]>): Promise<EngineImage[]> {
+  return engineCall(gan, 'GAN', 'createGan', id, async (g, signal) => transferImages(await run(g, signal)));
 }
 
 /** Runs one generation call with its step callback. */
@@ -82,15 +90,17 @@ async function generation<T extends EngineImage | EngineImage[]>(id: number, opt
 
 /**
  * Fetches the manifest, picks the files to load (choose-precision.ts: float16 variants on WebGPU with 'shader-f16'
- * under 'auto'), fetches and verifies those only, then opens them with `create` on the best backend; reports 'ready'.
+ * under 'auto'), fetches and verifies those only, then opens them with `create` on the best backend and gives the
+ * engine to `hold` (which keeps it for the calls); reports 'ready'. Resolves with what the client learns of the load.
  */
 async function openModel<E extends Engine>(
   req: LoadRequest,
   onProgress: Callback<ProgressEvent> | undefined,
   create: (manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime) => Promise<E>,
-): Promise<{ engine: E; manifest: Manifest; precision: Precision }> {
+  hold: (engine: E) => void,
+): Promise<LoadResult> {
   try {
-    if (engine || gan || autoencoder) throw new ModelLoadError('this worker already holds a model');
+    if (engine || gan || autoencoder || clip) throw new ModelLoadError('this worker already holds a model');
     const progress = notifier(onProgress);
     const report = (e: ProgressEvent) => progress.report(e);
     const isolated = globalThis.crossOriginIsolated === true;
@@ -117,7 +127,8 @@ async function openModel<E extends Engine>(
     const total = Object.values(choice.files).reduce((n, f) => n + f.bytes, 0);
     report({ status: 'ready', file: req.manifestUrl, loaded: total, total, backend: e.backend, precision: choice.precision });
     await progress.settled(); // 'ready' reaches the caller before the load resolves
-    return { engine: e, manifest, precision: choice.precision };
+    hold(e);
+    return { manifest, backend: e.backend, precision: choice.precision };
   } finally {
     release(onProgress);
   }
@@ -125,33 +136,36 @@ async function openModel<E extends Engine>(
 
 const api = {
   /** Fetches, verifies and opens the model; resolves with its manifest and the backend chosen. */
-  async load(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
-    const r = await openModel(req, onProgress, DiffusionEngine.create);
-    engine = r.engine;
-    return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
+  load(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    return openModel(req, onProgress, DiffusionEngine.create, (e) => (engine = e));
   },
   /** As load, for a GAN generator (createGan). */
-  async loadGan(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
-    const r = await openModel(req, onProgress, GanEngine.create);
-    gan = r.engine;
-    return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
+  loadGan(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    return openModel(req, onProgress, GanEngine.create, (e) => (gan = e));
   },
   /** As load, for an autoencoder (createAutoencoder). */
-  async loadAutoencoder(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
-    const r = await openModel(req, onProgress, AutoencoderEngine.create);
-    autoencoder = r.engine;
-    return { manifest: r.manifest, backend: r.engine.backend, precision: r.precision };
+  loadAutoencoder(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    return openModel(req, onProgress, AutoencoderEngine.create, (e) => (autoencoder = e));
   },
   /** The autoencoder's encoder over a batch of RGBA images. */
   encode(id: number, req: AutoencoderEncodeRequest): Promise<Latents> {
-    return autoencoderCall(id, async (a, signal) => {
-      const z = await a.encode(req?.images, signal);
-      return transfer(z, [z.data.buffer as ArrayBuffer]);
-    });
+    return engineCall(autoencoder, 'autoencoder', 'createAutoencoder', id, async (a, signal) => transferData(await a.encode(req?.images, signal)));
   },
   /** The autoencoder's decoder over a batch of latents. */
   decode(id: number, req: AutoencoderDecodeRequest): Promise<EngineImage[]> {
-    return autoencoderCall(id, async (a, signal) => transferImages(await a.decode(req?.latents, signal)));
+    return engineCall(autoencoder, 'autoencoder', 'createAutoencoder', id, async (a, signal) => transferImages(await a.decode(req?.latents, signal)));
+  },
+  /** As load, for a CLIP model (createClip). */
+  loadClip(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    return openModel(req, onProgress, ClipEngine.create, (e) => (clip = e));
+  },
+  /** The CLIP image encoder over a batch of RGBA images. */
+  clipImages(id: number, req: ClipImagesRequest): Promise<Embeddings> {
+    return engineCall(clip, 'CLIP model', 'createClip', id, async (c, signal) => transferData(await c.embedImages(req?.images, signal)));
+  },
+  /** The CLIP text encoder over a batch of token ids. */
+  clipTokens(id: number, req: ClipTokensRequest): Promise<Embeddings> {
+    return engineCall(clip, 'CLIP model', 'createClip', id, async (c, signal) => transferData(await c.embedTokens(req?.ids, signal)));
   },
   /** One GAN forward pass over the call's latents. */
   generate(id: number, options: GanGenerateRequest | undefined): Promise<EngineImage[]> {
@@ -178,11 +192,13 @@ const api = {
     const e = engine;
     const g = gan;
     const a = autoencoder;
+    const c = clip;
     engine = undefined;
     gan = undefined;
     autoencoder = undefined;
-    for (const c of controllers.values()) c.abort(new AbortError('the generator was disposed'));
-    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose()]);
+    clip = undefined;
+    for (const controller of controllers.values()) controller.abort(new AbortError('the generator was disposed'));
+    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose(), c?.dispose()]);
   },
   // createFidScorer's methods (fid*).
   ...fidWorkerApi(),

@@ -34,31 +34,14 @@ interface Run {
 }
 
 // Page side, as a string so vitest's transform leaves it alone: createAutoencoder through the built SDK (window.webgen,
-// set by tests/e2e/page/harness.js). Inputs are named ('img:1f600', 'bitmap:1f600', 'rgba:1f600') and read here, on
-// the main thread, as an app would; results go back as plain data.
+// set by tests/e2e/page/harness.js). Inputs are named ('img:1f600', 'bitmap:1f600', 'rgba:1f600') and read on the main
+// thread, as an app would (h.readImage); results go back as plain data.
 const PAGE_HELPERS = `
 window.aeT = (() => {
   const models = new Map();
   let next = 0;
-  const describe = (e) => ({ name: e.name, message: e.message, typed: typeof webgen[e.name] === 'function' && e instanceof webgen[e.name], sdkError: e instanceof webgen.WebgenSdkError, fields: {}, parameter: e.parameter });
-  const read = async (ref) => {
-    if (typeof ref !== 'string') return ref;
-    const [kind, name] = ref.split(':');
-    const url = '/emoji/' + name + '.png';
-    if (kind === 'img') {
-      const img = new Image();
-      img.src = url;
-      await img.decode();
-      return img;
-    }
-    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
-    if (kind === 'bitmap') return bitmap;
-    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = c.getContext('2d');
-    ctx.drawImage(bitmap, 0, 0);
-    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { width: d.width, height: d.height, data: d.data };
-  };
+  const describe = (e) => h.describeError(e);
+  const read = (ref) => h.readImage(ref);
   const images = (list) => list.map((i) => ({ width: i.width, height: i.height, data: Array.from(i.data) }));
   // Plain { data: number[], shape } → Latents; anything else is passed as it is (bad input on purpose).
   const latents = (x) => (x && Array.isArray(x.data) ? { data: Float32Array.from(x.data), shape: x.shape } : x);

@@ -40,6 +40,8 @@ const CORE = [
   'sdk/types.ts', // the public types (type-only)
   'sdk/gan/types.ts',
   'sdk/autoencoder/types.ts',
+  'sdk/clip/types.ts',
+  'sdk/clip/clip-math.ts', // cosine, softmax, CLIPScore
 ];
 const NODE_ENTRY = 'sdk/node.ts';
 

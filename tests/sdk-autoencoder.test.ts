@@ -179,6 +179,10 @@ describe('createAutoencoder (Node): bad input', () => {
     await bad(vae.traverse({ image: emoji[0]!, dim: 0, range: [0, Infinity] }), 'range[1]');
     await bad(vae.traverse({ image: emoji[0]!, dim: 0, range: 3 as never }), 'range');
     await bad(vae.decode(latent(), { signal: 'stop' as never }), 'signal');
+    // Unknown option names of a call, as everywhere else in the SDK.
+    await bad(vae.encode(emoji[0]!, { sigal: 1 } as never), 'sigal', /not an option of encode\(\) \(did you mean 'signal'\?\)/);
+    await bad(vae.traverse({ image: emoji[0]!, dim: 0, frame: 3 } as never), 'frame', /did you mean 'frames'/);
+    await bad(vae.reconstruct(emoji[0]!, { threads: 2 } as never), 'threads', /option of createAutoencoder\(\), where the model is loaded/);
   });
 
   it('an aborted signal rejects with AbortError; a disposed autoencoder with ModelLoadError; the model still works after errors', async () => {

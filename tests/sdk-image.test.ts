@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { GeneratedImage } from '../sdk/node.js'; // the Node entry installs the pngjs encoder
 import { checkRgba, MAX_IMAGE_PIXELS, readImageInput } from '../sdk/image/image-input.js';
+import { rgbaBatchToModel, rgbaImageToModel } from '../sdk/image/model-input.js';
 import { modelToRgba, rgbaToModel } from '../sdk/image/pixels.js';
 import { resizeRgba } from '../sdk/image/resize.js';
 import { sha256Hex, sha256HexSync } from '../sdk/loader/sha256.js';
@@ -52,6 +53,29 @@ describe('model space ↔ RGBA', () => {
     expect([...rgbaToModel(clear, 2, 1, 3, [0, 255])]).toEqual([255, Math.round(200 * (128 / 255) + 255 * (127 / 255)), 255, Math.round(255 * (127 / 255)), 255, Math.round(255 * (127 / 255))]);
     expect([...rgbaToModel(clear, 2, 1, 1, [0, 255])][0]).toBe(255);
     expect([...rgbaToModel(clear, 2, 1, 4, [0, 255])]).toEqual([10, 200, 20, 0, 30, 0, 0, 128]);
+  });
+});
+
+describe("an encoder's input (autoencoder, CLIP)", () => {
+  const rgb = { width: 1, height: 1, channels: 3, range: [0, 255] as [number, number] };
+
+  it('composites over white before resizing, as the trainer makes its data: a transparent pixel reads as white, whatever its colour', () => {
+    // A transparent black pixel beside an opaque red one, shrunk to one pixel: white and red averaged. Resizing the
+    // RGBA first would average the black in (red 191, not 255).
+    const x = rgbaImageToModel({ width: 2, height: 1, data: Uint8ClampedArray.from([0, 0, 0, 0, 255, 0, 0, 255]) }, rgb);
+    expect(x[0]).toBe(255);
+    expect(x[1]).toBeCloseTo(127.5, 4);
+    expect(x[2]).toBeCloseTo(127.5, 4); // in floats: no byte rounding between the conversions
+    // At the model's own size it is rgbaToModel.
+    const im = { width: 5, height: 4, data: randomRgba(5, 4, 3) };
+    expect([...rgbaImageToModel(im, { ...rgb, width: 5, height: 4, range: [-1, 1] })]).toEqual([...rgbaToModel(im.data, 5, 4, 3, [-1, 1])]);
+  });
+
+  it('stacks a batch NCHW with its dims', () => {
+    const im = { width: 3, height: 3, data: randomRgba(3, 3, 4) };
+    const { data, dims } = rgbaBatchToModel([im, im], { width: 2, height: 2, channels: 1, range: [-1, 1] });
+    expect(dims).toEqual([2, 1, 2, 2]);
+    expect([...data.subarray(4)]).toEqual([...data.subarray(0, 4)]);
   });
 });
 

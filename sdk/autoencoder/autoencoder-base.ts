@@ -6,15 +6,22 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { GeneratedImage } from '../image/generated-image.js';
 import { readImageInput } from '../image/image-input.js';
+import { checkCallOptions } from '../options/call-options.js';
 import type { EngineImage } from '../generator/engine.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend, ImageInput, RgbaImage } from '../types.js';
 import { checkFrames, checkLatents, checkTraversal, latentSize, lerpFrames, looksLikeLatents, MAX_BATCH, traverseFrames } from './latent-walks.js';
 import type { Autoencoder, AutoencoderCallOptions, AutoencoderImages, AutoencoderInterpolateOptions, AutoencoderTraverseOptions, Latents } from './types.js';
 
+const creator = 'createAutoencoder()';
+/** The options of encode(), decode() and reconstruct(). */
+const SIGNAL_ONLY = { names: ['signal'], creator };
+
 export abstract class AutoencoderBase implements Autoencoder {
-  abstract readonly manifest: Manifest;
-  abstract readonly backend: ActiveBackend;
+  constructor(
+    readonly manifest: Manifest,
+    readonly backend: ActiveBackend,
+  ) {}
 
   /** Encodes checked RGBA images (any size; the engine resizes). */
   protected abstract encodeRgba(images: RgbaImage[], signal: AbortSignal | undefined): Promise<Latents>;
@@ -35,24 +42,24 @@ export abstract class AutoencoderBase implements Autoencoder {
   }
 
   async encode(images: AutoencoderImages, options?: AutoencoderCallOptions): Promise<Latents> {
-    const signal = callSignal(options, 'encode');
+    const signal = checkCallOptions(options, { method: 'encode', ...SIGNAL_ONLY });
     return this.encodeRgba(await readImages(images), signal);
   }
 
   async decode(latents: Latents, options?: AutoencoderCallOptions): Promise<GeneratedImage[]> {
-    const signal = callSignal(options, 'decode');
+    const signal = checkCallOptions(options, { method: 'decode', ...SIGNAL_ONLY });
     checkLatents(latents, this.latentShape);
     return (await this.decodeLatents(latents, signal)).map(GeneratedImage.from);
   }
 
   async reconstruct(images: AutoencoderImages, options?: AutoencoderCallOptions): Promise<GeneratedImage[]> {
-    const signal = callSignal(options, 'reconstruct');
+    const signal = checkCallOptions(options, { method: 'reconstruct', ...SIGNAL_ONLY });
     const z = await this.encodeRgba(await readImages(images), signal);
     return (await this.decodeLatents(z, signal)).map(GeneratedImage.from);
   }
 
   async interpolate(options: AutoencoderInterpolateOptions): Promise<GeneratedImage[]> {
-    const signal = callSignal(options, 'interpolate', '{ from: imageA, to: imageB, frames: 8 }', true);
+    const signal = checkCallOptions(options, { method: 'interpolate', names: ['from', 'to', 'frames', 'signal'], creator, example: '{ from: imageA, to: imageB, frames: 8 }', required: true });
     const frames = checkFrames(options.frames, 8);
     const from = await this.oneLatent(options.from, 'from', signal);
     const to = await this.oneLatent(options.to, 'to', signal);
@@ -60,7 +67,7 @@ export abstract class AutoencoderBase implements Autoencoder {
   }
 
   async traverse(options: AutoencoderTraverseOptions): Promise<GeneratedImage[]> {
-    const signal = callSignal(options, 'traverse', '{ image, dim: 0, range: [-3, 3], frames: 7 }', true);
+    const signal = checkCallOptions(options, { method: 'traverse', names: ['image', 'dim', 'range', 'frames', 'signal'], creator, example: '{ image, dim: 0, range: [-3, 3], frames: 7 }', required: true });
     const frames = checkFrames(options.frames, 7);
     const { dim, range } = checkTraversal(options.dim, options.range, this.latentShape);
     const z = await this.oneLatent(options.image, 'image', signal);
@@ -80,17 +87,6 @@ export abstract class AutoencoderBase implements Autoencoder {
     }
     return (await this.encodeRgba([await readImageInput(x, parameter)], signal)).data;
   }
-}
-
-/** Checks a call's options object and its signal; returns the signal. */
-function callSignal(options: unknown, method: string, example = '{ signal }', required = false): AbortSignal | undefined {
-  if (options === undefined && !required) return undefined;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidInputError('options', `of ${method}() must be an object like ${example}`, options);
-  }
-  const signal = (options as AutoencoderCallOptions).signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal);
-  return signal;
 }
 
 /** One image or a list of 1 … MAX_BATCH → RGBA pixels ('images' or 'images[i]' in errors). */

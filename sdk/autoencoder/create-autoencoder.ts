@@ -4,11 +4,9 @@
  * an Autoencoder whose forward passes post to it. Images are read on this thread (an <img> cannot travel).
  */
 import type { EngineImage } from '../generator/engine.js';
-import type { Manifest } from '../manifest/types.js';
 import { AUTOENCODER_OPTION_NAMES } from '../options/creation-option-names.js';
-import type { ActiveBackend, RgbaImage } from '../types.js';
-import type { WorkerConnection } from '../worker/connection.js';
-import { openWorkerModel } from '../worker/open-worker-model.js';
+import type { RgbaImage } from '../types.js';
+import { openWorkerModel, type WorkerModel } from '../worker/open-worker-model.js';
 import { AutoencoderBase } from './autoencoder-base.js';
 import type { Autoencoder, AutoencoderOptions, Latents } from './types.js';
 
@@ -17,38 +15,31 @@ import type { Autoencoder, AutoencoderOptions, Latents } from './types.js';
  * Cache API), verified and running; see autoencoder/types.ts for the options and the API.
  */
 export async function createAutoencoder(options: AutoencoderOptions): Promise<Autoencoder> {
-  const { connection, loaded } = await openWorkerModel(options, {
+  const worker = await openWorkerModel(options, {
     names: AUTOENCODER_OPTION_NAMES,
     callee: 'createAutoencoder()',
     calls: 'encode(), decode(), reconstruct(), interpolate(), traverse()',
+    what: 'autoencoder',
     load: (remote, req, onProgress) => remote.loadAutoencoder(req, onProgress),
   });
-  return new WorkerAutoencoder(connection, loaded.manifest, loaded.backend);
+  return new WorkerAutoencoder(worker);
 }
 
 /** An Autoencoder whose engine runs in the SDK worker. */
 class WorkerAutoencoder extends AutoencoderBase {
-  constructor(
-    private readonly connection: WorkerConnection,
-    readonly manifest: Manifest,
-    readonly backend: ActiveBackend,
-  ) {
-    super();
-  }
-
-  private get closed(): string {
-    return `autoencoder '${this.manifest.name}' was disposed; create a new one with createAutoencoder`;
+  constructor(private readonly worker: WorkerModel) {
+    super(worker.loaded.manifest, worker.loaded.backend);
   }
 
   protected encodeRgba(images: RgbaImage[], signal: AbortSignal | undefined): Promise<Latents> {
-    return this.connection.abortable(this.closed, signal, (remote, id) => remote.encode(id, { images }));
+    return this.worker.call(signal, (remote, id) => remote.encode(id, { images }));
   }
 
   protected decodeLatents(latents: Latents, signal: AbortSignal | undefined): Promise<EngineImage[]> {
-    return this.connection.abortable(this.closed, signal, (remote, id) => remote.decode(id, { latents: { data: latents.data, shape: [...latents.shape] } }));
+    return this.worker.call(signal, (remote, id) => remote.decode(id, { latents: { data: latents.data, shape: [...latents.shape] } }));
   }
 
   dispose(): Promise<void> {
-    return this.connection.dispose((remote) => remote.dispose());
+    return this.worker.dispose();
   }
 }

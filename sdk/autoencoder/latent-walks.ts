@@ -4,11 +4,12 @@
  * browser and Node clients.
  */
 import { InvalidInputError } from '../errors/invalid-input-error.js';
+import { MAX_BATCH } from '../image/model-input.js';
+import { checkFloatBatch, looksLikeFloatBatch } from '../options/check-float-batch.js';
 import { checkInteger, checkNumber } from '../options/check-values.js';
 import type { Latents } from './types.js';
 
-/** Most images (or frames) per call. */
-export const MAX_BATCH = 64;
+export { MAX_BATCH };
 
 /** Numbers in one image's latent. */
 export function latentSize(latentShape: readonly number[]): number {
@@ -16,29 +17,14 @@ export function latentSize(latentShape: readonly number[]): number {
 }
 
 /** Is `x` shaped like Latents (not yet checked)? */
-export function looksLikeLatents(x: unknown): x is Latents {
-  return typeof x === 'object' && x !== null && 'shape' in x && 'data' in x && !('width' in x);
-}
+export const looksLikeLatents = looksLikeFloatBatch as (x: unknown) => x is Latents;
 
 /**
  * Checks caller-given latents against the model: `data` a Float32Array of finite numbers, `shape` [count,
  * ...latentShape] with count in [1, max] and data.length its product. Returns the count.
  */
 export function checkLatents(latents: unknown, latentShape: readonly number[], parameter = 'latents', max = MAX_BATCH): number {
-  const like = `{ data: Float32Array, shape: [count, ${latentShape.join(', ')}] } (what encode() returns)`;
-  if (!looksLikeLatents(latents)) throw new InvalidInputError(parameter, `must be latents ${like}`, latents);
-  const { data, shape } = latents;
-  if (!(data instanceof Float32Array)) throw new InvalidInputError(`${parameter}.data`, `must be a Float32Array; latents are ${like}`, data);
-  if (!Array.isArray(shape) || shape.length !== latentShape.length + 1 || latentShape.some((d, i) => shape[i + 1] !== d)) {
-    throw new InvalidInputError(`${parameter}.shape`, `must be [count, ${latentShape.join(', ')}] for this model`, shape);
-  }
-  const count = checkInteger(`${parameter}.shape[0]`, shape[0], 1, max, ' (the number of latents)');
-  const n = count * latentSize(latentShape);
-  if (data.length !== n) throw new InvalidInputError(`${parameter}.data`, `must hold count × ${latentShape.join(' × ')} = ${n} numbers for shape ${JSON.stringify(shape)}`, data);
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(data[i]!)) throw new InvalidInputError(`${parameter}.data`, `must be finite numbers; index ${i} is ${data[i]}`);
-  }
-  return count;
+  return checkFloatBatch(latents, latentShape, parameter, max, 'latents', 'encode()');
 }
 
 /** The frame count of a walk (2 … MAX_BATCH, default `fallback`). */

@@ -1,6 +1,5 @@
 import type { EngineImage } from '../generator/engine.js';
-import type { Manifest } from '../manifest/types.js';
-import type { ActiveBackend, RgbaImage } from '../types.js';
+import type { RgbaImage } from '../types.js';
 import { AutoencoderBase } from './autoencoder-base.js';
 import type { AutoencoderEngine } from './autoencoder-engine.js';
 import type { Latents } from './types.js';
@@ -8,15 +7,7 @@ import type { Latents } from './types.js';
 /** An Autoencoder whose engine runs in this thread (Node; the browser worker uses the engine directly). */
 export class LocalAutoencoder extends AutoencoderBase {
   constructor(private readonly engine: AutoencoderEngine) {
-    super();
-  }
-
-  get backend(): ActiveBackend {
-    return this.engine.backend;
-  }
-
-  get manifest(): Manifest {
-    return this.engine.manifest;
+    super(engine.manifest, engine.backend);
   }
 
   protected encodeRgba(images: RgbaImage[], signal: AbortSignal | undefined): Promise<Latents> {

@@ -2,6 +2,8 @@
  * Calls that run one at a time, in call order: each call's options are checked at once (bad input rejects before it
  * queues), its work runs after every earlier call settled, and a failed call leaves the queue usable.
  */
+import { AbortError } from '../errors/abort-error.js';
+
 export class CallQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -24,6 +26,14 @@ export class CallQueue {
     });
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /** As run, for work that `signal` stops while it waits: AbortError when the signal fired before the work starts (a forward pass is not interrupted). */
+  runUnlessAborted<T>(signal: AbortSignal | undefined, prepare: () => () => Promise<T>): Promise<T> {
+    return this.run(() => {
+      const work = prepare();
+      return () => (signal?.aborted ? Promise.reject(new AbortError()) : work());
+    });
   }
 
   /** Refuses later calls (and queued ones not yet started); resolves when the running call settled. */

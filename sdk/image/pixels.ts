@@ -54,6 +54,11 @@ export function rgbaToModel(rgba: ArrayLike<number>, width: number, height: numb
   const plane = width * height;
   const bytes = rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray ? new Uint8Array(rgba.buffer, rgba.byteOffset, plane * 4) : Uint8Array.from({ length: plane * 4 }, (_, i) => rgba[i]!);
   const px = channels === 4 ? bytes : convertChannels(bytes, 4, channels, 255, 255); // [H, W, channels]
+  return hwcToModel(px, plane, channels, range);
+}
+
+/** Interleaved pixels [H, W, C] valued 0 … 255 (bytes, or floats from a resize) → [C, H, W] in `range`; `plane` = H·W. */
+export function hwcToModel(px: ArrayLike<number>, plane: number, channels: number, range: readonly [number, number]): Float32Array {
   const out = new Float32Array(channels * plane);
   const [lo, hi] = range;
   const scale = (hi - lo) / 255;

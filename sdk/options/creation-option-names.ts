@@ -5,6 +5,7 @@
  */
 import type { CreateFidScorerOptions } from '../fid/api-types.js';
 import type { AutoencoderOptions } from '../autoencoder/types.js';
+import type { ClipOptions } from '../clip/types.js';
 import type { GanOptions } from '../gan/types.js';
 import type { GeneratorOptions } from '../types.js';
 
@@ -20,6 +21,8 @@ export const GENERATOR_OPTION_NAMES: Lists<GeneratorOptions, typeof generatorNam
 export const GAN_OPTION_NAMES: Lists<GanOptions, typeof ganNames> = ganNames;
 /** createAutoencoder's options: the same as createGan's. */
 export const AUTOENCODER_OPTION_NAMES: Lists<AutoencoderOptions, typeof ganNames> = ganNames;
+/** createClip's options: the same as createGan's. */
+export const CLIP_OPTION_NAMES: Lists<ClipOptions, typeof ganNames> = ganNames;
 
 const fidScorerNames = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress', 'assetsUrl'] as const satisfies readonly (keyof CreateFidScorerOptions)[];
 /** createFidScorer's options (browser and Node). */
@@ -27,11 +30,14 @@ export const FID_SCORER_OPTION_NAMES: Lists<CreateFidScorerOptions, typeof fidSc
 
 /** Per-call option names, explained when given to creation function `callee` whose objects have the methods `calls`. */
 export function callOnlyHints(callee: string, calls: string): Readonly<Record<string, string>> {
-  const names = ['signal', 'onStep', 'steps', 'seed', 'batch', 'count', 'classLabel', 'prompt', 'negativePrompt', 'guidanceScale', 'scheduler', 'eta', 'image', 'strength', 'latents', 'truncation', 'images', 'from', 'to', 'frames', 'dim', 'range'];
+  const names = ['signal', 'onStep', 'steps', 'seed', 'batch', 'count', 'classLabel', 'prompt', 'negativePrompt', 'guidanceScale', 'scheduler', 'eta', 'image', 'strength', 'latents', 'truncation', 'images', 'from', 'to', 'frames', 'dim', 'range', 'texts', 'prompts', 'labels', 'template'];
   return Object.fromEntries(names.map((n) => [n, `it is an option of each call (${calls}), not of ${callee}: pass it there`]));
 }
 
-/** Creation option names, explained when given to a call. */
-export const CREATION_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
-  generatorNames.map((n) => [n, 'it is an option of createGenerator(), where the model is loaded, not of each call']),
-);
+/** Creation option names, explained when given to a call of an object that `creator` made ('createClip()'). */
+export function creationOnlyHints(creator: string): Readonly<Record<string, string>> {
+  return Object.fromEntries(generatorNames.map((n) => [n, `it is an option of ${creator}, where the model is loaded, not of each call`]));
+}
+
+/** Creation option names, explained when given to a generator's call. */
+export const CREATION_ONLY = creationOnlyHints('createGenerator()');

@@ -18,10 +18,36 @@ export interface WorkerModelSpec {
   names: readonly string[];
   callee: string;
   calls: string;
+  /** What the model is called in the error of a call after dispose ('CLIP model'). Default 'model'. */
+  what?: string;
   load: (remote: Remote<WorkerApi>, req: LoadRequest, onProgress: ReturnType<typeof progressProxy>) => Promise<LoadResult>;
 }
 
-export async function openWorkerModel(options: GeneratorOptions & { signal?: AbortSignal }, spec: WorkerModelSpec): Promise<{ connection: WorkerConnection; loaded: LoadResult }> {
+/** A model loaded in its own SDK worker, as its client holds it: calls that a signal stops, and dispose. */
+export class WorkerModel {
+  /** The error message of a call after dispose. */
+  private readonly closed: string;
+
+  constructor(
+    readonly connection: WorkerConnection,
+    readonly loaded: LoadResult,
+    spec: Pick<WorkerModelSpec, 'callee' | 'what'>,
+  ) {
+    this.closed = `${spec.what ?? 'model'} '${loaded.manifest.name}' was disposed; create a new one with ${spec.callee.replace('()', '')}`;
+  }
+
+  /** One worker call with its id (connection.abortable): ModelLoadError after dispose, AbortError when `signal` fires. */
+  call<T>(signal: AbortSignal | undefined, post: (remote: Remote<WorkerApi>, id: number) => Promise<T>): Promise<T> {
+    return this.connection.abortable(this.closed, signal, post);
+  }
+
+  /** Releases the model in the worker and ends it. */
+  dispose(): Promise<void> {
+    return this.connection.dispose((remote) => remote.dispose());
+  }
+}
+
+export async function openWorkerModel(options: GeneratorOptions & { signal?: AbortSignal }, spec: WorkerModelSpec): Promise<WorkerModel> {
   checkOptions(options, spec.names, spec.callee, spec.calls);
   const { signal, onProgress } = options;
   checkSignal(signal);
@@ -29,5 +55,6 @@ export async function openWorkerModel(options: GeneratorOptions & { signal?: Abo
   const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
   const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
   const req: LoadRequest = { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) };
-  return WorkerConnection.open(assetsUrl, (remote) => spec.load(remote, req, progressProxy(onProgress)), signal);
+  const { connection, loaded } = await WorkerConnection.open(assetsUrl, (remote) => spec.load(remote, req, progressProxy(onProgress)), signal);
+  return new WorkerModel(connection, loaded, spec);
 }

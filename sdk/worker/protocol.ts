@@ -29,8 +29,14 @@ export interface AutoencoderEncodeRequest {
 export interface AutoencoderDecodeRequest {
   latents: Latents;
 }
+/** A CLIP model's image embedding: as an autoencoder's encode, the images already read as RGBA pixels. */
+export type ClipImagesRequest = AutoencoderEncodeRequest;
+/** A CLIP model's text embedding: the texts tokenized on the main thread, ids [count, maxLength] row-major. */
+export interface ClipTokensRequest {
+  ids: Int32Array;
+}
 
-/** What the client sends to load a model (createGenerator, createGan, createAutoencoder). */
+/** What the client sends to load a model (createGenerator, createGan, createAutoencoder, createClip). */
 export interface LoadRequest {
   /** Absolute URL of manifest.json (resolved on the main thread: the worker's base URL differs). */
   manifestUrl: string;

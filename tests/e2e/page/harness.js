@@ -118,5 +118,31 @@ window.h = {
     await generators.get(id)?.dispose();
     generators.delete(id);
   },
+
+  /** describeError, for the page helpers of other tests (with the InvalidInputError's parameter on top). */
+  describeError: (e) => ({ ...describeError(e), parameter: e.parameter }),
+
+  /**
+   * An emoji the test names ('img:1f600', 'bitmap:1f600', 'rgba:1f600': /emoji/1f600.png, which the test mounts) read
+   * on this thread as an app holds it: an <img>, an ImageBitmap, or raw RGBA pixels. Anything else is passed as it is.
+   */
+  async readImage(ref) {
+    if (typeof ref !== 'string') return ref;
+    const [kind, name] = ref.split(':');
+    const url = '/emoji/' + name + '.png';
+    if (kind === 'img') {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return img;
+    }
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+    if (kind === 'bitmap') return bitmap;
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = c.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { width: d.width, height: d.height, data: d.data };
+  },
 };
 document.getElementById('status').textContent = 'ready';
