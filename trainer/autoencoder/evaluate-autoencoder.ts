@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { convertChannels } from '../../sdk/image/pixels.js';
-import { resizeRgba } from '../../sdk/image/resize.js';
+import { resizePixels, resizeRgba } from '../../sdk/image/resize.js';
 import { psnr, ssim } from '../../sdk/metrics/image-quality.js';
 import { createAutoencoder } from '../../sdk/node.js';
 import type { Autoencoder, RgbaImage } from '../../sdk/node.js';
@@ -175,16 +175,16 @@ async function classifierFid(classifierDir: string, a: Float32Array, b: Float32A
 }
 
 /**
- * RGBA images → the classifier's input, NHWC [-1, 1]: resized (the SDK's filter) to its size, alpha over white and
- * grey by luma as the SDK converts pixels (sdk/image/pixels.ts).
+ * RGBA images → the classifier's input, NHWC [-1, 1], made as the trainer makes its data (and the SDK its model
+ * input, sdk/image/model-input.ts): alpha over white (grey by luma) at the image's size, then resized to the judge's.
  */
 function judgeStack(images: readonly { width: number; height: number; data: ArrayLike<number> }[], width: number, height: number, channels: number): Float32Array {
   const per = width * height * channels;
   const out = new Float32Array(images.length * per);
   images.forEach((im, i) => {
-    const sized = resizeRgba({ width: im.width, height: im.height, data: Uint8ClampedArray.from(im.data) }, width, height);
-    const converted = convertChannels(new Uint8Array(sized.buffer, sized.byteOffset, sized.length), 4, channels, 255, 255);
-    for (let k = 0; k < per; k++) out[i * per + k] = converted[k]! / 127.5 - 1;
+    const converted = convertChannels(Uint8Array.from(im.data), 4, channels, 255, 255);
+    const sized = im.width === width && im.height === height ? converted : resizePixels(converted, im.width, im.height, channels, width, height);
+    for (let k = 0; k < per; k++) out[i * per + k] = sized[k]! / 127.5 - 1;
   });
   return out;
 }

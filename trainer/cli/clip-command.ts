@@ -35,6 +35,7 @@ text-encoder.onnx + manifest.json (kind 'clip': tokenizer, embedding size, logit
 against the trainer.
 
 Example: webgen-train clip emoji-clip --out ~/.cache/webgen-runs/emoji-clip --export models/emoji-clip
+Measure an export and write its card: webgen-train clip eval <model-dir> (eval --help)
 
 Recipes:
 ${recipes}
@@ -51,6 +52,7 @@ export function parseClipCommandLine(argv: string[]): RecipeCommandLine<ClipConf
 /** Parses, trains, prints a summary; returns the exit code (2 usage, 1 other errors, 130 stopped). */
 export async function clipCommand(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'eval') return await (await import('./clip-eval-command.js')).clipEvalCommand(argv.slice(1));
     const cmd = parseClipCommandLine(argv);
     if (cmd.kind === 'help') {
       console.log(clipHelpText());
