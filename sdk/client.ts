@@ -11,7 +11,7 @@ import { GeneratedImage } from './image/generated-image.js';
 import { readImageInput } from './image/image-input.js';
 import { checkPrecision } from './loader/choose-precision.js';
 import { resolveAssetsUrl } from './loader/assets-url.js';
-import { manifestUrlOf } from './loader/model-url.js';
+import { loadRequest } from './worker/load-request.js';
 import { checkOptionNames } from './options/check-option-names.js';
 import { callOnlyHints, GENERATOR_OPTION_NAMES } from './options/creation-option-names.js';
 import type { Manifest } from './manifest/types.js';
@@ -40,14 +40,8 @@ export function checkOptions(options: GeneratorOptions, names: readonly string[]
  */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {
   checkOptions(options);
-  const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
-  const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
-  const { connection, loaded } = await WorkerConnection.open(assetsUrl, (remote) =>
-    remote.load(
-      { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) },
-      progressProxy(options.onProgress),
-    ),
-  );
+  const req = loadRequest(options);
+  const { connection, loaded } = await WorkerConnection.open(req.assetsUrl, (remote) => remote.load(req, progressProxy(options.onProgress)));
   return new WorkerGenerator(connection, loaded.manifest, loaded.backend, loaded.precision);
 }
 

@@ -8,6 +8,7 @@
  * onnxruntime-web runs inside a dedicated worker (worker.js, its own chunk); this module only talks to it.
  */
 export { createGenerator } from './client.js';
+export { loadManifest } from './loader/load-manifest.js';
 export { createGan } from './gan/create-gan.js';
 export { slerp } from './gan/slerp.js';
 export { psnr, ssim } from './metrics/image-quality.js';
@@ -50,6 +51,7 @@ export type {
   TextToImageOptions,
   Timings,
 } from './types.js';
+export type { SchedulerName } from './schedulers/scheduler-names.js';
 export type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './gan/types.js';
 export type { Autoencoder, AutoencoderCallOptions, AutoencoderImages, AutoencoderInterpolateOptions, AutoencoderOptions, AutoencoderTraverseOptions, Latents } from './autoencoder/types.js';
 export type { Clip, ClipCallOptions, ClipImages, ClipOptions, ClipTexts, Embeddings, SimilarityMatrix, TextEmbeddings, ZeroShotLabel, ZeroShotOptions } from './clip/types.js';

@@ -44,7 +44,8 @@ export async function openNodeModel(options: GeneratorOptions, example: string, 
   const requested = checkPrecision(options.precision);
   const url = manifestUrlOf(options.model, pathToFileURL(`${process.cwd()}/`));
   const local = url.protocol === 'file:';
-  const manifest = local ? await readManifest(url) : await fetchManifest(url);
+  // One read per load: a manifest the app already read (GeneratorOptions.manifest) is validated, not read again.
+  const manifest = options.manifest !== undefined ? validateManifest(options.manifest) : local ? await readManifest(url) : await fetchManifest(url);
   // onnxruntime-node's CPU provider gains nothing from float16 storage but the bytes: 'auto' reads float32.
   const choice = choosePrecision(requested, { backend: 'cpu', shaderF16: false }, manifest);
   const files = local ? await readFiles(url, manifest.name, choice.files, onProgress) : await fetchFiles(url, choice.files, { cache: false, ...(onProgress && { onProgress }) });
@@ -75,6 +76,12 @@ export async function openNodeModel(options: GeneratorOptions, example: string, 
 export async function readModelFolder(url: URL, onProgress: GeneratorOptions['onProgress'], parameter = 'model', alternative = ''): Promise<LoadedModel> {
   const manifest = await readManifest(url, parameter, alternative);
   return { manifest, files: await readFiles(url, manifest.name, manifest.files, onProgress), url };
+}
+
+/** Node's loadManifest: the validated manifest.json of `model` (a folder, manifest.json or http(s) URL). */
+export function loadManifest(model: string | URL): Promise<Manifest> {
+  const url = manifestUrlOf(model, pathToFileURL(`${process.cwd()}/`));
+  return url.protocol === 'file:' ? readManifest(url) : fetchManifest(url);
 }
 
 /** Reads and validates the manifest.json at `url` (see readModelFolder for `parameter` and `alternative`). */

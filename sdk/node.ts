@@ -18,6 +18,7 @@ import { openNodeModel } from './node-model.js';
 import type { Generator, GeneratorOptions } from './types.js';
 
 // The browser entry's exports that make sense in Node (no detectCapabilities or clearCache: no browser, no Cache API).
+export { loadManifest } from './node-model.js';
 export { GeneratedImage } from './image/generated-image.js';
 export { MAX_IMAGE_PIXELS } from './image/image-input.js';
 export { validateManifest } from './manifest/validate-manifest.js';
@@ -34,6 +35,7 @@ export { AbortError } from './errors/abort-error.js';
 export { ExtractorOutputError } from './errors/extractor-output-error.js';
 export { StatsFormatError } from './errors/stats-format-error.js';
 export { StatsWasmUnavailableError } from './errors/stats-wasm-unavailable-error.js';
+export type { SchedulerName } from './schedulers/scheduler-names.js';
 export { createGan } from './gan/create-gan-node.js';
 export { slerp } from './gan/slerp.js';
 export { psnr, ssim } from './metrics/image-quality.js';

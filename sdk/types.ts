@@ -42,6 +42,12 @@ export interface GeneratorOptions {
    * resolved against the page (browser) or the working directory (Node). Required.
    */
   model: string | URL;
+  /**
+   * The model's manifest.json when the app has already read it (`loadManifest(model)`, say, to check the model suits
+   * a page): the load then does not fetch it again. It is validated as a fetched one is, and the model files are still
+   * fetched from `model`'s folder and checked against its sha256 sums. Default: fetched from `model`.
+   */
+  manifest?: Manifest;
   /** Where to run. Default 'auto' (browser); the Node entry always runs on onnxruntime-node's CPU provider. */
   backend?: Backend;
   /**

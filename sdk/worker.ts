@@ -17,6 +17,7 @@ import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime } from './generator/runtime.js';
 import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
 import { fetchFiles, fetchManifest } from './loader/fetch-model.js';
+import { validateManifest } from './manifest/validate-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
@@ -109,7 +110,8 @@ async function openModel<E extends Engine>(
     const threads = isolated ? (req.threads ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))) : 1;
     const requested = checkPrecision(req.precision);
     const url = new URL(req.manifestUrl);
-    const manifest = await fetchManifest(url);
+    // One fetch per load: a manifest the page already read (GeneratorOptions.manifest) is validated, not fetched again.
+    const manifest = req.manifest !== undefined ? validateManifest(req.manifest) : await fetchManifest(url);
     const probe = await probeWebgpu(req.backend);
     // Chosen for the backend tried first: a WebGPU session that then falls back runs the same files on WebAssembly.
     const choice = choosePrecision(requested, { backend: probe.reason === undefined ? 'webgpu' : 'wasm', shaderF16: probe.shaderF16 }, manifest);

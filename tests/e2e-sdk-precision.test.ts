@@ -77,3 +77,39 @@ describe("precision (wasm, no WebGPU adapter)", () => {
     expect(bad.error).toMatchObject({ name: 'InvalidInputError', fields: { parameter: 'precision' } });
   });
 });
+
+describe('loadManifest, then createGenerator({ manifest }): one manifest fetch per load', () => {
+  const manifestRequests = (url: string, from: number) => h.requests.slice(from).filter((r) => r.url().endsWith(`${url}/manifest.json`)).length;
+
+  it('the page reads the manifest once; the worker validates it instead of fetching it again', async () => {
+    const from = h.requests.length;
+    const r = (await h.page.evaluate(async (url) => {
+      const w = (window as any).webgen;
+      const manifest = await w.loadManifest(url);
+      const g = await w.createGenerator({ model: url, manifest, backend: 'wasm', cache: false });
+      const [img] = await g.sample({ classLabel: 1, seed: 2, steps: 2 });
+      await g.dispose();
+      return { kind: manifest.kind, pixels: img.data.length };
+    }, classUrl)) as { kind: string; pixels: number };
+    expect(r.kind).toBe('diffusion-unet');
+    expect(r.pixels).toBeGreaterThan(0);
+    expect(manifestRequests(classUrl, from)).toBe(1);
+    // without it, the worker fetches the manifest itself (also once)
+    const again = h.requests.length;
+    expect((await load(classUrl, { backend: 'wasm', cache: false })).error).toBeUndefined();
+    expect(manifestRequests(classUrl, again)).toBe(1);
+  });
+
+  it('a missing model is a ModelLoadError with status 404; an invalid manifest given is a ManifestError from the worker', async () => {
+    const r = (await h.page.evaluate(async (url) => {
+      const w = (window as any).webgen;
+      const missing = await w.loadManifest(`${url}-not-here`).catch((e: any) => ({ name: e.name, status: e.status }));
+      const manifest = await w.loadManifest(url);
+      const bad = await w.createGenerator({ model: url, manifest: { ...manifest, kind: 'nonsense' }, backend: 'wasm', cache: false }).catch((e: any) => ({ name: e.name, message: e.message }));
+      return { missing, bad };
+    }, classUrl)) as { missing: { name: string; status: number }; bad: { name: string; message: string } };
+    expect(r.missing).toEqual({ name: 'ModelLoadError', status: 404 });
+    expect(r.bad.name).toBe('ManifestError');
+    expect(r.bad.message).toMatch(/'kind'/);
+  });
+});

@@ -200,7 +200,7 @@ describe('generating in the worker', () => {
     const workers = h.page.workers().length;
     const typo = await load(fixtureUrl(classDir), { backend: 'wasm', cache: false, thread: 1 });
     expect(typo.error).toMatchObject({ name: 'InvalidInputError', typed: true, fields: { parameter: 'thread' } });
-    expect(typo.error!.message).toMatch(/^'thread' is not an option of createGenerator\(\) \(did you mean 'threads'\?\); it accepts model, backend, threads, cache, precision, onProgress, assetsUrl$/);
+    expect(typo.error!.message).toMatch(/^'thread' is not an option of createGenerator\(\) \(did you mean 'threads'\?\); it accepts model, manifest, backend, threads, cache, precision, onProgress, assetsUrl$/);
     const signal = await h.page.evaluate((m) => (window as any).h.load(m, { backend: 'wasm', signal: new AbortController().signal }), fixtureUrl(classDir));
     expect((signal as PageLoad).error!.message).toMatch(/'signal' is not an option of createGenerator\(\); it is an option of each call \(sample\(\), textToImage\(\), img2img\(\)\), not of createGenerator\(\): pass it there/);
     const others = (await h.page.evaluate(async (m) => {
@@ -211,7 +211,7 @@ describe('generating in the worker', () => {
         await msg(w.createFidScorer({ extractor: m, kidSample: 10 })),
       ];
     }, fixtureUrl(classDir))) as string[];
-    expect(others[0]).toMatch(/^InvalidInputError: 'treshold' is not an option of createGan\(\); it accepts model, backend, threads, cache, precision, onProgress, assetsUrl, signal$/);
+    expect(others[0]).toMatch(/^InvalidInputError: 'treshold' is not an option of createGan\(\); it accepts model, manifest, backend, threads, cache, precision, onProgress, assetsUrl, signal$/);
     expect(others[1]).toMatch(/^InvalidInputError: 'kidSample' is not an option of createFidScorer\(\) \(did you mean 'kidSamples'\?\)/);
     expect(h.page.workers().length).toBe(workers); // each refused before its worker starts
     const undef = await load(fixtureUrl(classDir), { backend: 'wasm', cache: false, assetsUrl: undefined });

@@ -177,7 +177,7 @@ describe('creation options (Node)', () => {
     const typo = await createGenerator({ model: classDir, thread: 1 } as never).catch((e: unknown) => e);
     expect(typo).toBeInstanceOf(InvalidInputError);
     expect((typo as InvalidInputError).parameter).toBe('thread');
-    expect((typo as Error).message).toBe("'thread' is not an option of createGenerator() (did you mean 'threads'?); it accepts model, backend, threads, cache, precision, onProgress, assetsUrl");
+    expect((typo as Error).message).toBe("'thread' is not an option of createGenerator() (did you mean 'threads'?); it accepts model, manifest, backend, threads, cache, precision, onProgress, assetsUrl");
     await expect(createGenerator({ model: classDir, signal: new AbortController().signal } as never)).rejects.toThrow(
       /'signal' is not an option of createGenerator\(\); it is an option of each call \(sample\(\), textToImage\(\), img2img\(\)\)/,
     );
@@ -285,5 +285,18 @@ describe('textToImage and img2img (text model)', () => {
       expect((err as InvalidInputError).parameter).toBe('image.data');
     }
     await expect(text.img2img({ image: { width: 10_000, height: 10_000, data: new Uint8Array(4) } })).rejects.toThrow(/'image' has more than MAX_IMAGE_PIXELS/);
+  });
+});
+
+describe('loadManifest (Node) and createGenerator({ manifest })', () => {
+  it('reads a folder\'s manifest; a load given it does not need the file again; a missing folder is a ModelLoadError', async () => {
+    const { loadManifest } = await import('../sdk/node.js');
+    const m = await loadManifest(classDir);
+    expect(m.kind).toBe('diffusion-unet');
+    const g = await createGenerator({ model: classDir, manifest: m });
+    expect(g.manifest.name).toBe(m.name);
+    await g.dispose();
+    await expect(loadManifest(join(classDir, 'nowhere'))).rejects.toThrow(ModelLoadError);
+    await expect(createGenerator({ model: classDir, manifest: { ...m, schemaVersion: 0 } })).rejects.toThrow(ManifestError);
   });
 });

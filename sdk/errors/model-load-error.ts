@@ -8,4 +8,11 @@ import { WebgenSdkError } from './webgen-sdk-error.js';
 export class ModelLoadError extends WebgenSdkError {
   // Spelled out: minifiers rename classes, and the name is how the error crosses the worker boundary.
   override name: string = 'ModelLoadError';
+  /** The HTTP status when a server answered with an error (404: the model is not on that server), else undefined. */
+  readonly status: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options);
+    this.status = options?.status;
+  }
 }

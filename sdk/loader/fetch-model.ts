@@ -38,7 +38,7 @@ export async function fetchManifest(url: URL): Promise<Manifest> {
   } catch (err) {
     throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}; check the model URL and that the server is running`, { cause: err });
   }
-  if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; check the model URL`);
+  if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; check the model URL`, { status: response.status });
   const body = await readBody(response, MAX_MANIFEST_BYTES).catch((err: Error) => {
     throw new ModelLoadError(`cannot read ${url.href}: ${err.message}; check the model URL and that the server is running`, { cause: err });
   });

@@ -12,7 +12,7 @@ import type { GeneratorOptions } from '../types.js';
 /** Compile-time check that `names` lists every key of T (and, by `satisfies`, nothing else). */
 type Lists<T, N extends readonly (keyof T)[]> = Exclude<keyof T, N[number]> extends never ? N : never;
 
-const generatorNames = ['model', 'backend', 'threads', 'cache', 'precision', 'onProgress', 'assetsUrl'] as const satisfies readonly (keyof GeneratorOptions)[];
+const generatorNames = ['model', 'manifest', 'backend', 'threads', 'cache', 'precision', 'onProgress', 'assetsUrl'] as const satisfies readonly (keyof GeneratorOptions)[];
 const ganNames = [...generatorNames, 'signal'] as const satisfies readonly (keyof GanOptions)[];
 
 /** createGenerator's options (browser and Node; Node ignores `cache` and `assetsUrl`, so one object serves both). */

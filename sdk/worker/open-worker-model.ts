@@ -6,11 +6,10 @@
 import type { Remote } from 'comlink';
 import { checkOptions } from '../client.js';
 import { AbortError } from '../errors/abort-error.js';
-import { resolveAssetsUrl } from '../loader/assets-url.js';
-import { manifestUrlOf } from '../loader/model-url.js';
 import type { GeneratorOptions } from '../types.js';
 import type { WorkerApi } from '../worker.js';
-import { checkSignal, pageUrl, progressProxy, WorkerConnection } from './connection.js';
+import { checkSignal, progressProxy, WorkerConnection } from './connection.js';
+import { loadRequest } from './load-request.js';
 import type { LoadRequest, LoadResult } from './protocol.js';
 
 /** Who is being created (as node-engine.ts NodeEngineSpec) and which worker method loads it. */
@@ -52,9 +51,8 @@ export async function openWorkerModel(options: GeneratorOptions & { signal?: Abo
   const { signal, onProgress } = options;
   checkSignal(signal);
   if (signal?.aborted) throw new AbortError();
-  const manifestUrl = manifestUrlOf(options.model, pageUrl()).href;
-  const assetsUrl = resolveAssetsUrl(options.assetsUrl, pageUrl());
-  const req: LoadRequest = { manifestUrl, backend: options.backend ?? 'auto', threads: options.threads, cache: options.cache ?? true, precision: options.precision ?? 'auto', ...(assetsUrl && { assetsUrl }) };
+  const req = loadRequest(options);
+  const { assetsUrl } = req;
   const { connection, loaded } = await WorkerConnection.open(assetsUrl, (remote) => spec.load(remote, req, progressProxy(onProgress)), signal);
   return new WorkerModel(connection, loaded, spec);
 }

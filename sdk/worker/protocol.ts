@@ -40,6 +40,8 @@ export interface ClipTokensRequest {
 export interface LoadRequest {
   /** Absolute URL of manifest.json (resolved on the main thread: the worker's base URL differs). */
   manifestUrl: string;
+  /** GeneratorOptions.manifest: the manifest the page already read; the worker validates it instead of fetching. */
+  manifest?: unknown;
   backend: Backend;
   /** Undefined = the default for this page (types.ts GeneratorOptions.threads). */
   threads: number | undefined;
