@@ -13,8 +13,8 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
 import { denoise } from '../generation/denoise.js';
 import { checkRgba } from '../image/image-input.js';
-import { modelToRgba, rgbaToModel } from '../image/pixels.js';
-import { resizeRgba } from '../image/resize.js';
+import { modelToRgba } from '../image/pixels.js';
+import { rgbaImageToModel } from '../image/model-input.js';
 import type { Manifest, ManifestFile } from '../manifest/types.js';
 import { Rng } from '../random/rng.js';
 import { createScheduler } from '../schedulers/scheduler-names.js';
@@ -163,8 +163,8 @@ export class DiffusionEngine {
       const prompt = checkString('prompt', o.prompt);
       if (prompt !== undefined && !this.tokenizer) throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
       const ids = this.encodePrompts([prompt ?? ''], '');
-      const { width, height, channels, range } = this.manifest.image;
-      const x0 = rgbaToModel(resizeRgba(image, width, height), width, height, channels, range);
+      // composited over white, then resized, as the trainer makes its data and the other engines their input
+      const x0 = rgbaImageToModel(image, this.manifest.image);
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = labels !== undefined || (prompt ?? '') !== '';
