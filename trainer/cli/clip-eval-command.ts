@@ -15,10 +15,11 @@ each beside chance and the emoji judge's supervised accuracy. Writes card.md and
 
   --judge DIR        the emoji judge (default models/emoji-judge; '' = none)
   --compare DIR,DIR  other CLIP exports on the same data: the image-encoder table
+  --run DIR          the run folder the model was exported from: adds the ViT's class-token attention picture
   --limit N          at most N images per held-out part (default all)`;
 
 export async function clipEvalCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { judge: { type: 'string' }, compare: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean' } }, 'See webgen-train clip eval --help.');
+  const { values, positionals } = parseFlags(argv, { judge: { type: 'string' }, compare: { type: 'string' }, run: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean' } }, 'See webgen-train clip eval --help.');
   if (values.help) {
     console.log(CLIP_EVAL_HELP);
     return 0;
@@ -32,10 +33,11 @@ export async function clipEvalCommand(argv: string[]): Promise<number> {
     commandPath(modelDir),
     ...(values.judge !== undefined ? ['--judge', values.judge === '' ? "''" : commandPath(values.judge)] : []),
     ...(compare.length ? ['--compare', compare.map(commandPath).join(',')] : []),
+    ...(values.run !== undefined ? ['--run', commandPath(values.run)] : []),
     ...(limit !== undefined ? ['--limit', String(limit)] : []),
   ].join(' ');
   const { writeClipCard } = await import('../clip/clip-card.js');
-  const { result } = await writeClipCard(modelDir, { command, compare, ...(values.judge !== undefined && { judgeDir: values.judge }), ...(limit !== undefined && { limit }) });
+  const { result } = await writeClipCard(modelDir, { command, compare, ...(values.judge !== undefined && { judgeDir: values.judge }), ...(values.run !== undefined && { runDir: values.run }), ...(limit !== undefined && { limit }) });
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   for (const s of result.sets) {
     console.log(`${s.name} (${s.images} images): caption→image R@1 ${pct(s.textToImage.recall[1]!)} R@5 ${pct(s.textToImage.recall[5]!)} (chance ${pct(s.textToImage.chance[5]!)}); ` +

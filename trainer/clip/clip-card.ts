@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Manifest } from '../export/manifest.js';
 import { verifyModelFolder } from '../export/model-folder.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { openDataset } from '../data/open-dataset.js';
+import { UsageError } from '../errors/usage-error.js';
 import { evaluateClip, type ClipEvalResult, type ClipSetResult } from './evaluate-clip.js';
 
 export interface ClipCardOptions {
@@ -20,7 +22,12 @@ export interface ClipCardOptions {
   compare?: string[];
   /** At most this many images per held-out part (tests). */
   limit?: number;
+  /** The model's run folder (checkpoint.wgck): with a ViT, the class-token attention picture attention.png. */
+  runDir?: string;
 }
+
+/** Held-out concepts in the attention picture (evenly spread). */
+const ATTENTION_ROWS = 8;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const times = (x: number, chance: number) => `${(x / chance).toFixed(1)}×`;
@@ -70,6 +77,17 @@ export async function writeClipCard(dir: string, opts: ClipCardOptions): Promise
   const compared: { dir: string; manifest: Manifest; result: ClipEvalResult }[] = [];
   for (const other of opts.compare ?? []) compared.push({ dir: other, manifest: await verifyModelFolder(other), result: await evaluateClip(other, { ...(opts.limit !== undefined && { limit: opts.limit }) }) });
   const ceiling = await judgeCeiling(opts.judgeDir ?? 'models/emoji-judge');
+  let attention = '';
+  if (opts.runDir !== undefined) {
+    const { loadClipRun, writeAttentionPicture } = await import('./attention-picture.js');
+    const run = await loadClipRun(opts.runDir);
+    if (run.step !== manifest.training.steps) throw new UsageError(`--run ${opts.runDir} is at step ${run.step}, the export at step ${manifest.training.steps}: give the run this model was exported from`);
+    const data = await openDataset('emoji:held-out-concept', { width: run.cfg.imageSize, channels: 3 });
+    const rows = Math.min(ATTENTION_ROWS, data.size);
+    const pic = await writeAttentionPicture(join(dir, 'attention.png'), run.model, data, Array.from({ length: rows }, (_, i) => Math.floor((i * data.size) / rows)));
+    run.model.dispose();
+    attention = `\n## What the class token looks at\n\nHeld-out concepts (left), then the attention of the class token over the ${manifest.image.width / Number((manifest.training.config as Record<string, unknown>).patch)}² patches in the last block, one panel per head (${pic.heads}), and their mean (right): each panel is the image dimmed where the head does not look (weights scaled to the panel's largest). From the run's checkpoint, \`trainer/clip/attention-picture.ts\`.\n\n![class-token attention](attention.png)\n`;
+  }
   const t = manifest.training;
   const c = t.config as Record<string, unknown>;
   const clip = manifest.clip!;
@@ -127,7 +145,7 @@ Same data, text tower and embedding; held-out (both parts) figures.
 | image encoder | parameters | steps | training time | caption → image R@1 / R@5 | subcategory (zero-shot) |
 | --- | --- | --- | --- | --- | --- |
 ${compareRows.join('\n')}
-${compared.length === 0 ? `\nThe CNN tower has not been trained to the same wall time yet: \`webgen-train clip emoji-clip-cnn --steps N --export DIR\`, then this command with \`--compare DIR\`.\n` : ''}
+${attention}${compared.length === 0 ? `\nThe CNN tower has not been trained to the same wall time yet: \`webgen-train clip emoji-clip-cnn --steps N --export DIR\`, then this command with \`--compare DIR\`.\n` : ''}
 Numbers from: \`${opts.command}\`
 `;
   await writeFileAtomic(join(dir, 'card.md'), card);

@@ -82,6 +82,26 @@ export class VitImageEncoder extends Module implements ImageTower {
     });
   }
 
+  /**
+   * What the class token attends to: for each block, the attention weights of the class token's query over the patch
+   * tokens (its weight on itself left out), [depth, B, heads, L] (L = patches, row-major), for pictures.
+   */
+  classAttention(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const b = x.shape[0];
+      const D = this.width;
+      const patches = this.patchEmbed.apply(x).reshape([b, this.tokens, D]);
+      let h = tf.add(tf.concat([tf.add(tf.zeros([b, 1, D]), this.cls), patches], 1), this.pos) as tf.Tensor3D;
+      const maps: tf.Tensor[] = [];
+      for (const block of this.blocks.items) {
+        const w = block.attn.attentionWeights(block.norm1.apply(h) as tf.Tensor3D); // [B, H, L + 1, L + 1]
+        maps.push(w.slice([0, 0, 0, 1], [b, this.config.heads, 1, this.tokens]).reshape([b, this.config.heads, this.tokens]));
+        h = block.apply(h);
+      }
+      return tf.stack(maps) as tf.Tensor4D;
+    });
+  }
+
   toOnnx(g: OnnxGraph, x: string): string {
     const n = (op: string, inputs: string[], attrs = {}): string => g.node(op, inputs, attrs, { name: this.onnxName(g, op) })[0]!;
     const D = this.width;

@@ -48,23 +48,38 @@ export class MultiHeadAttention extends Module {
   /** x: [B, L, D], context: [B, M, Dctx] (default x) → [B, L, D]. */
   apply(x: tf.Tensor3D, context?: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => {
-      const src = context ?? x;
       const [b, l] = x.shape;
-      const m = src.shape[1];
       const H = this.heads;
       const dh = this.headDim;
-      // [B, L, H·dh] → [B·H, L, dh]
-      const split = (t: tf.Tensor, n: number): tf.Tensor3D =>
-        t.reshape([b, n, H, dh]).transpose([0, 2, 1, 3]).reshape([b * H, n, dh]) as tf.Tensor3D;
-      const q = split(this.q.apply(x), l);
-      const k = split(this.k.apply(src), m);
-      const v = split(this.v.apply(src), m);
-      const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)); // [B·H, L, M]
-      const weights = tf.softmax(scores, -1);
+      const weights = this.weightsOf(x, context); // [B·H, L, M]
+      const v = this.splitHeads(this.v.apply(context ?? x), (context ?? x).shape[1]);
       const o = tf.matMul(weights, v); // [B·H, L, dh]
       const merged = o.reshape([b, H, l, dh]).transpose([0, 2, 1, 3]).reshape([b, l, H * dh]);
       return this.out.apply(merged) as tf.Tensor3D;
     });
+  }
+
+  /** The attention weights softmax(Q Kᵀ / √d_head): [B, H, L, M], each row summing to 1 (for pictures of them). */
+  attentionWeights(x: tf.Tensor3D, context?: tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [b, l] = x.shape;
+      return this.weightsOf(x, context).reshape([b, this.heads, l, (context ?? x).shape[1]]) as tf.Tensor4D;
+    });
+  }
+
+  /** [B, n, H·dh] → [B·H, n, dh] */
+  private splitHeads(t: tf.Tensor, n: number): tf.Tensor3D {
+    const b = t.shape[0]!;
+    return t.reshape([b, n, this.heads, this.headDim]).transpose([0, 2, 1, 3]).reshape([b * this.heads, n, this.headDim]) as tf.Tensor3D;
+  }
+
+  /** softmax(Q Kᵀ / √d_head) as [B·H, L, M]. */
+  private weightsOf(x: tf.Tensor3D, context?: tf.Tensor3D): tf.Tensor3D {
+    const src = context ?? x;
+    const q = this.splitHeads(this.q.apply(x), x.shape[1]);
+    const k = this.splitHeads(this.k.apply(src), src.shape[1]);
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(this.headDim)); // [B·H, L, M]
+    return tf.softmax(scores, -1) as tf.Tensor3D;
   }
 
   /** x: [B, L, D], context: [B, M, Dctx] (default x) → [B, L, D]. */
