@@ -8,12 +8,15 @@ import { MAX_KID_SAMPLES, MAX_KID_SUBSETS } from '../../sdk/fid/kid-limits.js';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { feedInput, loadExtractor, openFidInput, type FidInput } from './fid-inputs.js';
+import { feedInput, loadExtractor, openFidInput, type FidInput, type FidSink } from './fid-inputs.js';
+import { inceptionScore } from '../../sdk/fid/inception-score.js';
+import type { ImageBatch } from '../../sdk/fid/extractor.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { intFlag } from './flags.js';
 
 export const FID_HELP = `webgen fid PATH_A PATH_B [options]
 webgen fid --save-stats PATH OUT.fidstats [options]
+webgen fid --is PATH --extractor M [--splits N]
 
 Fréchet distance (FID, as pytorch-fid computes it) between two sets of images or features; prints
 the score on the last line. Each PATH is
@@ -35,6 +38,9 @@ the score on the last line. Each PATH is
   --kid-samples N      features kept per set for KID (default 10000, at most ${MAX_KID_SAMPLES.toLocaleString('en-US')})
   --seed N             seed of the KID subsets (default 0, at most 4294967295)
   --save-stats         write PATH's statistics to OUT.fidstats instead of comparing
+  --is                 the Inception Score of PATH's images instead: exp(E KL(p(y|x) ‖ p(y))), mean ± std over
+                       --splits consecutive parts (default 10), from the extractor's 'logits' (or --output)
+  --splits N           parts of the Inception Score (default 10)
   --json FILE          write the result as JSON`;
 
 export async function fidCommand(argv: string[]): Promise<number> {
@@ -43,6 +49,7 @@ export async function fidCommand(argv: string[]): Promise<number> {
     console.log(FID_HELP);
     return 0;
   }
+  if (values.is) return isCommand(positionals, values);
   if (positionals.length !== 2) throw new UsageError(`webgen fid needs two paths, got ${positionals.length} (see webgen fid --help)`);
   const kidSamples = intFlag('kid-samples', values['kid-samples'] ?? '10000', 0, MAX_KID_SAMPLES);
   const kidSubsets = intFlag('kid-subsets', values['kid-subsets'] ?? '100', 1, MAX_KID_SUBSETS);
@@ -96,6 +103,49 @@ export async function fidCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** `webgen fid --is PATH --extractor M`: the Inception Score of one set of images with a classifier's logits. */
+async function isCommand(positionals: string[], values: ReturnType<typeof parse>['values']): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError(`webgen fid --is takes one path of images, got ${positionals.length} (see webgen fid --help)`);
+  if (!values.extractor) throw new UsageError('webgen fid --is needs --extractor: a classifier folder (e.g. models/mnist-classifier) whose logits it reads');
+  const splits = intFlag('splits', values.splits ?? '10', 1);
+  const input = await openFidInput(positionals[0]!);
+  if (input.kind !== 'images' && input.kind !== 'dataset') throw new UsageError(`${input.path}: the Inception Score needs images (a folder or data:SPEC), not features or statistics`);
+  const inputShape = values['input-shape'] ? shapeFlag(values['input-shape']) : undefined;
+  const ext = await loadExtractor({ path: values.extractor, outputName: values.output ?? 'logits', preprocess: values.inception ? 'inception' : 'none', ...(inputShape && { inputShape }) });
+  try {
+    const rows: Float32Array[] = [];
+    let k = 0;
+    const collect = async (batch: ImageBatch) => {
+      const out = await ext.extractor.extract(batch);
+      k = out.length / batch.shape[0];
+      rows.push(out);
+      return rows.reduce((n, r) => n + r.length / k, 0);
+    };
+    const sink: FidSink = {
+      addReal: collect,
+      addFake: collect,
+      addFeatures: () => Promise.reject(new UsageError('the Inception Score needs images')),
+      loadStats: () => {
+        throw new UsageError('the Inception Score needs images');
+      },
+    };
+    const n = await feedInput(sink, 'real', input, ext.inputShape, { anySize: !!values.inception });
+    const all = new Float32Array(n * k);
+    let o = 0;
+    for (const r of rows) {
+      all.set(r, o);
+      o += r.length;
+    }
+    const r = inceptionScore(all, n, k, { splits: Math.min(splits, n) });
+    console.log(`${input.path}: ${n} images, ${k} classes (${ext.extractor.name})`);
+    if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ path: input.path, images: n, classes: k, extractor: ext.extractor.name, ...r }, null, 2)}\n`);
+    console.log(`IS: ${r.mean.toFixed(4)} ± ${r.std.toFixed(4)} (${r.splits.length} splits)`);
+    return 0;
+  } finally {
+    await ext.release();
+  }
+}
+
 /** A stand-in extractor when both inputs are features or statistics: its name is the statistics' extractor, so they compare. */
 function featuresOnly(inputs: FidInput[]): FeatureExtractor {
   const named = inputs.find((i): i is Extract<FidInput, { kind: 'stats' }> => i.kind === 'stats' && !!i.stats.extractor);
@@ -121,6 +171,8 @@ function parse(argv: string[]) {
     'kid-samples': { type: 'string' },
     seed: { type: 'string' },
     'save-stats': { type: 'boolean' },
+    is: { type: 'boolean' },
+    splits: { type: 'string' },
     json: { type: 'string' },
   }, 'See webgen fid --help.');
 }

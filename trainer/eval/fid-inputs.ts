@@ -157,7 +157,10 @@ export async function loadExtractor(spec: ExtractorSpec): Promise<{ extractor: F
  * Feeds one input into a side of the scorer: images in chunks of `chunk` (constant memory), a .npy
  * matrix whole, saved statistics as they are. Returns the number of samples.
  */
-export async function feedInput(scorer: FidScorer, side: Side, input: FidInput, inputShape: [number, number, number] | undefined, opts: { chunk?: number; anySize?: boolean } = {}): Promise<number> {
+/** What feedInput needs of a scorer: FidScorer, or a collector of raw extractor outputs (the Inception Score). */
+export type FidSink = Pick<FidScorer, 'loadStats' | 'addFeatures' | 'addReal' | 'addFake'>;
+
+export async function feedInput(scorer: FidSink, side: Side, input: FidInput, inputShape: [number, number, number] | undefined, opts: { chunk?: number; anySize?: boolean } = {}): Promise<number> {
   if (input.kind === 'stats') {
     scorer.loadStats(input.stats, side);
     return input.stats.count;
