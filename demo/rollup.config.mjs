@@ -1,7 +1,8 @@
 // Builds the demo into demo/dist/ (gitignored): a static site that `npm start` serves (server/demo-server.ts).
 //   index.html, styles.css      copied from demo/
 //   app.js                      demo/src/main.ts, ESM, minified; imports the SDK as the external module 'webgen'
-//   samples/                    demo/samples: a few emoji for the latent space page (licences in samples/NOTICE)
+//   samples/                    demo/samples: sample emoji (latent space, ask the model) and the emoji names
+//                               (licences in samples/NOTICE)
 //   sdk/                        a copy of the built SDK (sdk/dist: run `npm run build` first; npm start does),
 //                               so the demo imports it like any app imports the package, from ./sdk/index.js
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';

@@ -4,7 +4,7 @@
  *   npm run screenshots              # writes docs/screenshots/demo-<page>.png (small PNGs, 1000 px wide)
  *   npm run screenshots -- --out DIR
  *   npm run screenshots -- --out shots --query 'digits=/fixtures/class-…'   # try the script on other models
- *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab, latent-space)
+ *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab, latent-space, ask-model)
  *
  * A page whose model (or SDK feature) is not available is skipped and named: a README shows real pictures, never
  * random-weight fixtures. (Every page's screenshot with the test fixtures is a test artifact: tests/.artifacts/demo/.)
@@ -102,6 +102,17 @@ const SHOTS: Shot[] = [
       }
     },
   },
+  {
+    name: 'ask-model',
+    route: 'ask',
+    viewport: { width: 1000, height: 1000 },
+    act: async (h) => {
+      // The page answers the sample it starts on by itself; a question of the apple is worth the picture.
+      await h.page.click('button[name=sample][value="noto-1f34e.png"]');
+      await h.page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=ranking]')?.dataset.for === 'sample:noto-1f34e.png', undefined, { timeout: 600_000 });
+      await waitForState(h.page, ['done'], 600_000);
+    },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -121,7 +132,8 @@ async function main(): Promise<void> {
     const h = await startDemo({ context: { viewport: shot.viewport, deviceScaleFactor: 1, isMobile: shot.viewport.width < 600, hasTouch: shot.viewport.width < 600 } });
     try {
       const state = await openDemoPage(h, shot.route, query, 600_000);
-      if (state !== 'ready') {
+      // Ask the model answers its first sample as soon as it is ready.
+      if (!['ready', 'running', 'done'].includes(state)) {
         const why = await h.page.evaluate(() => document.querySelector('.notice strong')?.textContent ?? 'not ready');
         skipped.push(`${shot.name}: ${why}`);
         continue;

@@ -6,7 +6,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { canvasStats, horizontalOverflow, noticeText, openDemoPage, pastRightEdge, saveScreenshot, startDemo, waitForModel, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
 import { FIXTURES_DIR, REPO } from '../scripts/e2e/model-fixtures.js';
 
 const EMOJI = join(REPO, 'tests', 'fixtures', 'emoji');
@@ -41,8 +41,6 @@ const psnrDb = async (page: Page) => {
   expect(m, `PSNR text: '${text}'`).not.toBeNull();
   return Number(m![1]);
 };
-/** Horizontal overflow of the document, in CSS pixels (0: none). */
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 describe('demo: latent space', () => {
   it('lists the autoencoders of the model list and reconstructs an uploaded emoji above 15 dB', async () => {
@@ -119,7 +117,7 @@ describe('demo: latent space', () => {
   it('comes back working after a reload', async () => {
     const { page } = h;
     await page.reload();
-    await page.waitForFunction(() => !['loading-model', undefined].includes(document.querySelector<HTMLElement>('[data-page=latent]')?.dataset.state), undefined, { timeout: 120_000 });
+    await waitForModel(page, 'latent');
     expect(await page.evaluate(() => document.querySelector<HTMLElement>('[data-page]')!.dataset.state), await noticeText(page)).toBe('ready');
     // The page starts on a sample picture: reconstruct it straight away.
     await page.waitForFunction(() => {
@@ -165,15 +163,14 @@ describe('demo: latent space', () => {
     const page = await context.newPage();
     try {
       await page.goto(`${h.url}/?backend=wasm#/latent`);
-      await page.waitForFunction(() => !['loading-model', undefined].includes(document.querySelector<HTMLElement>('[data-page=latent]')?.dataset.state), undefined, { timeout: 120_000 });
-      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await waitForModel(page, 'latent');
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await page.fill('input[name=walk-frames]', '16');
       await run(page, 'Walk');
       await run(page, 'Reconstruct');
       expect(await page.locator('[data-testid=walk] canvas').count()).toBe(16);
-      expect(await overflow(page)).toBeLessThanOrEqual(0);
-      const wide = await page.evaluate(() => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.tagName + (e.className ? `.${e.className}` : '')));
-      expect(wide).toEqual([]);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      expect(await pastRightEdge(page)).toEqual([]);
       await saveScreenshot(page, 'latent-space-390');
     } finally {
       await context.close();

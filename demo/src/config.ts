@@ -5,6 +5,8 @@
  *   ?digits=URL   digits and the FID lab            (default /models/mnist-ddim)
  *   ?gan=URL      GAN explorer                      (default /models/mnist-dcgan; the page also offers mnist-vitgan)
  *   ?ae=URL       latent space                      (default: every model of MODELS whose manifest kind is 'autoencoder')
+ *   ?clip=URL     ask the model; the CLIP score     (default: every model of MODELS whose manifest kind is 'clip')
+ *                 under text-to-image results
  *   ?model=URL    every page at once
  *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
  */
@@ -17,6 +19,8 @@ export interface DemoConfig {
   classifier: string;
   /** Candidates for the latent space page: it lists those whose manifest says kind 'autoencoder'. */
   autoencoders: string[];
+  /** Candidates for the Ask the model page and the text-to-image CLIP score: those whose manifest says kind 'clip'. */
+  clips: string[];
   backend: Backend;
 }
 
@@ -35,6 +39,7 @@ export const MODELS: readonly string[] = [
   '/models/emoji-vae',
   '/models/emoji-vqvae',
   '/models/mnist-betavae',
+  '/models/emoji-clip',
 ];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
@@ -45,12 +50,14 @@ export function readConfig(search: string = location.search): DemoConfig {
   const backend = q.get('backend') as Backend | null;
   const gan = q.get('gan') ?? any;
   const ae = q.get('ae') ?? any;
+  const clip = q.get('clip') ?? any;
   return {
     t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
     digits: q.get('digits') ?? any ?? '/models/mnist-ddim',
     gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-vitgan'],
     classifier: q.get('classifier') ?? '/models/mnist-classifier',
     autoencoders: ae ? [ae] : [...MODELS],
+    clips: clip ? [clip] : [...MODELS],
     backend: backend && BACKENDS.includes(backend) ? backend : 'auto',
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Opening models the way any app would: is the model on the server (its manifest.json), does it suit the page, then
- * createGenerator with progress. Generators are shared between pages (text to image and img2img use one) and kept
- * for the visit; a page that opens a model already loading listens to the same load.
+ * createGenerator (or createClip) with progress. Loaded models are shared between pages (text to image and img2img use
+ * one generator; Ask the model and the text-to-image CLIP score one CLIP) and kept for the visit; a page that opens a
+ * model already loading listens to the same load.
  */
-import { createGenerator, type Backend, type Generator, type Manifest, type ProgressEvent } from 'webgen';
+import { createClip, createGenerator, type Backend, type Clip, type Generator, type Manifest, type ModelKind, type ProgressEvent } from 'webgen';
 import { wasmThreads } from './config.js';
 
 export type Availability = { ok: true; manifest: Manifest; manifestUrl: string } | { ok: false; title: string; reason: string };
@@ -36,36 +37,33 @@ export async function checkModel(model: string): Promise<Availability> {
   }
 }
 
-export interface Loaded {
-  generator: Generator;
+/** A model loaded for the visit, with the WebAssembly threads it was opened with. */
+export interface Loaded<T> {
+  model: T;
   threads: number;
 }
 
 interface Entry {
-  promise: Promise<Loaded>;
+  promise: Promise<Loaded<unknown>>;
   events: ProgressEvent[];
   listeners: Set<(e: ProgressEvent) => void>;
 }
 
 const loads = new Map<string, Entry>();
 
-/** Loads (or joins the load of) `model` on `backend`; `onProgress` also gets the events that already happened. */
-export function loadGenerator(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded>; unsubscribe(): void } {
-  const key = `${manifestUrlOf(model)}|${backend}`;
+/**
+ * Loads (or joins the load of) the model under `key` with `create`; `onProgress` also gets the events that already
+ * happened. A failed load is forgotten, so opening the page again retries.
+ */
+function loadShared<T>(key: string, create: (threads: number, onProgress: (e: ProgressEvent) => void) => Promise<T>, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<T>>; unsubscribe(): void } {
   let entry = loads.get(key);
   if (!entry) {
-    const e: Entry = { events: [], listeners: new Set(), promise: Promise.resolve() as unknown as Promise<Loaded> };
+    const e: Entry = { events: [], listeners: new Set(), promise: Promise.resolve() as unknown as Promise<Loaded<unknown>> };
     const threads = wasmThreads();
-    e.promise = createGenerator({
-      model,
-      backend,
-      threads,
-      onProgress: (ev) => {
-        e.events.push(ev);
-        for (const l of e.listeners) l(ev);
-      },
-    }).then((generator) => ({ generator, threads }));
-    // A failed load is forgotten, so opening the page again retries.
+    e.promise = create(threads, (ev) => {
+      e.events.push(ev);
+      for (const l of e.listeners) l(ev);
+    }).then((model) => ({ model, threads }));
     e.promise.catch(() => loads.delete(key));
     loads.set(key, e);
     entry = e;
@@ -73,7 +71,33 @@ export function loadGenerator(model: string, backend: Backend, onProgress: (e: P
   for (const ev of entry.events) onProgress(ev);
   entry.listeners.add(onProgress);
   const listeners = entry.listeners;
-  return { promise: entry.promise, unsubscribe: () => listeners.delete(onProgress) };
+  return { promise: entry.promise as Promise<Loaded<T>>, unsubscribe: () => listeners.delete(onProgress) };
+}
+
+/** Loads (or joins the load of) the generator `model` on `backend`. */
+export function loadGenerator(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<Generator>>; unsubscribe(): void } {
+  return loadShared(`generator|${manifestUrlOf(model)}|${backend}`, (threads, p) => createGenerator({ model, backend, threads, onProgress: p }), onProgress);
+}
+
+/** Loads (or joins the load of) the CLIP model `model` on `backend`: the Ask the model page and text to image share it. */
+export function loadClip(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<Clip>>; unsubscribe(): void } {
+  return loadShared(`clip|${manifestUrlOf(model)}|${backend}`, (threads, p) => createClip({ model, backend, threads, onProgress: p }), onProgress);
+}
+
+/** A candidate of the model list whose manifest is on the server. */
+export interface Found {
+  url: string;
+  manifest: Manifest;
+}
+
+/** Checks every candidate (manifests only, in parallel): each one's availability, and those whose kind is `kind`. */
+export async function findModels(urls: readonly string[], kind: ModelKind): Promise<{ checked: Availability[]; usable: Found[] }> {
+  const checked = await Promise.all(urls.map((url) => checkModel(url)));
+  const usable: Found[] = [];
+  checked.forEach((a, i) => {
+    if (a.ok && a.manifest.kind === kind) usable.push({ url: urls[i]!, manifest: a.manifest });
+  });
+  return { checked, usable };
 }
 
 /** What a page needs from a model; null when it suits. */

@@ -98,6 +98,18 @@ export async function openDemoPage(h: DemoHarness, route: string, query: Record<
   return pageState(h.page);
 }
 
+/** Waits until the page `route` has opened its model or refused it (it may be running already: some pages start on their own). */
+export async function waitForModel(page: Page, route: string, timeout = 120_000): Promise<void> {
+  await page.waitForFunction((r) => !['loading-model', undefined].includes(document.querySelector<HTMLElement>(`[data-page=${r}]`)?.dataset.state), route, { timeout });
+}
+
+/** How far the document is wider than the viewport, in CSS pixels (0 or less: no horizontal overflow). */
+export const horizontalOverflow = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/** The elements of the page's main area that reach past the viewport's right edge, as 'TAG.class'. */
+export const pastRightEdge = (page: Page): Promise<string[]> =>
+  page.evaluate(() => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.tagName + (e.className ? `.${e.className}` : '')));
+
 export const pageState = (page: Page): Promise<string> => page.evaluate(() => document.querySelector<HTMLElement>('[data-page]')?.dataset.state ?? '');
 
 /** Waits for the page state to be one of `states` (anything else that is final fails with the page's notices). */

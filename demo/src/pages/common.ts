@@ -1,8 +1,8 @@
 /** What every page shares: the model section (availability, download progress, backend notices), run/cancel buttons, step timings. */
-import type { Generator, StepInfo } from 'webgen';
+import type { Generator, ModelKind, ProgressEvent, StepInfo } from 'webgen';
 import type { DemoConfig } from '../config.js';
 import { formatMs, h } from '../dom.js';
-import { checkModel, loadGenerator, type Requirement } from '../models.js';
+import { checkModel, findModels, loadGenerator, type Found, type Requirement } from '../models.js';
 import { showBackend } from '../widgets/backend-badge.js';
 import { Notices } from '../widgets/notices.js';
 import { ProgressBar } from '../widgets/progress-bar.js';
@@ -66,15 +66,11 @@ export class ModelSection {
     }
     this.progress.start(`Loading ${avail.manifest.name}…`);
     const load = loadGenerator(model, ctx.config.backend, (e) => {
-      if (!this.alive) return;
-      this.progress.update(e);
-      if (e.status === 'backend-fallback') this.notices.show('warning', 'WebGPU not available, using WASM', e.reason, 'backend');
-      if (e.status === 'warning' && e.code === 'single-threaded') this.notices.show('info', 'WebAssembly runs on one thread', e.message, 'threads');
-      if (e.status === 'warning' && e.code === 'no-cache') this.notices.show('info', 'Model files are not cached', e.message, 'cache');
+      if (this.alive) this.onProgress(e);
     });
     this.unsubscribe = load.unsubscribe;
     try {
-      const { generator, threads } = await load.promise;
+      const { model: generator, threads } = await load.promise;
       if (!this.alive) return null;
       showBackend(generator.backend, threads);
       return generator;
@@ -86,10 +82,51 @@ export class ModelSection {
     }
   }
 
+  /** A load's progress: the download bar, and the notices of a WebGPU fallback, one thread, no cache. */
+  onProgress(e: ProgressEvent): void {
+    this.progress.update(e);
+    if (e.status === 'backend-fallback') this.notices.show('warning', 'WebGPU not available, using WASM', e.reason, 'backend');
+    if (e.status === 'warning' && e.code === 'single-threaded') this.notices.show('info', 'WebAssembly runs on one thread', e.message, 'threads');
+    if (e.status === 'warning' && e.code === 'no-cache') this.notices.show('info', 'Model files are not cached', e.message, 'cache');
+  }
+
+  /**
+   * The candidates (the demo's model list, or the one named in the query string) whose manifest says `kind`; when
+   * there is none, says why in words (the one named is not there, or is another kind; none of the list is exported
+   * yet) and resolves an empty list.
+   */
+  async discover(urls: readonly string[], kind: ModelKind, words: KindWords): Promise<Found[]> {
+    this.progress.start(`Looking for ${words.plural}…`);
+    const { checked, usable } = await findModels(urls, kind);
+    if (!this.alive || usable.length > 0) return usable;
+    this.progress.el.hidden = true;
+    const one = urls.length === 1 ? checked[0]! : null;
+    if (one && !one.ok) this.notices.show('warning', one.title, one.reason, 'model');
+    else if (one?.ok) this.notices.show('error', `'${one.manifest.name}' is not ${words.a}`, `It is a ${one.manifest.kind} model; this page needs a model of kind '${kind}' such as ${words.example} (open it with ?${words.query}=<folder of ${words.a}>).`, 'model');
+    else this.notices.show('warning', `No ${words.noun} is available yet`, `None of ${urls.join(', ')} is an exported ${words.noun}. Train and export one (${words.train}, see the README).`, 'model');
+    return [];
+  }
+
   close(): void {
     this.alive = false;
     this.unsubscribe?.();
   }
+}
+
+/** How ModelSection.discover names a kind of model in its messages. */
+export interface KindWords {
+  /** 'autoencoder' */
+  noun: string;
+  /** 'an autoencoder' */
+  a: string;
+  /** 'autoencoders' */
+  plural: string;
+  /** A shipped or announced model of the kind: 'emoji-vae'. */
+  example: string;
+  /** The query-string parameter that names one: 'ae'. */
+  query: string;
+  /** The command that makes one. */
+  train: string;
 }
 
 /** Generate + Cancel; runs one job at a time and reports its outcome on the page state and the notices. */

@@ -4,26 +4,17 @@
  * walk the straight line between two pictures' latents; sweep one latent dimension. The model picker offers every
  * model of the demo's list (config.ts MODELS, or ?ae=) whose manifest says 'autoencoder'.
  */
-import { createAutoencoder, psnr, type Autoencoder, type GeneratedImage, type ProgressEvent } from 'webgen';
+import { createAutoencoder, psnr, type Autoencoder, type GeneratedImage } from 'webgen';
 import { wasmThreads } from '../config.js';
 import { h, newId } from '../dom.js';
-import { checkModel } from '../models.js';
 import { showBackend } from '../widgets/backend-badge.js';
 import { type Control, selectBox, slider } from '../widgets/controls.js';
-import { DrawingPad } from '../widgets/drawing-pad.js';
 import { paint } from '../widgets/image-grid.js';
+import { loadSample, PicturePicker, SAMPLES } from '../widgets/picture-picker.js';
 import { ModelSection, pageHeader, RunButtons, setState, type Page } from './common.js';
 
-/** demo/samples (copied to ./samples/ by the build; licences in its NOTICE). */
-const SAMPLES = [
-  { file: 'noto-1f600.png', label: 'Grinning face (Noto)' },
-  { file: 'noto-1f34e.png', label: 'Red apple (Noto)' },
-  { file: 'noto-1f680.png', label: 'Rocket (Noto)' },
-  { file: 'twemoji-1f431.png', label: 'Cat face (Twemoji)' },
-  { file: 'twemoji-2b50.png', label: 'Star (Twemoji)' },
-  { file: 'twemoji-1f355.png', label: 'Pizza (Twemoji)' },
-];
 const UPLOAD = 'upload';
+const AUTOENCODER_WORDS = { noun: 'autoencoder', a: 'an autoencoder', plural: 'autoencoders', example: 'emoji-vae', query: 'ae', train: 'webgen-train autoencoder emoji-vae --export models/emoji-vae' };
 
 /** RGB of RGBA bytes composited over white, as values in [0, 1] (how the model cards measure PSNR). */
 function overWhite(d: ArrayLike<number>): Float32Array {
@@ -44,12 +35,6 @@ function drawCover(canvas: HTMLCanvasElement, src: CanvasImageSource & { width: 
   c.clearRect(0, 0, canvas.width, canvas.height);
   c.imageSmoothingQuality = 'high';
   c.drawImage(src, (canvas.width - w) / 2, (canvas.height - hh) / 2, w, hh);
-}
-
-function loadImage(url: string): Promise<HTMLImageElement> {
-  const img = new Image();
-  img.src = url;
-  return img.decode().then(() => img);
 }
 
 /** A strip of frames, each labelled for screen readers. */
@@ -91,12 +76,8 @@ export const latentSpacePage: Page = {
   mount(root, ctx) {
     const model = new ModelSection();
     const which = selectBox({ label: 'Autoencoder', name: 'ae-model', options: [], value: '' });
-    const pad = new DrawingPad(256, null);
-    const samples = h(
-      'div',
-      { class: 'samples', role: 'group', 'aria-label': 'Sample pictures' },
-      ...SAMPLES.map((s) => h('button', { type: 'button', name: 'sample', value: s.file, 'aria-label': `Sample: ${s.label}`, title: s.label }, h('img', { src: `./samples/${s.file}`, alt: '', width: 32, height: 32 }))),
-    );
+    const picker = new PicturePicker(model.notices);
+    const pad = picker.pad;
     const original = h('canvas', { class: 'pixelated', width: 64, height: 64, role: 'img', 'aria-label': 'Original: your picture as the model sees it', 'data-testid': 'original' });
     const reconstruction = h('canvas', { class: 'pixelated', width: 64, height: 64, role: 'img', 'aria-label': 'Reconstruction: decode(encode(picture))', 'data-testid': 'reconstruction' });
     const quality = h('p', { class: 'stats', 'data-testid': 'psnr' });
@@ -126,7 +107,7 @@ export const latentSpacePage: Page = {
     const travButtons = new RunButtons(root, model.notices, 'Traverse', busy);
     all.push(reconButtons, walkButtons, travButtons);
 
-    const reconForm = h('form', { class: 'panel', 'aria-label': 'Reconstruct' }, h('h2', {}, 'Your picture'), which.el, pad.el, h('div', { class: 'field' }, h('span', { class: 'label' }, 'Or pick a sample'), samples), reconButtons.el);
+    const reconForm = h('form', { class: 'panel', 'aria-label': 'Reconstruct' }, h('h2', {}, 'Your picture'), which.el, ...picker.el, reconButtons.el);
     const walkForm = h(
       'form',
       { class: 'panel', 'aria-label': 'Walk' },
@@ -184,23 +165,13 @@ export const latentSpacePage: Page = {
       quality.textContent = '';
     };
     pad.onChange(showOriginal);
-    const imageCache = new Map<string, Promise<HTMLImageElement>>();
-    const sample = (file: string) => {
-      let p = imageCache.get(file);
-      if (!p) imageCache.set(file, (p = loadImage(`./samples/${file}`)));
-      return p;
-    };
     const showError = (title: string) => (err: unknown) => model.notices.show('error', title, (err as Error)?.message ?? String(err), 'picture');
-    samples.addEventListener('click', (e) => {
-      const b = (e.target as Element).closest<HTMLButtonElement>('button[name=sample]');
-      if (b) void sample(b.value).then((img) => (model.notices.clear('picture'), pad.drawImage(img)), showError('The sample could not be loaded'));
-    });
     const setB = (src: CanvasImageSource & { width: number; height: number }) => {
       bSource = src;
       drawCover(pictureB, src);
     };
     pickB.select.addEventListener('change', () => {
-      if (pickB.value !== UPLOAD) void sample(pickB.value).then(setB, showError('The sample could not be loaded'));
+      if (pickB.value !== UPLOAD) void loadSample(pickB.value).then(setB, showError('The sample could not be loaded'));
     });
     uploadB.addEventListener('change', () => {
       const f = uploadB.files?.[0];
@@ -216,8 +187,8 @@ export const latentSpacePage: Page = {
       );
     });
     // The page starts on a sample, not an empty pad.
-    void sample(SAMPLES[0]!.file).then((img) => pad.drawImage(img), showError('The sample could not be loaded'));
-    void sample(pickB.value).then(setB, showError('The sample could not be loaded'));
+    picker.pick(SAMPLES[0].file);
+    void loadSample(pickB.value).then(setB, showError('The sample could not be loaded'));
     showOriginal();
 
     reconForm.addEventListener('submit', (e) => {
@@ -273,11 +244,7 @@ export const latentSpacePage: Page = {
       void previous?.dispose();
       model.progress.start(`Loading ${url}…`);
       try {
-        const onProgress = (e: ProgressEvent) => {
-          model.progress.update(e);
-          if (e.status === 'backend-fallback') model.notices.show('warning', 'WebGPU not available, using WASM', e.reason, 'backend');
-        };
-        const loaded = await createAutoencoder({ model: url, backend: ctx.config.backend, threads: wasmThreads(), onProgress });
+        const loaded = await createAutoencoder({ model: url, backend: ctx.config.backend, threads: wasmThreads(), onProgress: (e) => model.onProgress(e) });
         if (!alive || token !== opening) return void loaded.dispose();
         ae = loaded;
         showBackend(ae.backend, wasmThreads());
@@ -300,24 +267,16 @@ export const latentSpacePage: Page = {
       }
     };
 
-    /** The candidates whose manifest says 'autoencoder'; a named model (?ae=) that is not one is said so. */
+    /** The candidates whose manifest says 'autoencoder'; none (or a named model, ?ae=, that is not one) is said so. */
     const discover = async () => {
-      model.progress.start('Looking for autoencoders…');
-      const names = ctx.config.autoencoders;
-      const found = await Promise.all(names.map(async (url) => ({ url, avail: await checkModel(url) })));
+      const usable = await model.discover(ctx.config.autoencoders, 'autoencoder', AUTOENCODER_WORDS);
       if (!alive) return;
-      const usable = found.filter((f) => f.avail.ok && f.avail.manifest.kind === 'autoencoder');
       if (usable.length === 0) {
-        model.progress.el.hidden = true;
-        const one = names.length === 1 ? found[0]!.avail : null;
-        if (one && !one.ok) model.notices.show('warning', one.title, one.reason, 'model');
-        else if (one?.ok) model.notices.show('error', `'${one.manifest.name}' is not an autoencoder`, `It is a ${one.manifest.kind} model; this page needs a model of kind 'autoencoder' such as emoji-vae (open it with ?ae=<folder of an autoencoder>).`, 'model');
-        else model.notices.show('warning', 'No autoencoder is available yet', `None of ${names.join(', ')} is an exported autoencoder. Train and export one (webgen-train autoencoder emoji-vae --export models/emoji-vae, see the README).`, 'model');
         setState(root, 'unavailable');
         which.setDisabled(true);
         return;
       }
-      which.select.replaceChildren(...usable.map((f) => h('option', { value: f.url }, f.avail.ok ? f.avail.manifest.name : f.url)));
+      which.select.replaceChildren(...usable.map((f) => h('option', { value: f.url }, f.manifest.name)));
       which.setDisabled(usable.length < 2);
       await open(usable[0]!.url);
     };

@@ -1,7 +1,13 @@
-/** Text to image (shapes-t2i): prompt, steps, guidance, seed, batch; the picture forms live from onStep previews. */
-import type { Generator, Manifest } from 'webgen';
+/**
+ * Text to image (shapes-t2i): prompt, steps, guidance, seed, batch; the picture forms live from onStep previews. When
+ * the demo's model list (or ?clip=) has a CLIP model trained on the data the generator draws, each image gets its CLIP
+ * score under it; a CLIP of other data only gets a note (a score from a model that never saw such pictures means
+ * nothing), and is not loaded.
+ */
+import type { Clip, GeneratedImage, Generator, Manifest } from 'webgen';
+import { sameTrainingData, trainingData } from '../clip-helpers.js';
 import { h } from '../dom.js';
-import { needsText } from '../models.js';
+import { findModels, loadClip, needsText, type Found } from '../models.js';
 import { ImageGrid, paint } from '../widgets/image-grid.js';
 import { numberBox, seedBox, slider, textBox } from '../widgets/controls.js';
 import { ModelSection, pageHeader, RunButtons, setState, StepTimer, useModelDefaults, type Page } from './common.js';
@@ -28,6 +34,14 @@ export function examplePrompts(m: Manifest): string[] {
   return [...fits, ...out];
 }
 
+const said = (m: Manifest) => trainingData(m) ?? 'data its manifest does not name';
+
+/** Why the CLIP models found give no score for this generator. */
+export function clipMismatchNote(clips: readonly Found[], generator: Manifest): string {
+  const learned = clips.map((c) => `${c.manifest.name} learned ${said(c.manifest)}`).join('; ');
+  return `No CLIP score: ${learned}, and ${generator.name} draws ${said(generator)}. A CLIP scores only pictures of the kind it was trained on.`;
+}
+
 export const textToImagePage: Page = {
   route: 'text',
   title: 'Text to image',
@@ -42,25 +56,67 @@ export const textToImagePage: Page = {
     const preview = h('canvas', { class: 'preview-canvas pixelated', width: 32, height: 32, role: 'img', 'aria-label': 'Live preview', 'data-testid': 'preview' });
     const timer = new StepTimer();
     const grid = new ImageGrid();
+    const clipNote = h('p', { class: 'hint', 'data-testid': 'clip-note', hidden: true });
     const controls = [prompt, steps, guidance, seed, batch];
     const buttons = new RunButtons(root, model.notices, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy)));
     const form = h('form', { class: 'panel', 'aria-label': 'Text to image settings' }, prompt.el, h('div', { class: 'field' }, h('span', { class: 'label' }, 'Examples'), examples), steps.el, guidance.el, seed.el, batch.el, buttons.el);
     root.append(
       ...pageHeader('Text to image', 'Type a prompt; the model draws it in your browser. Watch the image form step by step.'),
       model.el,
-      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Result' }, h('h2', {}, 'Live preview'), preview, timer.el, h('h2', {}, 'Images'), grid.el)),
+      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Result' }, h('h2', {}, 'Live preview'), preview, timer.el, h('h2', {}, 'Images'), clipNote, grid.el)),
     );
     setState(root, 'loading-model');
 
     let generator: Generator | null = null;
+    /** The CLIP that scores the images: loaded only when one matches the generator's data. */
+    let scorer: Promise<Clip> | null = null;
+    let unsubscribe: (() => void) | undefined;
+
+    /** Writes "CLIP score NN.N" under `figure` once the CLIP has scored the image against its prompt. */
+    const score = (clip: Promise<Clip>, image: GeneratedImage, prompt: string, figure: HTMLElement, signal: AbortSignal): Promise<void> => {
+      const line = h('p', { class: 'clip-score', 'data-testid': 'clip-score' }, 'CLIP score …');
+      figure.append(line);
+      return clip
+        .then((c) => c.clipScore(image, prompt, { signal }))
+        .then(
+          ([s]) => void (line.textContent = `CLIP score ${s!.toFixed(1)}`),
+          (err: unknown) => {
+            line.textContent = 'CLIP score –';
+            line.title = (err as Error)?.message ?? String(err);
+          },
+        );
+    };
+
+    /** A CLIP of the model list trained on what `g` draws: loaded, and its scores shown; one of other data: a note. */
+    const findScorer = async (g: Generator) => {
+      const { usable } = await findModels(ctx.config.clips, 'clip');
+      if (!root.isConnected || usable.length === 0) return;
+      const match = usable.find((c) => sameTrainingData(c.manifest, g.manifest));
+      clipNote.hidden = false;
+      if (!match) return void (clipNote.textContent = clipMismatchNote(usable, g.manifest));
+      const about = `CLIP score by ${match.manifest.name} (trained on ${said(match.manifest)}, as ${g.manifest.name}): how well each image fits its prompt, 0 to 100.`;
+      clipNote.textContent = `${about} Loading…`;
+      const load = loadClip(match.url, ctx.config.backend, () => undefined);
+      unsubscribe = load.unsubscribe;
+      scorer = load.promise.then((l) => l.model);
+      scorer.then(
+        () => (clipNote.textContent = about),
+        (err: unknown) => {
+          scorer = null;
+          clipNote.textContent = `No CLIP score: ${match.manifest.name} could not be loaded (${(err as Error)?.message ?? String(err)}).`;
+        },
+      );
+    };
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (!generator) return;
       const g = generator;
+      const clip = scorer;
       void buttons.run(async (signal) => {
         const n = batch.value;
         const first = seed.value;
         const opts = { prompt: prompt.value.trim(), steps: steps.value, guidanceScale: guidance.value };
+        const scores: Promise<void>[] = [];
         for (let i = 0; i < n; i++) {
           timer.start(n > 1 ? `Image ${i + 1} of ${n}…` : 'Starting…');
           const image = await g.textToImage({
@@ -74,9 +130,11 @@ export const textToImagePage: Page = {
           });
           paint(preview, image);
           if (i === 0) grid.clear();
-          grid.add([{ image, caption: `seed ${image.seed} · ${Math.round(image.timings.totalMs)} ms` }]);
+          const [figure] = grid.add([{ image, caption: `seed ${image.seed} · ${Math.round(image.timings.totalMs)} ms` }]);
+          if (clip) scores.push(score(clip, image, opts.prompt, figure!, signal));
           timer.done(i + 1);
         }
+        await Promise.all(scores);
       });
     });
 
@@ -91,11 +149,13 @@ export const textToImagePage: Page = {
       if (!prompt.value) prompt.value = ex[0] ?? '';
       examples.replaceChildren(...ex.map((p) => h('button', { type: 'button', onclick: () => (prompt.value = p) }, p)));
       buttons.ready();
+      void findScorer(g);
     });
 
     return () => {
       buttons.stop();
       model.close();
+      unsubscribe?.();
     };
   },
 };

@@ -28,9 +28,9 @@ export class ImageGrid {
     this.el.replaceChildren();
   }
 
-  /** Adds images; with `onPick`, each tile is a toggle button. */
-  add(items: GridItem[], onPick?: (index: number, tile: HTMLButtonElement) => void): void {
-    for (const item of items) {
+  /** Adds images; with `onPick`, each tile is a toggle button. Returns their figures (a page may add a line under one). */
+  add(items: GridItem[], onPick?: (index: number, tile: HTMLButtonElement) => void): HTMLElement[] {
+    return items.map((item) => {
       const index = this.el.childElementCount;
       const canvas = imageCanvas(item.image, item.caption);
       let body: HTMLElement = canvas;
@@ -39,7 +39,9 @@ export class ImageGrid {
         tile.addEventListener('click', () => onPick(index, tile));
         body = tile;
       }
-      this.el.append(h('figure', { role: 'listitem' }, body, h('figcaption', {}, item.caption)));
-    }
+      const figure = h('figure', { role: 'listitem' }, body, h('figcaption', {}, item.caption));
+      this.el.append(figure);
+      return figure;
+    });
   }
 }
