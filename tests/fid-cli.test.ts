@@ -290,4 +290,23 @@ describe('webgen eval fid', () => {
     expect(bad.stderr).toMatch(/reference-stats.fidstats: no reference statistics; make them with: webgen fid --save-stats/);
     expect(existsSync(shapesLike)).toBe(false);
   });
+
+  it('--is: the Inception Score of real digits with the MNIST judge is near 10 classes, and bad input is named', async () => {
+    const r = await webgen(['fid', '--is', 'data:mnist@0:1000', '--extractor', 'models/mnist-classifier', '--json', join(tmp, 'is.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /^IS: ([\d.]+) ± ([\d.]+) \(10 splits\)$/.exec(lastLine(r.stdout));
+    expect(m).not.toBeNull();
+    // 1,000 real test digits, ~100 per class, 98.4%-accurate judge: close to but below 10
+    expect(Number(m![1])).toBeGreaterThan(8.5);
+    expect(Number(m![1])).toBeLessThan(10);
+    const json = JSON.parse(readFileSync(join(tmp, 'is.json'), 'utf8'));
+    expect([json.images, json.classes, json.splits.length]).toEqual([1000, 10, 10]);
+    // more splits than images is refused, not quietly lowered
+    const ones = await webgen(['fid', '--is', 'data:mnist@0:10', '--extractor', 'models/mnist-classifier', '--splits', '20']);
+    expect(ones.code).not.toBe(0);
+    expect(ones.stderr).toMatch(/'splits' must be an integer in \[1, 10\]/);
+    const noExtractor = await webgen(['fid', '--is', 'data:mnist@0:10']);
+    expect(noExtractor.code).toBe(2);
+    expect(noExtractor.stderr).toMatch(/--is needs --extractor/);
+  });
 });

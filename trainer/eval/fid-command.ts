@@ -136,7 +136,7 @@ async function isCommand(positionals: string[], values: ReturnType<typeof parse>
       all.set(r, o);
       o += r.length;
     }
-    const r = inceptionScore(all, n, k, { splits: Math.min(splits, n) });
+    const r = inceptionScore(all, n, k, { splits });
     console.log(`${input.path}: ${n} images, ${k} classes (${ext.extractor.name})`);
     if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ path: input.path, images: n, classes: k, extractor: ext.extractor.name, ...r }, null, 2)}\n`);
     console.log(`IS: ${r.mean.toFixed(4)} ± ${r.std.toFixed(4)} (${r.splits.length} splits)`);
