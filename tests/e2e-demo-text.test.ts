@@ -47,6 +47,8 @@ describe('demo: text to image', () => {
     expect((await canvasStats(page, '[data-testid=preview]')).distinct).toBeGreaterThan(50);
     await saveScreenshot(page, 'text-to-image');
     expect(h.errors).toEqual([]);
+    // The page checked the model's manifest and handed it to the load: one request for it, not two.
+    expect(h.requests.filter((r) => r.url().endsWith(`${model}/manifest.json`))).toHaveLength(1);
   });
 
   it('the dice button picks a new seed', async () => {

@@ -4,37 +4,53 @@
  * one generator; Ask the model and the text-to-image CLIP score one CLIP) and kept for the visit; a page that opens a
  * model already loading listens to the same load.
  */
-import { createClip, createGenerator, type Backend, type Clip, type Generator, type Manifest, type ModelKind, type ProgressEvent } from 'webgen';
+import { createClip, createGenerator, loadManifest, ManifestError, ModelLoadError, type Backend, type Clip, type Generator, type Manifest, type ModelKind, type ProgressEvent } from 'webgen';
 import { wasmThreads } from './config.js';
 
-export type Availability = { ok: true; manifest: Manifest; manifestUrl: string } | { ok: false; title: string; reason: string };
+export type Availability = { ok: true; manifest: Manifest } | { ok: false; title: string; reason: string };
 
-/** The model's manifest URL, as the SDK resolves it (a folder or a .json). */
-export function manifestUrlOf(model: string): string {
-  const url = new URL(model, location.href);
-  if (!url.pathname.endsWith('.json')) url.pathname = `${url.pathname.replace(/\/+$/, '')}/manifest.json`;
-  return url.href;
+/** The folder (or manifest) URL of `model` against the page: the key of a model for the visit. */
+function keyOf(model: string): string {
+  return new URL(model, location.href).href;
 }
 
-/** Whether the model is on this server, without loading it: a 404 is "not available yet", never a broken page. */
-export async function checkModel(model: string): Promise<Availability> {
-  const manifestUrl = manifestUrlOf(model);
+const checks = new Map<string, Promise<Availability>>();
+
+/**
+ * Whether the model is on this server, without loading it: a 404 is "not available yet", never a broken page. The
+ * manifest is read once per visit (the SDK's loadManifest, validated) and handed to the load, which does not fetch it
+ * again; a failed check is forgotten, so opening the page again retries.
+ */
+export function checkModel(model: string): Promise<Availability> {
+  const key = keyOf(model);
+  let check = checks.get(key);
+  if (!check) {
+    check = readManifest(model);
+    checks.set(key, check);
+    void check.then((a) => a.ok || checks.delete(key));
+  }
+  return check;
+}
+
+async function readManifest(model: string): Promise<Availability> {
   const name = model.replace(/\/+$/, '').split('/').pop() ?? model;
-  let res: Response;
   try {
-    res = await fetch(manifestUrl, { cache: 'no-cache' });
+    return { ok: true, manifest: await loadManifest(model) };
   } catch (err) {
-    return { ok: false, title: `Model '${name}' could not be reached`, reason: `${manifestUrl}: ${(err as Error).message}` };
+    const message = (err as Error).message;
+    if (err instanceof ModelLoadError && err.status === 404) {
+      return { ok: false, title: `Model '${name}' is not available yet`, reason: `This server has no ${new URL(model.endsWith('.json') ? model : `${model.replace(/\/+$/, '')}/manifest.json`, location.href).pathname}. Train and export it (see the README), or open the page with ?model=<folder> to use another model.` };
+    }
+    if (err instanceof ManifestError) return { ok: false, title: `Model '${name}' has a broken manifest`, reason: message };
+    if (err instanceof ModelLoadError && err.status !== undefined) return { ok: false, title: `Model '${name}' could not be loaded`, reason: message };
+    return { ok: false, title: `Model '${name}' could not be reached`, reason: message };
   }
-  if (res.status === 404) {
-    return { ok: false, title: `Model '${name}' is not available yet`, reason: `This server has no ${new URL(manifestUrl).pathname}. Train and export it (see the README), or open the page with ?model=<folder> to use another model.` };
-  }
-  if (!res.ok) return { ok: false, title: `Model '${name}' could not be loaded`, reason: `${manifestUrl} answered ${res.status} ${res.statusText}` };
-  try {
-    return { ok: true, manifest: (await res.json()) as Manifest, manifestUrl };
-  } catch {
-    return { ok: false, title: `Model '${name}' has a broken manifest`, reason: `${manifestUrl} is not JSON` };
-  }
+}
+
+/** The checked manifest of `model` for its load (see checkModel), or nothing when the check failed. */
+async function checkedManifest(model: string): Promise<{ manifest?: Manifest }> {
+  const a = await checkModel(model);
+  return a.ok ? { manifest: a.manifest } : {};
 }
 
 /** A model loaded for the visit, with the WebAssembly threads it was opened with. */
@@ -76,12 +92,12 @@ function loadShared<T>(key: string, create: (threads: number, onProgress: (e: Pr
 
 /** Loads (or joins the load of) the generator `model` on `backend`. */
 export function loadGenerator(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<Generator>>; unsubscribe(): void } {
-  return loadShared(`generator|${manifestUrlOf(model)}|${backend}`, (threads, p) => createGenerator({ model, backend, threads, onProgress: p }), onProgress);
+  return loadShared(`generator|${keyOf(model)}|${backend}`, async (threads, p) => createGenerator({ model, backend, threads, onProgress: p, ...(await checkedManifest(model)) }), onProgress);
 }
 
 /** Loads (or joins the load of) the CLIP model `model` on `backend`: the Ask the model page and text to image share it. */
 export function loadClip(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<Clip>>; unsubscribe(): void } {
-  return loadShared(`clip|${manifestUrlOf(model)}|${backend}`, (threads, p) => createClip({ model, backend, threads, onProgress: p }), onProgress);
+  return loadShared(`clip|${keyOf(model)}|${backend}`, async (threads, p) => createClip({ model, backend, threads, onProgress: p, ...(await checkedManifest(model)) }), onProgress);
 }
 
 /** A candidate of the model list whose manifest is on the server. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright';
 import { startDemoServer } from '../../server/demo-server.js';
 import type { StaticServer } from '../../server/static-server.js';
 import { ensureSdkBuild, SDK_DIST } from './build.js';
@@ -57,6 +57,8 @@ export interface DemoHarness {
   page: Page;
   /** Uncaught page errors and console errors, for "never a broken page". */
   errors: string[];
+  /** Every request the context made, in order (what a page fetched, and how often). */
+  requests: Request[];
   close(): Promise<void>;
 }
 
@@ -66,6 +68,8 @@ export async function startDemo(opts: { context?: BrowserContextOptions; isolate
   const server = await startDemoServer({ port: 0, mounts: { '/fixtures': FIXTURES_DIR }, crossOriginIsolation: opts.isolate ?? true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const context = await browser.newContext(opts.context ?? { viewport: { width: 1100, height: 900 } });
+  const requests: Request[] = [];
+  context.on('request', (r) => requests.push(r));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -80,6 +84,7 @@ export async function startDemo(opts: { context?: BrowserContextOptions; isolate
     context,
     page,
     errors,
+    requests,
     close: async () => {
       await browser.close();
       await server.close();

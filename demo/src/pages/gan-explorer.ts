@@ -128,7 +128,7 @@ export const ganExplorerPage: Page = {
           model.progress.update(e);
           if (e.status === 'backend-fallback') model.notices.show('warning', 'WebGPU not available, using WASM', e.reason, 'backend');
         };
-        const loaded = await createGan({ model: url, backend: ctx.config.backend, threads: wasmThreads(), onProgress });
+        const loaded = await createGan({ model: url, manifest: m, backend: ctx.config.backend, threads: wasmThreads(), onProgress });
         if (!alive || token !== opening) return void loaded.dispose();
         gan = loaded;
         showBackend(gan.backend as 'webgpu' | 'wasm', wasmThreads());

@@ -7,6 +7,7 @@
 import { createAutoencoder, psnr, type Autoencoder, type GeneratedImage } from 'webgen';
 import { wasmThreads } from '../config.js';
 import { h, newId } from '../dom.js';
+import { checkModel } from '../models.js';
 import { showBackend } from '../widgets/backend-badge.js';
 import { type Control, selectBox, slider } from '../widgets/controls.js';
 import { paint } from '../widgets/image-grid.js';
@@ -244,7 +245,9 @@ export const latentSpacePage: Page = {
       void previous?.dispose();
       model.progress.start(`Loading ${url}…`);
       try {
-        const loaded = await createAutoencoder({ model: url, backend: ctx.config.backend, threads: wasmThreads(), onProgress: (e) => model.onProgress(e) });
+        // the manifest the model list already read (checkModel): the load does not fetch it again
+        const avail = await checkModel(url);
+        const loaded = await createAutoencoder({ model: url, ...(avail.ok && { manifest: avail.manifest }), backend: ctx.config.backend, threads: wasmThreads(), onProgress: (e) => model.onProgress(e) });
         if (!alive || token !== opening) return void loaded.dispose();
         ae = loaded;
         showBackend(ae.backend, wasmThreads());
