@@ -151,7 +151,7 @@ ${codebook}${kl.length ? `| KL per ${latent.latentShape.length === 1 ? 'dimensio
 
 ## Held-out reconstruction
 
-PSNR / SSIM${alpha ? ' / alpha PSNR: RGB composited over white, alpha alone' : ' of the grey values'}, means over images, measured through the SDK (\`createAutoencoder\` on onnxruntime-node). The floor beside: the same images through a thumbnail with one pixel per latent position, scaled back up (bilinear).${result.sets[0]?.fid ? ` Reconstruction FID: originals vs reconstructions in the features of the judge \`${result.sets[0].fid.classifier}\`, beside the FID of the originals vs as many real training images (the real-data floor; few images bias both upward alike).` : ''}
+PSNR / SSIM${alpha ? ' / alpha PSNR: RGB composited over white, alpha alone' : ' of the grey values'}, means over images, measured through the SDK (\`createAutoencoder\` on onnxruntime-node). The floor beside: the same images through a thumbnail with one pixel per latent position, scaled back up (bilinear).${result.sets[0]?.fid ? ` Reconstruction FID: originals vs reconstructions in the features of the judge \`${result.sets[0].fid.classifier}\`, beside the FID of the originals vs as many real training images (${alpha ? 'the training images are other concepts, so that figure is how far apart two sets of real emoji are, not a floor' : 'the real-data floor; few images bias both upward alike'}).` : ''}
 
 | held-out set | images | model | floor | reconstruction FID |
 | --- | --- | --- | --- | --- |
