@@ -28,6 +28,7 @@ const CORE = [
   'sdk/fid/extractor.ts',
   'sdk/fid/frechet.ts',
   'sdk/fid/kid.ts',
+  'sdk/fid/inception-score.ts',
   'sdk/fid/kid-limits.ts',
   'sdk/fid/npy.ts',
   'sdk/fid/plain.ts',
