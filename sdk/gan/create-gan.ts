@@ -11,8 +11,7 @@ import { GeneratedImage } from '../image/generated-image.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
 import type { WorkerApi } from '../worker.js';
-import type { WorkerConnection } from '../worker/connection.js';
-import { openWorkerModel } from '../worker/open-worker-model.js';
+import { openWorkerModel, type WorkerModel } from '../worker/open-worker-model.js';
 import type { GanGenerateRequest, GanInterpolateRequest } from '../worker/protocol.js';
 import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './types.js';
 
@@ -21,26 +20,28 @@ import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from 
  * the Cache API), verified and running; see gan/types.ts GanOptions for the options and their defaults.
  */
 export async function createGan(options: GanOptions): Promise<Gan> {
-  const { connection, loaded } = await openWorkerModel(options, {
+  const model = await openWorkerModel(options, {
     names: GAN_OPTION_NAMES,
     callee: 'createGan()',
     calls: 'generate(), interpolate()',
+    what: 'GAN',
     load: (remote, req, onProgress) => remote.loadGan(req, onProgress),
   });
-  return new WorkerGan(connection, loaded.manifest, loaded.backend, loaded.manifest.latent!.dim);
+  return new WorkerGan(model);
 }
 
 /** A Gan whose engine runs in the SDK worker. */
 class WorkerGan implements Gan {
   readonly classes: readonly string[] | undefined;
+  readonly manifest: Manifest;
+  readonly backend: ActiveBackend;
+  readonly latentDim: number;
 
-  constructor(
-    private readonly connection: WorkerConnection,
-    readonly manifest: Manifest,
-    readonly backend: ActiveBackend,
-    readonly latentDim: number,
-  ) {
-    this.classes = manifest.conditioning?.classes;
+  constructor(private readonly model: WorkerModel) {
+    this.manifest = model.loaded.manifest;
+    this.backend = model.loaded.backend;
+    this.latentDim = this.manifest.latent!.dim;
+    this.classes = this.manifest.conditioning?.classes;
   }
 
   generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
@@ -52,7 +53,7 @@ class WorkerGan implements Gan {
   }
 
   dispose(): Promise<void> {
-    return this.connection.dispose((remote) => remote.dispose());
+    return this.model.dispose();
   }
 
   private async call(options: object | undefined, example: string, post: (remote: Remote<WorkerApi>, id: number, o: object | undefined) => Promise<EngineImage[]>, method: string): Promise<GeneratedImage[]> {
@@ -61,7 +62,7 @@ class WorkerGan implements Gan {
     }
     // The signal stays here (it cannot cross to the worker); the worker gets an abort message instead.
     const { signal, ...rest } = (options ?? {}) as { signal?: AbortSignal };
-    const images = await this.connection.abortable(`GAN '${this.manifest.name}' was disposed; create a new one with createGan`, signal, (remote, id) => post(remote, id, options === undefined ? undefined : rest));
+    const images = await this.model.call(signal, (remote, id) => post(remote, id, options === undefined ? undefined : rest));
     return images.map(GeneratedImage.from);
   }
 }
