@@ -19,6 +19,8 @@ import { clipModelConfig } from './train-clip.js';
 
 /** The tfjs CLIP of a run folder's checkpoint.wgck (its config and weights). */
 export async function loadClipRun(runDir: string): Promise<{ model: ClipModel; cfg: ClipConfig; step: number }> {
+  // a few forward passes: tfjs' plain CPU backend (always there) is enough, and needs no wasm set-up
+  await tf.setBackend('cpu');
   const path = join(runDir, 'checkpoint.wgck');
   const ckpt = await loadCheckpoint(path);
   const state = ckpt.header.state as { family?: string; config?: Partial<ClipConfig> };

@@ -92,7 +92,9 @@ export async function writeClipCard(dir: string, opts: ClipCardOptions): Promise
   const c = t.config as Record<string, unknown>;
   const clip = manifest.clip!;
   const tok = manifest.conditioning!.tokenizer!;
-  const files = Object.entries(manifest.files).map(([role, f]) => `\`${f.path}\` (${role}, ${(f.bytes / 1e6).toFixed(2)} MB)`).join(', ');
+  const files = Object.entries(manifest.files)
+    .map(([role, f]) => `\`${f.path}\` (${role}, ${(f.bytes / 1e6).toFixed(2)} MB${f.variants?.float16 ? `; float16 \`${f.variants.float16.path}\` ${(f.variants.float16.bytes / 1e6).toFixed(2)} MB` : ''})`)
+    .join(', ');
   const concept = result.sets.find((s) => s.name === 'held-out-concept')!;
   const r5 = concept.textToImage.recall[5]!;
   const c5 = concept.textToImage.chance[5]!;
@@ -136,7 +138,7 @@ Measured through the SDK (\`createClip\` on onnxruntime-node) on the images trai
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Target: caption → image R@5 on held-out concepts ≥ 5× chance: **${met ? 'met' : 'missed'}** (${pct(r5)} = ${times(r5, c5)} chance ${pct(c5)}${met ? '' : `; short of ${pct(5 * c5)} by ${pct(5 * c5 - r5)}`}).
+${concept.zeroShotSubcategory.accuracy < concept.zeroShotSubcategory.majority ? `Zero-shot subcategory accuracy on held-out concepts is ${times(concept.zeroShotSubcategory.accuracy, concept.zeroShotSubcategory.chance)} chance but below always answering the largest subcategory (${pct(concept.zeroShotSubcategory.majority)}), far under the supervised judge: the model ranks captions well and subcategory names poorly.\n\n` : ''}Target: caption → image R@5 on held-out concepts ≥ 5× chance: **${met ? 'met' : 'missed'}** (${pct(r5)} = ${times(r5, c5)} chance ${pct(c5)}${met ? '' : `; short of ${pct(5 * c5)} by ${pct(5 * c5 - r5)}`}).
 
 ## Image encoder: ViT vs CNN
 
@@ -145,7 +147,7 @@ Same data, text tower and embedding; held-out (both parts) figures.
 | image encoder | parameters | steps | training time | caption → image R@1 / R@5 | subcategory (zero-shot) |
 | --- | --- | --- | --- | --- | --- |
 ${compareRows.join('\n')}
-${attention}${compared.length === 0 ? `\nThe CNN tower has not been trained to the same wall time yet: \`webgen-train clip emoji-clip-cnn --steps N --export DIR\`, then this command with \`--compare DIR\`.\n` : ''}
+${compared.length === 0 ? `\nThe CNN tower has not been trained to the same wall time yet: \`webgen-train clip emoji-clip-cnn --steps N --export DIR\`, then this command with \`--compare DIR\`.\n` : ''}${attention}
 Numbers from: \`${opts.command}\`
 `;
   await writeFileAtomic(join(dir, 'card.md'), card);
