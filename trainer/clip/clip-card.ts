@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../export/manifest.js';
-import { verifyModelFolder } from '../export/model-folder.js';
+import { commandPath, verifyModelFolder } from '../export/model-folder.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { openDataset } from '../data/open-dataset.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -109,7 +109,7 @@ export async function writeClipCard(dir: string, opts: ClipCardOptions): Promise
   const compareRows = [{ dir, manifest, result }, ...compared].map(({ dir: d, manifest: m, result: r }) => {
     const both = r.sets.find((s) => s.name === 'held-out (both)')!;
     const mc = m.training.config as Record<string, unknown>;
-    return `| ${String(mc.imageEncoder)} (\`${d}\`) | ${m.training.parameters.toLocaleString('en-US')} | ${m.training.steps} | ${m.training.wallTimeSeconds} s | ${recallCell(both.textToImage)} | ${pct(both.zeroShotSubcategory.accuracy)} |`;
+    return `| ${String(mc.imageEncoder)} (\`${commandPath(d)}\`) | ${m.training.parameters.toLocaleString('en-US')} | ${m.training.steps} | ${m.training.wallTimeSeconds} s | ${recallCell(both.textToImage)} | ${pct(both.zeroShotSubcategory.accuracy)} |`;
   });
 
   const card = `# ${manifest.name}
@@ -142,7 +142,7 @@ ${concept.zeroShotSubcategory.accuracy < concept.zeroShotSubcategory.majority ? 
 
 ## Image encoder: ViT vs CNN
 
-Same data, text tower and embedding; held-out (both parts) figures.
+Same data, text tower and embedding; held-out (both parts) figures.${compared.length > 0 ? ' Compare rows of equal training time: the same budget on the same machine (the steps differ because a step costs each tower differently).' : ''}
 
 | image encoder | parameters | steps | training time | caption → image R@1 / R@5 | subcategory (zero-shot) |
 | --- | --- | --- | --- | --- | --- |
@@ -151,6 +151,6 @@ ${compared.length === 0 ? `\nThe CNN tower has not been trained to the same wall
 Numbers from: \`${opts.command}\`
 `;
   await writeFileAtomic(join(dir, 'card.md'), card);
-  await writeFileAtomic(join(dir, 'eval.json'), `${JSON.stringify({ ...result, compared: compared.map((x) => ({ dir: x.dir, ...x.result })) }, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'eval.json'), `${JSON.stringify({ ...result, compared: compared.map((x) => ({ dir: commandPath(x.dir), ...x.result })) }, null, 2)}\n`);
   return { result, compared };
 }

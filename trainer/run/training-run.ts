@@ -245,6 +245,9 @@ export class TrainingRun<C extends RunConfig> {
         await appendFile(this.metricsPath, `${JSON.stringify(line)}\n`);
       }
       if (body.sample && cfg.sampleEvery > 0 && step % cfg.sampleEvery === 0 && step < cfg.steps) await body.sample(step);
+      // Let the event loop run once a step, so a Ctrl-C or kill (stop-signals.ts) is seen after this step, not at the
+      // next awaited write.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const stopping = opts.stopRequested?.() ?? false;
       if (step % cfg.checkpointEvery === 0 || step === cfg.steps || stopping) checkpointDue = true;
       if (checkpointDue && body.updatesWhileMeasuring && !stopping) {
