@@ -94,7 +94,7 @@ describe('webgen-train clip', () => {
     [['--image-encoder', 'cnn', '--cnn-widths', '8,x'], /--cnn-widths must be positive integers/],
     [['--steps', '0'], /--steps must be an integer >= 1/],
     [['--stepz', '3'], /Unknown option '--stepz'/],
-    [['--data', 'emoji:test'], /the emoji part must be one of train, held-out-concept, held-out-style, all/],
+    [['--data', 'emoji:test'], /the emoji part must be one of train, held-out-concept, held-out-style, held-out, all/],
   ])('refuses %j with one line naming the flag', async (flags, message) => {
     const r = await runCli([...SMOKE, ...flags, '--out', join(tmp, 'bad')]);
     expect(r.code).not.toBe(0);

@@ -98,7 +98,7 @@ describe('emoji data set', () => {
       expect([ds.name, ds.size, ds.channels]).toEqual(['emoji', 38, 4]);
       expect((await openDataset('emoji')).size).toBe(38); // the training part: the fixture is too small to hold out at 5%
       await expect(openDataset('emoji:test')).rejects.toThrow(UsageError);
-      await expect(openDataset('emoji:test')).rejects.toThrow(/the emoji part must be one of train, held-out-concept, held-out-style, all/);
+      await expect(openDataset('emoji:test')).rejects.toThrow(/the emoji part must be one of train, held-out-concept, held-out-style, held-out, all/);
     } finally {
       vi.unstubAllEnvs();
     }

@@ -283,6 +283,12 @@ describe('webgen eval fid', () => {
     expect(doc.referenceCount).toBe(10000);
     expect(readFileSync(chart).subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(md, 'utf8')).toMatch(/\| η \\ DDIM steps \| 2 \| 3 \|\n\| --- \| ---: \| ---: \|\n\| 0\.0 \| [\d.]+ \(KID \S+\) \| [\d.]+ \(KID \S+\) \|\n\| 1\.0 \|/);
+    // --dpm-solver adds a DPM-Solver++ row; the Markdown then names each row's sampler
+    const dpm = await webgen(['eval', 'fid', '--model', model, '--steps', '2', '--eta', '0', '--dpm-solver', '2,3', '--samples', '12', '--batch', '6', '--markdown', md]);
+    expect(dpm.code, dpm.stderr).toBe(0);
+    expect(dpm.stdout).toMatch(/dpm-solver\+\+ steps 3: FID [\d.]+/);
+    expect(dpm.stdout).toMatch(/DPM-Solver\+\+ +[\d.]+ +[\d.]+/);
+    expect(readFileSync(md, 'utf8')).toMatch(/\| sampler \\ steps \| 2 \| 3 \|\n\| --- \| ---: \| ---: \|\n\| DDIM η 0\.0 \| [\d.]+ \| - \|\n\| DPM-Solver\+\+ \| [\d.]+ \| [\d.]+ \|/);
     // an extractor for other images is refused up front
     const shapesLike = join(tmp, 'no-such-extractor');
     const bad = await webgen(['eval', 'fid', '--model', model, '--extractor', shapesLike]);

@@ -147,7 +147,11 @@ async function drawAll(
 
 /** Guided accuracy in the DDIM paper's Table 1 layout: η rows, steps columns (+ DPM-Solver++ and DDPM rows). */
 function formatTable(rows: Row[]): string {
-  return samplerTable('guided accuracy / classes covered', rows, rowName, (r) => `${(100 * r.guidedAccuracy).toFixed(1)}% / ${r.classesCovered}`).join('\n');
+  const cell = (r: Row) => `${(100 * r.guidedAccuracy).toFixed(1)}% / ${r.classesCovered}`;
+  // DDPM runs all the training steps: a line of its own below, not a column of the table
+  const lines = samplerTable('guided accuracy / classes covered', rows.filter((r) => r.sampler !== 'ddpm'), rowName, cell);
+  for (const r of rows.filter((q) => q.sampler === 'ddpm')) lines.push(`DDPM ${r.steps} steps: ${cell(r)}`);
+  return lines.join('\n');
 }
 
 function parseArgsStrict(argv: string[]) {

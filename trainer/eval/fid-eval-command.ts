@@ -120,9 +120,11 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
   if (values.markdown) {
     const steps = [...new Set(rows.map((r) => r.steps))].sort((a, b) => a - b);
     const names = [...new Set(rows.map(rowName))];
-    const head = `| sampler \\ steps | ${steps.join(' | ')} |\n| --- |${steps.map(() => ' ---: |').join('')}\n`;
+    // DDIM alone keeps the DDIM paper's header (η rows); with other samplers each row says its sampler
+    const ddimOnly = rows.every((r) => r.sampler === 'ddim');
+    const head = `| ${ddimOnly ? 'η \\ DDIM steps' : 'sampler \\ steps'} | ${steps.join(' | ')} |\n| --- |${steps.map(() => ' ---: |').join('')}\n`;
     const body = names
-      .map((name) => `| ${name === 'DPM-Solver++' || name === 'DDPM' ? name : `DDIM η ${name}`} | ${steps.map((st) => {
+      .map((name) => `| ${name === 'DPM-Solver++' || name === 'DDPM' || ddimOnly ? name : `DDIM η ${name}`} | ${steps.map((st) => {
         const r = rows.find((q) => rowName(q) === name && q.steps === st);
         return r ? `${r.fid.toFixed(2)}${r.kid !== undefined ? ` (KID ${r.kid.toPrecision(3)})` : ''}` : '-';
       }).join(' | ')} |`)
