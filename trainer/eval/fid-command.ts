@@ -115,11 +115,12 @@ async function isCommand(positionals: string[], values: ReturnType<typeof parse>
   try {
     const rows: Float32Array[] = [];
     let k = 0;
+    let count = 0;
     const collect = async (batch: ImageBatch) => {
       const out = await ext.extractor.extract(batch);
       k = out.length / batch.shape[0];
       rows.push(out);
-      return rows.reduce((n, r) => n + r.length / k, 0);
+      return (count += batch.shape[0]);
     };
     const sink: FidSink = {
       addReal: collect,
