@@ -248,7 +248,9 @@ export class DiffusionEngine {
     const { batch: B, common, guidanceScale, cond } = plan;
     const { channels: C, height: H, width: W, range } = this.manifest.image;
     const per = C * H * W;
-    const guided = guidanceScale !== 1;
+    // A guidance-distilled student takes the scale as an input and runs the conditional batch alone.
+    const guidanceInput = this.unetFile.inputs.some((s) => s.name === NAMES.guidanceScale);
+    const guided = guidanceScale !== 1 && !guidanceInput;
     const b = guided ? 2 * B : B; // network batch: [cond; uncond] when guided
     if (common.signal?.aborted) throw new AbortError();
 
@@ -267,6 +269,7 @@ export class DiffusionEngine {
     };
     addFeed(NAMES.sample, sampleBuf, [b, C, H, W]);
     addFeed(NAMES.timestep, timestepBuf, [b]);
+    if (guidanceInput) addFeed(NAMES.guidanceScale, new Float32Array(b).fill(guidanceScale), [b]);
     if (cond.labels) {
       const l = new BigInt64Array(b);
       for (let i = 0; i < B; i++) {
@@ -309,7 +312,7 @@ export class DiffusionEngine {
         size: B * per,
         steps: common.steps,
         eta: common.eta,
-        guidanceScale,
+        guidanceScale: guided ? guidanceScale : 1,
         guidanceInterval: common.guidanceInterval,
         rng,
         ...(init && { init }),

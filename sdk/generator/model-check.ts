@@ -37,6 +37,9 @@ export function checkDiffusionManifest(manifest: Manifest): { unet: ManifestFile
   const classes = manifest.conditioning?.classes;
   if (classes && !input(NAMES.classLabels)) throw new ModelLoadError(`manifest of '${name}' lists classes but files.unet has no '${NAMES.classLabels}' input; ${fix}`);
   if (!classes && input(NAMES.classLabels)) throw new ModelLoadError(`files.unet of '${name}' takes '${NAMES.classLabels}' but the manifest lists no conditioning.classes; ${fix}`);
+  const guidanceRange = manifest.sampling?.guidanceRange;
+  if (input(NAMES.guidanceScale) && !guidanceRange) throw new ModelLoadError(`files.unet of '${name}' takes '${NAMES.guidanceScale}' but the manifest has no sampling.guidanceRange (the scales it was distilled for); ${fix}`);
+  if (!input(NAMES.guidanceScale) && guidanceRange) throw new ModelLoadError(`manifest of '${name}' gives sampling.guidanceRange but files.unet has no '${NAMES.guidanceScale}' input; ${fix}`);
   const tokenizer = manifest.conditioning?.tokenizer;
   if (input(NAMES.context)) {
     const textEncoder = manifest.files.textEncoder;

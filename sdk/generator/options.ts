@@ -80,6 +80,7 @@ export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): R
   const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
   const guidanceScale = o.guidanceScale === undefined ? undefined : checkNumber('guidanceScale', o.guidanceScale, 0, DEFAULTS.maxGuidanceScale);
   const guidanceInterval = o.guidanceInterval === undefined ? (manifest.sampling?.guidanceInterval ?? [0, 1]) : checkGuidanceInterval(o.guidanceInterval);
+  checkStudentOptions(o, manifest, steps, scheduler, guidanceScale);
   const signal = o.signal as AbortSignal | undefined;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
     throw new InvalidInputError('signal', 'must be an AbortSignal (new AbortController().signal)', signal);
@@ -87,6 +88,30 @@ export function resolveCommon(o: Record<string, unknown>, manifest: Manifest): R
   const onStep = o.onStep as CommonOptions['onStep'];
   if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError('onStep', 'must be a function ({ step, total, timestep, preview }) => void', onStep);
   return { scheduler, steps, eta, seed, guidanceScale, guidanceInterval, signal, onStep };
+}
+
+/**
+ * A distilled student (manifest sampling.supportedSteps / guidanceRange) runs only the step counts it learned, with the
+ * DDIM sampler it learned to take big steps of, at guidance scales inside its range and no guidance interval of the
+ * caller's (its teacher's is distilled in). Anything else is an InvalidInputError naming what it supports.
+ */
+function checkStudentOptions(o: Record<string, unknown>, manifest: Manifest, steps: number, scheduler: SchedulerName, guidanceScale: number | undefined): void {
+  const s = manifest.sampling;
+  const supported = s?.supportedSteps;
+  const who = `model '${manifest.name}' is a distilled student`;
+  if (supported && !supported.includes(steps)) {
+    throw new InvalidInputError('steps', `must be ${supported.length === 1 ? supported[0] : `one of ${supported.join(', ')}`}: ${who} and draws only with the step counts it was distilled for (sampling.supportedSteps)`, steps);
+  }
+  if (supported && scheduler !== 'ddim') {
+    throw new InvalidInputError('scheduler', `must be 'ddim' (or left out): ${who} and learned DDIM's steps`, scheduler);
+  }
+  const range = s?.guidanceRange;
+  if (range && guidanceScale !== undefined && !(guidanceScale >= range[0] && guidanceScale <= range[1])) {
+    throw new InvalidInputError('guidanceScale', `must be in [${range[0]}, ${range[1]}]: ${who} with guidance as an input, distilled for that range`, guidanceScale);
+  }
+  if (range && o.guidanceInterval !== undefined) {
+    throw new InvalidInputError('guidanceInterval', `is not accepted: ${who} whose teacher's guidance interval is distilled in; leave it out`, o.guidanceInterval);
+  }
 }
 
 /**

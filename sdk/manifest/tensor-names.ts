@@ -11,6 +11,8 @@ export const TENSOR_NAMES = {
   classLabels: 'class_labels',
   /** U-Net input of a text-conditional model: the text encoder's states [batch, sequence, width]. */
   context: 'encoder_hidden_states',
+  /** U-Net input of a guidance-distilled student: the classifier-free guidance scale it draws with [batch]. */
+  guidanceScale: 'guidance_scale',
   /** U-Net output: ε, x₀ or v, as the manifest's prediction type says [batch, C, H, W]. */
   output: 'model_output',
   /** Text encoder input: token ids [batch, maxLength] (int64). */

@@ -93,6 +93,11 @@ export interface ManifestSchedule {
   trainSteps: number;
   /** What the network predicts: noise ε, velocity v, or the clean sample x_0. */
   predictionType: 'epsilon' | 'v' | 'sample';
+  /**
+   * How `steps` inference timesteps are spaced over the T training ones (diffusers' timestep_spacing); default
+   * 'leading'. Distilled students use 'trailing', whose first timestep is T − 1 at any step count.
+   */
+  timestepSpacing?: 'leading' | 'trailing' | 'linspace';
 }
 
 /** How text is turned into token ids for the text encoder. */
@@ -191,6 +196,30 @@ export interface ManifestSampling {
   guidanceScale?: number;
   /** Fractions [lo, hi] of the training timesteps where guidance applies (0 ≤ lo ≤ hi ≤ 1). */
   guidanceInterval?: [number, number];
+  /**
+   * A distilled student's only step counts (trainer/distill/): the SDK refuses others with an InvalidInputError naming
+   * them. Absent: any step count.
+   */
+  supportedSteps?: number[];
+  /**
+   * The guidance scales [lo, hi] a student with a 'guidance_scale' input was distilled for (it runs one network pass
+   * per step and takes no guidanceInterval: the teacher's, if any, is distilled in). Required with that input.
+   */
+  guidanceRange?: [number, number];
+}
+
+/** How a distilled student was made (trainer/distill/progressive-distillation.ts), for its card. */
+export interface ManifestDistillation {
+  /** 'progressive' (Salimans & Ho 2022), with classifier-free guidance distilled in (Meng et al. 2023). */
+  method: 'progressive';
+  /** The model the first stage learned from (its name). */
+  teacher: string;
+  /** DDIM steps of the first stage's teacher. */
+  teacherSteps: number;
+  /** Guidance interval of the original teacher's sampling, distilled in (fractions of T). */
+  teacherGuidanceInterval: [number, number];
+  /** Each stage: its student's steps, optimiser steps and wall time. */
+  stages: { studentSteps: number; steps: number; wallTimeSeconds: number; finalLoss: number }[];
 }
 
 export interface Manifest {
@@ -212,6 +241,8 @@ export interface Manifest {
   clip?: ManifestClip;
   /** Sampling settings measured to suit this model (its card says how); the SDK uses them for options a call leaves out. */
   sampling?: ManifestSampling;
+  /** A distilled student's lineage (kind 'diffusion-unet'). */
+  distillation?: ManifestDistillation;
   training: ManifestTraining;
   /** Measured quality and speed (FID, KID, ms/image...). */
   metrics: Record<string, number | string>;

@@ -42,6 +42,7 @@ export function validateManifest(json: unknown): Manifest {
     if (s.kind === 'linear' && !(b0 < b1)) bad('schedule.betaEnd', `a number greater than betaStart (${b0})`, b1);
     num(s, 'trainSteps', { integer: true, min: 1 }, 'schedule');
     oneOf(s, 'predictionType', ['epsilon', 'v', 'sample'], 'schedule');
+    if (s.timestepSpacing !== undefined) oneOf(s, 'timestepSpacing', ['leading', 'trailing', 'linspace'], 'schedule');
   }
   if (m.kind === 'diffusion-unet' && m.schedule === undefined) bad('schedule', 'a noise schedule (required for kind "diffusion-unet")', undefined);
 
@@ -89,6 +90,18 @@ export function validateManifest(json: unknown): Manifest {
     if (s.steps !== undefined) num(s, 'steps', { integer: true, min: 1, ...(typeof T === 'number' && { max: T }) }, 'sampling');
     if (s.guidanceScale !== undefined) num(s, 'guidanceScale', { min: 0, max: 50 }, 'sampling');
     if (s.guidanceInterval !== undefined && !isGuidanceInterval(s.guidanceInterval)) bad('sampling.guidanceInterval', '[lo, hi] with 0 ≤ lo ≤ hi ≤ 1', s.guidanceInterval);
+    if (s.supportedSteps !== undefined) {
+      const ok = Array.isArray(s.supportedSteps) && s.supportedSteps.length > 0 &&
+        s.supportedSteps.every((n) => Number.isInteger(n) && n >= 1 && (typeof T !== 'number' || n <= T));
+      if (!ok) bad('sampling.supportedSteps', 'a non-empty array of step counts (integers in [1, schedule.trainSteps])', s.supportedSteps);
+      if (s.steps !== undefined && !(s.supportedSteps as number[]).includes(s.steps as number)) bad('sampling.steps', `one of sampling.supportedSteps (${(s.supportedSteps as number[]).join(', ')})`, s.steps);
+    }
+    if (s.guidanceRange !== undefined) {
+      const r = s.guidanceRange;
+      if (!Array.isArray(r) || r.length !== 2 || !r.every(isFiniteNumber) || !(r[0] >= 0 && r[0] <= r[1] && r[1] <= 50)) {
+        bad('sampling.guidanceRange', '[lo, hi] with 0 ≤ lo ≤ hi ≤ 50', r);
+      }
+    }
   }
 
   if (m.conditioning !== undefined) {

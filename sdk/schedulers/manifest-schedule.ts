@@ -16,6 +16,7 @@ export function schedulerConfigOf(s: ManifestSchedule): SchedulerConfig {
     betaEnd: s.betaEnd,
     betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : 'linear',
     predictionType: s.predictionType === 'v' ? 'v_prediction' : s.predictionType,
+    ...(s.timestepSpacing && { timestepSpacing: s.timestepSpacing }),
   };
 }
 

@@ -13,6 +13,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   autoencoder: async (argv) => (await import('./autoencoder-command.js')).autoencoderCommand(argv),
   clip: async (argv) => (await import('./clip-command.js')).clipCommand(argv),
   data: async (argv) => (await import('./data-command.js')).dataCommand(argv),
+  distill: async (argv) => (await import('./distill-command.js')).distillCommand(argv),
 };
 
 /** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */

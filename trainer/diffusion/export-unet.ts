@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
 import { exportModel, type ExportFile, type ExportModelResult, type ParityCase } from '../export/export-model.js';
 import type { ManifestTokenizer, ManifestTraining } from '../export/manifest.js';
+import type { ManifestDistillation, ManifestSampling, ManifestSchedule } from '../../sdk/manifest/types.js';
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
 import type { GaussianDiffusion } from './gaussian-diffusion.js';
@@ -26,6 +27,12 @@ export interface ExportUNetOptions {
    */
   fp16: boolean;
   metrics?: Record<string, number | string>;
+  /** Sampling defaults (a distilled student's supportedSteps and guidanceRange). Default none. */
+  sampling?: ManifestSampling;
+  /** A distilled student's lineage. */
+  distillation?: ManifestDistillation;
+  /** The inference timestep spacing the model was made for (students: 'trailing'). Default the SDK's. */
+  timestepSpacing?: ManifestSchedule['timestepSpacing'];
 }
 
 /** What was written, with the parity figures (byFile: 'unet', 'textEncoder') and onnx.checker's verdict. */
@@ -52,7 +59,10 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
     name: opts.name,
     kind: 'diffusion-unet',
     image: { width: unet.config.imageSize, height: unet.config.imageSize, channels: unet.config.inChannels, range: [-1, 1] },
-    schedule: manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction }),
+    schedule: {
+      ...manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction }),
+      ...(opts.timestepSpacing && { timestepSpacing: opts.timestepSpacing }),
+    },
     ...(numClasses !== undefined && {
       conditioning: { classes: opts.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)), nullClass: numClasses },
     }),
@@ -60,6 +70,8 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
     ...(opts.tokenizer && { conditioning: { tokenizer: opts.tokenizer } }),
     training: opts.training,
     metrics: opts.metrics ?? {},
+    ...(opts.sampling && { sampling: opts.sampling }),
+    ...(opts.distillation && { distillation: opts.distillation }),
   });
 }
 
@@ -80,16 +92,18 @@ function textParityCase(enc: TextEncoderModel, padId: number): ParityCase {
 /** Random inputs (batch 2) and the tfjs forward's outputs, NCHW for ONNX; a random context of `L` tokens when the U-Net has cross-attention. */
 function unetParityCase(unet: UNet, T: number, L = 8): ParityCase {
   const rng = new Rng(1234);
-  const { imageSize: S, inChannels: C, numClasses, contextDim } = unet.config;
+  const { imageSize: S, inChannels: C, numClasses, contextDim, guidanceInput } = unet.config;
   const B = 2;
   const x = rng.normalArray(B * S * S * C); // [B, H, W, C]
   const t = Float32Array.from({ length: B }, () => rng.int(T));
   const labels = numClasses !== undefined ? Int32Array.from({ length: B }, (_, i) => (i === 0 ? rng.int(numClasses) : numClasses)) : undefined;
   const context = contextDim !== undefined ? rng.normalArray(B * L * contextDim) : undefined; // [B, L, Dctx]
+  const guidance = guidanceInput ? Float32Array.from({ length: B }, () => 1 + 3 * rng.uniform()) : undefined;
   const out = tf.tidy(() => {
     const y = unet.apply(tf.tensor4d(x, [B, S, S, C]), tf.tensor1d(t), {
       ...(labels && { classLabels: tf.tensor1d(labels, 'int32') }),
       ...(context && { context: tf.tensor3d(context, [B, L, contextDim!]) }),
+      ...(guidance && { guidanceScale: tf.tensor1d(guidance) }),
     });
     return y.transpose([0, 3, 1, 2]); // NHWC → NCHW
   });
@@ -102,5 +116,6 @@ function unetParityCase(unet: UNet, T: number, L = 8): ParityCase {
   };
   if (labels) feeds.class_labels = { data: BigInt64Array.from(labels, (v) => BigInt(v)), dims: [B] };
   if (context) feeds.encoder_hidden_states = { data: context, dims: [B, L, contextDim!] };
+  if (guidance) feeds.guidance_scale = { data: guidance, dims: [B] };
   return { feeds, expected };
 }

@@ -64,7 +64,9 @@ export class DiffusionSampler {
       ...(o.labels && { classLabel: Array.from(o.labels) }),
       ...(o.prompts && { prompt: o.prompts }),
       guidanceScale: conditioned ? (o.guidanceScale ?? 1) : 1,
-      guidanceInterval: o.guidanceInterval ?? [0, 1], // every step: the eval's default, not the model's own sampling section
+      // Every step: the eval's default, not the model's own sampling section; a guidance-distilled student has its
+      // teacher's interval built in and takes none.
+      ...((o.guidanceInterval || !this.manifest.sampling?.guidanceRange) && { guidanceInterval: o.guidanceInterval ?? [0, 1] }),
       seed: o.seed,
       ...(o.onStep && { onStep: o.onStep }),
     });

@@ -20,4 +20,9 @@ export interface UNetConfig {
   numClasses?: number;
   /** Adds cross-attention to a [B, L, contextDim] context at the attention resolutions and in the middle. */
   contextDim?: number;
+  /**
+   * Adds a guidance-scale input w (Meng et al. 2023, guidance distillation): sinusoidal(w · 100) → MLP, added to the
+   * time embedding; the MLP's last layer starts at zero, so a student built from a teacher starts as the teacher.
+   */
+  guidanceInput?: boolean;
 }

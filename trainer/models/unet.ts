@@ -40,7 +40,12 @@ export interface UNetCond {
   classLabels?: tf.Tensor1D;
   /** [B, L, contextDim] float32; required when the model has contextDim. */
   context?: tf.Tensor3D;
+  /** [B] float32 guidance scales; required when the model has guidanceInput. */
+  guidanceScale?: tf.Tensor1D;
 }
+
+/** w is embedded as sinusoidal(w · GUIDANCE_EMBED_SCALE): scales 1 … 4 span the timesteps' range of phases. */
+export const GUIDANCE_EMBED_SCALE = 100;
 
 /** Options of {@link UNet.toOnnx}. */
 export interface UNetOnnxOptions {
@@ -72,6 +77,9 @@ export class UNet extends Module {
   readonly timeMlp1: Dense;
   readonly timeMlp2: Dense;
   readonly classEmbedding: Embedding | null;
+  readonly guidanceProj: SinusoidalTimestepEmbedding | null;
+  readonly guidanceMlp1: Dense | null;
+  readonly guidanceMlp2: Dense | null;
   readonly convIn: Conv2d;
   readonly down: ModuleList<UNetLevel<Downsample>>;
   readonly midRes1: ResBlock;
@@ -101,6 +109,10 @@ export class UNet extends Module {
     this.classEmbedding = config.numClasses !== undefined
       ? this.addModule('class_embedding', new Embedding(rng, config.numClasses + 1, tembDim))
       : null;
+    // Built after the teacher's modules so the shared ones draw the same initial weights for the same seed.
+    this.guidanceProj = config.guidanceInput ? this.addModule('guidance_proj', new SinusoidalTimestepEmbedding(base)) : null;
+    this.guidanceMlp1 = config.guidanceInput ? this.addModule('guidance_mlp1', new Dense(new Rng(seed + 1), base, tembDim)) : null;
+    this.guidanceMlp2 = config.guidanceInput ? this.addModule('guidance_mlp2', new Dense(new Rng(seed + 2), tembDim, tembDim, { zeroInit: true })) : null;
     this.convIn = this.addModule('conv_in', new Conv2d(rng, config.inChannels, base));
 
     // Way down: remember the channels of every output that the way up concatenates back.
@@ -165,6 +177,12 @@ export class UNet extends Module {
     if (c.contextDim === undefined && cond.context) {
       throw new WebgenError('UNet.apply: cond.context given but the model was built without contextDim');
     }
+    if (c.guidanceInput && !cond.guidanceScale) {
+      throw new WebgenError('UNet.apply: this model has a guidance-scale input; pass cond.guidanceScale [B]');
+    }
+    if (!c.guidanceInput && cond.guidanceScale) {
+      throw new WebgenError('UNet.apply: cond.guidanceScale given but the model was built without guidanceInput');
+    }
     if (c.numClasses === undefined && cond.classLabels) {
       throw new WebgenError('UNet.apply: cond.classLabels given but the model was built without numClasses');
     }
@@ -175,6 +193,10 @@ export class UNet extends Module {
       if (this.classEmbedding) {
         const labels = cond.classLabels ?? tf.fill([x.shape[0]], c.numClasses!, 'int32') as tf.Tensor1D;
         temb = tf.add(temb, this.classEmbedding.apply(labels) as tf.Tensor2D);
+      }
+      if (this.guidanceProj && cond.guidanceScale) {
+        const w = this.guidanceProj.apply(tf.mul(cond.guidanceScale, GUIDANCE_EMBED_SCALE) as tf.Tensor1D);
+        temb = tf.add(temb, this.guidanceMlp2!.apply(this.act.apply(this.guidanceMlp1!.apply(w))));
       }
       // 2. way down, keeping skips
       let hid = this.convIn.apply(x);
@@ -215,11 +237,17 @@ export class UNet extends Module {
     const ctx = c.contextDim !== undefined
       ? g.addInput(TENSOR_NAMES.context, 'float32', ['batch', 'sequence', c.contextDim])
       : undefined;
+    const guidance = c.guidanceInput ? g.addInput(TENSOR_NAMES.guidanceScale, 'float32', ['batch']) : undefined;
     const cat = (a: string, b: string): string => g.node('Concat', [a, b], { axis: { int: 1 } }, { name: 'Concat' })[0]!;
 
     let temb = this.timeMlp2.toOnnx(g, this.act.toOnnx(g, this.timeMlp1.toOnnx(g, this.timeProj.toOnnx(g, t))));
     if (this.classEmbedding && labels) {
       temb = g.node('Add', [temb, this.classEmbedding.toOnnx(g, labels)], {}, { name: 'class_embedding/Add' })[0]!;
+    }
+    if (this.guidanceProj && guidance) {
+      const scaled = g.node('Mul', [guidance, g.constFloat([GUIDANCE_EMBED_SCALE], [1], 'guidance_embed_scale')], {}, { name: 'guidance_proj/Scale' })[0]!;
+      const w = this.guidanceMlp2!.toOnnx(g, this.act.toOnnx(g, this.guidanceMlp1!.toOnnx(g, this.guidanceProj.toOnnx(g, scaled))));
+      temb = g.node('Add', [temb, w], {}, { name: 'guidance_embedding/Add' })[0]!;
     }
     let h = this.convIn.toOnnx(g, x);
     const skips = [h];

@@ -1,0 +1,272 @@
+/**
+ * One stage of progressive distillation (Salimans & Ho 2022) with classifier-free guidance distilled in (Meng et al.
+ * 2023), on the run scaffold (trainer/run/training-run.ts: folder, resume, checkpoints, metrics, Ctrl-C/kill).
+ *
+ * The teacher is a shipped model folder: the original class-conditional U-Net (its guided prediction
+ * v_u + w·(v_c − v_u) inside its manifest's guidance interval, v_c outside, two rows per image) or the previous
+ * stage's student (which takes w as an input). The student starts as the teacher (its weights read back from the
+ * teacher's model.onnx, trainer/export/load-onnx-weights.ts) plus a guidance-scale embedding whose last layer is zero,
+ * and learns to take in one DDIM step what the teacher takes in two (progressive-target.ts), for w drawn uniformly from
+ * the guidance range and for the null class (no guidance) at rate `nullRate`. Export: the student's model folder with
+ * sampling.supportedSteps [N], sampling.guidanceRange, schedule.timestepSpacing 'trailing' and its lineage.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Manifest, ManifestDistillation } from '../../sdk/manifest/types.js';
+import { validateManifest } from '../../sdk/manifest/validate-manifest.js';
+import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
+import { schedulerConfigOf } from '../../sdk/schedulers/manifest-schedule.js';
+import { batchIterator, splitDataset } from '../data/dataset.js';
+import { openDataset } from '../data/open-dataset.js';
+import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
+import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
+import { UsageError } from '../errors/usage-error.js';
+import { loadOnnxWeights } from '../export/load-onnx-weights.js';
+import { UNet, UNET_PRESETS, type UNetConfig } from '../models/unet.js';
+import { AdamW } from '../optim/adamw.js';
+import { Ema } from '../optim/ema.js';
+import { stepRng } from '../run/step-rng.js';
+import { TrainingRun, type RunConfig, type RunIo } from '../run/training-run.js';
+import { clipByGlobalNorm, disposeAll } from '../train/gradients.js';
+import { learningRate } from '../train/lr-schedule.js';
+import type { ResumePolicy } from '../train/resume-config.js';
+import { alphaSigma, ddimStep, distillGrid, predictX0, studentVTarget } from './progressive-target.js';
+
+export interface DistillConfig extends RunConfig {
+  /** The teacher's model folder. */
+  teacher: string;
+  /** The student's DDIM steps N (the teacher runs 2N); a power of two. */
+  studentSteps: number;
+  batchSize: number;
+  lr: number;
+  warmupSteps: number;
+  gradClip: number;
+  emaDecay: number;
+  /** Guidance scales w ~ U[guidanceMin, guidanceMax] the student learns. */
+  guidanceMin: number;
+  guidanceMax: number;
+  /** Share of rows drawn as the null class (the unconditional model, no guidance). */
+  nullRate: number;
+  /** The student's default guidance in its manifest. */
+  defaultGuidance: number;
+  fp16: boolean;
+}
+
+export const DISTILL_DEFAULTS: DistillConfig = {
+  teacher: 'models/mnist-ddim',
+  studentSteps: 4,
+  batchSize: 32,
+  lr: 2e-4,
+  warmupSteps: 20,
+  gradClip: 1,
+  emaDecay: 0.995,
+  guidanceMin: 1,
+  guidanceMax: 3,
+  nullRate: 0.1,
+  defaultGuidance: 1.5,
+  fp16: true,
+  out: '',
+  export: '',
+  resume: false,
+  backend: 'auto',
+  threads: 2,
+  steps: 300,
+  seed: 0,
+  logEvery: 10,
+  sampleEvery: 0,
+  checkpointEvery: 25,
+};
+
+const POLICY: ResumePolicy<DistillConfig> = {
+  fixed: ['teacher', 'studentSteps', 'seed', 'guidanceMin', 'guidanceMax'],
+  fromCommandLine: ['steps', 'export', 'fp16', 'resume', 'backend', 'threads', 'out'],
+};
+
+export interface DistillResult {
+  step: number;
+  finalLoss: number;
+  wallTimeSeconds: number;
+  stopped: boolean;
+  exported?: ExportResult & { dir: string };
+}
+
+/** A model folder's manifest and the U-Net config its weights were exported from. */
+async function openTeacher(dir: string): Promise<{ manifest: Manifest; config: UNetConfig; file: string }> {
+  const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+  const unet = manifest.files.unet;
+  if (manifest.kind !== 'diffusion-unet' || !unet) throw new UsageError(`--teacher ${dir} is a ${manifest.kind}, not a diffusion U-Net`);
+  if (manifest.conditioning?.tokenizer) throw new UsageError(`--teacher ${dir} is text-conditioned; distillation takes class-conditional teachers for now`);
+  if (manifest.schedule!.predictionType !== 'v') throw new UsageError(`--teacher ${dir} predicts ${manifest.schedule!.predictionType}; distillation needs a v-prediction teacher`);
+  const preset = UNET_PRESETS[manifest.training.config.model as keyof typeof UNET_PRESETS];
+  if (!preset) throw new UsageError(`--teacher ${dir}: training.config.model '${String(manifest.training.config.model)}' is not a U-Net preset this trainer knows`);
+  const classes = manifest.conditioning?.classes;
+  const config: UNetConfig = {
+    ...preset,
+    imageSize: manifest.image.width,
+    inChannels: manifest.image.channels,
+    ...(classes && { numClasses: classes.length }),
+    ...(unet.inputs.some((s) => s.name === 'guidance_scale') && { guidanceInput: true }),
+  };
+  return { manifest, config, file: join(dir, unet.path) };
+}
+
+export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Promise<DistillResult> {
+  const { progress } = io;
+  const run = await TrainingRun.open({ ...io, recipe: 'distill', family: 'distillation', cfg, policy: POLICY, defaults: DISTILL_DEFAULTS });
+  cfg = run.cfg;
+  if (!(cfg.guidanceMin >= 0 && cfg.guidanceMin <= cfg.guidanceMax)) throw new UsageError(`--guidance-range must be LO,HI with 0 ≤ LO ≤ HI, got ${cfg.guidanceMin},${cfg.guidanceMax}`);
+  const teacherDir = resolve(cfg.teacher);
+  const t = await openTeacher(teacherDir);
+  const tm = t.manifest;
+  const T = tm.schedule!.trainSteps;
+  const grid = distillGrid(cfg.studentSteps, T);
+  const K = t.config.numClasses;
+  if (K === undefined) throw new UsageError(`--teacher ${cfg.teacher} is unconditional; guidance distillation needs a class-conditional teacher`);
+  const lineage = tm.distillation;
+  const interval = lineage?.teacherGuidanceInterval ?? tm.sampling?.guidanceInterval ?? [0, 1];
+
+  // --- data: the teacher's own training images
+  const tc = tm.training.config as { data?: string; holdOut?: number; seed?: number };
+  const source = await openDataset(tc.data ?? 'mnist', { seed: tc.seed ?? 0 });
+  const data = (tc.holdOut ?? 0) > 0 ? splitDataset(source, tc.holdOut!, tc.seed ?? 0).train : source;
+  progress.log(`teacher: ${cfg.teacher} (${lineage ? `a ${tm.sampling?.supportedSteps?.join('/')}-step student` : tm.name}), ${grid.teacher.length} DDIM steps; student: ${cfg.studentSteps} steps [${[...grid.student].join(', ')}]; guidance ${cfg.guidanceMin}…${cfg.guidanceMax}${lineage ? '' : ` on t ≥ ${interval[0]}·T`}; data ${data.name}, ${data.size} images`);
+
+  // --- models: the teacher as shipped, the student as the teacher plus a zero guidance embedding
+  const teacher = new UNet(t.config, 0);
+  await loadOnnxWeights(teacher, t.file);
+  const student = new UNet({ ...t.config, guidanceInput: true }, cfg.seed);
+  const fresh = await loadOnnxWeights(student, t.file, { allowMissing: (p) => p.startsWith('guidance_') });
+  if (!run.checkpoint) progress.log(`student: ${student.parameterCount().toLocaleString('en-US')} parameters from the teacher${fresh.length ? ` (+ ${fresh.join(', ')})` : ''}`);
+  const params = student.namedVariables();
+  const varList = [...params.values()];
+  const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));
+  const adam = new AdamW(params, { weightDecay: 0 });
+  const ema = new Ema(params, cfg.emaDecay);
+  const groups = { params, ema: ema.shadow, 'adam.m': adam.m, 'adam.v': adam.v };
+  run.restore(groups);
+  const saved = run.savedState<{ adamT: number; emaUpdates: number }>();
+  if (saved) {
+    adam.t = saved.adamT;
+    ema.updates = saved.emaUpdates;
+  }
+  const schedulerConfig = schedulerConfigOf(tm.schedule!);
+  const alphas = new DDIMScheduler(schedulerConfig).alphasCumprod;
+  const { width: S, channels: C } = tm.image;
+  const per = S * S * C;
+
+  /** The teacher's v for rows (z, t, label, w), guided as its manifest samples. */
+  const teacherV = (z: Float32Array, ts: Float32Array, labels: Int32Array, w: Float32Array): Float32Array => {
+    const B = ts.length;
+    if (t.config.guidanceInput) {
+      return tf.tidy(() => teacher.apply(tf.tensor4d(z, [B, S, S, C]), tf.tensor1d(ts), { classLabels: tf.tensor1d(labels, 'int32'), guidanceScale: tf.tensor1d(w) }).dataSync() as Float32Array);
+    }
+    const both = tf.tidy(() => {
+      const zz = tf.tensor4d(z, [B, S, S, C]);
+      const x = tf.concat([zz, zz]) as tf.Tensor4D;
+      const l = tf.concat([tf.tensor1d(labels, 'int32'), tf.fill([B], K, 'int32')]) as tf.Tensor1D;
+      return teacher.apply(x, tf.concat([tf.tensor1d(ts), tf.tensor1d(ts)]) as tf.Tensor1D, { classLabels: l }).dataSync() as Float32Array;
+    });
+    const out = new Float32Array(B * per);
+    for (let r = 0; r < B; r++) {
+      const guided = labels[r] !== K && w[r] !== 1 && ts[r]! >= interval[0] * T && ts[r]! <= interval[1] * T;
+      for (let j = r * per; j < (r + 1) * per; j++) {
+        const c = both[j]!;
+        out[j] = guided ? both[B * per + j]! + w[r]! * (c - both[B * per + j]!) : c;
+      }
+    }
+    return out;
+  };
+
+  /** Step `step`'s rows: z_t, t, labels, w, and the student's v target from two teacher DDIM steps. */
+  const makeBatch = (step: number) => {
+    const rng = stepRng(cfg.seed, step);
+    const batch = batchIterator(data, cfg.batchSize, cfg.seed, step).next();
+    const B = batch.images.length / per;
+    const idx = Int32Array.from({ length: B }, () => rng.int(cfg.studentSteps));
+    const triples = [...idx].map((i) => grid.triple(i));
+    const labels = Int32Array.from({ length: B }, (_, r) => (rng.uniform() < cfg.nullRate || (batch.labels?.[r] ?? -1) < 0 ? K : batch.labels![r]!));
+    const w = Float32Array.from({ length: B }, () => cfg.guidanceMin + (cfg.guidanceMax - cfg.guidanceMin) * rng.uniform());
+    const eps = rng.normalArray(batch.images.length);
+    const a0 = triples.map(([t0]) => alphaSigma(alphas, t0));
+    const a1 = triples.map(([, t1]) => alphaSigma(alphas, t1));
+    const a2 = triples.map(([, , t2]) => alphaSigma(alphas, t2));
+    const z = new Float32Array(batch.images.length);
+    for (let i = 0; i < z.length; i++) {
+      const [a, s] = a0[Math.floor(i / per)]!;
+      z[i] = a * batch.images[i]! + s * eps[i]!;
+    }
+    const t0 = Float32Array.from(triples, ([x]) => x);
+    const x1 = predictX0(z, teacherV(z, t0, labels, w), a0, per);
+    const z1 = ddimStep(z, x1, a0, a1, per);
+    const x2 = predictX0(z1, teacherV(z1, Float32Array.from(triples, ([, x]) => x), labels, w), a1, per);
+    const z2 = ddimStep(z1, x2, a1, a2, per);
+    return { z, t0, labels, w, target: studentVTarget(z, z2, a0, a2, per), B };
+  };
+  const lossOf = (b: ReturnType<typeof makeBatch>) => () =>
+    student
+      .apply(tf.tensor4d(b.z, [b.B, S, S, C]), tf.tensor1d(b.t0), { classLabels: tf.tensor1d(b.labels, 'int32'), guidanceScale: tf.tensor1d(b.w) })
+      .sub(tf.tensor4d(b.target, [b.B, S, S, C]))
+      .square()
+      .mean() as tf.Scalar;
+
+  const result = await run.loop({
+    groups,
+    state: () => ({ adamT: adam.t, emaUpdates: ema.updates }),
+    watches: { loss: { factor: 1e3, warmup: 1, decay: 0.9, floor: 1e-2 } },
+    advice: `a lower --lr (now ${cfg.lr})`,
+    step: (step) => {
+      const b = makeBatch(step);
+      const { value, grads: g } = tf.variableGrads(lossOf(b), varList);
+      const loss = value.dataSync()[0]!;
+      value.dispose();
+      const grads = new Map([...Object.entries(g)].map(([name, grad]) => [pathOf.get(name)!, grad]));
+      const metrics: Record<string, number> = { lr: learningRate(step, cfg) };
+      return {
+        losses: { loss },
+        metrics,
+        apply: () => {
+          metrics.gradNorm = clipByGlobalNorm(grads, cfg.gradClip);
+          adam.step(grads, learningRate(step, cfg));
+          disposeAll(grads);
+          ema.update();
+        },
+        discard: () => disposeAll(grads),
+      };
+    },
+    measure: (step) => ({ loss: tf.tidy(() => lossOf(makeBatch(step))().dataSync()[0]!) }),
+  });
+  const loss = result.losses.loss!;
+  if (result.stopped || !cfg.export) return { step: result.step, finalLoss: loss, wallTimeSeconds: run.elapsed(), stopped: result.stopped };
+
+  // --- export (EMA weights) with the lineage
+  const dir = resolve(cfg.export);
+  const stage = { studentSteps: cfg.studentSteps, steps: result.step, wallTimeSeconds: Math.round(run.elapsed()), finalLoss: loss };
+  const distillation: ManifestDistillation = lineage
+    ? { ...lineage, stages: [...lineage.stages, stage] }
+    : { method: 'progressive', teacher: tm.name, teacherSteps: grid.teacher.length, teacherGuidanceInterval: [interval[0], interval[1]], stages: [stage] };
+  const diffusion = new GaussianDiffusion(student, { numClasses: K, condDropout: 0, trainTimesteps: T, betaSchedule: tm.schedule!.kind, prediction: 'v' });
+  const done = await ema.withAveragedWeights(() =>
+    exportUNet({
+      dir,
+      name: basename(dir),
+      diffusion,
+      fp16: cfg.fp16,
+      ...(tm.conditioning?.classes && { classNames: tm.conditioning.classes }),
+      timestepSpacing: 'trailing',
+      sampling: { steps: cfg.studentSteps, supportedSteps: [cfg.studentSteps], guidanceScale: cfg.defaultGuidance, guidanceRange: [cfg.guidanceMin, cfg.guidanceMax] },
+      distillation,
+      training: {
+        recipe: 'distill',
+        data: tm.training.data,
+        steps: distillation.stages.reduce((n, s) => n + s.steps, 0),
+        wallTimeSeconds: distillation.stages.reduce((n, s) => n + s.wallTimeSeconds, 0),
+        parameters: student.parameterCount(),
+        config: { ...tm.training.config, ...cfg, model: tm.training.config.model, teacher: basename(teacherDir), out: '…', export: basename(dir) } as unknown as Record<string, unknown>,
+      },
+      metrics: { finalLoss: loss },
+    }),
+  );
+  progress.log(`exported ${join(dir, 'model.onnx')}: parity max abs error ${done.maxAbsError.toExponential(2)}; onnx.checker ${done.checker}`);
+  return { step: result.step, finalLoss: loss, wallTimeSeconds: run.elapsed(), stopped: false, exported: { ...done, dir } };
+}
