@@ -26,6 +26,7 @@ import { benchKernels } from './kernels.js';
 import { countFlops } from './flop-counter.js';
 import { benchFid } from './fid.js';
 import { benchSdk } from './sdk.js';
+import { benchFewStep } from './few-step.js';
 
 type Figures = Record<string, { value: number; unit: string }>;
 const results: Figures = {};
@@ -107,6 +108,9 @@ put('ONNX file size, fp32 weights (bench U-Net)', unet.toOnnx().byteLength / 1e6
 
 // 5. the browser SDK: per-step latency in Chromium (onnxruntime-web wasm) vs onnxruntime-node vs tfjs-wasm, bundle size
 for (const [name, f] of Object.entries(await benchSdk())) put(name, f.value, f.unit);
+
+// 5b. few-step generation: distilled students against their teacher's samplers, ms per image (bench/few-step.ts)
+for (const [name, f] of Object.entries(await benchFewStep())) put(name, f.value, f.unit);
 
 // 6. FID/KID statistics: wasm vs plain TypeScript vs scipy (N = 10,000, d = 2048)
 await benchFid(put);

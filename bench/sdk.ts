@@ -108,7 +108,7 @@ export async function benchSdk(): Promise<Figures> {
   put('SDK JavaScript (no onnxruntime), minified + gzipped', sdkGzipBytes(dist) / 1024, 'KB');
 
   const models: BenchModel[] = shippedModels()
-    .filter((m) => m.diffusion)
+    .filter((m) => m.diffusion && !m.student) // students: bench/few-step.ts (one step count, no doubled batch)
     .map((m) => ({ label: m.name, dir: m.dir, url: `/models/${m.name}` }));
   const benchDir = await fixtureModel('bench');
   const tinyDir = await fixtureModel('class');

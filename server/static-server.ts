@@ -4,7 +4,9 @@
  *     cross-origin isolated and onnxruntime-web can use WebAssembly threads (without them it silently runs on one);
  *   - Cross-Origin-Resource-Policy: same-origin; all three on every response, errors included;
  *   - registered Content-Types and caching (server/content-headers.ts);
- *   - RFC 7233 byte ranges (suffix ranges, 416 for unsatisfiable ones), ETag/Last-Modified and 304s, from `send`.
+ *   - RFC 7233 byte ranges (suffix ranges, 416 for unsatisfiable ones), ETag/Last-Modified and 304s, from `send`;
+ *   - brotli or gzip for compressible types (the 14 MB onnxruntime wasm travels as ~4 MB), from `compression`, as the
+ *     request's Accept-Encoding prefers; a Range request gets the identity bytes, so ranges keep their meaning.
  * Each mount serves one folder under a URL prefix and never anything outside it: server/resolve-file.ts decodes the
  * path once, refuses dot segments, NUL and backslashes, and follows a symlink only when its target stays inside the
  * mount. No request can crash it: every failure is an HTTP status, and an unexpected one is a 500.
@@ -12,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
+import compression from 'compression';
 import send from 'send';
 import { cacheControl, contentType } from './content-headers.js';
 import { decodeRequestPath, resolveFile } from './resolve-file.js';
@@ -110,9 +113,13 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       .pipe(res);
   };
 
+  // Compresses what `send` streams (Vary: Accept-Encoding on every compressible answer); ranges stay identity.
+  const compress = compression({ filter: (req, res) => req.headers.range === undefined && compression.filter(req, res) });
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req);
-    handle(req, res).catch(() => answer(res, 500));
+    compress(req as never, res as never, () => {
+      handle(req, res).catch(() => answer(res, 500));
+    });
   });
   // Requests node:http cannot parse (unknown methods, bad headers): a 400 with the same isolation headers, then close.
   const isolation = `${isolate ? 'Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n' : ''}Cross-Origin-Resource-Policy: same-origin\r\n`;

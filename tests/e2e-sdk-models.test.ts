@@ -42,8 +42,8 @@ describe('shipped models in the browser', () => {
     expect(r.error).toBeUndefined();
     expect(r.backend).toBe('wasm');
     const out = (await h.page.evaluate(
-      ([id, text, prompt]) => (window as any).h.run(id, text ? 'textToImage' : 'sample', text ? { prompt, seed: 1, steps: 10 } : { seed: 1, steps: 10 }),
-      [r.id, m.text, m.prompt] as const,
+      ([id, text, prompt, steps]) => (window as any).h.run(id, text ? 'textToImage' : 'sample', text ? { prompt, seed: 1, steps } : { seed: 1, steps }),
+      [r.id, m.text, m.prompt, m.steps] as const,
     )) as PageRun;
     expect(out.error).toBeUndefined();
     const img = out.images![0]!;

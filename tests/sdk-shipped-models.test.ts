@@ -28,8 +28,8 @@ describe('shipped models in the Node SDK', () => {
     const { width, height } = g.manifest.image;
     const classes = g.manifest.conditioning?.classes;
     const images = m.text
-      ? [await g.textToImage({ prompt: m.prompt, seed: 1, steps: 10 })]
-      : await g.sample({ seed: 1, steps: 10, batch: 2, ...(classes && { classLabel: [0, classes.length - 1] }) });
+      ? [await g.textToImage({ prompt: m.prompt, seed: 1, steps: m.steps })]
+      : await g.sample({ seed: 1, steps: m.steps, batch: 2, ...(classes && { classLabel: [0, classes.length - 1] }) });
     for (const img of images) {
       expect([img.width, img.height, img.data.length]).toEqual([width, height, width * height * 4]);
       // A trained model draws something: not one flat colour.

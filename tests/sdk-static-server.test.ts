@@ -152,3 +152,53 @@ describe('startStaticServer', () => {
     }
   });
 });
+
+describe('compression (brotli / gzip as Accept-Encoding asks; ranges stay identity)', () => {
+  const big = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${i % 97} of a compressible wasm-like file\n`).join(''));
+  const raw = (path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
+    new Promise((ok, fail) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+  beforeAll(() => writeFileSync(join(root, 'site', 'big.wasm'), big));
+
+  it('sends brotli when accepted, gzip when only gzip is, identity otherwise; the bytes decode to the file', async () => {
+    const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+    const br = await raw('/big.wasm', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(br.body.length).toBeLessThan(big.length / 5);
+    expect(brotliDecompressSync(br.body).equals(big)).toBe(true);
+    const gz = await raw('/big.wasm', { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(big)).toBe(true);
+    const id = await raw('/big.wasm', {});
+    expect(id.headers['content-encoding']).toBeUndefined();
+    expect(id.body.equals(big)).toBe(true);
+  });
+
+  it('a Range request gets the identity bytes of that range, and a revalidation a 304', async () => {
+    const part = await raw('/big.wasm', { 'Accept-Encoding': 'br', Range: 'bytes=10-19' });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-encoding']).toBeUndefined();
+    expect(part.body.equals(big.subarray(10, 20))).toBe(true);
+    const first = await raw('/big.wasm', { 'Accept-Encoding': 'br' });
+    const again = await raw('/big.wasm', { 'Accept-Encoding': 'br', 'If-None-Match': String(first.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+  });
+
+  it('leaves model weights (.onnx, octet-stream) as they are', async () => {
+    writeFileSync(join(root, 'models', 'm', 'big.onnx'), big);
+    const r = await raw('/models/m/big.onnx', { 'Accept-Encoding': 'br, gzip' });
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.body.equals(big)).toBe(true);
+  });
+});

@@ -13,6 +13,10 @@ export interface ShippedModel {
   text: boolean;
   /** A prompt made of the model's own vocabulary (text models). */
   prompt: string;
+  /** Steps a test draws with: 10, or a distilled student's own step count (it refuses others). */
+  steps: number;
+  /** A distilled student (manifest sampling.supportedSteps): one step count, DDIM, no guidance interval. */
+  student: boolean;
 }
 
 /** The folders of models/ that hold a manifest.json. */
@@ -32,6 +36,8 @@ export function shippedModels(): ShippedModel[] {
         gan: m.kind === 'gan-generator',
         text: vocab.length > 0,
         prompt: vocab.slice(2, 4).join(' '),
+        steps: m.sampling?.supportedSteps?.[0] ?? 10,
+        student: m.sampling?.supportedSteps !== undefined,
       };
     });
 }
