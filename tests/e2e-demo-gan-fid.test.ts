@@ -129,8 +129,13 @@ describe('demo: GAN explorer and FID lab', () => {
     // A tiny run: the fixture digits model, 50 samples, 2 step counts.
     await page.selectOption('select[name=samples]', '50');
     for (const s of ['20', '50']) await page.uncheck(`input[name=fid-steps][value="${s}"]`);
+    const before = h.requests.length;
     await page.click('button[name=generate]');
     await waitForState(page, ['done'], 240_000);
+    // One scorer for the whole run: the reference statistics and the extractor are fetched once, not once per setting.
+    const during = h.requests.slice(before).map((r) => new URL(r.url()).pathname);
+    expect(during.filter((p) => p.endsWith('reference-stats.fidstats'))).toHaveLength(1);
+    expect(during.filter((p) => p.endsWith('mnist-classifier/model.onnx'))).toHaveLength(1);
     const rows = await page.locator('table.results tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(rows.map((r) => r[0])).toEqual(['5', '10']);
     for (const r of rows) {

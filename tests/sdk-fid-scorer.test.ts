@@ -46,6 +46,25 @@ afterAll(async () => {
 });
 
 describe('createFidScorer in Node', () => {
+  it('clear(side) empties one side: the next setting scores as in a fresh scorer, against the same reference', async () => {
+    const s = await createFidScorer({ extractor: EXTRACTOR, reference: REFERENCE, threads: 1 });
+    const fresh = await createFidScorer({ extractor: EXTRACTOR, reference: REFERENCE, threads: 1 });
+    try {
+      await s.addFake(pictures.slice(0, 150));
+      await s.clear('fake');
+      expect(await s.counts()).toEqual({ real: 10_000, fake: 0 });
+      await expect(s.fid()).rejects.toThrow(InvalidInputError);
+      await s.addFake(pictures.slice(150));
+      await fresh.addFake(pictures.slice(150));
+      expect((await s.fid()).fid).toBe((await fresh.fid()).fid);
+      expect((await s.kid()).kid).toBe((await fresh.kid()).kid);
+      await expect(s.clear('both' as never)).rejects.toThrow(InvalidInputError);
+    } finally {
+      await s.dispose();
+      await fresh.dispose();
+    }
+  });
+
   it('scores real digits as the CLI and FidScorer do, far below noise', async () => {
     expect(scorer.extractor).toEqual({ name: 'mnist-classifier/features', inputShape: [1, 32, 32], backend: 'cpu' });
     expect(await scorer.addFake(pictures.slice(0, 100))).toBe(100);

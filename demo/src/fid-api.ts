@@ -10,7 +10,7 @@ import { wasmThreads } from './config.js';
 /** Where the reference statistics of a classifier folder are. */
 export const referenceUrlOf = (classifier: string): string => `${classifier.replace(/\/+$/, '')}/reference-stats.fidstats`;
 
-/** A fresh scorer (one per setting, so each starts with no generated images) whose real side is the reference. */
+/** A scorer whose real side is the reference (the page keeps one and clears its generated side per setting). */
 export function openLabScorer(classifier: string): Promise<ImageFidScorer> {
   return createFidScorer({ extractor: classifier, reference: referenceUrlOf(classifier), threads: wasmThreads() });
 }

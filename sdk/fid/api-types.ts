@@ -99,6 +99,11 @@ export interface ImageFidScorer {
   saveStats(side?: Side, note?: string): Promise<Uint8Array>;
   /** Replaces one side with saved statistics (StatsFormatError for bytes that are not a `.fidstats` file). */
   loadStats(side: Side, stats: Uint8Array | ArrayBuffer): Promise<void>;
+  /**
+   * Empties one side (its statistics and KID sample), keeping the extractor and the other side: score the next setting
+   * against the same reference without loading either again.
+   */
+  clear(side: Side): Promise<void>;
   /** Frees the extractor (and the worker). Later calls throw ModelLoadError. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -110,6 +110,10 @@ export class ImageScorer {
     return this.serial(async () => this.scorer.saveStats(side, note));
   }
 
+  clear(side: Side): Promise<void> {
+    return this.serial(async () => this.scorer.clear(side));
+  }
+
   loadStats(side: Side, stats: Uint8Array): Promise<void> {
     return this.serial(async () => this.scorer.loadStats(decodeStats(stats, 'stats'), side));
   }

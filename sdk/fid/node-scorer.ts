@@ -95,6 +95,10 @@ class LocalFidScorer implements ImageFidScorer {
     });
   }
 
+  clear(side: Side): Promise<void> {
+    return this.call(() => this.scorer.clear(checkSide(side)));
+  }
+
   loadStats(side: Side, stats: Uint8Array | ArrayBuffer): Promise<void> {
     return this.call(() => this.scorer.loadStats(checkSide(side), statsBytes(stats)));
   }

@@ -81,6 +81,10 @@ class RemoteFidScorer implements ImageFidScorer {
     });
   }
 
+  clear(side: Side): Promise<void> {
+    return this.call((remote) => remote.fidClear(checkSide(side)));
+  }
+
   loadStats(side: Side, stats: Uint8Array | ArrayBuffer): Promise<void> {
     return this.call((remote) => {
       const bytes = statsBytes(stats).slice();

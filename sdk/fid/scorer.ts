@@ -42,6 +42,7 @@ class SideState {
 /** Real-vs-generated FID/KID over a feature extractor, fed in batches. */
 export class FidScorer {
   private readonly sides: Record<Side, SideState>;
+  private readonly seed: number;
   private dim?: number;
 
   private constructor(
@@ -49,6 +50,7 @@ export class FidScorer {
     private readonly kidSamples: number,
     seed: number,
   ) {
+    this.seed = seed;
     this.sides = { real: new SideState(new Rng(seed)), fake: new SideState(new Rng(seed + 1)) };
     this.dim = extractor.dim;
   }
@@ -133,6 +135,12 @@ export class FidScorer {
     const st = this.stats(side);
     const kid = s.loaded ? s.loaded.kidFeatures : s.reservoir?.subarray(0, s.kept * st.dim);
     return encodeStats({ ...st, ...(kid && kid.length && { kidFeatures: kid.slice() }), extractor: this.extractor.name, ...(note && { note }) });
+  }
+
+  /** Empties one side: it starts again as in a new scorer (the same KID sampling seed); the other side is kept. */
+  clear(side: Side): void {
+    this.side(side); // checks the name
+    this.sides[side] = new SideState(new Rng(side === 'real' ? this.seed : this.seed + 1));
   }
 
   /** Replaces one side (default 'real') with saved statistics. Their extractor must match this scorer's. */

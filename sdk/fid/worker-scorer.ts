@@ -108,6 +108,9 @@ export function fidWorkerApi() {
       const bytes = await current().saveStats(side, note);
       return transfer(bytes, [bytes.buffer as ArrayBuffer]);
     },
+    fidClear(side: Side): Promise<void> {
+      return current().clear(side);
+    },
     fidLoadStats(side: Side, stats: Uint8Array): Promise<void> {
       return current().loadStats(side, stats);
     },
