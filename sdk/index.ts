@@ -8,6 +8,8 @@
  * onnxruntime-web runs inside a dedicated worker (worker.js, its own chunk); this module only talks to it.
  */
 export { createGenerator } from './client.js';
+export { unknownPromptWords } from './text/unknown-words.js';
+export { splitWords } from './text/tokenizer.js';
 export { loadManifest } from './loader/load-manifest.js';
 export { createGan } from './gan/create-gan.js';
 export { slerp } from './gan/slerp.js';

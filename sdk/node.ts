@@ -21,6 +21,7 @@ import type { Generator, GeneratorOptions } from './types.js';
 export { loadManifest } from './node-model.js';
 export { GeneratedImage } from './image/generated-image.js';
 export { MAX_IMAGE_PIXELS } from './image/image-input.js';
+export { unknownPromptWords } from './text/unknown-words.js';
 export { validateManifest } from './manifest/validate-manifest.js';
 export { MANIFEST_SCHEMA_VERSION } from './manifest/types.js';
 export { Rng } from './random/rng.js';

@@ -192,6 +192,11 @@ export interface GeneratedImage extends RgbaImage {
    * every image a generator or GAN returns.
    */
   values?: Float32Array;
+  /**
+   * Text-conditioned models: the words of this image's prompt (and negative prompt) the model's vocabulary lacks; it
+   * read them as "<unk>" (see unknownPromptWords). Empty when it knew every word; absent for other models.
+   */
+  unknownWords?: string[];
   /** The pixels as an ImageData (browser), or an object of the same shape where ImageData does not exist (Node). */
   toImageData(): ImageData;
   /** The pixels as a PNG Blob. */

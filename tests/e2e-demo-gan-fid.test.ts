@@ -123,6 +123,9 @@ describe('demo: GAN explorer and FID lab', () => {
     const { page } = h;
     expect(await page.locator('input[name=fid-steps]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['5', '10', '20', '50', '100']);
     expect(await page.locator('svg.chart').getAttribute('aria-label')).toBe('FID against DDIM steps');
+    // A default run compares 5, 10 and 20 steps (50 and 100 on request), and the page says how to read small-sample FID and KID.
+    expect(await page.locator('input[name=fid-steps]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['5', '10', '20']);
+    expect(await page.textContent('[data-role=fid-reading]')).toMatch(/biased upwards at few samples.*KID is unbiased: near zero it can come out negative/);
     // The shipped classifier, its reference statistics and createFidScorer are all there: nothing is reported missing.
     expect(state, await noticeText(page)).toBe('ready');
     expect(await page.textContent('.progress-text')).toMatch(/Model ready/);

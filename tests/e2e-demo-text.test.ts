@@ -61,6 +61,35 @@ describe('demo: text to image', () => {
     expect(changed).toBe(true);
   });
 
+  it('an empty prompt asks for one, unknown words are named before drawing, and the notice clears on a good prompt', async () => {
+    const { page } = h;
+    const images = async () => page.locator('.image-grid canvas').count();
+    const before = await images();
+    await page.fill('input[name=steps]', '4');
+    await page.fill('input[name=batch]', '1');
+    await page.fill('input[name=prompt]', '   ');
+    await page.click('button[name=generate]');
+    expect(await noticeText(page)).toMatch(/Type a prompt.*empty prompt draws with no condition/);
+    expect(await page.evaluate(() => document.querySelector<HTMLElement>('[data-page]')!.dataset.state)).not.toBe('running');
+    // No known word: nothing is drawn, and the page lists the words the model does know.
+    await page.fill('input[name=prompt]', 'fluffy kitten wearing hats');
+    await page.click('button[name=generate]');
+    expect(await noticeText(page)).toMatch(/No word of this prompt is known to this model.*does not know “fluffy”, “kitten”, “wearing”, “hats”.*It knows \d+ words: /);
+    expect(await images()).toBe(before);
+    // Some known words: drawn, with the unknown one named.
+    const chip = (await page.locator('.chips button').first().textContent())!;
+    await page.fill('input[name=prompt]', `${chip} fluffy`);
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done']);
+    expect(await noticeText(page)).toMatch(/Some words are unknown to this model.*“fluffy”.*It draws the rest/);
+    // A prompt of known words only clears the notice.
+    await page.fill('input[name=prompt]', chip);
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done']);
+    expect(await noticeText(page)).not.toMatch(/unknown to this model|Type a prompt/);
+    expect(h.errors).toEqual([]);
+  });
+
   it('cancel stops a long run between steps; the next run completes', async () => {
     const { page } = h;
     await page.fill('input[name=steps]', '100');

@@ -50,6 +50,8 @@ interface Plan {
   /** img2img: the start image [B, C, H, W] in model space and the strength. */
   init?: { x0: Float32Array; strength: number };
   modelMs: number;
+  /** Text models: the unknown words of each image's prompt (one list shared by all, or one per image). */
+  unknownWords?: string[][];
 }
 
 export class DiffusionEngine {
@@ -121,7 +123,7 @@ export class DiffusionEngine {
         if (common.signal?.aborted) throw new AbortError();
         const guided = labels !== undefined || (prompts ?? []).some((p) => p !== '') || negative !== '';
         const guidanceScale = guided ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, ids, guidanceScale !== 1), modelMs: 0 };
+        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, ids, guidanceScale !== 1), modelMs: 0, ...this.unknown(prompts ?? [''], negative) };
         return this.generate(plan);
       };
     });
@@ -142,7 +144,7 @@ export class DiffusionEngine {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = prompt !== '' || negative !== '';
         const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, ids, guidanceScale !== 1), modelMs: 0 };
+        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, ids, guidanceScale !== 1), modelMs: 0, ...this.unknown([prompt], negative) };
         return (await this.generate(plan))[0]!;
       };
     });
@@ -170,7 +172,7 @@ export class DiffusionEngine {
         const conditioned = labels !== undefined || (prompt ?? '') !== '';
         const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
         const cond = await this.conditioning(1, labels, ids, guidanceScale !== 1);
-        return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, strength }, modelMs: 0 }))[0]!;
+        return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, strength }, modelMs: 0, ...this.unknown([prompt ?? ''], '') }))[0]!;
       };
     });
   }
@@ -187,6 +189,14 @@ export class DiffusionEngine {
     return this.queue.run(prepare);
   }
 
+
+  /** The unknown words of each prompt (with the negative prompt's), for text models; {} for the others. */
+  private unknown(prompts: readonly string[], negative: string): { unknownWords?: string[][] } {
+    const t = this.tokenizer;
+    if (!t) return {};
+    const neg = t.unknownWords(negative);
+    return { unknownWords: prompts.map((p) => [...new Set([...t.unknownWords(p), ...neg])]) };
+  }
 
   /**
    * sample()'s `prompt`: one for every image, or one per image; undefined when not given. Text-conditioned models
@@ -353,7 +363,8 @@ export class DiffusionEngine {
   private toImage(x: Float32Array, index: number, seed: number, start: number, plan: Plan, steps: number): EngineImage {
     const { channels: C, height: H, width: W, range } = this.manifest.image;
     const per = C * H * W;
-    return { width: W, height: H, data: modelToRgba(x, index, C, H, W, range), seed, timings: { totalMs: performance.now() - start, modelMs: plan.modelMs, steps }, values: x.slice(index * per, (index + 1) * per) };
+    const unknownWords = plan.unknownWords?.[plan.unknownWords.length === 1 ? 0 : index];
+    return { width: W, height: H, data: modelToRgba(x, index, C, H, W, range), seed, timings: { totalMs: performance.now() - start, modelMs: plan.modelMs, steps }, values: x.slice(index * per, (index + 1) * per), ...(unknownWords && { unknownWords }) };
   }
 }
 

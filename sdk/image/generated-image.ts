@@ -10,6 +10,8 @@ export interface EngineImage {
   timings: Timings;
   /** The model's output before 8-bit rounding: [C, H, W] in the manifest's image range. */
   values: Float32Array;
+  /** Text models: the prompt's words the vocabulary lacks (types.ts GeneratedImage.unknownWords). */
+  unknownWords?: string[];
 }
 
 /** The result of a generation: RGBA pixels with the seed and timings that produced them. */
@@ -21,11 +23,12 @@ export class GeneratedImage implements GeneratedImageType {
     readonly seed: number,
     readonly timings: Timings,
     readonly values?: Float32Array,
+    readonly unknownWords?: string[],
   ) {}
 
   /** Wraps an engine's result (every client, browser or Node). */
   static from(r: EngineImage): GeneratedImage {
-    return new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings, r.values);
+    return new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings, r.values, r.unknownWords);
   }
 
   toImageData(): ImageData {

@@ -126,6 +126,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const paths = Array.from({ length: batch }, (_, i) => (toFolder ? join(out, `${String(i).padStart(4, '0')}.png`) : out));
     let steps = 0;
     let seconds = 0;
+    let unknown: string[] = [];
     // Each picture is written (temp file + rename) as soon as it is drawn: memory holds one image whatever --batch
     // is, and a run stopped at image k leaves 0000.png … k-1 whole.
     for (let i = 0; i < batch; i++) {
@@ -134,7 +135,11 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const image = await withFlagNames(() => drawOne(generator, opts, { classLabel, prompt: values.prompt, init, strength }));
       seconds += (performance.now() - t0) / 1000;
       steps = image.timings.steps;
+      unknown = image.unknownWords ?? [];
       await writeFileAtomic(paths[i]!, encodePng(image));
+    }
+    if (unknown.length > 0) {
+      console.error(`webgen: warning: model '${generator.manifest.name}' does not know ${unknown.map((w) => `'${w}'`).join(', ')}; it read ${unknown.length === 1 ? 'it' : 'them'} as unknown words (its vocabulary: manifest.json conditioning.tokenizer.vocab)`);
     }
     const what = values.prompt !== undefined ? `"${values.prompt}"` : classLabel !== undefined ? `class ${classLabel}` : 'unconditional';
     console.log(`${batch} image${batch > 1 ? 's' : ''} (${what}, ${steps} steps, seed ${seed}${batch > 1 ? `…${seed + batch - 1}` : ''}) in ${seconds.toFixed(2)} s`);

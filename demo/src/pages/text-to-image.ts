@@ -4,7 +4,7 @@
  * score under it; a CLIP of other data only gets a note (a score from a model that never saw such pictures means
  * nothing), and is not loaded.
  */
-import type { Clip, GeneratedImage, Generator, Manifest } from 'webgen';
+import { splitWords, unknownPromptWords, type Clip, type GeneratedImage, type Generator, type Manifest } from 'webgen';
 import { sameTrainingData, trainingData } from '../clip-helpers.js';
 import { h } from '../dom.js';
 import { findModels, loadClip, needsText, type Found } from '../models.js';
@@ -112,10 +112,26 @@ export const textToImagePage: Page = {
       if (!generator) return;
       const g = generator;
       const clip = scorer;
+      // Say what the model cannot read before drawing: an empty prompt, or words its vocabulary lacks.
+      const text = prompt.value.trim();
+      const vocab = g.manifest.conditioning?.tokenizer?.vocab.slice(2) ?? [];
+      if (text === '') {
+        model.notices.show('warning', 'Type a prompt', `An empty prompt draws with no condition at all. Describe what to draw with the model's words, or pick an example.`, 'prompt');
+        return;
+      }
+      const unknown = unknownPromptWords(g.manifest, text);
+      const known = new Set(splitWords(text)).size - unknown.length;
+      if (unknown.length > 0) {
+        const what = `${g.manifest.name} does not know ${unknown.map((w) => `“${w}”`).join(', ')}. It knows ${vocab.length} words: ${vocab.join(', ')}.`;
+        model.notices.show('warning', known > 0 ? 'Some words are unknown to this model' : 'No word of this prompt is known to this model', known > 0 ? `${what} It draws the rest.` : `${what} Nothing to draw from: rephrase with its words.`, 'prompt');
+        if (known === 0) return;
+      } else {
+        model.notices.clear('prompt');
+      }
       void buttons.run(async (signal) => {
         const n = batch.value;
         const first = seed.value;
-        const opts = { prompt: prompt.value.trim(), steps: steps.value, guidanceScale: guidance.value };
+        const opts = { prompt: text, steps: steps.value, guidanceScale: guidance.value };
         const scores: Promise<void>[] = [];
         for (let i = 0; i < n; i++) {
           timer.start(n > 1 ? `Image ${i + 1} of ${n}…` : 'Starting…');
