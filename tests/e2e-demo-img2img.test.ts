@@ -2,7 +2,7 @@
 // set strength and prompt, and get a non-blank "after" beside the "before"; strength 0 keeps the picture.
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasStats, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { canvasStats, noticeText, openDemoPage, saveScreenshot, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
 import { fixtureUrl } from '../scripts/e2e/harness.js';
 import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 
@@ -75,6 +75,18 @@ describe('demo: img2img', () => {
     expect(h.errors).toEqual([]);
   });
 
+  it('a file that is not a picture gives one clear notice and keeps the pad; a good upload clears it', async () => {
+    const { page } = h;
+    const pad = () => page.evaluate(() => document.querySelector<HTMLCanvasElement>('.pad canvas')!.toDataURL());
+    const before = await pad();
+    await page.setInputFiles('[data-testid=pad-upload]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await page.waitForFunction(() => /That file is not a picture/.test(document.querySelector('.notices')?.textContent ?? ''));
+    expect(await noticeText(page)).toMatch(/That file is not a picture.*“notes\.txt” \(text\/plain\) is not a picture this browser can read.*Upload a PNG, JPEG, WebP or GIF/);
+    expect(await noticeText(page)).not.toMatch(/Something went wrong/);
+    expect(await pad()).toBe(before);
+    expect(h.errors).toEqual([]);
+  });
+
   it('an uploaded image replaces the pad; strength 0 gives it back unchanged', async () => {
     const { page } = h;
     await page.setInputFiles('[data-testid=pad-upload]', { name: 'two-tone.png', mimeType: 'image/png', buffer: twoTonePng() });
@@ -83,6 +95,7 @@ describe('demo: img2img', () => {
       const d = c.getContext('2d')!.getImageData(2, 16, 1, 1).data;
       return d[1]! > 150 && d[0]! < 60;
     });
+    expect(await noticeText(page)).not.toMatch(/That file is not a picture/);
     const { left, right } = await halves(page);
     expect(left[1]).toBeGreaterThan(150);
     expect(right[2]).toBeGreaterThan(150);

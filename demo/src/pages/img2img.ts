@@ -37,6 +37,8 @@ export const img2imgPage: Page = {
         h('section', { class: 'panel', 'aria-label': 'Before and after' }, h('div', { class: 'before-after' }, h('figure', {}, before, h('figcaption', {}, 'Before')), h('figure', {}, after, h('figcaption', {}, 'After'))), timer.el),
       ),
     );
+    pad.onUploadError((message) => model.notices.show('error', 'That file is not a picture', message, 'upload'));
+    pad.onChange(() => model.notices.clear('upload'));
     setState(root, 'loading-model');
 
     let size = { width: 32, height: 32 };

@@ -12,6 +12,7 @@ export class DrawingPad {
   private color = '#e53935';
   private size = 28;
   private readonly listeners = new Set<() => void>();
+  private readonly uploadErrorListeners = new Set<(message: string) => void>();
 
   /**
    * `background`: what Clear paints, by default the shapes models' dark background; null for a transparent pad (models
@@ -36,7 +37,13 @@ export class DrawingPad {
     const file = h('input', { id: fileId, type: 'file', accept: 'image/*', 'data-testid': 'pad-upload' });
     file.addEventListener('change', () => {
       const f = file.files?.[0];
-      if (f) void this.loadFile(f);
+      if (!f) return;
+      this.loadFile(f).catch((err: unknown) => {
+        file.value = ''; // choosing the same file again fires 'change' again
+        const type = f.type ? ` (${f.type})` : '';
+        const why = `“${f.name}”${type} is not a picture this browser can read (${(err as Error)?.name ?? 'error'}). Upload a PNG, JPEG, WebP or GIF.`;
+        for (const fn of this.uploadErrorListeners) fn(why);
+      });
     });
     this.el = h(
       'div',
@@ -49,6 +56,11 @@ export class DrawingPad {
     );
     this.bindPointer();
     this.drawExample();
+  }
+
+  /** Called with a readable sentence when an uploaded file cannot be decoded (the picture stays as it was). */
+  onUploadError(fn: (message: string) => void): void {
+    this.uploadErrorListeners.add(fn);
   }
 
   /** Called after every change to the picture. */

@@ -54,7 +54,9 @@ export class PicturePicker {
       const b = (e.target as Element).closest<HTMLButtonElement>('button[name=sample]');
       if (b) this.pick(b.value);
     });
+    this.pad.onUploadError((message) => this.notices.show('error', 'That file is not a picture', message, 'picture'));
     this.pad.onChange(() => {
+      this.notices.clear('picture');
       this.source = this.next ?? 'picture';
       this.next = undefined;
       for (const fn of this.listeners) fn(this.source);
