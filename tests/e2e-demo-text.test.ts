@@ -82,6 +82,11 @@ describe('demo: text to image', () => {
     await page.click('button[name=generate]');
     await waitForState(page, ['done']);
     expect(await noticeText(page)).toMatch(/Some words are unknown to this model.*“fluffy”.*It draws the rest/);
+    // A prompt the SDK refuses (too long): the status line says it was not drawn, not "Starting…".
+    await page.fill('input[name=prompt]', Array.from({ length: 40 }, () => chip).join(' '));
+    await page.click('button[name=generate]');
+    await waitForState(page, ['error']);
+    expect(await page.textContent('[data-testid=stats]')).toMatch(/^Not drawn: 'prompt' has 80 tokens/);
     // A prompt of known words only clears the notice.
     await page.fill('input[name=prompt]', chip);
     await page.click('button[name=generate]');

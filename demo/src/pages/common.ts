@@ -152,6 +152,14 @@ export class RunButtons {
     setState(this.root, 'ready');
   }
 
+  private timer: StepTimer | undefined;
+
+  /** A status line that a failed run should not leave at "Starting…" or mid-step. */
+  track(timer: StepTimer): this {
+    this.timer = timer;
+    return this;
+  }
+
   /** Runs `job` with an AbortSignal; never throws (errors become notices). */
   async run(job: (signal: AbortSignal) => Promise<void>): Promise<void> {
     if (this.controller) return;
@@ -167,6 +175,8 @@ export class RunButtons {
       setState(this.root, 'done');
     } catch (err) {
       this.notices.error(err, 'run');
+      // a cancelled run keeps its "Step k / n"
+      if ((err as Error)?.name !== 'AbortError') this.timer?.fail(err);
       setState(this.root, (err as Error)?.name === 'AbortError' ? 'cancelled' : 'error');
     } finally {
       this.controller = undefined;
@@ -203,6 +213,11 @@ export class StepTimer {
     this.last = now;
     this.steps++;
     this.el.textContent = `${prefix}Step ${info.step} / ${info.total} · ${formatMs(now - this.t0)} · ${formatMs(this.stepMs / this.steps)} per step`;
+  }
+
+  /** A run that ended in an error: the status line says so (the notice has the details). */
+  fail(err: unknown): void {
+    this.el.textContent = `Not drawn: ${(err as Error)?.message ?? String(err)}`;
   }
 
   done(images: number): void {

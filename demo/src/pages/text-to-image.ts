@@ -58,7 +58,7 @@ export const textToImagePage: Page = {
     const grid = new ImageGrid();
     const clipNote = h('p', { class: 'hint', 'data-testid': 'clip-note', hidden: true });
     const controls = [prompt, steps, guidance, seed, batch];
-    const buttons = new RunButtons(root, model.notices, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy)));
+    const buttons = new RunButtons(root, model.notices, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
     const form = h('form', { class: 'panel', 'aria-label': 'Text to image settings' }, prompt.el, h('div', { class: 'field' }, h('span', { class: 'label' }, 'Examples'), examples), steps.el, guidance.el, seed.el, batch.el, buttons.el);
     root.append(
       ...pageHeader('Text to image', 'Type a prompt; the model draws it in your browser. Watch the image form step by step.'),
