@@ -1,5 +1,5 @@
 /** Digits (mnist-ddim): pick a digit or "any", DDIM steps and η; a grid of samples, the first one forming live. */
-import type { Generator, SampleOptions } from 'webgen';
+import { Rng, type Generator, type SampleOptions } from 'webgen';
 import { h } from '../dom.js';
 import { needsNoText } from '../models.js';
 import { ImageGrid, paint } from '../widgets/image-grid.js';
@@ -31,7 +31,7 @@ export const digitsPage: Page = {
     const buttons = new RunButtons(root, model.notices, 'Draw digits', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
     const form = h('form', { class: 'panel', 'aria-label': 'Digit settings' }, digit.el, steps.el, guidance.el, eta.el, count.el, seed.el, buttons.el);
     root.append(
-      ...pageHeader('Digits', 'A class-conditional DDIM trained on MNIST: choose a digit (or any) and how many denoising steps to take.'),
+      ...pageHeader('Digits', 'A class-conditional DDIM trained on MNIST: choose a digit (or any: a random digit per image, named under it) and how many denoising steps to take.'),
       model.el,
       h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Samples' }, h('h2', {}, 'Live preview'), preview, timer.el, h('h2', {}, 'Samples'), grid.el)),
     );
@@ -45,13 +45,18 @@ export const digitsPage: Page = {
       void buttons.run(async (signal) => {
         timer.start();
         const opts: SampleOptions = { batch: Number(count.value), steps: steps.value, eta: eta.value, seed: seed.value, signal, onStep: (info) => (paint(preview, info.preview), timer.step(info)) };
-        const label = digit.value === ANY ? null : Number(digit.value);
-        if (label !== null) Object.assign(opts, { classLabel: label, guidanceScale: guidance.value });
+        // "any" draws a random digit per image, guided like a chosen one: the model's unconditional branch is
+        // undertrained (mnist-ddim's card) and draws mostly illegible shapes, while guided draws read as the digit asked
+        // for 96.7% of the time (the card's eval-classes at 10 steps). The seed picks the digits too.
+        const names = g.manifest.conditioning?.classes ?? [];
+        const labels = digit.value === ANY
+          ? Array.from({ length: opts.batch! }, ((rng) => () => rng.int(names.length))(new Rng(seed.value ^ 0x5eed)))
+          : Array.from({ length: opts.batch! }, () => Number(digit.value));
+        Object.assign(opts, { classLabel: labels, guidanceScale: guidance.value });
         const images = await g.sample(opts);
         paint(preview, images[0]!);
-        const names = g.manifest.conditioning?.classes;
         grid.clear();
-        grid.add(images.map((image, i) => ({ image, caption: `${label === null ? 'any' : (names?.[label] ?? label)} #${i + 1}` })));
+        grid.add(images.map((image, i) => ({ image, caption: `${names[labels[i]!] ?? labels[i]} #${i + 1}` })));
         timer.done(images.length);
       });
     });
