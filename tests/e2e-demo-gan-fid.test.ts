@@ -98,16 +98,33 @@ describe('demo: GAN explorer and FID lab', () => {
     };
     const first = await grid();
     expect(await grid()).toEqual(first);
+    // The class along the path: switching halfway, the path starts and ends on both picks; keeping one class, the
+    // latent moves all the way in that class (it starts, or ends, on the pick whose class it keeps).
+    expect(await page.isVisible('select[name=gan-path-class]')).toBe(true);
+    expect(await page.inputValue('select[name=gan-path-class]')).toBe('first');
+    await page.selectOption('select[name=gan-path-class]', 'switch');
     await page.click('.image-grid figure:nth-child(1) button.tile');
     await page.click('.image-grid figure:nth-child(4) button.tile');
     await page.waitForFunction(() => document.querySelectorAll('.interp canvas').length === 8, undefined, { timeout: 60_000 });
     await waitForState(page, ['done']);
     expect(maxAbsDiff(await pixels('.interp canvas:nth-child(1)'), first[0]!)).toBeLessThanOrEqual(2);
     expect(maxAbsDiff(await pixels('.interp canvas:nth-child(8)'), first[1]!)).toBeLessThanOrEqual(2);
+    const strip = () => Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => pixels(`.interp canvas:nth-child(${i})`)));
+    const switched = await strip();
+    await page.selectOption('select[name=gan-path-class]', 'second');
+    await waitForState(page, ['done']); // the change event started the redraw synchronously
+    expect(maxAbsDiff(await pixels('.interp canvas:nth-child(8)'), first[1]!)).toBeLessThanOrEqual(2);
+    await page.selectOption('select[name=gan-path-class]', 'first');
+    await waitForState(page, ['done']);
+    const kept = await strip();
+    expect(maxAbsDiff(kept[0]!, first[0]!)).toBeLessThanOrEqual(2);
+    // Frames of the first half are the same with 'switch' and 'first' (both use the first pick's class there).
+    expect(maxAbsDiff(kept[1]!, switched[1]!)).toBeLessThanOrEqual(2);
 
     // An unconditional GAN (ViTGAN) offers no classes and draws as well.
     expect(await openDemoPage(h, 'gan', { gan: vitganModel, backend: 'wasm' })).toBe('ready');
     expect(await page.locator('input[data-choice=gan-class]').count()).toBe(1);
+    expect(await page.isVisible('select[name=gan-path-class]')).toBe(false);
     await page.click('button[name=generate]');
     await waitForState(page, ['done']);
     expect((await canvasStats(page, '.image-grid figure:nth-child(1) canvas')).distinct).toBeGreaterThan(4);

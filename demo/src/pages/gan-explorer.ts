@@ -30,9 +30,20 @@ export const ganExplorerPage: Page = {
     const grid = new ImageGrid();
     const strip = h('div', { class: 'interp', role: 'list', 'aria-label': 'Interpolation between the two picked images' });
     const hint = h('p', { class: 'stats' }, 'Click two images in the grid to interpolate between them.');
-    const controls = [which, digit, seed];
+    const along = selectBox({
+      label: 'Class along the path',
+      name: 'gan-path-class',
+      options: [
+        { value: 'first', label: "the first pick's, all the way" },
+        { value: 'second', label: "the second pick's, all the way" },
+        { value: 'switch', label: 'switch halfway' },
+      ],
+      value: 'first',
+    });
+    along.el.hidden = true;
+    const controls = [which, digit, seed, along];
     const buttons = new RunButtons(root, model.notices, 'New grid', (busy) => controls.forEach((c) => c.setDisabled(busy)));
-    const form = h('form', { class: 'panel', 'aria-label': 'GAN settings' }, which.el, digit.el, seed.el, buttons.el);
+    const form = h('form', { class: 'panel', 'aria-label': 'GAN settings' }, which.el, digit.el, seed.el, along.el, buttons.el);
     root.append(
       ...pageHeader('GAN explorer', 'A generator draws a digit in one pass from a random latent vector. Pick two samples to see the path between them.'),
       model.el,
@@ -55,9 +66,11 @@ export const ganExplorerPage: Page = {
     const interpolate = async (signal: AbortSignal) => {
       if (!gan || picked.length !== 2) return;
       const [from, to] = [latents[picked[0]!]!, latents[picked[1]!]!];
-      // A class-conditional generator: each frame keeps the class of the nearer end (the latent path is the smooth part).
+      // A class-conditional generator takes a class, not a mix of two: the path keeps one class (the latent moves
+      // smoothly), or switches at the midpoint, as chosen.
       const ends = labels && [labels[picked[0]!]!, labels[picked[1]!]!];
-      const path = ends && Array.from({ length: STEPS }, (_, i) => (i < STEPS / 2 ? ends[0] : ends[1]));
+      const classAt = (i: number) => (along.value === 'first' ? ends![0] : along.value === 'second' ? ends![1] : i < STEPS / 2 ? ends![0] : ends![1]);
+      const path = ends && Array.from({ length: STEPS }, (_, i) => classAt(i));
       const images = await gan.interpolate({ from, to, frames: STEPS, ...(path && { classLabel: path }), signal });
       strip.replaceChildren(...images.map((img, i) => {
         const c = h('canvas', { class: 'pixelated', role: 'listitem', 'aria-label': `Step ${i + 1} of ${STEPS}` });
@@ -65,6 +78,11 @@ export const ganExplorerPage: Page = {
         return c;
       }));
     };
+
+    // A new choice of class along the path redraws the path between the same two picks.
+    along.el.addEventListener('change', () => {
+      if (gan && picked.length === 2) void buttons.run(interpolate);
+    });
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -133,6 +151,7 @@ export const ganExplorerPage: Page = {
         gan = loaded;
         showBackend(gan.backend as 'webgpu' | 'wasm', wasmThreads());
         digit.setOptions(classOptions(gan.classes), ANY);
+        along.el.hidden = !gan.classes;
         controls.forEach((c) => c.setDisabled(false));
         buttons.ready();
       } catch (err) {
