@@ -75,7 +75,7 @@ export const askModelPage: Page = {
     const picker = new PicturePicker(model.notices);
     const own = textBox({ label: 'Your own labels', name: 'labels', value: '', placeholder: 'cat face, pizza, rocket', hint: 'Comma-separated. Empty: all the emoji names.' });
     // The labels box stays enabled while a question runs: disabling it would take the focus from someone typing.
-    const buttons = new RunButtons(root, model.notices, 'Ask');
+    const buttons = new RunButtons(root, 'Ask');
     const namesStatus = h('p', { class: 'stats', 'aria-live': 'polite', 'data-testid': 'names-status' });
     const ranking = h('ol', { class: 'ranking', 'aria-label': 'Most probable labels', 'data-testid': 'ranking' });
     const stats = h('p', { class: 'stats', 'data-testid': 'ask-stats' });

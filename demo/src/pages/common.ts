@@ -129,22 +129,27 @@ export interface KindWords {
   train: string;
 }
 
-/** Generate + Cancel; runs one job at a time and reports its outcome on the page state and the notices. */
+/**
+ * Generate + Cancel; runs one job at a time and reports its outcome on the page state and in its own notices, right
+ * under the buttons (where the visitor looks after pressing one), not at the top of the page. In the page's form the
+ * buttons stick to the bottom of the viewport, so the primary action is in view however long the form is.
+ */
 export class RunButtons {
   readonly generate: HTMLButtonElement;
   readonly cancel = h('button', { type: 'button', name: 'cancel', disabled: true }, 'Cancel');
+  /** Messages about a run or its input (errors, refused prompts): shown under the buttons. */
+  readonly notices = new Notices();
   readonly el: HTMLElement;
   private controller: AbortController | undefined;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly notices: Notices,
     label: string,
     private readonly setBusy: (busy: boolean) => void = () => undefined,
   ) {
     this.generate = h('button', { type: 'submit', class: 'primary', name: 'generate', disabled: true }, label);
     this.cancel.addEventListener('click', () => this.controller?.abort());
-    this.el = h('div', { class: 'actions' }, this.generate, this.cancel);
+    this.el = h('div', { class: 'run-controls' }, h('div', { class: 'actions' }, this.generate, this.cancel), this.notices.el);
   }
 
   ready(): void {
@@ -170,6 +175,10 @@ export class RunButtons {
     this.cancel.disabled = false;
     this.setBusy(true);
     setState(this.root, 'running');
+    // One column (a phone): the result is under the form; bring it into view as the run starts, so its live preview shows.
+    if (typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches) {
+      this.root.querySelector('.page-layout > section.panel')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    }
     try {
       await job(controller.signal);
       setState(this.root, 'done');

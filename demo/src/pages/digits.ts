@@ -28,7 +28,7 @@ export const digitsPage: Page = {
     const timer = new StepTimer();
     const grid = new ImageGrid();
     const controls = [digit, steps, guidance, eta, count, seed];
-    const buttons = new RunButtons(root, model.notices, 'Draw digits', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
+    const buttons = new RunButtons(root, 'Draw digits', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
     const form = h('form', { class: 'panel', 'aria-label': 'Digit settings' }, digit.el, steps.el, guidance.el, eta.el, count.el, seed.el, buttons.el);
     root.append(
       ...pageHeader('Digits', 'A class-conditional DDIM trained on MNIST: choose a digit (or any: a random digit per image, named under it) and how many denoising steps to take.'),

@@ -33,7 +33,7 @@ export const fidLabPage: Page = {
       chartBox.replaceChildren(lineChart({ title: 'FID against DDIM steps', xLabel: 'DDIM steps', yLabel: 'FID (lower is better)', series, empty: 'Compute to draw the chart' }));
     };
     drawChart();
-    const buttons = new RunButtons(root, model.notices, 'Compute FID', (busy) => [count, seed].forEach((c) => c.setDisabled(busy)));
+    const buttons = new RunButtons(root, 'Compute FID', (busy) => [count, seed].forEach((c) => c.setDisabled(busy)));
     const readingNote = h(
       'p',
       { class: 'hint', 'data-role': 'fid-reading' },

@@ -42,7 +42,7 @@ export const ganExplorerPage: Page = {
     });
     along.el.hidden = true;
     const controls = [which, digit, seed, along];
-    const buttons = new RunButtons(root, model.notices, 'New grid', (busy) => controls.forEach((c) => c.setDisabled(busy)));
+    const buttons = new RunButtons(root, 'New grid', (busy) => controls.forEach((c) => c.setDisabled(busy)));
     const form = h('form', { class: 'panel', 'aria-label': 'GAN settings' }, which.el, digit.el, seed.el, along.el, buttons.el);
     root.append(
       ...pageHeader('GAN explorer', 'A generator draws a digit in one pass from a random latent vector. Pick two samples to see the path between them.'),

@@ -25,7 +25,7 @@ export const img2imgPage: Page = {
     const after = h('canvas', { class: 'pixelated', width: 32, height: 32, role: 'img', 'aria-label': 'After: the redrawn picture', 'data-testid': 'after' });
     const timer = new StepTimer();
     const controls = [prompt, classPick, strength, steps, guidance, seed];
-    const buttons = new RunButtons(root, model.notices, 'Redraw', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
+    const buttons = new RunButtons(root, 'Redraw', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
     const form = h('form', { class: 'panel', 'aria-label': 'img2img settings' }, h('h2', {}, 'Your picture'), pad.el, prompt.el, classPick.el, strength.el, steps.el, guidance.el, seed.el, buttons.el);
     root.append(
       ...pageHeader('img2img', 'Start from a drawing or a photo: the model noises it by the strength, then draws it back towards the prompt.'),

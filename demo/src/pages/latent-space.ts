@@ -103,9 +103,9 @@ export const latentSpacePage: Page = {
       uploadB.disabled = b;
       for (const r of all) r.generate.disabled = b || !ae;
     };
-    const reconButtons = new RunButtons(root, model.notices, 'Reconstruct', busy);
-    const walkButtons = new RunButtons(root, model.notices, 'Walk', busy);
-    const travButtons = new RunButtons(root, model.notices, 'Traverse', busy);
+    const reconButtons = new RunButtons(root, 'Reconstruct', busy);
+    const walkButtons = new RunButtons(root, 'Walk', busy);
+    const travButtons = new RunButtons(root, 'Traverse', busy);
     all.push(reconButtons, walkButtons, travButtons);
 
     const reconForm = h('form', { class: 'panel', 'aria-label': 'Reconstruct' }, h('h2', {}, 'Your picture'), which.el, ...picker.el, reconButtons.el);

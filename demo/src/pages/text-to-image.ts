@@ -58,7 +58,7 @@ export const textToImagePage: Page = {
     const grid = new ImageGrid();
     const clipNote = h('p', { class: 'hint', 'data-testid': 'clip-note', hidden: true });
     const controls = [prompt, steps, guidance, seed, batch];
-    const buttons = new RunButtons(root, model.notices, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
+    const buttons = new RunButtons(root, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
     const form = h('form', { class: 'panel', 'aria-label': 'Text to image settings' }, prompt.el, h('div', { class: 'field' }, h('span', { class: 'label' }, 'Examples'), examples), steps.el, guidance.el, seed.el, batch.el, buttons.el);
     root.append(
       ...pageHeader('Text to image', 'Type a prompt; the model draws it in your browser. Watch the image form step by step.'),
@@ -116,17 +116,17 @@ export const textToImagePage: Page = {
       const text = prompt.value.trim();
       const vocab = g.manifest.conditioning?.tokenizer?.vocab.slice(2) ?? [];
       if (text === '') {
-        model.notices.show('warning', 'Type a prompt', `An empty prompt draws with no condition at all. Describe what to draw with the model's words, or pick an example.`, 'prompt');
+        buttons.notices.show('warning', 'Type a prompt', `An empty prompt draws with no condition at all. Describe what to draw with the model's words, or pick an example.`, 'prompt');
         return;
       }
       const unknown = unknownPromptWords(g.manifest, text);
       const known = new Set(splitWords(text)).size - unknown.length;
       if (unknown.length > 0) {
         const what = `${g.manifest.name} does not know ${unknown.map((w) => `“${w}”`).join(', ')}. It knows ${vocab.length} words: ${vocab.join(', ')}.`;
-        model.notices.show('warning', known > 0 ? 'Some words are unknown to this model' : 'No word of this prompt is known to this model', known > 0 ? `${what} It draws the rest.` : `${what} Nothing to draw from: rephrase with its words.`, 'prompt');
+        buttons.notices.show('warning', known > 0 ? 'Some words are unknown to this model' : 'No word of this prompt is known to this model', known > 0 ? `${what} It draws the rest.` : `${what} Nothing to draw from: rephrase with its words.`, 'prompt');
         if (known === 0) return;
       } else {
-        model.notices.clear('prompt');
+        buttons.notices.clear('prompt');
       }
       void buttons.run(async (signal) => {
         const n = batch.value;
