@@ -108,6 +108,22 @@ describe('U-Net with a guidance-scale input', () => {
   });
 });
 
+describe('webgen-train distill refuses bad input with the flag and the fix', () => {
+  it('a step count that is not a power of two, an unknown flag, a teacher that is not a class-conditional diffusion model', async () => {
+    const three = await runCli(['distill', '--student-steps', '3', '--out', join(dir, 'bad')]);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toMatch(/--student-steps must be a power of two \(1, 2, 4, 8, …\), got 3/);
+    const typo = await runCli(['distill', '--stepz', '3']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Unknown option '--stepz'.*See webgen-train distill --help/);
+    const judge = await runCli(['distill', '--teacher', 'models/mnist-classifier', '--out', join(dir, 'bad2'), '--threads', '1']);
+    expect(judge.code).toBe(2);
+    expect(judge.stderr).toMatch(/--teacher models\/mnist-classifier is a classifier, not a diffusion U-Net/);
+    const text = await runCli(['distill', '--teacher', 'models/shapes-t2i', '--out', join(dir, 'bad3'), '--threads', '1']);
+    expect(text.stderr).toMatch(/is text-conditioned; distillation takes class-conditional teachers for now/);
+  }, 60_000);
+});
+
 describe('webgen-train distill, one short stage from the shipped teacher, and the SDK on its student', () => {
   let model: string;
   beforeAll(async () => {

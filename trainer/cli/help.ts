@@ -62,6 +62,7 @@ export function helpText(): string {
     '       webgen-train defaults      set a model\'s sampling defaults in its manifest (defaults --help)',
     '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
     '       webgen-train clip          train a CLIP-style text–image encoder (clip --help)',
+    '       webgen-train distill       distil a diffusion model into a few-step student (distill --help)',
     '',
     'Recipes:',
     ...recipes,

@@ -92,14 +92,14 @@ export interface DistillResult {
 }
 
 /** A model folder's manifest and the U-Net config its weights were exported from. */
-async function openTeacher(dir: string): Promise<{ manifest: Manifest; config: UNetConfig; file: string }> {
+async function openTeacher(dir: string, label: string): Promise<{ manifest: Manifest; config: UNetConfig; file: string }> {
   const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
   const unet = manifest.files.unet;
-  if (manifest.kind !== 'diffusion-unet' || !unet) throw new UsageError(`--teacher ${dir} is a ${manifest.kind}, not a diffusion U-Net`);
-  if (manifest.conditioning?.tokenizer) throw new UsageError(`--teacher ${dir} is text-conditioned; distillation takes class-conditional teachers for now`);
-  if (manifest.schedule!.predictionType !== 'v') throw new UsageError(`--teacher ${dir} predicts ${manifest.schedule!.predictionType}; distillation needs a v-prediction teacher`);
+  if (manifest.kind !== 'diffusion-unet' || !unet) throw new UsageError(`--teacher ${label} is a ${manifest.kind}, not a diffusion U-Net`);
+  if (manifest.conditioning?.tokenizer) throw new UsageError(`--teacher ${label} is text-conditioned; distillation takes class-conditional teachers for now`);
+  if (manifest.schedule!.predictionType !== 'v') throw new UsageError(`--teacher ${label} predicts ${manifest.schedule!.predictionType}; distillation needs a v-prediction teacher`);
   const preset = UNET_PRESETS[manifest.training.config.model as keyof typeof UNET_PRESETS];
-  if (!preset) throw new UsageError(`--teacher ${dir}: training.config.model '${String(manifest.training.config.model)}' is not a U-Net preset this trainer knows`);
+  if (!preset) throw new UsageError(`--teacher ${label}: training.config.model '${String(manifest.training.config.model)}' is not a U-Net preset this trainer knows`);
   const classes = manifest.conditioning?.classes;
   const config: UNetConfig = {
     ...preset,
@@ -117,7 +117,7 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
   cfg = run.cfg;
   if (!(cfg.guidanceMin >= 0 && cfg.guidanceMin <= cfg.guidanceMax)) throw new UsageError(`--guidance-range must be LO,HI with 0 ≤ LO ≤ HI, got ${cfg.guidanceMin},${cfg.guidanceMax}`);
   const teacherDir = resolve(cfg.teacher);
-  const t = await openTeacher(teacherDir);
+  const t = await openTeacher(teacherDir, cfg.teacher);
   const tm = t.manifest;
   const T = tm.schedule!.trainSteps;
   const grid = distillGrid(cfg.studentSteps, T);
