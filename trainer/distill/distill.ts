@@ -10,11 +10,9 @@
  * the guidance range and for the null class (no guidance) at rate `nullRate`. Export: the student's model folder with
  * sampling.supportedSteps [N], sampling.guidanceRange, schedule.timestepSpacing 'trailing' and its lineage.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Manifest, ManifestDistillation } from '../../sdk/manifest/types.js';
-import { validateManifest } from '../../sdk/manifest/validate-manifest.js';
 import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
 import { schedulerConfigOf } from '../../sdk/schedulers/manifest-schedule.js';
 import { batchIterator, splitDataset } from '../data/dataset.js';
@@ -23,6 +21,7 @@ import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
 import { UsageError } from '../errors/usage-error.js';
 import { loadOnnxWeights } from '../export/load-onnx-weights.js';
+import { verifyModelFolder } from '../export/model-folder.js';
 import { UNet, UNET_PRESETS, type UNetConfig } from '../models/unet.js';
 import { AdamW } from '../optim/adamw.js';
 import { Ema } from '../optim/ema.js';
@@ -93,7 +92,8 @@ export interface DistillResult {
 
 /** A model folder's manifest and the U-Net config its weights were exported from. */
 async function openTeacher(dir: string, label: string): Promise<{ manifest: Manifest; config: UNetConfig; file: string }> {
-  const manifest = validateManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+  // The folder as the evals read it: manifest validated, every file's sha256 checked.
+  const manifest = await verifyModelFolder(dir);
   const unet = manifest.files.unet;
   if (manifest.kind !== 'diffusion-unet' || !unet) throw new UsageError(`--teacher ${label} is a ${manifest.kind}, not a diffusion U-Net`);
   if (manifest.conditioning?.tokenizer) throw new UsageError(`--teacher ${label} is text-conditioned; distillation takes class-conditional teachers for now`);
