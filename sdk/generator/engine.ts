@@ -25,6 +25,7 @@ import { WordTokenizer } from '../text/tokenizer.js';
 import type { EngineImage } from '../image/generated-image.js';
 import type { RgbaImage, StepInfo } from '../types.js';
 import { checkDiffusionManifest, checkSessionMatchesManifest, NAMES } from './model-check.js';
+import { LatentCodec } from './latent-codec.js';
 import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
 import { schedulerConfigOf } from '../schedulers/manifest-schedule.js';
@@ -47,9 +48,14 @@ interface Plan {
   common: ResolvedCommon;
   guidanceScale: number;
   cond: Conditioning;
-  /** img2img: the start image [B, C, H, W] in model space and the strength. */
-  init?: { x0: Float32Array; strength: number };
+  /**
+   * img2img: the start [B, C, H, W] where the U-Net works (a latent model's: the encoded image), the picture itself in
+   * model space (the result at strength 0) and the strength.
+   */
+  init?: { x0: Float32Array; image: Float32Array; strength: number };
   modelMs: number;
+  /** When the call's work began (performance.now()), if before generate(): a latent img2img's encoding. */
+  start?: number;
   /** Text models: the unknown words of each image's prompt (one list shared by all, or one per image). */
   unknownWords?: string[][];
 }
@@ -67,6 +73,8 @@ export class DiffusionEngine {
     private readonly textEncoder: OrtSessionLike | undefined,
     /** sample()'s largest batch (DEFAULTS.maxBatch in browsers, maxBatchNode in Node). */
     private readonly maxBatch: number,
+    /** A latent model's decoder, encoder and preview map; undefined for a pixel model. */
+    private readonly codec: LatentCodec | undefined,
   ) {
     const t = manifest.conditioning?.tokenizer;
     this.tokenizer = textEncoder && t ? WordTokenizer.fromManifest(t) : undefined;
@@ -94,7 +102,10 @@ export class DiffusionEngine {
       };
       const unet = await open('unet', roles.unet);
       const textEncoder = roles.textEncoder ? await open('textEncoder', roles.textEncoder) : undefined;
-      return new DiffusionEngine(manifest, runtime, unet, roles.unet, textEncoder, limits.maxBatch ?? DEFAULTS.maxBatch);
+      const codec = roles.decoder
+        ? new LatentCodec(manifest, runtime, await open('decoder', roles.decoder), roles.encoder ? await open('encoder', roles.encoder) : undefined)
+        : undefined;
+      return new DiffusionEngine(manifest, runtime, unet, roles.unet, textEncoder, limits.maxBatch ?? DEFAULTS.maxBatch, codec);
     } catch (err) {
       await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
       throw err;
@@ -165,14 +176,19 @@ export class DiffusionEngine {
       const prompt = checkString('prompt', o.prompt);
       if (prompt !== undefined && !this.tokenizer) throw new InvalidInputError('prompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
       const ids = this.encodePrompts([prompt ?? ''], '');
-      // composited over white, then resized, as the trainer makes its data and the other engines their input
-      const x0 = rgbaImageToModel(image, this.manifest.image);
+      if (strength > 0) this.codec?.requireEncoder(); // a latent model without an encoder: the typed error, before queueing
+      // composited over white (unless the model draws alpha), then resized, as the trainer makes its data
+      const pixels = rgbaImageToModel(image, this.manifest.image);
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
+        // A latent model starts from the picture's latent (encoded once; the encoder's time counts as model time).
+        let encoderMs = 0;
+        const begun = performance.now();
+        const x0 = this.codec && strength > 0 ? await this.codec.encode(pixels, 1, (ms) => (encoderMs = ms)) : pixels;
         const conditioned = labels !== undefined || (prompt ?? '') !== '';
         const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
         const cond = await this.conditioning(1, labels, ids, guidanceScale !== 1);
-        return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, strength }, modelMs: 0, ...this.unknown([prompt ?? ''], '') }))[0]!;
+        return (await this.generate({ batch: 1, common, guidanceScale, cond, init: { x0, image: pixels, strength }, modelMs: encoderMs, start: begun, ...this.unknown([prompt ?? ''], '') }))[0]!;
       };
     });
   }
@@ -181,7 +197,7 @@ export class DiffusionEngine {
   async dispose(): Promise<void> {
     if (this.queue.isClosed) return;
     await this.queue.close();
-    await Promise.all([this.unet.release(), this.textEncoder?.release()]);
+    await Promise.all([this.unet.release(), this.textEncoder?.release(), this.codec?.release()]);
   }
 
   /** Checks a call's options now (bad input fails at once, not after the queue), then runs its work in call order. */
@@ -254,9 +270,11 @@ export class DiffusionEngine {
 
   /** The denoising loop of one call, on buffers allocated once. */
   private async generate(plan: Plan): Promise<EngineImage[]> {
-    const start = performance.now();
+    const start = plan.start ?? performance.now();
     const { batch: B, common, guidanceScale, cond } = plan;
-    const { channels: C, height: H, width: W, range } = this.manifest.image;
+    const image = this.manifest.image;
+    // Where the U-Net works: the latent of a latent model, else the image.
+    const [C, H, W] = this.manifest.latentDiffusion?.latentShape ?? [image.channels, image.height, image.width];
     const per = C * H * W;
     // A guidance-distilled student takes the scale as an input and runs the conditional batch alone.
     const guidanceInput = this.unetFile.inputs.some((s) => s.name === NAMES.guidanceScale);
@@ -307,13 +325,13 @@ export class DiffusionEngine {
       if (tail.length === 0) {
         // strength 0: nothing to redraw; the (resized) input is the result.
         disposeAll([...Object.values(feeds), ...Object.values(half)]);
-        return [this.toImage(plan.init.x0, 0, common.seed, start, plan, 0)];
+        return [this.toImage(plan.init.image, 0, common.seed, start, plan, 0)];
       }
       const noise = rng.normalArray(B * per);
       init = { sample: scheduler.addNoise(plan.init.x0, noise, tail[0]!), startIndex: common.steps - tail.length };
     }
 
-    const preview = new Uint8ClampedArray(W * H * 4);
+    const preview = new Uint8ClampedArray(image.width * image.height * 4);
     let outputs: Record<string, OrtTensorLike> | undefined;
     let steps = 0;
     try {
@@ -330,7 +348,10 @@ export class DiffusionEngine {
         onStep: (s) => {
           steps = s.step;
           if (!common.onStep) return;
-          const info: StepInfo = { step: s.step, total: s.total, timestep: s.timestep, preview: { width: W, height: H, data: modelToRgba(s.predOriginalSample, 0, C, H, W, range, preview).slice() } };
+          // A latent model's preview: the manifest's linear latent → pixel map, no decoder run.
+          const px = this.codec ? this.codec.preview(s.predOriginalSample, 0) : s.predOriginalSample;
+          const rgba = modelToRgba(px, 0, image.channels, image.height, image.width, image.range, preview).slice();
+          const info: StepInfo = { step: s.step, total: s.total, timestep: s.timestep, preview: { width: image.width, height: image.height, data: rgba } };
           common.onStep(info);
         },
         model: async (x, t, withUncond) => {
@@ -350,7 +371,8 @@ export class DiffusionEngine {
           return withUncond ? { conditional: out.subarray(0, B * per), unconditional: out.subarray(B * per) } : { conditional: out };
         },
       });
-      return Array.from({ length: B }, (_, i) => this.toImage(x, i, common.seed, start, plan, steps));
+      const pixels = this.codec ? await this.codec.decode(x, B, (ms) => (plan.modelMs += ms)) : x;
+      return Array.from({ length: B }, (_, i) => this.toImage(pixels, i, common.seed, start, plan, steps));
     } catch (err) {
       if (common.signal?.aborted) throw err instanceof AbortError ? err : new AbortError();
       throw err;

@@ -3,7 +3,7 @@
  * ONNX file have the inputs and outputs its manifest declares? Each failure is a ModelLoadError naming the field.
  */
 import { ModelLoadError } from '../errors/model-load-error.js';
-import { TENSOR_NAMES } from '../manifest/tensor-names.js';
+import { AUTOENCODER_TENSOR_NAMES, TENSOR_NAMES } from '../manifest/tensor-names.js';
 import type { Manifest, ManifestFile, TensorSpec } from '../manifest/types.js';
 import type { OrtSessionLike, OrtValueMetadata } from './runtime.js';
 
@@ -12,12 +12,20 @@ export const NAMES = TENSOR_NAMES;
 
 const fix = 're-export the model with webgen-train, or correct manifest.json';
 
-/** Checks the manifest describes a model this SDK can generate with; returns the U-Net and text encoder roles. */
-export function checkDiffusionManifest(manifest: Manifest): { unet: ManifestFile; textEncoder?: ManifestFile } {
+/** The files of a diffusion model by role: the U-Net, a text model's encoder, a latent model's decoder (and encoder). */
+export interface DiffusionRoles {
+  unet: ManifestFile;
+  textEncoder?: ManifestFile;
+  decoder?: ManifestFile;
+  encoder?: ManifestFile;
+}
+
+/** Checks the manifest describes a model this SDK can generate with (kind 'diffusion-unet' or 'latent-diffusion'); returns its roles. */
+export function checkDiffusionManifest(manifest: Manifest): DiffusionRoles {
   const name = manifest.name;
-  if (manifest.kind !== 'diffusion-unet') {
+  if (manifest.kind !== 'diffusion-unet' && manifest.kind !== 'latent-diffusion') {
     const use = manifest.kind === 'gan-generator' ? 'load GAN generators with createGan' : 'createGenerator loads image generators only';
-    throw new ModelLoadError(`model '${name}' is a '${manifest.kind}', not a 'diffusion-unet': ${use}`);
+    throw new ModelLoadError(`model '${name}' is a '${manifest.kind}', not a 'diffusion-unet' or 'latent-diffusion': ${use}`);
   }
   const unet = manifest.files.unet;
   if (!unet) throw new ModelLoadError(`manifest of '${name}' has no files.unet (the U-Net); ${fix}`);
@@ -28,12 +36,13 @@ export function checkDiffusionManifest(manifest: Manifest): { unet: ManifestFile
   if (!unet.outputs.some((s) => s.name === NAMES.output)) throw new ModelLoadError(`manifest field 'files.unet.outputs' of '${name}' lacks '${NAMES.output}'; ${fix}`);
   const { channels, height, width } = manifest.image;
   const sampleShape = input(NAMES.sample)!.shape;
-  const expect = [channels, height, width];
+  // A latent model's U-Net denoises the latent, a pixel model's the image.
+  const expect = manifest.latentDiffusion?.latentShape ?? [channels, height, width];
+  const what = manifest.latentDiffusion ? `latentDiffusion.latentShape ${expect.join('x')}` : `image ${channels}x${height}x${width}`;
   if (sampleShape.length !== 4 || expect.some((d, i) => typeof sampleShape[i + 1] === 'number' && sampleShape[i + 1] !== d)) {
-    throw new ModelLoadError(
-      `manifest field 'files.unet.inputs[sample].shape' of '${name}' is ${JSON.stringify(sampleShape)}, which does not match image ${channels}x${height}x${width} ([batch, ${expect.join(', ')}]); ${fix}`,
-    );
+    throw new ModelLoadError(`manifest field 'files.unet.inputs[sample].shape' of '${name}' is ${JSON.stringify(sampleShape)}, which does not match ${what} ([batch, ${expect.join(', ')}]); ${fix}`);
   }
+  const latent = manifest.kind === 'latent-diffusion' ? checkLatentFiles(manifest) : {};
   const classes = manifest.conditioning?.classes;
   if (classes && !input(NAMES.classLabels)) throw new ModelLoadError(`manifest of '${name}' lists classes but files.unet has no '${NAMES.classLabels}' input; ${fix}`);
   if (!classes && input(NAMES.classLabels)) throw new ModelLoadError(`files.unet of '${name}' takes '${NAMES.classLabels}' but the manifest lists no conditioning.classes; ${fix}`);
@@ -48,9 +57,33 @@ export function checkDiffusionManifest(manifest: Manifest): { unet: ManifestFile
     if (!textEncoder.inputs.some((s) => s.name === NAMES.inputIds) || !textEncoder.outputs.some((s) => s.name === NAMES.hidden)) {
       throw new ModelLoadError(`manifest field 'files.textEncoder' of '${name}' must have input '${NAMES.inputIds}' and output '${NAMES.hidden}'; ${fix}`);
     }
-    return { unet, textEncoder };
+    return { unet, textEncoder, ...latent };
   }
-  return { unet };
+  return { unet, ...latent };
+}
+
+/** A latent model's decoder ('latent' → 'image') and optional encoder ('image' → 'latent'), shapes checked against the manifest. */
+function checkLatentFiles(manifest: Manifest): { decoder: ManifestFile; encoder?: ManifestFile } {
+  const name = manifest.name;
+  const { channels, height, width } = manifest.image;
+  const latentShape = manifest.latentDiffusion!.latentShape;
+  const pixels = [channels, height, width];
+  const need = (role: string, list: 'inputs' | 'outputs', tensor: string, dims: readonly number[]) => {
+    const spec = manifest.files[role]![list].find((s) => s.name === tensor);
+    if (!spec || spec.shape.length !== 4 || dims.some((d, i) => typeof spec.shape[i + 1] === 'number' && spec.shape[i + 1] !== d)) {
+      throw new ModelLoadError(`manifest field 'files.${role}.${list}' of '${name}' must have '${tensor}' [batch, ${dims.join(', ')}]${spec ? `, got ${JSON.stringify(spec.shape)}` : ''}; ${fix}`);
+    }
+  };
+  const decoder = manifest.files.decoder;
+  if (!decoder) throw new ModelLoadError(`manifest of '${name}' has no files.decoder (latents → pixels); ${fix}`);
+  need('decoder', 'inputs', AUTOENCODER_TENSOR_NAMES.latent, latentShape);
+  need('decoder', 'outputs', AUTOENCODER_TENSOR_NAMES.image, pixels);
+  const encoder = manifest.files.encoder;
+  if (encoder) {
+    need('encoder', 'inputs', AUTOENCODER_TENSOR_NAMES.image, pixels);
+    need('encoder', 'outputs', AUTOENCODER_TENSOR_NAMES.latent, latentShape);
+  }
+  return { decoder, ...(encoder && { encoder }) };
 }
 
 /**

@@ -140,6 +140,27 @@ export interface ManifestAutoencoder {
 }
 
 /**
+ * The latent space of a latent diffusion model (kind 'latent-diffusion', Rombach et al. 2022): files.unet denoises
+ * latents [batch, ...latentShape] conditioned on files.textEncoder's 'last_hidden_state'; files.decoder maps
+ * latent / scalingFactor to the image ('latent' → 'image', the autoencoder's contract) once, at the end; the optional
+ * files.encoder maps an image to its latent for img2img. `image` describes the decoded pixels.
+ */
+export interface ManifestLatentDiffusion {
+  /** One image's latent, [channels, height, width]: files.unet's 'sample' is [batch, ...latentShape]. */
+  latentShape: [number, number, number];
+  /** The U-Net works on latents × scalingFactor (about unit variance); the decoder takes them ÷ scalingFactor. */
+  scalingFactor: number;
+  /**
+   * The per-step preview without the decoder: a linear map fitted at export from the scaled latent's channels (and 1)
+   * to the image's channels in model range, one row per image channel of (latent channels + 1) numbers; each latent
+   * pixel stands for a block of (image height / latent height) × (image width / latent width) pixels.
+   */
+  previewMap: number[][];
+  /** The frozen models the pipeline was built from: model names and the sha256 of the files copied from them. */
+  components?: Record<string, { model: string; sha256: string }>;
+}
+
+/**
  * The joint embedding of a CLIP model (kind 'clip'; tensor names in tensor-names.ts CLIP_TENSOR_NAMES):
  * files.imageEncoder maps 'image' [batch, C, H, W] (model space: `image`'s size, channels and range) to 'image_embeds'
  * [batch, embedDim]; files.textEncoder maps 'input_ids' [batch, maxLength] (conditioning.tokenizer) to 'text_embeds'
@@ -237,6 +258,8 @@ export interface Manifest {
   latent?: ManifestLatent;
   /** The latent space of an autoencoder (required for kind 'autoencoder'). */
   autoencoder?: ManifestAutoencoder;
+  /** The latent space of a latent diffusion model (required for kind 'latent-diffusion'). */
+  latentDiffusion?: ManifestLatentDiffusion;
   /** The joint embedding of a CLIP model (required for kind 'clip', with conditioning.tokenizer). */
   clip?: ManifestClip;
   /** Sampling settings measured to suit this model (its card says how); the SDK uses them for options a call leaves out. */

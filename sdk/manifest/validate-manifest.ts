@@ -44,7 +44,22 @@ export function validateManifest(json: unknown): Manifest {
     oneOf(s, 'predictionType', ['epsilon', 'v', 'sample'], 'schedule');
     if (s.timestepSpacing !== undefined) oneOf(s, 'timestepSpacing', ['leading', 'trailing', 'linspace'], 'schedule');
   }
-  if (m.kind === 'diffusion-unet' && m.schedule === undefined) bad('schedule', 'a noise schedule (required for kind "diffusion-unet")', undefined);
+  for (const kind of ['diffusion-unet', 'latent-diffusion']) if (m.kind === kind && m.schedule === undefined) bad('schedule', `a noise schedule (required for kind "${kind}")`, undefined);
+
+  if (m.latentDiffusion !== undefined) {
+    const l = obj(m.latentDiffusion, 'latentDiffusion');
+    const shape = l.latentShape;
+    if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) bad('latentDiffusion.latentShape', '[channels, height, width] of positive integers', shape);
+    if (!(isFiniteNumber(l.scalingFactor) && l.scalingFactor > 0)) bad('latentDiffusion.scalingFactor', 'a positive number', l.scalingFactor);
+    const rows = l.previewMap;
+    const c = (shape as number[])[0]!;
+    const ok = Array.isArray(rows) && rows.length === image.channels && rows.every((r) => Array.isArray(r) && r.length === c + 1 && r.every(isFiniteNumber));
+    if (!ok) bad('latentDiffusion.previewMap', `${String(image.channels)} rows (one per image channel) of ${c + 1} numbers (latent channels, then the offset)`, rows);
+  }
+  if (m.kind === 'latent-diffusion') {
+    if (m.latentDiffusion === undefined) bad('latentDiffusion', 'the latent space { latentShape, scalingFactor, previewMap } (required for kind "latent-diffusion")', undefined);
+    for (const role of ['unet', 'decoder']) if (!(role in files)) bad(`files.${role}`, `the ${role} model file (required for kind "latent-diffusion")`, undefined);
+  }
 
   if (m.latent !== undefined) {
     const l = obj(m.latent, 'latent');

@@ -8,8 +8,10 @@ import type { TrainConfig } from '../recipes/train-config.js';
 const OPTION_HELP: Record<keyof TrainConfig, string> = {
   data: 'data set (forms below)',
   holdOut: 'examples kept out of training (fraction or count; seeded by --seed)',
-  model: 'U-Net size preset: tiny | small | compact | bench',
+  model: 'U-Net size preset: tiny | small | compact | bench | latent',
   conditioning: 'condition on: class (labels) | text (captions, jointly trained text encoder) | none',
+  autoencoder: "latent diffusion: an autoencoder model folder whose latents the U-Net denoises ('' = pixels)",
+  textModel: "text: a CLIP model folder whose frozen text encoder conditions the U-Net ('' = train one jointly)",
   textDim: 'text encoder width (= U-Net cross-attention context width)',
   textLayers: 'text encoder transformer blocks',
   textHeads: 'text encoder attention heads (must divide --text-dim)',

@@ -90,7 +90,7 @@ function textParityCase(enc: TextEncoderModel, padId: number): ParityCase {
 }
 
 /** Random inputs (batch 2) and the tfjs forward's outputs, NCHW for ONNX; a random context of `L` tokens when the U-Net has cross-attention. */
-function unetParityCase(unet: UNet, T: number, L = 8): ParityCase {
+export function unetParityCase(unet: UNet, T: number, L = 8): ParityCase {
   const rng = new Rng(1234);
   const { imageSize: S, inChannels: C, numClasses, contextDim, guidanceInput } = unet.config;
   const B = 2;

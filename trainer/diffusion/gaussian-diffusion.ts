@@ -30,6 +30,11 @@ export interface DiffusionOptions {
   textEncoder?: TextEncoderModel;
   /** Token id filling the empty (null) prompt: the tokenizer's padId. Default 0. */
   padId?: number;
+  /**
+   * A frozen text encoder's context instead (latent diffusion on CLIP's token states): batches carry `context`
+   * [B, L, D] computed outside, and a dropped condition becomes `nullContext` [L, D] (the empty prompt's states).
+   */
+  frozenContext?: { length: number; dim: number; nullContext: Float32Array };
   /** Probability of dropping a label to the null class while training. */
   condDropout: number;
   /** The SDK scheduler config (T, betas) the model is trained with. */
@@ -46,6 +51,8 @@ export interface TrainingBatch {
   labels?: Int32Array;
   /** [B, L] token ids of the captions, for a text-conditioned model (an all-padding row = no caption). */
   tokens?: Int32Array;
+  /** [B, L, D] a frozen text encoder's states of the captions (DiffusionOptions.frozenContext). */
+  context?: Float32Array;
 }
 
 export class GaussianDiffusion {
@@ -65,6 +72,10 @@ export class GaussianDiffusion {
     this.alphasCumprod = new DDIMScheduler(this.schedulerConfig).alphasCumprod;
     if (opts.textEncoder && unet.config.contextDim !== opts.textEncoder.config.dim) {
       throw new WebgenError(`GaussianDiffusion: the U-Net's contextDim (${unet.config.contextDim}) must equal the text encoder's dim (${opts.textEncoder.config.dim})`);
+    }
+    const frozen = opts.frozenContext;
+    if (frozen && (opts.textEncoder || unet.config.contextDim !== frozen.dim || frozen.nullContext.length !== frozen.length * frozen.dim)) {
+      throw new WebgenError(`GaussianDiffusion: frozenContext [${frozen.length}, ${frozen.dim}] needs a U-Net with contextDim ${frozen.dim} (got ${unet.config.contextDim}), no textEncoder, and a nullContext of ${frozen.length * frozen.dim} values`);
     }
   }
 
@@ -97,6 +108,7 @@ export class GaussianDiffusion {
     const { sqrtAlphaProd, sqrtOneMinusAlphaProd } = noiseCoefficients(this.alphasCumprod, t);
     const labels = this.trainingLabels(batch.labels, B, rng);
     const tokens = this.trainingTokens(batch.tokens, B, rng);
+    const context = this.trainingContext(batch.context, B, rng);
     const target = this.opts.prediction === 'v' ? getVelocity(this.alphasCumprod, batch.images, noise, t) : noise;
     const [H, W, C] = this.imageShape();
     return () => {
@@ -107,6 +119,7 @@ export class GaussianDiffusion {
       const pred = this.unet.apply(xt as tf.Tensor4D, tf.tensor1d(Float32Array.from(t)), {
         ...(labels && { classLabels: tf.tensor1d(labels, 'int32') }),
         ...(tokens && { context: this.encodeText(tokens) }),
+        ...(context && { context: tf.tensor3d(context, [B, this.opts.frozenContext!.length, this.opts.frozenContext!.dim]) }),
       });
       return pred.sub(tf.tensor4d(target, [B, H, W, C])).square().mean() as tf.Scalar;
     };
@@ -125,6 +138,8 @@ export class GaussianDiffusion {
     labels?: Int32Array;
     /** [n, L] prompt token ids of a text-conditioned model. */
     tokens?: Int32Array;
+    /** [n, L, D] a frozen text encoder's states of the prompts (DiffusionOptions.frozenContext). */
+    context?: Float32Array;
     guidanceScale?: number;
     eta?: number;
   }): Promise<Float32Array> {
@@ -132,13 +147,16 @@ export class GaussianDiffusion {
     const [H, W, C] = this.imageShape();
     const classes = this.opts.numClasses !== undefined;
     const text = this.opts.textEncoder !== undefined;
-    const given = (classes && opts.labels !== undefined) || (text && opts.tokens !== undefined);
+    const frozen = this.opts.frozenContext;
+    const given = (classes && opts.labels !== undefined) || (text && opts.tokens !== undefined) || (frozen !== undefined && opts.context !== undefined);
     const nullLabels = classes ? new Int32Array(n).fill(this.opts.numClasses!) : undefined;
     const labels = classes ? (opts.labels ?? nullLabels) : undefined;
     // The prompt's context does not depend on t: encode once, [n, L, D].
     const nullTokens = text ? new Int32Array(n * this.opts.textEncoder!.config.maxLength).fill(this.opts.padId ?? 0) : undefined;
-    const ctx = text ? this.encodeText(opts.tokens ?? nullTokens!) : undefined;
-    const nullCtx = text && given ? this.encodeText(nullTokens!) : undefined;
+    const frozenCtx = (rows: Float32Array) => tf.tensor3d(rows, [n, frozen!.length, frozen!.dim]);
+    const nullRows = frozen ? repeatRows(frozen.nullContext, n) : undefined;
+    const ctx = text ? this.encodeText(opts.tokens ?? nullTokens!) : frozen ? frozenCtx(opts.context ?? nullRows!) : undefined;
+    const nullCtx = (text || frozen) && given ? (text ? this.encodeText(nullTokens!) : frozenCtx(nullRows!)) : undefined;
     // The SDK's loop and sampler: the previews the trainer writes are drawn exactly as users will draw.
     const model: DenoiseModel = async (x, t, withUnconditional) => {
       const run = (l: Int32Array | undefined, context: tf.Tensor3D | undefined) =>
@@ -193,6 +211,19 @@ export class GaussianDiffusion {
     return out;
   }
 
+  /** The batch's frozen-encoder context with each row replaced by the null context at rate condDropout. */
+  private trainingContext(context: Float32Array | undefined, B: number, rng: Rng): Float32Array | undefined {
+    const frozen = this.opts.frozenContext;
+    if (!frozen) return undefined;
+    const per = frozen.length * frozen.dim;
+    if (context && context.length !== B * per) throw new WebgenError(`GaussianDiffusion: batch.context must be [${B}, ${frozen.length}, ${frozen.dim}], got ${context.length} values`);
+    const out = repeatRows(frozen.nullContext, B);
+    for (let b = 0; b < B; b++) {
+      if (context && !(rng.uniform() < this.opts.condDropout)) out.set(context.subarray(b * per, (b + 1) * per), b * per);
+    }
+    return out;
+  }
+
   private trainingLabels(labels: Int32Array | undefined, B: number, rng: Rng): Int32Array | undefined {
     const K = this.opts.numClasses;
     if (K === undefined) return undefined;
@@ -213,4 +244,11 @@ export class GaussianDiffusion {
     const [H, W, C] = this.imageShape();
     return H * W * C;
   }
+}
+
+/** `row` repeated `n` times. */
+function repeatRows(row: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(n * row.length);
+  for (let i = 0; i < n; i++) out.set(row, i * row.length);
+  return out;
 }

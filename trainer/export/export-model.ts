@@ -65,10 +65,23 @@ async function checkBytes(bytes: Uint8Array, filename: string): Promise<OnnxChec
   }
 }
 
-/** Proves, checks and writes the files of `parts` with the rest of the manifest (`spec`) into `dir`. */
-export async function exportModel(dir: string, parts: ExportFile[], spec: Omit<ModelFolderSpec, 'files' | 'parity'>): Promise<ExportModelResult> {
+/**
+ * A file taken verbatim from another verified model folder (a latent pipeline's frozen text encoder and autoencoder),
+ * with the parity its own export proved.
+ */
+export type CopiedFile = ModelFileInput & { parity: number };
+
+/**
+ * Proves, checks and writes the files of `parts` with the rest of the manifest (`spec`) into `dir`; `copied` files go
+ * in as they are, their parity as recorded by the model they come from.
+ */
+export async function exportModel(dir: string, parts: ExportFile[], spec: Omit<ModelFolderSpec, 'files' | 'parity'>, copied: Record<string, CopiedFile> = {}): Promise<ExportModelResult> {
   const files: Record<string, ModelFileInput> = {};
   const byFile: Record<string, number> = {};
+  for (const [role, { parity, ...file }] of Object.entries(copied)) {
+    files[role] = file;
+    byFile[role] = parity;
+  }
   let fp16MaxAbsError: number | undefined;
   let skipped: string | undefined;
   for (const p of parts) {

@@ -6,6 +6,8 @@ export const BASE_CONFIG: TrainConfig = {
   holdOut: 0,
   model: 'tiny',
   conditioning: 'class',
+  autoencoder: '',
+  textModel: '',
   textDim: 64,
   textLayers: 2,
   textHeads: 4,

@@ -18,6 +18,16 @@ export interface TrainConfig {
    * encoder trained jointly with the U-Net's cross-attention) or 'none'.
    */
   conditioning: 'class' | 'text' | 'none';
+  /**
+   * Latent diffusion (Rombach et al. 2022): an autoencoder model folder (kind 'autoencoder', e.g. models/emoji-vae);
+   * the images are encoded once and the U-Net denoises the scaled latents. '' = pixel space.
+   */
+  autoencoder: string;
+  /**
+   * Text conditioning on a frozen CLIP text encoder's per-token states (a model folder of kind 'clip', e.g.
+   * models/emoji-clip) instead of a jointly trained one; --text-dim and friends are then the CLIP's. '' = joint.
+   */
+  textModel: string;
   /** Text encoder width D (also the U-Net's cross-attention context width); text conditioning only. */
   textDim: number;
   /** Text encoder transformer blocks. */

@@ -10,7 +10,7 @@ import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
  */
 export function accumulateGradients(
   diffusion: GaussianDiffusion,
-  batch: Batch & { tokens?: Int32Array },
+  batch: Batch & { tokens?: Int32Array; context?: Float32Array },
   micro: number,
   rng: Rng,
   varList: tf.Variable[],
@@ -44,7 +44,7 @@ export function accumulateGradients(
  * accumulateGradients, so it is the loss the next optimiser step would see (used to judge the final weights
  * before they are saved).
  */
-export function batchLoss(diffusion: GaussianDiffusion, batch: Batch & { tokens?: Int32Array }, micro: number, rng: Rng): number {
+export function batchLoss(diffusion: GaussianDiffusion, batch: Batch & { tokens?: Int32Array; context?: Float32Array }, micro: number, rng: Rng): number {
   let loss = 0;
   for (const { part, share } of microBatches(batch, micro)) {
     loss += tf.tidy(() => diffusion.lossFn(part, rng)().dataSync()[0]!) * share;
@@ -53,7 +53,7 @@ export function batchLoss(diffusion: GaussianDiffusion, batch: Batch & { tokens?
 }
 
 /** Consecutive slices of `micro` images of a batch, each with its share of the batch. */
-function* microBatches(batch: Batch & { tokens?: Int32Array }, micro: number) {
+function* microBatches(batch: Batch & { tokens?: Int32Array; context?: Float32Array }, micro: number) {
   const B = batch.indices.length;
   const pixels = batch.images.length / B;
   for (let start = 0; start < B; start += micro) {
@@ -63,6 +63,8 @@ function* microBatches(batch: Batch & { tokens?: Int32Array }, micro: number) {
       ...(batch.labels && { labels: batch.labels.subarray(start, end) }),
       // [B, L] token rows of text-conditioned runs
       ...(batch.tokens && { tokens: batch.tokens.subarray((start * batch.tokens.length) / B, (end * batch.tokens.length) / B) }),
+      // [B, L, D] frozen-encoder context of latent runs
+      ...(batch.context && { context: batch.context.subarray((start * batch.context.length) / B, (end * batch.context.length) / B) }),
     };
     yield { part, share: (end - start) / B };
   }

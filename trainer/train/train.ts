@@ -31,6 +31,11 @@ import { learningRate } from './lr-schedule.js';
 import { accumulateGradients, batchLoss, clipByGlobalNorm, disposeAll } from './gradients.js';
 import type { ResumePolicy } from './resume-config.js';
 import { withHeapHint } from '../run/heap-hint.js';
+import { FrozenAutoencoder } from '../latent/frozen-autoencoder.js';
+import { FrozenTextEncoder } from '../latent/frozen-text-encoder.js';
+import { encodeLatentDataset } from '../latent/latent-dataset.js';
+import { exportLatentDiffusion } from '../latent/export-latent-diffusion.js';
+import { fitPreviewMap } from '../latent/preview-map.js';
 import { stepRng } from '../run/step-rng.js';
 import { RUN_CHECKPOINT_FILE, TrainingRun, type RunIo } from '../run/training-run.js';
 
@@ -57,7 +62,7 @@ export const CHECKPOINT_FILE = RUN_CHECKPOINT_FILE;
  */
 export const RESUME_POLICY: ResumePolicy<TrainConfig> = {
   fixed: [
-    'data', 'holdOut', 'holdOutCombos', 'maxShapes', 'seed', 'model', 'conditioning',
+    'data', 'holdOut', 'holdOutCombos', 'maxShapes', 'seed', 'model', 'conditioning', 'autoencoder', 'textModel',
     'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'trainTimesteps', 'betaSchedule', 'prediction',
   ],
   fromCommandLine: ['steps', 'export', 'fp16', 'resume', 'backend', 'threads', 'out'],
@@ -95,13 +100,22 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const holdOutCombos = cfg.holdOutCombos.split(',').map((c) => c.trim()).filter(Boolean);
   if (holdOutCombos.length > 0 && !isShapes) throw new UsageError(`--hold-out-combos applies to the shapes data set only; --data is '${cfg.data}'`);
   const source = await openDataset(cfg.data, { seed: cfg.seed, shapes: { maxShapes: cfg.maxShapes, ...(holdOutCombos.length > 0 && { holdOutCombos }) } });
-  const data = cfg.holdOut > 0 ? splitDataset(source, cfg.holdOut, cfg.seed).train : source;
+  const pixels = cfg.holdOut > 0 ? splitDataset(source, cfg.holdOut, cfg.seed).train : source;
+  // Latent diffusion: the images as a frozen autoencoder's scaled latents, encoded once; text from a frozen CLIP.
+  const latent = cfg.autoencoder ? await FrozenAutoencoder.open(cfg.autoencoder) : undefined;
+  const frozenText = cfg.textModel ? await FrozenTextEncoder.open(cfg.textModel) : undefined;
+  if (frozenText && cfg.conditioning !== 'text') throw new UsageError(`--text-model conditions on captions: it needs --conditioning text (now '${cfg.conditioning}')`);
+  const data = latent ? await encodeLatentDataset(pixels, latent, (done, total) => done === total && progress.log(`latents: ${total} images encoded by ${latent.manifest.name}`)) : pixels;
   if (data.width !== data.height) throw new UsageError(`--data ${cfg.data}: the U-Net needs square images, got ${data.width}x${data.height}`);
   const numClasses = cfg.conditioning === 'class' ? data.numClasses : undefined;
   // Text: the vocabulary is the data set's words (the shapes' declared word list, or every caption's),
   // fixed at the start of the run and kept in the checkpoint.
   const saved = run.savedState<{ adamT: number; emaUpdates: number; vocab?: string[] }>();
-  const tokenizer = cfg.conditioning === 'text' ? buildTokenizer(data, cfg, isShapes, saved?.vocab) : undefined;
+  const jointText = cfg.conditioning === 'text' && !frozenText;
+  const tokenizer = jointText ? buildTokenizer(data, cfg, isShapes, saved?.vocab) : frozenText?.tokenizer;
+  // A frozen text encoder's states of every caption, [N, L, D], and of the empty prompt (the null condition).
+  const contexts = frozenText ? await frozenText.encode(Array.from({ length: data.size }, (_, i) => data.get(i).caption ?? '')) : undefined;
+  const nullContext = frozenText ? await frozenText.encode(['']) : undefined;
   progress.log(
     `data: ${data.name}, ${data.size} images ${data.width}x${data.height}x${data.channels}` +
       (numClasses ? `, ${numClasses} classes` : '') +
@@ -112,7 +126,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   // --- model
   const preset = UNET_PRESETS[cfg.model as keyof typeof UNET_PRESETS];
   if (!preset) throw new UsageError(`--model must be one of ${Object.keys(UNET_PRESETS).join(', ')}, got '${cfg.model}'`);
-  const textEncoder = tokenizer
+  const textEncoder = jointText && tokenizer
     ? new TextEncoderModel({ vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength, dim: cfg.textDim, layers: cfg.textLayers, heads: cfg.textHeads }, (cfg.seed ^ 0x7e47) >>> 0)
     : undefined;
   const unet = new UNet(
@@ -122,12 +136,14 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
       inChannels: data.channels,
       ...(numClasses !== undefined && { numClasses }),
       ...(textEncoder && { contextDim: cfg.textDim }),
+      ...(frozenText && { contextDim: frozenText.dim }),
     },
     cfg.seed,
   );
   const diffusion = new GaussianDiffusion(unet, {
     ...(numClasses !== undefined && { numClasses }),
     ...(textEncoder && tokenizer && { textEncoder, padId: tokenizer.padId }),
+    ...(frozenText && { frozenContext: { length: frozenText.length, dim: frozenText.dim, nullContext: nullContext! } }),
     condDropout: cfg.condDropout,
     trainTimesteps: cfg.trainTimesteps,
     betaSchedule: cfg.betaSchedule,
@@ -139,6 +155,8 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));
   progress.log(
     `model: U-Net '${cfg.model}', ${unet.parameterCount().toLocaleString('en-US')} parameters` +
+      (frozenText ? ` + frozen text encoder of ${frozenText.manifest.name} (${frozenText.length} tokens × ${frozenText.dim})` : '') +
+      (latent ? ` on ${latent.latentShape.join('x')} latents of ${latent.manifest.name}` : '') +
       (textEncoder ? ` + text encoder ${textEncoder.parameterCount().toLocaleString('en-US')} (${cfg.textLayers} blocks, width ${cfg.textDim})` : ''),
   );
 
@@ -155,13 +173,16 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   const micro = cfg.microBatch || cfg.batchSize;
   const batches = batchIterator(data, cfg.batchSize, cfg.seed, run.step);
   // Batch `drawn` with its captions tokenized (a text-conditioned run).
-  const withTokens = (drawn: ReturnType<typeof batches.next>) => (tokenizer ? { ...drawn, tokens: tokenizeCaptions(tokenizer, drawn.captions!, drawn.indices, cfg.data) } : drawn);
+  const withTokens = (drawn: ReturnType<typeof batches.next>) =>
+    contexts ? { ...drawn, context: gatherRows(contexts, drawn.indices, frozenText!.length * frozenText!.dim) } : tokenizer ? { ...drawn, tokens: tokenizeCaptions(tokenizer, drawn.captions!, drawn.indices, cfg.data) } : drawn;
   const samples: string[] = [];
   const prompts = tokenizer ? samplePrompts(cfg, data, tokenizer) : undefined;
   const sampleGrid = async (step: number) => {
     const path = join(run.out, `samples-${String(step).padStart(6, '0')}.png`);
-    const { images, n, cols } = await ema.withAveragedWeights(() => drawGrid(diffusion, cfg, tokenizer, prompts));
-    await writeImageGrid(path, images, [n, data.height, data.width, data.channels], { cols, scale: 2 });
+    const grid = await ema.withAveragedWeights(() => drawGrid(diffusion, cfg, tokenizer, prompts, frozenText));
+    const { n, cols } = grid;
+    const images = latent ? await latent.decode(grid.images, n) : grid.images;
+    await writeImageGrid(path, images, [n, pixels.height, pixels.width, pixels.channels], { cols, scale: latent ? 1 : 2 });
     if (prompts) await writeFile(path.replace(/\.png$/, '.txt'), promptsCaption(prompts, holdOutCombos));
     samples.push(path);
     progress.log(`samples: ${path}`);
@@ -170,7 +191,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   // --- loop (the scaffold's): accumulate, clip, Adam, EMA
   const result = await run.loop({
     groups,
-    state: () => ({ adamT: adam.t, emaUpdates: ema.updates, ...(tokenizer && { vocab: [...tokenizer.vocab] }) }),
+    state: () => ({ adamT: adam.t, emaUpdates: ema.updates, ...(jointText && tokenizer && { vocab: [...tokenizer.vocab] }) }),
     watches: { loss: LOSS_WATCH },
     advice: `a lower --lr (now ${compactNumber(cfg.lr)})${cfg.gradClip > 0 ? ` or a lower --grad-clip (now ${compactNumber(cfg.gradClip)})` : ' or --grad-clip 1 (now off)'}`,
     step: (step) => {
@@ -201,8 +222,24 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
   await sampleGrid(result.step);
 
   // --- export (EMA weights)
+  const trainingRecord = () => ({
+    recipe,
+    data: JSON.stringify(data.describe()),
+    steps: result.step,
+    wallTimeSeconds: Math.round(run.elapsed()),
+    parameters: diffusion.parameterCount(),
+    config: { ...cfg } as unknown as Record<string, unknown>,
+  });
   let exported: TrainResult['exported'];
-  if (cfg.export) {
+  if (cfg.export && latent) {
+    const dir = resolve(cfg.export);
+    const previewMap = await fitLatentPreview(data, latent);
+    const done = await ema.withAveragedWeights(() =>
+      exportLatentDiffusion({ dir, name: basename(dir), diffusion, autoencoder: latent, ...(frozenText && { textEncoder: frozenText }), previewMap, fp16: cfg.fp16, training: trainingRecord(), metrics: { finalLoss: loss } }),
+    );
+    exported = { ...done, dir };
+    progress.log(`exported ${dir}: U-Net parity max abs error ${done.byFile.unet!.toExponential(2)} (tolerance 1e-4)${done.fp16MaxAbsError !== undefined ? `; float16 ${done.fp16MaxAbsError.toExponential(2)}` : ''}; frozen parts copied from ${latent.manifest.name}${frozenText ? ` and ${frozenText.manifest.name}` : ''}; onnx.checker ${done.checker}`);
+  } else if (cfg.export) {
     const dir = resolve(cfg.export);
     const done = await ema.withAveragedWeights(() =>
       exportUNet({
@@ -212,14 +249,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
         fp16: cfg.fp16,
         ...(numClasses !== undefined && data.classNames && { classNames: data.classNames }),
         ...(tokenizer && { tokenizer: tokenizer.toManifest() }),
-        training: {
-          recipe,
-          data: JSON.stringify(data.describe()),
-          steps: result.step,
-          wallTimeSeconds: Math.round(run.elapsed()),
-          parameters: diffusion.parameterCount(),
-          config: { ...cfg } as unknown as Record<string, unknown>,
-        },
+        training: trainingRecord(),
         metrics: { finalLoss: loss },
       }),
     );
@@ -237,7 +267,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
  * A grid of samples with fixed noise: one row per class for class-conditional models, one row per
  * prompt for text-conditioned ones.
  */
-async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, tokenizer?: WordTokenizer, prompts?: string[]) {
+async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, tokenizer?: WordTokenizer, prompts?: string[], frozenText?: FrozenTextEncoder) {
   const K = diffusion.opts.numClasses;
   const rng = new Rng(cfg.seed + 7919);
   const rows = tokenizer && prompts ? prompts.length : K !== undefined ? Math.min(K, 10) : 0;
@@ -249,6 +279,12 @@ async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, tokenize
   const n = rows * cols;
   const rowOf = (i: number) => Math.floor(i / cols);
   const guidanceScale = cfg.guidanceScale;
+  if (frozenText && prompts) {
+    const rowsContext = await frozenText.encode(prompts);
+    const context = gatherRows(rowsContext, Int32Array.from({ length: n }, (_, i) => rowOf(i)), frozenText.length * frozenText.dim);
+    const images = await diffusion.sample({ n, steps: cfg.sampleSteps, rng, context, guidanceScale });
+    return { images, n, cols };
+  }
   if (tokenizer && prompts) {
     const tokens = tokenizer.encodeBatch(Array.from({ length: n }, (_, i) => prompts[rowOf(i)]!));
     const images = await diffusion.sample({ n, steps: cfg.sampleSteps, rng, tokens, guidanceScale });
@@ -257,6 +293,24 @@ async function drawGrid(diffusion: GaussianDiffusion, cfg: TrainConfig, tokenize
   const labels = Int32Array.from({ length: n }, (_, i) => rowOf(i));
   const images = await diffusion.sample({ n, steps: cfg.sampleSteps, rng, labels, guidanceScale });
   return { images, n, cols };
+}
+
+/** The preview map of a latent model, fitted on (up to) 256 training latents and their decodings. */
+async function fitLatentPreview(data: Dataset, latent: FrozenAutoencoder): Promise<number[][]> {
+  const n = Math.min(256, data.size);
+  const [c, h, w] = latent.latentShape;
+  const latents = new Float32Array(n * c * h * w);
+  for (let i = 0; i < n; i++) latents.set(data.get(Math.floor((i * data.size) / n)).image, i * c * h * w);
+  const images = await latent.decode(latents, n);
+  const { channels, height, width } = latent.manifest.image;
+  return fitPreviewMap(latents, images, n, [c, h, w], [channels, height, width]);
+}
+
+/** Rows `indices` of `rows` ([N, …] flat, `per` values a row), stacked. */
+function gatherRows(rows: Float32Array, indices: Int32Array, per: number): Float32Array {
+  const out = new Float32Array(indices.length * per);
+  indices.forEach((r, i) => out.set(rows.subarray(r * per, (r + 1) * per), i * per));
+  return out;
 }
 
 /** The tokenizer of a text-conditioned run: `vocab` when resuming, else the data set's words. */

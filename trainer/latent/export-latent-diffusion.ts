@@ -1,0 +1,71 @@
+/**
+ * Exports a latent diffusion model (manifest kind 'latent-diffusion'): the trained U-Net (model.onnx, proven against
+ * the trainer as every U-Net is, and its float16 variant), with the frozen parts copied verbatim from the verified
+ * model folders they come from: the CLIP text encoder, the autoencoder's decoder and encoder (and their float16
+ * variants). The manifest carries the latent space (shape, scaling factor), the preview map fitted here, and which
+ * model and file each copied part came from.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ManifestFile, ManifestLatentDiffusion } from '../../sdk/manifest/types.js';
+import { manifestScheduleOf } from '../../sdk/schedulers/manifest-schedule.js';
+import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
+import { unetParityCase } from '../diffusion/export-unet.js';
+import { exportModel, type CopiedFile, type ExportModelResult } from '../export/export-model.js';
+import type { ManifestTraining } from '../export/manifest.js';
+import type { FrozenAutoencoder } from './frozen-autoencoder.js';
+import type { FrozenTextEncoder } from './frozen-text-encoder.js';
+
+export interface ExportLatentDiffusionOptions {
+  dir: string;
+  name: string;
+  diffusion: GaussianDiffusion;
+  autoencoder: FrozenAutoencoder;
+  /** The frozen CLIP of a text-conditioned model; undefined for an unconditional one. */
+  textEncoder?: FrozenTextEncoder;
+  /** latentDiffusion.previewMap (preview-map.ts fitPreviewMap). */
+  previewMap: number[][];
+  training: ManifestTraining;
+  /** Also write model.fp16.onnx (files.unet.variants.float16). */
+  fp16: boolean;
+  metrics?: Record<string, number | string>;
+}
+
+export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions): Promise<ExportModelResult> {
+  const { diffusion, autoencoder: ae, textEncoder: text } = opts;
+  const unet = diffusion.unet;
+  const cfg = diffusion.opts;
+  const components: NonNullable<ManifestLatentDiffusion['components']> = {};
+  const copy = async (from: { dir: string; manifest: { name: string; files: Record<string, ManifestFile>; parity: { byFile?: Record<string, number>; maxAbsError: number } } }, role: string, filename: string): Promise<CopiedFile> => {
+    const file = from.manifest.files[role]!;
+    const half = file.variants?.float16;
+    components[role] = { model: from.manifest.name, sha256: file.sha256 };
+    return {
+      bytes: await readFile(join(from.dir, file.path)),
+      filename,
+      ...(half && { variants: { float16: { bytes: await readFile(join(from.dir, half.path)), filename: filename.replace(/\.onnx$/, '.fp16.onnx') } } }),
+      parity: from.manifest.parity.byFile?.[role] ?? from.manifest.parity.maxAbsError,
+    };
+  };
+  const copied: Record<string, CopiedFile> = {
+    ...(text && { textEncoder: await copy(text, 'textEncoder', 'text_encoder.onnx') }),
+    decoder: await copy(ae, 'decoder', 'decoder.onnx'),
+    ...(ae.manifest.files.encoder && { encoder: await copy(ae, 'encoder', 'encoder.onnx') }),
+  };
+  return exportModel(
+    opts.dir,
+    [{ role: 'unet', filename: 'model.onnx', build: (fp16) => unet.toOnnx({ weightsFp16: fp16 }), parity: unetParityCase(unet, cfg.trainTimesteps, text?.length), ...(opts.fp16 && { fp16: 'variant' as const }) }],
+    {
+      name: opts.name,
+      kind: 'latent-diffusion',
+      image: ae.manifest.image,
+      schedule: manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction }),
+      // The null condition of guidance is the empty prompt (all padding), as for the pixel text models.
+      ...(text && { conditioning: { tokenizer: text.tokenizerManifest } }),
+      latentDiffusion: { latentShape: ae.latentShape, scalingFactor: ae.scalingFactor, previewMap: opts.previewMap, components },
+      training: opts.training,
+      metrics: opts.metrics ?? {},
+    },
+    copied,
+  );
+}
