@@ -5,7 +5,10 @@
 //                               (licences in samples/NOTICE)
 //   sdk/                        a copy of the built SDK (sdk/dist: run `npm run build` first; npm start does),
 //                               so the demo imports it like any app imports the package, from ./sdk/index.js
+//   *.br, *.gz                  brotli 11 / gzip 9 of every compressible file (demo/precompress.mjs; cached in
+//                               .cache/precompressed by content hash), sent by the server when the browser accepts them
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { precompressTree } from './precompress.mjs';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
@@ -25,6 +28,11 @@ function site() {
       cpSync('demo/styles.css', `${OUT}/styles.css`);
       cpSync('demo/samples', `${OUT}/samples`, { recursive: true });
       cpSync(SDK, `${OUT}/sdk`, { recursive: true, filter: (src) => !/\.d\.ts$|\.build-hash$|[\\/]node\.js(\.map)?$|[\\/]node-[^\\/]*$/.test(src) });
+    },
+    // After the bundle is on disk (app.js included): every compressible file gets its .br and .gz.
+    async closeBundle() {
+      const { compressed, cached } = await precompressTree(OUT, '.cache/precompressed');
+      if (compressed > 0) this.warn(`precompressed ${compressed} files (brotli 11, gzip 9); ${cached} from .cache/precompressed`);
     },
   };
 }

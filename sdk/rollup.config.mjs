@@ -2,7 +2,8 @@
 //   index.js (+ chunks/)  the browser entry, ESM, minified; the worker is its own entry (worker.js), started by index.js
 //   node.js               the Node entry (onnxruntime-node, external; pngjs bundled in)
 //   index.d.ts, node.d.ts the public types
-//   ort/                  the onnxruntime-web files the worker imports at run time (never a CDN)
+//   ort-<version>/        the onnxruntime-web files the worker imports at run time (never a CDN), the folder named
+//                         by onnxruntime-web's version (sdk/worker-assets.ts ORT_FOLDER) so servers may cache it for good
 //   webgen-stats.wasm     the FID/KID statistics module the worker fetches (wasm/build, npm run build:wasm)
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,19 +31,33 @@ export const ORT_FILES = [
   'ort-wasm-simd-threaded.jsep.wasm',
 ];
 
+/**
+ * The folder the worker's literals name (sdk/worker-assets.ts ORT_FOLDER), checked against the installed
+ * onnxruntime-web: a new version must change the literals too, or the worker would load files that are not there.
+ */
+function ortFolder() {
+  const folder = /export const ORT_FOLDER = '([^']+)'/.exec(readFileSync(join(SDK, 'worker-assets.ts'), 'utf8'))?.[1];
+  const version = JSON.parse(readFileSync(join(ORT_DIST, '..', 'package.json'), 'utf8')).version;
+  if (folder !== `ort-${version}`) {
+    throw new Error(`sdk/worker-assets.ts names ${folder ?? 'no ORT_FOLDER'} but onnxruntime-web ${version} is installed: replace '${folder}' by 'ort-${version}' in its URL literals and ORT_FOLDER`);
+  }
+  return folder;
+}
+export const ORT_FOLDER = ortFolder();
+
 function copyOrt() {
   return {
     name: 'webgen-copy-onnxruntime',
     writeBundle() {
-      mkdirSync(join(OUT, 'ort'), { recursive: true });
+      mkdirSync(join(OUT, ORT_FOLDER), { recursive: true });
       for (const f of ORT_FILES) {
         if (!f.endsWith('.mjs')) {
-          copyFileSync(join(ORT_DIST, f), join(OUT, 'ort', f));
+          copyFileSync(join(ORT_DIST, f), join(OUT, ORT_FOLDER, f));
           continue;
         }
         // Their .map files are not shipped: drop the comment that points at them (dev servers try to read it).
         const js = readFileSync(join(ORT_DIST, f), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-        writeFileSync(join(OUT, 'ort', f), js);
+        writeFileSync(join(OUT, ORT_FOLDER, f), js);
       }
     },
   };

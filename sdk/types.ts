@@ -68,7 +68,7 @@ export interface GeneratorOptions {
   /** Called with download progress, backend choice and warnings. Default none. */
   onProgress?: (event: ProgressEvent) => void;
   /**
-   * Browser only: the URL of a folder serving a copy of the package's `dist/` (`worker.js`, `chunks/`, `ort/`,
+   * Browser only: the URL of a folder serving a copy of the package's `dist/` (`worker.js`, `chunks/`, `ort-<version>/`,
    * `webgen-stats.wasm`), for bundlers that do not follow `new URL('…', import.meta.url)` (esbuild), CDNs and unusual
    * hosting. Any absolute or relative URL; a trailing '/' is added. Default: the files as the app's bundler placed
    * them (Vite, webpack 5), i.e. beside the SDK's own module.

@@ -4,11 +4,19 @@
  * By default each file is named by its own `new URL('./…', import.meta.url)` with a literal path, the one pattern that
  * Vite (build and dev), webpack 5 and Parcel follow without plugins: they copy the file into the app's output (hashed)
  * and rewrite the URL. This module is only imported by worker.ts, so the build inlines it into `worker.js` and the paths
- * are relative to the `dist/` folder that holds `worker.js`, `ort/` and `webgen-stats.wasm`. A folder URL such as
- * `new URL('./ort/', import.meta.url)` is not followed by bundlers (Vite's dev server even drops its trailing slash),
+ * are relative to the `dist/` folder that holds `worker.js`, `ort-1.30.0/` and `webgen-stats.wasm`. A folder URL such as
+ * `new URL('./ort-1.30.0/', import.meta.url)` is not followed by bundlers (Vite's dev server even drops its trailing slash),
  * hence one literal per file. Bundlers that do not follow `new URL` (esbuild) serve a copy of `dist/` and pass its
  * URL as `assetsUrl` (assetsFrom).
  */
+
+/**
+ * The folder of onnxruntime-web's files in `dist/`, named by its version so a server can cache them for a year
+ * (server/content-headers.ts): an upgrade is a new URL, never a stale wasm under an old one. The literals above and
+ * below repeat it (bundlers need literals); the SDK build (sdk/rollup.config.mjs) refuses to run when it is not the
+ * installed onnxruntime-web's version.
+ */
+export const ORT_FOLDER = 'ort-1.30.0';
 
 /** One onnxruntime-web build: the module the worker imports, the Emscripten glue it imports, and its WebAssembly. */
 export interface OrtBuildUrls {
@@ -29,14 +37,14 @@ export function bundledAssets(): WorkerAssets {
   return {
     ort: {
       wasm: {
-        entry: new URL('./ort/ort.wasm.min.mjs', import.meta.url).href,
-        mjs: new URL('./ort/ort-wasm-simd-threaded.mjs', import.meta.url).href,
-        wasm: new URL('./ort/ort-wasm-simd-threaded.wasm', import.meta.url).href,
+        entry: new URL('./ort-1.30.0/ort.wasm.min.mjs', import.meta.url).href,
+        mjs: new URL('./ort-1.30.0/ort-wasm-simd-threaded.mjs', import.meta.url).href,
+        wasm: new URL('./ort-1.30.0/ort-wasm-simd-threaded.wasm', import.meta.url).href,
       },
       webgpu: {
-        entry: new URL('./ort/ort.min.mjs', import.meta.url).href,
-        mjs: new URL('./ort/ort-wasm-simd-threaded.jsep.mjs', import.meta.url).href,
-        wasm: new URL('./ort/ort-wasm-simd-threaded.jsep.wasm', import.meta.url).href,
+        entry: new URL('./ort-1.30.0/ort.min.mjs', import.meta.url).href,
+        mjs: new URL('./ort-1.30.0/ort-wasm-simd-threaded.jsep.mjs', import.meta.url).href,
+        wasm: new URL('./ort-1.30.0/ort-wasm-simd-threaded.jsep.wasm', import.meta.url).href,
       },
     },
     statsWasm: new URL('./webgen-stats.wasm', import.meta.url).href,
@@ -48,8 +56,8 @@ export function assetsFrom(folder: string): WorkerAssets {
   const at = (path: string) => new URL(path, folder).href;
   return {
     ort: {
-      wasm: { entry: at('ort/ort.wasm.min.mjs'), mjs: at('ort/ort-wasm-simd-threaded.mjs'), wasm: at('ort/ort-wasm-simd-threaded.wasm') },
-      webgpu: { entry: at('ort/ort.min.mjs'), mjs: at('ort/ort-wasm-simd-threaded.jsep.mjs'), wasm: at('ort/ort-wasm-simd-threaded.jsep.wasm') },
+      wasm: { entry: at(`${ORT_FOLDER}/ort.wasm.min.mjs`), mjs: at(`${ORT_FOLDER}/ort-wasm-simd-threaded.mjs`), wasm: at(`${ORT_FOLDER}/ort-wasm-simd-threaded.wasm`) },
+      webgpu: { entry: at(`${ORT_FOLDER}/ort.min.mjs`), mjs: at(`${ORT_FOLDER}/ort-wasm-simd-threaded.jsep.mjs`), wasm: at(`${ORT_FOLDER}/ort-wasm-simd-threaded.jsep.wasm`) },
     },
     statsWasm: at('webgen-stats.wasm'),
   };

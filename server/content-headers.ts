@@ -1,7 +1,8 @@
 /**
  * The per-file headers browser ML needs from the static server: a registered Content-Type for every file the SDK
  * fetches (application/wasm for streaming compilation, text/javascript for .mjs, application/octet-stream for .onnx
- * and .fidstats, which have no registered type), and caching (model files for a day, everything else revalidated).
+ * and .fidstats, which have no registered type), and caching (onnxruntime's versioned folder for a year, model files
+ * for a day, everything else revalidated).
  */
 import { extname } from 'node:path';
 
@@ -32,7 +33,14 @@ export function contentType(file: string): string {
   return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** Cache-Control for a file name: model weights change rarely and are large; the rest is revalidated (ETag → 304). */
+/** A folder named by a version (the SDK's `ort-1.30.0/`): its files never change under that name. */
+const VERSIONED = /(^|[\\/])ort-\d+\.\d+\.\d+[^\\/]*[\\/]/;
+
+/**
+ * Cache-Control for a file path: onnxruntime's files under their versioned folder for a year (immutable: an upgrade
+ * is a new folder); model weights, large and rarely changed, for a day; the rest is revalidated (ETag → 304).
+ */
 export function cacheControl(file: string): string {
+  if (VERSIONED.test(file)) return 'public, max-age=31536000, immutable';
   return extname(file).toLowerCase() === '.onnx' ? 'public, max-age=86400' : 'no-cache';
 }

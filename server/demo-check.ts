@@ -6,6 +6,7 @@
  */
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
 export interface CheckResult {
   path: string;
@@ -42,8 +43,8 @@ async function check(base: string, path: string, expectBytes?: number): Promise<
 /** Fetches the demo's files and every shipped model from the server at `base` (e.g. http://127.0.0.1:8080). */
 export async function checkDemo(base: string, modelsDir: string, distSdkDir: string): Promise<CheckResult[]> {
   const paths = [...PAGE_FILES];
-  const ort = join(distSdkDir, 'ort');
-  if (existsSync(ort)) for (const f of readdirSync(ort).filter((n) => n.endsWith('.wasm'))) paths.push(`/sdk/ort/${f}`);
+  const ort = join(distSdkDir, ORT_FOLDER);
+  if (existsSync(ort)) for (const f of readdirSync(ort).filter((n) => n.endsWith('.wasm'))) paths.push(`/sdk/${ORT_FOLDER}/${f}`);
   const results = await Promise.all(paths.map((p) => check(base, p)));
   for (const name of shippedModels(modelsDir)) {
     const manifestPath = `/models/${name}/manifest.json`;

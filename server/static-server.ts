@@ -5,16 +5,21 @@
  *   - Cross-Origin-Resource-Policy: same-origin; all three on every response, errors included;
  *   - registered Content-Types and caching (server/content-headers.ts);
  *   - RFC 7233 byte ranges (suffix ranges, 416 for unsatisfiable ones), ETag/Last-Modified and 304s, from `send`;
- *   - brotli or gzip for compressible types (the 14 MB onnxruntime wasm travels as ~4 MB), from `compression`, as the
- *     request's Accept-Encoding prefers; a Range request gets the identity bytes, so ranges keep their meaning.
+ *   - precompressed siblings: for `x.wasm` a fresh `x.wasm.br` / `x.wasm.gz` beside it (the demo build writes them at
+ *     brotli 11 / gzip 9: the 14.2 MB onnxruntime wasm travels as 2.4 MB) is sent with Content-Encoding when the
+ *     request's Accept-Encoding allows it (negotiator), with its own ETag;
+ *   - otherwise brotli or gzip on the fly for compressible types and .onnx models, from `compression`; a Range request
+ *     always gets the identity bytes, so ranges keep their meaning.
  * Each mount serves one folder under a URL prefix and never anything outside it: server/resolve-file.ts decodes the
  * path once, refuses dot segments, NUL and backslashes, and follows a symlink only when its target stays inside the
  * mount. No request can crash it: every failure is an HTTP status, and an unexpected one is a 500.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import compression from 'compression';
+import Negotiator from 'negotiator';
 import send from 'send';
 import { cacheControl, contentType } from './content-headers.js';
 import { decodeRequestPath, resolveFile } from './resolve-file.js';
@@ -92,9 +97,11 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const requestPath = `/${decoded.segments.map(encodeURIComponent).join('/')}`;
     const found = await resolveFile(mount.root, rest, decoded.trailingSlash || (rest.length === 0 && mount.prefix === ''), requestPath);
     if (!found.ok) return found.status === 301 ? answer(res, 301, { Location: found.location }) : answer(res, found.status);
+    const pre = req.headers.range === undefined ? await precompressed(req, found.file) : undefined;
+    const file = pre?.file ?? found.file;
     // send() takes a URL path under `root`: hand it the real file, encoded, so names with '%' stay literal.
-    send(req, `/${encodeURIComponent(basename(found.file))}`, {
-      root: dirname(found.file),
+    send(req, `/${encodeURIComponent(basename(file))}`, {
+      root: dirname(file),
       dotfiles: 'allow', // checked above, on the request path; the real file's own name is its business
       index: false,
       etag: true,
@@ -102,9 +109,11 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       acceptRanges: true,
       cacheControl: false,
     })
-      .on('headers', (r: ServerResponse, file: string) => {
-        r.setHeader('Content-Type', contentType(file));
-        r.setHeader('Cache-Control', cacheControl(file));
+      .on('headers', (r: ServerResponse) => {
+        r.setHeader('Content-Type', contentType(found.file));
+        r.setHeader('Cache-Control', cacheControl(found.file));
+        if (pre) r.setHeader('Content-Encoding', pre.encoding);
+        if (PRECOMPRESSED_TYPES.has(extname(found.file).toLowerCase())) r.setHeader('Vary', 'Accept-Encoding');
       })
       .on('error', (err: { status?: number; headers?: Record<string, string> }) => {
         const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
@@ -113,8 +122,10 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       .pipe(res);
   };
 
-  // Compresses what `send` streams (Vary: Accept-Encoding on every compressible answer); ranges stay identity.
-  const compress = compression({ filter: (req, res) => req.headers.range === undefined && compression.filter(req, res) });
+  // Compresses what `send` streams (Vary: Accept-Encoding on every compressible answer) unless it is precompressed
+  // (compression leaves an answer with a Content-Encoding alone); .onnx weights too (float16 ones shrink ~11%); ranges
+  // stay identity.
+  const compress = compression({ filter: (req, res) => req.headers.range === undefined && (compression.filter(req, res) || /\.onnx$/i.test(new URL(req.url ?? '/', 'http://x').pathname)) });
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req);
     compress(req as never, res as never, () => {
@@ -141,4 +152,28 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
         server.close(() => ok());
       }),
   };
+}
+
+/** Extensions whose answers may come precompressed (demo/precompress.mjs writes their .br / .gz). */
+const PRECOMPRESSED_TYPES = new Set(['.js', '.mjs', '.wasm', '.css', '.html', '.json', '.svg']);
+
+/**
+ * The precompressed sibling of `file` to send for `req`: `file.br` or `file.gz`, the best encoding its Accept-Encoding
+ * allows that exists and is at least as new as `file` (a stale one, older than a rebuilt file, is ignored).
+ */
+async function precompressed(req: IncomingMessage, file: string): Promise<{ file: string; encoding: 'br' | 'gzip' } | undefined> {
+  if (!PRECOMPRESSED_TYPES.has(extname(file).toLowerCase())) return undefined;
+  // Brotli first when the request ranks them equally (browsers send 'gzip, deflate, br'), as `compression` does.
+  // (negotiator 0.6.4 takes the preferred order as a second argument; its @types lag behind)
+  const negotiator = new Negotiator(req) as unknown as { encodings(available: string[], preferred: string[]): string[] };
+  const accepted = negotiator.encodings(['br', 'gzip'], ['br', 'gzip']).filter((e): e is 'br' | 'gzip' => e === 'br' || e === 'gzip');
+  if (accepted.length === 0) return undefined;
+  const source = await stat(file).catch(() => undefined);
+  if (!source) return undefined;
+  for (const encoding of accepted) {
+    const sibling = `${file}.${encoding === 'br' ? 'br' : 'gz'}`;
+    const s = await stat(sibling).catch(() => undefined);
+    if (s?.isFile() && s.mtimeMs >= source.mtimeMs) return { file: sibling, encoding };
+  }
+  return undefined;
 }

@@ -142,7 +142,7 @@ describe('demo: GAN explorer and FID lab', () => {
     expect(await page.locator('svg.chart').getAttribute('aria-label')).toBe('FID against DDIM steps');
     // A default run compares 5, 10 and 20 steps (50 and 100 on request), and the page says how to read small-sample FID and KID.
     expect(await page.locator('input[name=fid-steps]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['5', '10', '20']);
-    expect(await page.textContent('[data-role=fid-reading]')).toMatch(/biased upwards at few samples.*KID is unbiased: near zero it can come out negative/);
+    expect(await page.textContent('[data-role=fid-reading]')).toMatch(/biased upwards at few samples.*1\.25 at 20 steps with 1,000 samples.*KID is unbiased.*can come out negative.*± is the spread over 20 subsets/);
     // The shipped classifier, its reference statistics and createFidScorer are all there: nothing is reported missing.
     expect(state, await noticeText(page)).toBe('ready');
     expect(await page.textContent('.progress-text')).toMatch(/Model ready/);
@@ -159,11 +159,12 @@ describe('demo: GAN explorer and FID lab', () => {
     const rows = await page.locator('table.results tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(rows.map((r) => r[0])).toEqual(['5', '10']);
     for (const r of rows) {
-      expect(Number.isFinite(Number(r[1])) && Number(r[1]) > 0, r.join(' | ')).toBe(true);
-      expect(Number.isFinite(Number(r[2])), r.join(' | ')).toBe(true); // KID
+      expect(r[1], r.join(' | ')).toBe('50'); // the sample count beside each figure
+      expect(Number.isFinite(Number(r[2])) && Number(r[2]) > 0, r.join(' | ')).toBe(true);
+      expect(r[3], r.join(' | ')).toMatch(/^-?\d+\.\d{4} ± \d+\.\d{4}$/); // KID ± its spread
     }
     expect(await page.locator('svg.chart circle').count()).toBe(2);
-    expect(await page.locator('p.stats').allTextContents()).toContainEqual(expect.stringMatching(/Done: 2 settings × 50 samples/));
+    expect(await page.locator('p.stats').allTextContents()).toContainEqual(expect.stringMatching(/Done: 2 settings × 50 samples\. At 50 samples FID reads high: the model card: 1\.25/));
     await saveScreenshot(page, 'fid-lab');
     expect(h.errors).toEqual([]);
   }, 300_000);

@@ -11,6 +11,7 @@ import { isCi, portFromEnv } from '../server/demo-server.js';
 import { startStaticServer } from '../server/static-server.js';
 import { ensureDemoBuild } from '../scripts/e2e/demo.js';
 import { REPO } from '../scripts/e2e/model-fixtures.js';
+import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
 let child: ChildProcess;
 let port: number;
@@ -65,7 +66,7 @@ describe('npm start server', () => {
   });
 
   it('sends application/wasm for onnxruntime-web and cache headers for model files', async () => {
-    const wasm = await get('/sdk/ort/ort-wasm-simd-threaded.wasm');
+    const wasm = await get(`/sdk/${ORT_FOLDER}/ort-wasm-simd-threaded.wasm`);
     expect(wasm.status).toBe(200);
     expect(wasm.headers['content-type']).toBe('application/wasm');
     expect(wasm.body.subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]));

@@ -7,6 +7,7 @@ import type { PageLoad } from '../scripts/e2e/compare.js';
 import { ensureSdkBuild } from '../scripts/e2e/build.js';
 import { fixtureUrl, startHarness, type Harness } from '../scripts/e2e/harness.js';
 import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
+import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
 let h: Harness;
 let model: string;
@@ -41,9 +42,9 @@ describe('assetsUrl', () => {
     expect(r.backend).toBe('wasm');
     const urls = h.requests.slice(before).map((q) => new URL(q.url()).pathname);
     expect(urls).toContain(`${url}/worker.js`);
-    expect(urls).toContain(`${url}/ort/ort.wasm.min.mjs`);
-    expect(urls).toContain(`${url}/ort/ort-wasm-simd-threaded.wasm`);
-    expect(urls.some((u) => u.startsWith('/sdk/ort/'))).toBe(false);
+    expect(urls).toContain(`${url}/${ORT_FOLDER}/ort.wasm.min.mjs`);
+    expect(urls).toContain(`${url}/${ORT_FOLDER}/ort-wasm-simd-threaded.wasm`);
+    expect(urls.some((u) => u.startsWith(`/sdk/${ORT_FOLDER}/`))).toBe(false);
   });
 
   it('is an InvalidInputError naming assetsUrl for a value that is not an http(s) folder URL', async () => {
@@ -62,17 +63,17 @@ describe('assetsUrl', () => {
 
 describe('a wasm file that is not there', () => {
   it("onnxruntime's .wasm answering 404: the error names its URL and HTTP 404", async () => {
-    const url = copyOfDist('no-wasm', (d) => rmSync(join(d, 'ort', 'ort-wasm-simd-threaded.wasm')));
+    const url = copyOfDist('no-wasm', (d) => rmSync(join(d, ORT_FOLDER, 'ort-wasm-simd-threaded.wasm')));
     const r = await load({ backend: 'wasm', cache: false, assetsUrl: url });
     expect(r.error).toMatchObject({ name: 'BackendUnavailableError', typed: true });
-    expect(r.error!.message).toContain(`${h.url}${url}/ort/ort-wasm-simd-threaded.wasm answered HTTP 404`);
+    expect(r.error!.message).toContain(`${h.url}${url}/${ORT_FOLDER}/ort-wasm-simd-threaded.wasm answered HTTP 404`);
   });
 
   it("onnxruntime's .wasm answering an HTML page (an SPA fallback): the error says it is not WebAssembly, with the URL and status", async () => {
-    const url = copyOfDist('html-wasm', (d) => writeFileSync(join(d, 'ort', 'ort-wasm-simd-threaded.wasm'), '<!doctype html><html><body>app</body></html>'));
+    const url = copyOfDist('html-wasm', (d) => writeFileSync(join(d, ORT_FOLDER, 'ort-wasm-simd-threaded.wasm'), '<!doctype html><html><body>app</body></html>'));
     const r = await load({ backend: 'wasm', cache: false, assetsUrl: url });
     expect(r.error).toMatchObject({ name: 'BackendUnavailableError', typed: true });
-    expect(r.error!.message).toMatch(new RegExp(`${url}/ort/ort-wasm-simd-threaded\\.wasm is not a WebAssembly file: HTTP 200.*<!doctype html>`));
+    expect(r.error!.message).toMatch(new RegExp(`${url}/${ORT_FOLDER}/ort-wasm-simd-threaded\\.wasm is not a WebAssembly file: HTTP 200.*<!doctype html>`));
   });
 
   it('the statistics module answering HTML: createFidScorer fails with StatsWasmUnavailableError naming its URL, not "needs SIMD"', async () => {

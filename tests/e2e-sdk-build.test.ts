@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureSdkBuild, sdkGzipBytes } from '../scripts/e2e/build.js';
 import { REPO } from '../scripts/e2e/model-fixtures.js';
+import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
 const SDK_BUDGET_KB = 48;
 let dist: string;
@@ -23,7 +24,7 @@ describe('the SDK build', () => {
 
   it("copies onnxruntime-web's wasm files and never loads them from a CDN", () => {
     for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm']) {
-      expect(existsSync(join(dist, 'ort', f)), f).toBe(true);
+      expect(existsSync(join(dist, ORT_FOLDER, f)), f).toBe(true);
     }
     const ours = ['index.js', 'worker.js', ...readdirSync(join(dist, 'chunks')).map((f) => `chunks/${f}`)].filter((f) => f.endsWith('.js'));
     for (const f of ours) expect(readFileSync(join(dist, f), 'utf8'), f).not.toMatch(/cdn\.jsdelivr|unpkg\.com|cdnjs/);

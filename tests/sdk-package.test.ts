@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { folderBytes, installApp, packSdk, removeApp, type PackedSdk } from './examples/pack.js';
+import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
 const MB = 1e6;
 let packed: PackedSdk;
@@ -26,7 +27,7 @@ describe('the packed SDK', () => {
     const outside = packed.files.map((f) => f.path).filter((p) => !/^dist\/[\w./-]+$/.test(p) && p !== 'package.json' && p !== 'README.md');
     expect(outside).toEqual([]);
     const paths = packed.files.map((f) => f.path);
-    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/node.d.ts', 'dist/worker.js', 'dist/webgen-stats.wasm', 'dist/ort/ort-wasm-simd-threaded.wasm', 'dist/ort/ort.wasm.min.mjs']) {
+    for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/node.d.ts', 'dist/worker.js', 'dist/webgen-stats.wasm', `dist/${ORT_FOLDER}/ort-wasm-simd-threaded.wasm`, `dist/${ORT_FOLDER}/ort.wasm.min.mjs`]) {
       expect(paths).toContain(needed);
     }
     expect(paths.some((p) => /\.build-hash|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toBe(false);

@@ -57,9 +57,13 @@ describe('startStaticServer', () => {
     expect((await get('/nope')).headers['cross-origin-embedder-policy']).toBe('require-corp');
   });
 
-  it('lets browsers cache model files and revalidate everything else', async () => {
+  it("lets browsers cache onnxruntime's versioned folder for a year, model files for a day, and revalidate the rest", async () => {
+    mkdirSync(join(root, 'site', 'ort-1.30.0'), { recursive: true });
+    writeFileSync(join(root, 'site', 'ort-1.30.0', 'ort.wasm.min.mjs'), 'export {}');
+    expect((await get('/ort-1.30.0/ort.wasm.min.mjs')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect((await get('/models/m/model.onnx')).headers['cache-control']).toBe('public, max-age=86400');
     expect((await get('/index.html')).headers['cache-control']).toBe('no-cache');
+    expect((await get('/b.mjs')).headers['cache-control']).toBe('no-cache'); // not under a versioned folder
   });
 
   it('serves the longest matching mount; a folder serves its index.html', async () => {
@@ -195,10 +199,52 @@ describe('compression (brotli / gzip as Accept-Encoding asks; ranges stay identi
     expect(again.body.length).toBe(0);
   });
 
-  it('leaves model weights (.onnx, octet-stream) as they are', async () => {
+  it('compresses model weights (.onnx) on the fly, and leaves other octet-stream files (.fidstats) as they are', async () => {
+    const { brotliDecompressSync } = await import('node:zlib');
     writeFileSync(join(root, 'models', 'm', 'big.onnx'), big);
     const r = await raw('/models/m/big.onnx', { 'Accept-Encoding': 'br, gzip' });
-    expect(r.headers['content-encoding']).toBeUndefined();
-    expect(r.body.equals(big)).toBe(true);
+    expect(r.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(r.body).equals(big)).toBe(true);
+    writeFileSync(join(root, 'models', 'm', 'big.fidstats'), big);
+    const f = await raw('/models/m/big.fidstats', { 'Accept-Encoding': 'br, gzip' });
+    expect(f.headers['content-encoding']).toBeUndefined();
+    expect(f.body.equals(big)).toBe(true);
+  });
+
+  it('sends a fresh precompressed sibling (x.wasm.br, x.wasm.gz) as it is, with its own ETag; a stale one or a Range gets the file', async () => {
+    const { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } = await import('node:zlib');
+    const { utimesSync } = await import('node:fs');
+    const file = join(root, 'site', 'pre.wasm');
+    writeFileSync(file, big);
+    // The sibling at quality 11 (on the fly is 4): its exact bytes and length show that it, not a recompression, was sent.
+    const pre = brotliCompressSync(big, { params: { [(await import('node:zlib')).constants.BROTLI_PARAM_QUALITY]: 11 } });
+    writeFileSync(`${file}.br`, pre);
+    writeFileSync(`${file}.gz`, gzipSync(big, { level: 9 }));
+    const br = await raw('/pre.wasm', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toBe('application/wasm');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(br.headers['content-length']).toBe(String(pre.length)); // sent as it is, not recompressed
+    expect(br.body.equals(pre)).toBe(true);
+    expect(brotliDecompressSync(br.body).equals(big)).toBe(true);
+    const id = await raw('/pre.wasm', {});
+    expect(id.headers['content-encoding']).toBeUndefined();
+    expect(id.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(id.headers.etag).not.toBe(br.headers.etag); // a strong validator per representation
+    const again = await raw('/pre.wasm', { 'Accept-Encoding': 'br', 'If-None-Match': String(br.headers.etag) });
+    expect(again.status).toBe(304);
+    const gz = await raw('/pre.wasm', { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(big)).toBe(true);
+    const part = await raw('/pre.wasm', { 'Accept-Encoding': 'br', Range: 'bytes=0-9' });
+    expect(part.status).toBe(206);
+    expect(part.body.equals(big.subarray(0, 10))).toBe(true);
+    // The file rebuilt after its .br: the stale sibling is ignored (compressed on the fly instead, still the file's bytes).
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    const stale = await raw('/pre.wasm', { 'Accept-Encoding': 'br' });
+    expect(stale.headers['content-length']).toBeUndefined();
+    expect(brotliDecompressSync(stale.body).equals(big)).toBe(true);
   });
 });

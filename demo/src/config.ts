@@ -2,6 +2,7 @@
  * Which model each page opens. Defaults are the shipped models under /models/; the query string overrides them, so
  * the same pages run any compatible model (the end-to-end tests point them at tiny fixture models):
  *   ?t2i=URL      text to image and img2img        (default /models/shapes-t2i)
+ *   ?emoji=URL    Emoji                             (default /models/emoji-ldm)
  *   ?digits=URL   digits and the FID lab            (default /models/mnist-ddim)
  *   ?gan=URL      GAN explorer                      (default /models/mnist-dcgan; the page also offers mnist-vitgan)
  *   ?ae=URL       latent space                      (default: every model of MODELS whose manifest kind is 'autoencoder')
@@ -14,6 +15,8 @@ import type { Backend } from 'webgen';
 
 export interface DemoConfig {
   t2i: string;
+  /** The Emoji page's text-to-emoji model (latent diffusion). */
+  emoji: string;
   digits: string;
   gan: string[];
   classifier: string;
@@ -40,6 +43,7 @@ export const MODELS: readonly string[] = [
   '/models/emoji-vqvae',
   '/models/mnist-betavae',
   '/models/emoji-clip',
+  '/models/emoji-ldm',
 ];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
@@ -53,6 +57,7 @@ export function readConfig(search: string = location.search): DemoConfig {
   const clip = q.get('clip') ?? any;
   return {
     t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
+    emoji: q.get('emoji') ?? any ?? '/models/emoji-ldm',
     digits: q.get('digits') ?? any ?? '/models/mnist-ddim',
     gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-vitgan'],
     classifier: q.get('classifier') ?? '/models/mnist-classifier',

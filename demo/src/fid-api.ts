@@ -15,11 +15,11 @@ export function openLabScorer(classifier: string): Promise<ImageFidScorer> {
   return createFidScorer({ extractor: classifier, reference: referenceUrlOf(classifier), threads: wasmThreads() });
 }
 
-/** FID, and KID when both sides kept features for it (KID over 20 subsets: the table shows it, the chart does not). */
-export async function labScore(scorer: ImageFidScorer): Promise<{ fid: number; kid?: number }> {
+/** FID, and KID ± its spread over subsets when both sides kept features for it (the table shows it, the chart FID). */
+export async function labScore(scorer: ImageFidScorer): Promise<{ fid: number; kid?: { value: number; std: number } }> {
   const { fid } = await scorer.fid();
   const kid = await scorer.kid({ subsets: 20 }).then(
-    (r) => r.kid,
+    (r) => ({ value: r.kid, std: r.std }),
     () => undefined,
   );
   return { fid, kid };

@@ -1,5 +1,5 @@
 /**
- * The webgen demo: one page per route (#/text, #/img2img, #/digits, #/gan, #/fid, #/latent, #/ask), each built from
+ * The webgen demo: one page per route (#/text, #/img2img, #/emoji, #/digits, #/gan, #/fid, #/latent, #/ask), each built from
  * the SDK's public API only (imported as 'webgen', served from ./sdk/ beside this file). Switching pages tears the old
  * one down (its running generation is cancelled); loaded models are kept for the visit.
  */
@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import type { Page } from './pages/common.js';
 import { askModelPage } from './pages/ask-model.js';
 import { digitsPage } from './pages/digits.js';
+import { emojiPage } from './pages/emoji.js';
 import { fidLabPage } from './pages/fid-lab.js';
 import { ganExplorerPage } from './pages/gan-explorer.js';
 import { img2imgPage } from './pages/img2img.js';
@@ -16,7 +17,7 @@ import { latentSpacePage } from './pages/latent-space.js';
 import { textToImagePage } from './pages/text-to-image.js';
 import { showBackend } from './widgets/backend-badge.js';
 
-const PAGES: Page[] = [textToImagePage, img2imgPage, digitsPage, ganExplorerPage, fidLabPage, latentSpacePage, askModelPage];
+const PAGES: Page[] = [textToImagePage, img2imgPage, emojiPage, digitsPage, ganExplorerPage, fidLabPage, latentSpacePage, askModelPage];
 const app = document.getElementById('app')!;
 const config = readConfig();
 let teardown: (() => void) | undefined;

@@ -134,7 +134,7 @@ export async function findModels(urls: readonly string[], kind: ModelKind): Prom
 /** What a page needs from a model; null when it suits. */
 export type Requirement = (m: Manifest) => string | null;
 
-export const isGenerator: Requirement = (m) => (m.kind === 'diffusion-unet' ? null : `'${m.name}' is a ${m.kind} model, not an image generator.`);
+export const isGenerator: Requirement = (m) => (m.kind === 'diffusion-unet' || m.kind === 'latent-diffusion' ? null : `'${m.name}' is a ${m.kind} model, not an image generator.`);
 
 export const needsText: Requirement = (m) => isGenerator(m) ?? (m.conditioning?.tokenizer ? null : `'${m.name}' does not take a text prompt (it has no tokenizer); this page needs a text-to-image model such as shapes-t2i.`);
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 // Nothing webgen-specific: webpack 5 follows `new Worker(new URL('./worker.js', import.meta.url))` and the worker's
-// `new URL('./ort/…', import.meta.url)` files on its own, emitting them into dist/ beside main.js.
+// `new URL('./ort-<version>/…', import.meta.url)` files on its own, emitting them into dist/ beside main.js.
 export default {
   mode: 'production',
   entry: './src/index.js',

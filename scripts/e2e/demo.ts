@@ -29,7 +29,7 @@ function demoHash(): string {
   };
   walk(join(REPO, 'demo', 'src'));
   walk(join(REPO, 'demo', 'samples'));
-  for (const f of ['demo/index.html', 'demo/styles.css', 'demo/rollup.config.mjs']) h.update(readFileSync(join(REPO, f)));
+  for (const f of ['demo/index.html', 'demo/styles.css', 'demo/rollup.config.mjs', 'demo/precompress.mjs']) h.update(readFileSync(join(REPO, f)));
   h.update(readFileSync(join(SDK_DIST, '.build-hash')));
   return h.digest('hex');
 }

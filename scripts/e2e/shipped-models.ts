@@ -32,7 +32,7 @@ export function shippedModels(): ShippedModel[] {
       return {
         name: d.name,
         dir,
-        diffusion: m.kind === 'diffusion-unet',
+        diffusion: m.kind === 'diffusion-unet' || m.kind === 'latent-diffusion',
         gan: m.kind === 'gan-generator',
         text: vocab.length > 0,
         prompt: vocab.slice(2, 4).join(' '),

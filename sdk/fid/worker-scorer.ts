@@ -1,7 +1,7 @@
 /**
  * createFidScorer's worker side: the extractor's onnxruntime-web session, the FidScorer and the statistics WebAssembly
  * module all live in the SDK's worker (worker.ts spreads these methods into its comlink API; backends: worker/host.ts).
- * The page only posts packed images; one scorer per worker. `webgen-stats.wasm` and `ort/` are found beside the worker.
+ * The page only posts packed images; one scorer per worker. `webgen-stats.wasm` and `ort-<version>/` are found beside the worker.
  */
 import { transfer } from 'comlink';
 import { ModelLoadError } from '../errors/model-load-error.js';

@@ -5,7 +5,7 @@
  */
 
 /** Where the files come from and what to do about it, appended to each message. */
-export const ASSETS_HINT = "serve the package's dist/ folder (worker.js, ort/, webgen-stats.wasm) where the bundle expects it, or pass its URL as the assetsUrl option";
+export const ASSETS_HINT = "serve the package's dist/ folder (worker.js, ort-<version>/, webgen-stats.wasm) where the bundle expects it, or pass its URL as the assetsUrl option";
 
 /** The first four bytes of every WebAssembly binary: "\0asm". */
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];

@@ -3,7 +3,7 @@
  * the package's own files (never a CDN), the WebGPU probe, and the one place a model is opened on the best backend —
  * WebGPU (warmed up) when asked and possible, else WebAssembly, with one 'backend-fallback' event saying why.
  *
- * onnxruntime-web is loaded at run time from the `ort/` folder the build copies beside the worker: `ort.wasm.min.mjs`
+ * onnxruntime-web is loaded at run time from the `ort-<version>/` folder (worker-assets.ts ORT_FOLDER) the build copies beside the worker: `ort.wasm.min.mjs`
  * (+ ort-wasm-simd-threaded.{mjs,wasm}) for WebAssembly, `ort.min.mjs` (+ the .jsep files) when WebGPU is tried. Each
  * file's URL comes from worker-assets.ts (what the app's bundler made of it, or `assetsUrl`), and
  * `env.wasm.wasmPaths` names the glue and .wasm files one by one, so hashed names work.

@@ -4,11 +4,12 @@
  * score under it; a CLIP of other data only gets a note (a score from a model that never saw such pictures means
  * nothing), and is not loaded.
  */
-import { splitWords, unknownPromptWords, type Clip, type GeneratedImage, type Generator, type Manifest } from 'webgen';
-import { sameTrainingData, trainingData } from '../clip-helpers.js';
+import { splitWords, unknownPromptWords, type Generator, type Manifest } from 'webgen';
 import { h } from '../dom.js';
-import { findModels, loadClip, needsText, type Found } from '../models.js';
-import { ImageGrid, paint } from '../widgets/image-grid.js';
+import { needsText } from '../models.js';
+import { ClipScores } from './clip-scores.js';
+import { drawEach } from './draw-each.js';
+import { ImageGrid } from '../widgets/image-grid.js';
 import { numberBox, seedBox, slider, textBox } from '../widgets/controls.js';
 import { ModelSection, pageHeader, RunButtons, setState, StepTimer, useModelDefaults, type Page } from './common.js';
 
@@ -34,14 +35,6 @@ export function examplePrompts(m: Manifest): string[] {
   return [...fits, ...out];
 }
 
-const said = (m: Manifest) => trainingData(m) ?? 'data its manifest does not name';
-
-/** Why the CLIP models found give no score for this generator. */
-export function clipMismatchNote(clips: readonly Found[], generator: Manifest): string {
-  const learned = clips.map((c) => `${c.manifest.name} learned ${said(c.manifest)}`).join('; ');
-  return `No CLIP score: ${learned}, and ${generator.name} draws ${said(generator)}. A CLIP scores only pictures of the kind it was trained on.`;
-}
-
 export const textToImagePage: Page = {
   route: 'text',
   title: 'Text to image',
@@ -56,62 +49,23 @@ export const textToImagePage: Page = {
     const preview = h('canvas', { class: 'preview-canvas pixelated', width: 32, height: 32, role: 'img', 'aria-label': 'Live preview', 'data-testid': 'preview' });
     const timer = new StepTimer();
     const grid = new ImageGrid();
-    const clipNote = h('p', { class: 'hint', 'data-testid': 'clip-note', hidden: true });
+    const clip = new ClipScores(root, ctx);
     const controls = [prompt, steps, guidance, seed, batch];
     const buttons = new RunButtons(root, 'Generate', (busy) => controls.forEach((c) => c.setDisabled(busy))).track(timer);
     const form = h('form', { class: 'panel', 'aria-label': 'Text to image settings' }, prompt.el, h('div', { class: 'field' }, h('span', { class: 'label' }, 'Examples'), examples), steps.el, guidance.el, seed.el, batch.el, buttons.el);
     root.append(
       ...pageHeader('Text to image', 'Type a prompt; the model draws it in your browser. Watch the image form step by step.'),
       model.el,
-      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Result' }, h('h2', {}, 'Live preview'), preview, timer.el, h('h2', {}, 'Images'), clipNote, grid.el)),
+      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Result' }, h('h2', {}, 'Live preview'), preview, timer.el, h('h2', {}, 'Images'), clip.note, grid.el)),
     );
     setState(root, 'loading-model');
 
     let generator: Generator | null = null;
-    /** The CLIP that scores the images: loaded only when one matches the generator's data. */
-    let scorer: Promise<Clip> | null = null;
-    let unsubscribe: (() => void) | undefined;
-
-    /** Writes "CLIP score NN.N" under `figure` once the CLIP has scored the image against its prompt. */
-    const score = (clip: Promise<Clip>, image: GeneratedImage, prompt: string, figure: HTMLElement, signal: AbortSignal): Promise<void> => {
-      const line = h('p', { class: 'clip-score', 'data-testid': 'clip-score' }, 'CLIP score …');
-      figure.append(line);
-      return clip
-        .then((c) => c.clipScore(image, prompt, { signal }))
-        .then(
-          ([s]) => void (line.textContent = `CLIP score ${s!.toFixed(1)}`),
-          (err: unknown) => {
-            line.textContent = 'CLIP score –';
-            line.title = (err as Error)?.message ?? String(err);
-          },
-        );
-    };
-
-    /** A CLIP of the model list trained on what `g` draws: loaded, and its scores shown; one of other data: a note. */
-    const findScorer = async (g: Generator) => {
-      const { usable } = await findModels(ctx.config.clips, 'clip');
-      if (!root.isConnected || usable.length === 0) return;
-      const match = usable.find((c) => sameTrainingData(c.manifest, g.manifest));
-      clipNote.hidden = false;
-      if (!match) return void (clipNote.textContent = clipMismatchNote(usable, g.manifest));
-      const about = `CLIP score by ${match.manifest.name} (trained on ${said(match.manifest)}, as ${g.manifest.name}): how well each image fits its prompt, 0 to 100.`;
-      clipNote.textContent = `${about} Loading…`;
-      const load = loadClip(match.url, ctx.config.backend, () => undefined);
-      unsubscribe = load.unsubscribe;
-      scorer = load.promise.then((l) => l.model);
-      scorer.then(
-        () => (clipNote.textContent = about),
-        (err: unknown) => {
-          scorer = null;
-          clipNote.textContent = `No CLIP score: ${match.manifest.name} could not be loaded (${(err as Error)?.message ?? String(err)}).`;
-        },
-      );
-    };
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (!generator) return;
       const g = generator;
-      const clip = scorer;
+      const scorer = clip.current;
       // Say what the model cannot read before drawing: an empty prompt, or words its vocabulary lacks.
       const text = prompt.value.trim();
       const vocab = g.manifest.conditioning?.tokenizer?.vocab.slice(2) ?? [];
@@ -133,23 +87,17 @@ export const textToImagePage: Page = {
         const first = seed.value;
         const opts = { prompt: text, steps: steps.value, guidanceScale: guidance.value };
         const scores: Promise<void>[] = [];
-        for (let i = 0; i < n; i++) {
-          timer.start(n > 1 ? `Image ${i + 1} of ${n}…` : 'Starting…');
-          const image = await g.textToImage({
-            ...opts,
-            seed: (first + i) % 4294967296,
-            signal,
-            onStep: (info) => {
-              paint(preview, info.preview);
-              timer.step(info, n > 1 ? `Image ${i + 1}/${n} · ` : '');
-            },
-          });
-          paint(preview, image);
-          if (i === 0) grid.clear();
-          const [figure] = grid.add([{ image, caption: `seed ${image.seed} · ${Math.round(image.timings.totalMs)} ms` }]);
-          if (clip) scores.push(score(clip, image, opts.prompt, figure!, signal));
-          timer.done(i + 1);
-        }
+        await drawEach({
+          n,
+          noun: 'Image',
+          preview,
+          timer,
+          grid,
+          draw: (i, onStep) => g.textToImage({ ...opts, seed: (first + i) % 4294967296, signal, onStep }),
+          each: (image, figure) => {
+            if (scorer) scores.push(clip.score(scorer, image, opts.prompt, figure, signal));
+          },
+        });
         await Promise.all(scores);
       });
     });
@@ -165,13 +113,13 @@ export const textToImagePage: Page = {
       if (!prompt.value) prompt.value = ex[0] ?? '';
       examples.replaceChildren(...ex.map((p) => h('button', { type: 'button', onclick: () => (prompt.value = p) }, p)));
       buttons.ready();
-      void findScorer(g);
+      void clip.find(g);
     });
 
     return () => {
       buttons.stop();
       model.close();
-      unsubscribe?.();
+      clip.dispose();
     };
   },
 };
