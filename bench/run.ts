@@ -5,6 +5,8 @@
  *      kernels, its effective GFLOP/s, and the same step against the pure-JS cpu backend
  *      (at batch 2: a batch-32 cpu step takes ~28 minutes; step time is linear in batch)
  *   2. webgen's wasm gradient kernels vs wasm's own (GFLOP/s)
+ *   1b. the same U-Net in PyTorch (bench/unet_peer.py, Debian's python3-torch, parameter count checked), same batch,
+ *      loss and optimiser on the same threads: the ratio webgen / PyTorch per step and per image-forward
  *   3. ONNX export parity (max abs error vs the tfjs forward), fp32 and fp16, and file sizes
  * Set BENCH_SKIP_CPU=1 to leave out the cpu step (~2 minutes).
  */
@@ -27,6 +29,7 @@ import { countFlops } from './flop-counter.js';
 import { benchFid } from './fid.js';
 import { benchSdk } from './sdk.js';
 import { benchFewStep } from './few-step.js';
+import { runTorchPeer } from './torch-peer.js';
 
 type Figures = Record<string, { value: number; unit: string }>;
 const results: Figures = {};
@@ -75,6 +78,36 @@ const wasm32 = await stepSeconds(32, 3);
 put('U-Net step, batch 32, wasm + webgen kernels', wasm32.seconds, 's');
 put('U-Net step, batch 32, wasm: effective throughput', wasm32.flops / wasm32.seconds / 1e9, 'GFLOP/s');
 put('U-Net step, batch 32: conv+matmul work', wasm32.flops / 1e9, 'GFLOP');
+// 1b. one image-forward (no gradients) at batch 32, and the PyTorch peer on the same architecture and threads
+const forwardMs = await (async () => {
+  const x = tf.randomNormal([32, 32, 32, 3]) as tf.Tensor4D;
+  const t = tf.fill([32], 500, 'float32') as tf.Tensor1D;
+  const run = async () => {
+    const y = unet.apply(x, t, { classLabels: tf.zeros([32], 'int32') as tf.Tensor1D });
+    await y.data();
+    y.dispose();
+  };
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  tf.dispose([x, t]);
+  return times.sort((a, b) => a - b)[1]! / 32;
+})();
+put('U-Net forward, batch 32, wasm: per image', forwardMs, 'ms');
+const peer = runTorchPeer({ ...UNET_PRESETS.bench, numClasses: data.numClasses! }, { batch: 32, threads: getThreadsCount() });
+if (peer.ok && peer.stepSeconds !== undefined && peer.forwardSecondsPerImage !== undefined) {
+  if (Math.abs(peer.parameters / unet.parameterCount() - 1) > 0.01) throw new Error(`the PyTorch peer has ${peer.parameters} parameters, webgen's U-Net ${unet.parameterCount()}: not the same architecture`);
+  put(`PyTorch ${peer.torch} peer: U-Net step, batch 32, ${peer.threads} threads`, peer.stepSeconds, 's');
+  put('PyTorch peer: U-Net forward, batch 32: per image', peer.forwardSecondsPerImage * 1000, 'ms');
+  put('webgen / PyTorch: training step (target <= 2.5)', wasm32.seconds / peer.stepSeconds, 'x');
+  put('webgen / PyTorch: image-forward', forwardMs / (peer.forwardSecondsPerImage * 1000), 'x');
+} else {
+  console.log(`PyTorch peer: not timed: ${peer.ok ? 'no timing in its answer' : peer.why}`);
+}
 const wasm2 = await stepSeconds(2, 3);
 put('U-Net step, batch 2, wasm + webgen kernels', wasm2.seconds, 's');
 if (!process.env.BENCH_SKIP_CPU) {
