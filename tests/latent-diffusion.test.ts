@@ -57,6 +57,8 @@ describe('webgen-train emoji-ldm (smoke) and the SDK on its export', () => {
     expect(Object.keys(m.files).sort()).toEqual(['decoder', 'encoder', 'textEncoder', 'unet']);
     expect(m.image).toEqual({ width: 64, height: 64, channels: 4, range: [-1, 1] });
     expect(m.latentDiffusion!.latentShape).toEqual([4, 16, 16]);
+    // scaled latents are about unit-variance: the samplers must not clamp x_0 to [-1, 1]
+    expect(m.schedule!.clipSample).toBe(false);
     const vae = JSON.parse(readFileSync(join(REPO, 'models', 'emoji-vae', 'manifest.json'), 'utf8'));
     const clip = JSON.parse(readFileSync(join(REPO, 'models', 'emoji-clip', 'manifest.json'), 'utf8'));
     expect(m.latentDiffusion!.scalingFactor).toBe(vae.autoencoder.scalingFactor);

@@ -5,6 +5,9 @@ import { DDIMScheduler } from '../sdk/schedulers/ddim.js';
 import { DEFAULT_SCHEDULER_CONFIG } from '../sdk/schedulers/config.js';
 import { manifestScheduleOf, schedulerConfigOf } from '../sdk/schedulers/manifest-schedule.js';
 import { validateManifest } from '../sdk/manifest/validate-manifest.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from '../scripts/e2e/model-fixtures.js';
 
 describe('manifest schedule ↔ scheduler config', () => {
   it('a linear schedule records diffusers\' default betas and reads back as them', () => {
@@ -32,5 +35,25 @@ describe('manifest schedule ↔ scheduler config', () => {
       files: { unet: { path: 'unet.onnx', bytes: 1, sha256: 'a'.repeat(64), inputs: [], outputs: [] } },
     };
     expect(() => validateManifest(manifest)).not.toThrow(/schedule/);
+  });
+
+  it('clipSample false (latent models) survives the round trip and stops the DDIM clamp; omitted, the samplers clamp', () => {
+    const s = manifestScheduleOf({ trainSteps: 1000, kind: 'linear', predictionType: 'v', clipSample: false });
+    expect(s.clipSample).toBe(false);
+    expect(manifestScheduleOf({ trainSteps: 1000, kind: 'linear', predictionType: 'v' })).not.toHaveProperty('clipSample');
+    const free = new DDIMScheduler(schedulerConfigOf(s));
+    const clamped = new DDIMScheduler(schedulerConfigOf({ ...s, clipSample: undefined }));
+    for (const d of [free, clamped]) d.setTimesteps(10);
+    // A v-prediction whose x_0 is 3 (a latent's tail): kept by the free scheduler, clamped to 1 by the other.
+    const t = free.timesteps[0]!;
+    const a = free.alphasCumprod[t]!;
+    const x = new Float32Array([3 * Math.sqrt(a)]);
+    const v = new Float32Array([-3 * Math.sqrt(1 - a)]); // v = √ᾱ ε − √(1−ᾱ) x_0 with ε = 0
+    expect(free.step(v, t, x).predOriginalSample[0]!).toBeCloseTo(3, 4);
+    expect(clamped.step(v, t, x).predOriginalSample[0]!).toBeCloseTo(1, 6);
+    const shipped = JSON.parse(readFileSync(join(REPO, 'models', 'mnist-ddim', 'manifest.json'), 'utf8'));
+    expect(() => validateManifest({ ...shipped, schedule: { ...shipped.schedule, clipSample: false } })).not.toThrow();
+    const manifest = { ...shipped, schedule: { ...shipped.schedule, clipSample: 'no' } };
+    expect(() => validateManifest(manifest)).toThrow(/schedule\.clipSample/);
   });
 });

@@ -98,6 +98,11 @@ export interface ManifestSchedule {
    * 'leading'. Distilled students use 'trailing', whose first timestep is T − 1 at any step count.
    */
   timestepSpacing?: 'leading' | 'trailing' | 'linspace';
+  /**
+   * Whether the samplers clamp the predicted x_0 to [−1, 1] (diffusers' clip_sample); default true, right for pixels
+   * in [−1, 1]. Latent models set false: their scaled latents are about unit-variance, not bounded by 1.
+   */
+  clipSample?: boolean;
 }
 
 /** How text is turned into token ids for the text encoder. */

@@ -43,6 +43,7 @@ export function validateManifest(json: unknown): Manifest {
     num(s, 'trainSteps', { integer: true, min: 1 }, 'schedule');
     oneOf(s, 'predictionType', ['epsilon', 'v', 'sample'], 'schedule');
     if (s.timestepSpacing !== undefined) oneOf(s, 'timestepSpacing', ['leading', 'trailing', 'linspace'], 'schedule');
+    if (s.clipSample !== undefined && typeof s.clipSample !== 'boolean') bad('schedule.clipSample', 'true or false', s.clipSample);
   }
   for (const kind of ['diffusion-unet', 'latent-diffusion']) if (m.kind === kind && m.schedule === undefined) bad('schedule', `a noise schedule (required for kind "${kind}")`, undefined);
 

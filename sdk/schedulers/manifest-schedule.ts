@@ -17,6 +17,7 @@ export function schedulerConfigOf(s: ManifestSchedule): SchedulerConfig {
     betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : 'linear',
     predictionType: s.predictionType === 'v' ? 'v_prediction' : s.predictionType,
     ...(s.timestepSpacing && { timestepSpacing: s.timestepSpacing }),
+    ...(s.clipSample !== undefined && { clipSample: s.clipSample }),
   };
 }
 
@@ -25,6 +26,8 @@ export interface TrainingSchedule {
   trainSteps: number;
   kind: ManifestSchedule['kind'];
   predictionType: ManifestSchedule['predictionType'];
+  /** false for latent models (their x_0 is not bounded by 1); default: the samplers' clamp to [−1, 1]. */
+  clipSample?: boolean;
 }
 
 /**
@@ -38,5 +41,6 @@ export function manifestScheduleOf(t: TrainingSchedule): ManifestSchedule {
     betaEnd: t.kind === 'cosine' ? COSINE_MAX_BETA : DEFAULT_SCHEDULER_CONFIG.betaEnd,
     trainSteps: t.trainSteps,
     predictionType: t.predictionType,
+    ...(t.clipSample === false && { clipSample: false }),
   };
 }

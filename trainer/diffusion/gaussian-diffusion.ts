@@ -42,6 +42,8 @@ export interface DiffusionOptions {
   betaSchedule: 'linear' | 'cosine';
   /** Network target: noise ε or velocity v. */
   prediction: 'epsilon' | 'v';
+  /** Clamp the predicted x_0 to [−1, 1] while sampling: pixels yes (default), latents no (they are not bounded by 1). */
+  clipSample?: boolean;
 }
 
 export interface TrainingBatch {
@@ -67,7 +69,7 @@ export class GaussianDiffusion {
     // SDK run the same schedule.
     this.schedulerConfig = {
       ...schedulerConfigOf(manifestScheduleOf({ trainSteps: opts.trainTimesteps, kind: opts.betaSchedule, predictionType: opts.prediction })),
-      clipSample: true,
+      clipSample: opts.clipSample ?? true,
     };
     this.alphasCumprod = new DDIMScheduler(this.schedulerConfig).alphasCumprod;
     if (opts.textEncoder && unet.config.contextDim !== opts.textEncoder.config.dim) {

@@ -59,7 +59,8 @@ export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions):
       name: opts.name,
       kind: 'latent-diffusion',
       image: ae.manifest.image,
-      schedule: manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction }),
+      // Latents are about unit-variance, not bounded by 1: the samplers must not clamp x_0.
+      schedule: manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction, clipSample: false }),
       // The null condition of guidance is the empty prompt (all padding), as for the pixel text models.
       ...(text && { conditioning: { tokenizer: text.tokenizerManifest } }),
       latentDiffusion: { latentShape: ae.latentShape, scalingFactor: ae.scalingFactor, previewMap: opts.previewMap, components },

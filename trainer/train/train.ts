@@ -148,6 +148,8 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     trainTimesteps: cfg.trainTimesteps,
     betaSchedule: cfg.betaSchedule,
     prediction: cfg.prediction,
+    // Latents are about unit-variance: clamping x_0 to [−1, 1] would flatten them.
+    ...(latent && { clipSample: false }),
   });
   // U-Net paths as they are; the text encoder's under 'text_encoder.' (optimiser, EMA, checkpoint).
   const params = diffusion.namedVariables();
