@@ -33,6 +33,18 @@ describe('image grid', () => {
     expect(at(15, 6)).toEqual([7, 7, 7]); // empty slot of image 5 stays border colour
   });
 
+  it("composites RGBA over a light checkerboard with alpha: 'checkerboard', and drops alpha by default", () => {
+    // Two 16x16 RGBA images: red and fully opaque; red and fully transparent.
+    const px = new Float32Array(2 * 16 * 16 * 4);
+    for (let i = 0; i < 2 * 256; i++) px.set([1, -1, -1, i < 256 ? 1 : -1], i * 4);
+    const g = renderImageGrid(px, [2, 16, 16, 4], { cols: 2, pad: 0, alpha: 'checkerboard' });
+    const at = (x: number, y: number) => [...g.data.subarray(3 * (y * g.width + x), 3 * (y * g.width + x) + 3)];
+    expect(at(3, 3)).toEqual([255, 0, 0]); // opaque: the colour
+    expect(at(16 + 3, 3)).toEqual([255, 255, 255]); // transparent: the light square
+    expect(at(16 + 11, 3)).toEqual([204, 204, 204]); // and the next, darker one
+    expect([...renderImageGrid(px, [2, 16, 16, 4], { cols: 2, pad: 0 }).data.subarray(3 * 19, 3 * 19 + 3)]).toEqual([255, 0, 0]);
+  });
+
   it('keeps grayscale as one channel and writes a readable PNG atomically', async () => {
     const path = join(tmp, 'sub', 'grid.png');
     await writeImageGrid(path, stack(4, 1), [4, 2, 3, 1], { pad: 0 });

@@ -139,7 +139,7 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
     const all = new Float32Array(gridRows.reduce((n, r) => n + r.length, 0));
     let o = 0;
     for (const r of gridRows) (all.set(r, o), (o += r.length));
-    await writeImageGrid(values.grid, all, [all.length / (64 * 64 * 4), 64, 64, 4], { cols: 8 });
+    await writeImageGrid(values.grid, all, [all.length / (64 * 64 * 4), 64, 64, 4], { cols: 8, alpha: 'checkerboard' });
   }
   return 0;
 }

@@ -13,6 +13,11 @@ export interface ImageGridOptions {
   scale?: number;
   /** Gray level of the border, 0..255. Default 128. */
   padValue?: number;
+  /**
+   * RGBA images: 'drop' shows the colour values as they are (default); 'checkerboard' composites them over a light
+   * 8-pixel checkerboard (in output pixels), so transparency is visible as in the demo.
+   */
+  alpha?: 'drop' | 'checkerboard';
 }
 
 /** Shape of a stack of images: [N, H, W, C] with C = 1 (gray), 3 (RGB) or 4 (RGBA). */
@@ -20,7 +25,7 @@ export type ImageStackShape = readonly [number, number, number, number];
 
 /**
  * Lays images [N, H, W, C] in [-1, 1] out on a grid: returns 8-bit pixels [height, width, C'] where
- * C' is 1 for gray input and 3 otherwise (alpha is dropped: values are shown as they are).
+ * C' is 1 for gray input and 3 otherwise (alpha dropped, or composited over a checkerboard: `opts.alpha`).
  */
 export function renderImageGrid(
   images: Float32Array,
@@ -41,6 +46,7 @@ export function renderImageGrid(
   if (!Number.isInteger(scale) || scale < 1) throw new UsageError(`image grid: 'scale' must be a positive integer, got ${scale}`);
   const rows = Math.max(1, Math.ceil(n / cols));
   const oc = c === 1 ? 1 : 3;
+  const checker = opts.alpha === 'checkerboard';
   const cellW = w * scale;
   const cellH = h * scale;
   const width = cols * cellW + (cols + 1) * pad;
@@ -54,8 +60,11 @@ export function renderImageGrid(
       for (let x = 0; x < cellW; x++) {
         const s = ((i * h + sy) * w + Math.floor(x / scale)) * c;
         const d = ((y0 + y) * width + x0 + x) * oc;
+        // Over a checkerboard: out = a·colour + (1 − a)·square, in [0, 1].
+        const a = checker && c === 4 ? Math.min(1, Math.max(0, (images[s + 3]! + 1) / 2)) : undefined;
+        const square = (Math.floor(x / 8) + Math.floor(y / 8)) % 2 === 0 ? 1 : 0.8;
         for (let k = 0; k < oc; k++) {
-          const v = Math.round((images[s + k]! + 1) * 127.5);
+          const v = a === undefined ? Math.round((images[s + k]! + 1) * 127.5) : Math.round(255 * (a * ((images[s + k]! + 1) / 2) + (1 - a) * square));
           data[d + k] = v > 255 ? 255 : v > 0 ? v : 0;
         }
       }

@@ -184,7 +184,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     const grid = await ema.withAveragedWeights(() => drawGrid(diffusion, cfg, tokenizer, prompts, frozenText));
     const { n, cols } = grid;
     const images = latent ? await latent.decode(grid.images, n) : grid.images;
-    await writeImageGrid(path, images, [n, pixels.height, pixels.width, pixels.channels], { cols, scale: latent ? 1 : 2 });
+    await writeImageGrid(path, images, [n, pixels.height, pixels.width, pixels.channels], { cols, scale: latent ? 1 : 2, ...(pixels.channels === 4 && { alpha: 'checkerboard' as const }) });
     if (prompts) await writeFile(path.replace(/\.png$/, '.txt'), promptsCaption(prompts, holdOutCombos));
     samples.push(path);
     progress.log(`samples: ${path}`);
