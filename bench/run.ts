@@ -30,6 +30,7 @@ import { benchFid } from './fid.js';
 import { benchSdk } from './sdk.js';
 import { benchFewStep } from './few-step.js';
 import { runTorchPeer } from './torch-peer.js';
+import { benchLatent } from './latent.js';
 
 type Figures = Record<string, { value: number; unit: string }>;
 const results: Figures = {};
@@ -144,6 +145,9 @@ for (const [name, f] of Object.entries(await benchSdk())) put(name, f.value, f.u
 
 // 5b. few-step generation: distilled students against their teacher's samplers, ms per image (bench/few-step.ts)
 for (const [name, f] of Object.entries(await benchFewStep())) put(name, f.value, f.unit);
+
+// 5c. latent diffusion: one 64x64 image, 10 guided steps + decode, Chromium wasm vs onnxruntime-node (bench/latent.ts)
+for (const [name, f] of Object.entries(await benchLatent())) put(name, f.value, f.unit);
 
 // 6. FID/KID statistics: wasm vs plain TypeScript vs scipy (N = 10,000, d = 2048)
 await benchFid(put);
