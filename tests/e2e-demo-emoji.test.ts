@@ -67,7 +67,7 @@ describe('demo: emoji (latent diffusion)', () => {
     await page.click('button[name=generate]');
     expect(await noticeText(page)).toMatch(/Type a prompt/);
     await page.fill('input[name=prompt]', 'dog face, noto style');
-    await page.check('input[name=start][value=drawing]');
+    await page.click('label:has(input[data-choice=start][value=drawing])');
     expect(await page.isVisible('[data-testid=drawing]')).toBe(true);
     await page.setInputFiles('[data-testid=pad-upload]', NOTO);
     await page.fill('input[name=batch]', '1');
