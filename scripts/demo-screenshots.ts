@@ -4,7 +4,7 @@
  *   npm run screenshots              # writes docs/screenshots/demo-<page>.png (small PNGs, 1000 px wide)
  *   npm run screenshots -- --out DIR
  *   npm run screenshots -- --out shots --query 'digits=/fixtures/class-…'   # try the script on other models
- *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, digits, digits-phone, gan-explorer, fid-lab, latent-space, ask-model)
+ *   npm run screenshots -- --only gan-explorer,digits   # just these (names: text-to-image, img2img, emoji, digits, digits-phone, gan-explorer, fid-lab, latent-space, ask-model)
  *
  * A page whose model (or SDK feature) is not available is skipped and named: a README shows real pictures, never
  * random-weight fixtures. (Every page's screenshot with the test fixtures is a test artifact: tests/.artifacts/demo/.)
@@ -46,6 +46,18 @@ const SHOTS: Shot[] = [
     act: async (h) => {
       await h.page.fill('input[name=seed]', '1');
       await generate(h);
+    },
+  },
+  {
+    name: 'emoji',
+    route: 'emoji',
+    viewport: { width: 1000, height: 900 },
+    act: async (h) => {
+      await h.page.locator('.chips button[data-kind="new concept"]').first().click();
+      await h.page.fill('input[name=seed]', '1');
+      await h.page.fill('input[name=batch]', '6');
+      await generate(h);
+      await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=clip-score]')].every((e) => /\d/.test(e.textContent ?? '')), null, { timeout: 120_000 });
     },
   },
   {
