@@ -7,7 +7,8 @@ import { ensureSdkBuild, sdkGzipBytes } from '../scripts/e2e/build.js';
 import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
-const SDK_BUDGET_KB = 48;
+// 48 KB until the latent-diffusion pipeline (decoder/encoder sessions, preview map, manifest checks) added 1.4 KB.
+const SDK_BUDGET_KB = 50;
 let dist: string;
 beforeAll(async () => {
   dist = await ensureSdkBuild();
