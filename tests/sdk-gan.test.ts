@@ -222,7 +222,7 @@ describe('createGan (Node)', () => {
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).parameter).toBe('model');
     expect((err as Error).message).toMatch(/'model' must be a GAN generator \(manifest kind 'gan-generator'\), but 'fixture-class' is a 'diffusion-unet': load it with createGenerator instead/);
-    await expect(createGenerator({ model: dcganDir })).rejects.toThrow(/is a 'gan-generator', not a 'diffusion-unet': load GAN generators with createGan/);
+    await expect(createGenerator({ model: dcganDir })).rejects.toThrow(/is a 'gan-generator', not a 'diffusion-unet' or 'latent-diffusion': load GAN generators with createGan/);
   });
 
   it('bad createGan options and a manifest that contradicts its file are typed errors naming the field', async () => {

@@ -8,7 +8,7 @@
  * training images (the trained reference).
  */
 import { createGenerator, createClip } from '../../sdk/node.js';
-import type { GeneratedImage } from '../../sdk/image/generated-image.js';
+import type { GeneratedImage } from '../../sdk/node.js';
 import { convertChannels } from '../../sdk/image/pixels.js';
 import { resizePixels } from '../../sdk/image/resize.js';
 import type { RgbaImage } from '../../sdk/types.js';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as OrtNode from 'onnxruntime-node';
 import type { Manifest } from '../../sdk/manifest/types.js';
-import { loadOrtNode } from '../../sdk/node-ort.js';
+import * as ortNode from 'onnxruntime-node';
 import { nchwToNhwc, nhwcToNchw } from '../../sdk/image/pixels.js';
 import { UsageError } from '../errors/usage-error.js';
 import { verifyModelFolder } from '../export/model-folder.js';
@@ -33,7 +33,7 @@ export class FrozenAutoencoder {
       throw new UsageError(`${flag} ${dir}: a VQ autoencoder's latents are codebook entries; latent diffusion here denoises a KL autoencoder's continuous latents (e.g. models/emoji-vae)`);
     }
     if (!manifest.files.encoder || !manifest.files.decoder) throw new UsageError(`${flag} ${dir}: the manifest must list both files.encoder and files.decoder`);
-    const ort = await loadOrtNode();
+    const ort = ortNode;
     const session = async (role: 'encoder' | 'decoder') =>
       ort.InferenceSession.create(await readFile(join(abs, manifest.files[role]!.path)), { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
     return new FrozenAutoencoder(abs, manifest, ort, await session('encoder'), await session('decoder'));

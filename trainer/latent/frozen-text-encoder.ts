@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type * as OrtNode from 'onnxruntime-node';
 import type { Manifest, ManifestTokenizer } from '../../sdk/manifest/types.js';
 import { TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
-import { loadOrtNode } from '../../sdk/node-ort.js';
+import * as ortNode from 'onnxruntime-node';
 import { WordTokenizer } from '../../sdk/text/tokenizer.js';
 import { captionWords } from '../clip/clip-text.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -43,7 +43,7 @@ export class FrozenTextEncoder {
     }
     const dim = hidden.shape[2];
     if (typeof dim !== 'number') throw new UsageError(`${flag} ${dir}: files.textEncoder's '${TENSOR_NAMES.hidden}' must have a fixed width, got shape [${hidden.shape.join(', ')}]`);
-    const ort = await loadOrtNode();
+    const ort = ortNode;
     const session = await ort.InferenceSession.create(await readFile(join(abs, file.path)), { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
     return new FrozenTextEncoder(abs, manifest, ort, session, dim);
   }
