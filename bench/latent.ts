@@ -2,7 +2,8 @@
  * Latent diffusion speed (issue 20): each shipped latent-diffusion model of models/ draws one 64×64 image from a
  * prompt, 10 guided DDIM steps + the decoder, through the SDK's worker on onnxruntime-web wasm in headless Chromium
  * and through the SDK's Node entry on onnxruntime-node, both on THREADS threads (default 2), median of REPS calls after
- * a warm-up, in alternation; with the U-Net + decoder share (timings.modelMs) and Node's peak resident memory.
+ * a warm-up, in alternation; with the U-Net + decoder share (timings.modelMs), Node's peak resident memory and
+ * Chromium's (every Chromium process summed, sampled from /proc while the model loads and draws).
  *
  * `node --import tsx bench/latent.ts` (npm run bench calls benchLatent).
  */
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createGenerator } from '../sdk/node.js';
 import type { PageLoad, PageRun } from '../scripts/e2e/compare.js';
 import { startHarness } from '../scripts/e2e/harness.js';
+import { residentBytes, sampleResidentMemory } from '../scripts/e2e/process-memory.js';
 import { shippedModels } from '../scripts/e2e/shipped-models.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +30,9 @@ export async function benchLatent(): Promise<Figures> {
   const h = await startHarness();
   try {
     for (const m of models) {
+      const CHROMIUM = /^chrom/i;
+      const before = residentBytes(CHROMIUM);
+      const sampler = sampleResidentMemory(CHROMIUM);
       const options = { prompt: 'grinning face, noto style', steps: 10, guidanceScale: 3, seed: 1 };
       const loaded = (await h.page.evaluate(([u, t]) => (window as any).h.load(u, { backend: 'wasm', threads: t, cache: false }), [`/models/${m.name}`, THREADS] as const)) as PageLoad;
       if (loaded.error) throw new Error(`${m.name}: ${loaded.error.message}`);
@@ -54,12 +59,17 @@ export async function benchLatent(): Promise<Figures> {
         webModel.push(w.modelMs);
         node.push((await runNode()).totalMs);
       }
+      const chromiumPeak = sampler.stop();
       await h.page.evaluate((id) => (window as any).h.dispose(id), loaded.id);
       await gen.dispose();
       put(`${m.name}: 10 guided steps + decode, Chromium wasm (${THREADS} threads), target <= 1000`, median(web), 'ms');
       put(`${m.name}: of which U-Net and decoder runs, Chromium wasm`, median(webModel), 'ms');
       put(`${m.name}: 10 guided steps + decode, onnxruntime-node (${THREADS} threads)`, median(node), 'ms');
       put(`${m.name}: Node peak resident memory while drawing`, peak / 1e6, 'MB');
+      if (sampler.available) {
+        put(`${m.name}: Chromium peak resident memory (all its processes) while loading and drawing`, chromiumPeak / 1e6, 'MB');
+        put(`${m.name}: of which above the idle browser with the page open`, (chromiumPeak - before) / 1e6, 'MB');
+      }
     }
   } finally {
     await h.close();

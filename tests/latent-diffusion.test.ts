@@ -137,6 +137,31 @@ describe('webgen-train emoji-ldm (smoke) and the SDK on its export', () => {
   }, 60_000);
 });
 
+describe('webgen-train emoji-pixel (smoke): the comparison model in pixel space', () => {
+  it('trains the same-size U-Net on the 64x64 RGBA pixels with the frozen CLIP text states and exports a diffusion-unet the SDK draws from', async () => {
+    const out = join(tmp, 'pixel-model');
+    const r = await runCli(['emoji-pixel', '--steps', '1', '--batch-size', '2', '--sample-steps', '1', '--sample-prompts', 'sun, noto style', '--threads', '1', '--no-fp16', '--out', join(tmp, 'pixel-run'), '--export', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/data: emoji, \d+ images 64x64x4/);
+    // the latent U-Net's 1,336,868 within 0.01%
+    expect(r.stderr).toMatch(/U-Net 'pixel', 1,336,740 parameters \+ frozen text encoder of emoji-clip \(32 tokens × 128\)/);
+    const m = await verifyModelFolder(out);
+    expect(m.kind).toBe('diffusion-unet');
+    expect(Object.keys(m.files).sort()).toEqual(['textEncoder', 'unet']);
+    const clip = JSON.parse(readFileSync(join(REPO, 'models', 'emoji-clip', 'manifest.json'), 'utf8'));
+    expect(m.files.textEncoder!.sha256).toBe(clip.files.textEncoder.sha256);
+    expect(m.conditioning!.tokenizer).toEqual(clip.conditioning.tokenizer);
+    expect(m.schedule!.clipSample ?? true).toBe(true);
+    const g = await createGenerator({ model: out });
+    try {
+      const im = await g.textToImage({ prompt: 'sun', steps: 2, seed: 1 });
+      expect([im.width, im.height, im.data.length]).toEqual([64, 64, 64 * 64 * 4]);
+    } finally {
+      await g.dispose();
+    }
+  }, 180_000);
+});
+
 describe('the preview map', () => {
   it('fitPreviewMap recovers an affine latent → pixel map, and the SDK applies it block by block', () => {
     const rng = new Rng(3);

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
-import { exportModel, type ExportFile, type ExportModelResult, type ParityCase } from '../export/export-model.js';
+import { exportModel, type CopiedFile, type ExportFile, type ExportModelResult, type ParityCase } from '../export/export-model.js';
 import type { ManifestTokenizer, ManifestTraining } from '../export/manifest.js';
 import type { ManifestDistillation, ManifestSampling, ManifestSchedule } from '../../sdk/manifest/types.js';
+import { copyComponent } from '../latent/copy-component.js';
+import type { FrozenTextEncoder } from '../latent/frozen-text-encoder.js';
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
 import type { GaussianDiffusion } from './gaussian-diffusion.js';
@@ -33,6 +35,11 @@ export interface ExportUNetOptions {
   distillation?: ManifestDistillation;
   /** The inference timestep spacing the model was made for (students: 'trailing'). Default the SDK's. */
   timestepSpacing?: ManifestSchedule['timestepSpacing'];
+  /**
+   * A pixel-space model conditioned on a frozen CLIP text encoder (--text-model): its text_encoder.onnx is copied in
+   * verbatim, with its tokenizer (opts.tokenizer is then not needed).
+   */
+  frozenText?: FrozenTextEncoder;
 }
 
 /** What was written, with the parity figures (byFile: 'unet', 'textEncoder') and onnx.checker's verdict. */
@@ -47,12 +54,15 @@ export type ExportResult = ExportModelResult;
 export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult> {
   const unet = opts.diffusion.unet;
   const textEncoder = opts.diffusion.opts.textEncoder;
+  const frozen = opts.frozenText;
   if (textEncoder && !opts.tokenizer) throw new Error('exportUNet: a text-conditioned model needs opts.tokenizer for its manifest');
   const parts: ExportFile[] = [
-    { role: 'unet', filename: 'model.onnx', build: (fp16) => unet.toOnnx({ weightsFp16: fp16 }), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength), ...(opts.fp16 && { fp16: 'variant' as const }) },
+    { role: 'unet', filename: 'model.onnx', build: (fp16) => unet.toOnnx({ weightsFp16: fp16 }), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength ?? frozen?.length), ...(opts.fp16 && { fp16: 'variant' as const }) },
   ];
   // Small beside the U-Net: float32 only.
   if (textEncoder) parts.push({ role: 'textEncoder', filename: 'text_encoder.onnx', build: (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), parity: textParityCase(textEncoder, opts.tokenizer!.padId) });
+  const copied: Record<string, CopiedFile> = frozen ? { textEncoder: (await copyComponent(frozen, 'textEncoder', 'text_encoder.onnx')).file } : {};
+  const tokenizer = frozen?.tokenizerManifest ?? opts.tokenizer;
   const cfg = opts.diffusion.opts;
   const numClasses = unet.config.numClasses;
   return exportModel(opts.dir, parts, {
@@ -67,12 +77,12 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
       conditioning: { classes: opts.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)), nullClass: numClasses },
     }),
     // Text: the null condition of guidance is the empty prompt (all padId), so no nullClass.
-    ...(opts.tokenizer && { conditioning: { tokenizer: opts.tokenizer } }),
+    ...(tokenizer && { conditioning: { tokenizer } }),
     training: opts.training,
     metrics: opts.metrics ?? {},
     ...(opts.sampling && { sampling: opts.sampling }),
     ...(opts.distillation && { distillation: opts.distillation }),
-  });
+  }, copied);
 }
 
 

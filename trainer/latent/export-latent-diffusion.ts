@@ -5,14 +5,13 @@
  * variants). The manifest carries the latent space (shape, scaling factor), the preview map fitted here, and which
  * model and file each copied part came from.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ManifestFile, ManifestLatentDiffusion } from '../../sdk/manifest/types.js';
+import type { ManifestLatentDiffusion } from '../../sdk/manifest/types.js';
 import { manifestScheduleOf } from '../../sdk/schedulers/manifest-schedule.js';
 import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { unetParityCase } from '../diffusion/export-unet.js';
 import { exportModel, type CopiedFile, type ExportModelResult } from '../export/export-model.js';
 import type { ManifestTraining } from '../export/manifest.js';
+import { copyComponent, type ComponentSource } from './copy-component.js';
 import type { FrozenAutoencoder } from './frozen-autoencoder.js';
 import type { FrozenTextEncoder } from './frozen-text-encoder.js';
 
@@ -36,16 +35,10 @@ export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions):
   const unet = diffusion.unet;
   const cfg = diffusion.opts;
   const components: NonNullable<ManifestLatentDiffusion['components']> = {};
-  const copy = async (from: { dir: string; manifest: { name: string; files: Record<string, ManifestFile>; parity: { byFile?: Record<string, number>; maxAbsError: number } } }, role: string, filename: string): Promise<CopiedFile> => {
-    const file = from.manifest.files[role]!;
-    const half = file.variants?.float16;
-    components[role] = { model: from.manifest.name, sha256: file.sha256 };
-    return {
-      bytes: await readFile(join(from.dir, file.path)),
-      filename,
-      ...(half && { variants: { float16: { bytes: await readFile(join(from.dir, half.path)), filename: filename.replace(/\.onnx$/, '.fp16.onnx') } } }),
-      parity: from.manifest.parity.byFile?.[role] ?? from.manifest.parity.maxAbsError,
-    };
+  const copy = async (from: ComponentSource, role: string, filename: string): Promise<CopiedFile> => {
+    const { file, component } = await copyComponent(from, role, filename);
+    components[role] = component;
+    return file;
   };
   const copied: Record<string, CopiedFile> = {
     ...(text && { textEncoder: await copy(text, 'textEncoder', 'text_encoder.onnx') }),

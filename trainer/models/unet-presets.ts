@@ -29,6 +29,13 @@ export const UNET_PRESETS = {
    * whole pipeline (CLIP text encoder, U-Net, VAE decoder and encoder) stays under 12 MB at float32.
    */
   latent: { imageSize: 16, inChannels: 4, baseChannels: 32, channelMults: [1, 2, 2], numResBlocks: 1, attentionResolutions: [8, 4], numHeads: 4, groups: 8 },
+  /**
+   * 1,336,740 parameters with a 128-wide cross-attention context (latent's 1,336,868 within 0.01%): the pixel-space
+   * twin of `latent` for the latent-diffusion comparison (recipe emoji-pixel), on 4×64×64 RGBA. The same 8×8 and 4×4
+   * levels with (cross-)attention, reached through two narrow full-resolution levels (64 and 32, 16 channels) and
+   * 16×16 at 32 channels instead of an autoencoder.
+   */
+  pixel: { imageSize: 64, inChannels: 4, baseChannels: 16, channelMults: [1, 1, 2, 4, 4], numResBlocks: 1, attentionResolutions: [8, 4], numHeads: 4, groups: 8 },
 } satisfies Record<string, UNetConfig>;
 
 export type UNetPresetName = keyof typeof UNET_PRESETS;

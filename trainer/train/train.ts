@@ -250,14 +250,14 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
         diffusion,
         fp16: cfg.fp16,
         ...(numClasses !== undefined && data.classNames && { classNames: data.classNames }),
-        ...(tokenizer && { tokenizer: tokenizer.toManifest() }),
+        ...(frozenText ? { frozenText } : tokenizer && { tokenizer: tokenizer.toManifest() }),
         training: trainingRecord(),
         metrics: { finalLoss: loss },
       }),
     );
     exported = { ...done, dir };
     progress.log(
-      `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : ''}: parity max abs error ${done.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
+      `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : frozenText ? ` and the text encoder of ${frozenText.manifest.name} (copied)` : ''}: parity max abs error ${done.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
         (done.fp16MaxAbsError !== undefined ? `; model.fp16.onnx ${done.fp16MaxAbsError.toExponential(2)} (tolerance 1e-2)` : '') +
         `; onnx.checker ${done.checker}`,
     );
