@@ -123,9 +123,9 @@ export const RECIPES: Record<string, Recipe> = {
       ...EMOJI_LDM,
       autoencoder: '',
       model: 'pixel',
-      // emoji-ldm's 6,048 s at this U-Net's step time (STEPS_TBD s per batch-32 step on a quiet 2-core machine).
-      steps: 3800,
-      // 64x64 grids: the U-Net draws the pixels itself.
+      // emoji-ldm's wall time (6,048 s) at this U-Net's step time: ~3.55 s per batch-32 step on a quiet 2-core machine
+      // (2.6x the latent U-Net's 1.35 s), ~4.2 s sharing the cores as emoji-ldm's run did: 1,450 steps.
+      steps: 1450,
       out: 'runs/emoji-pixel',
     },
   },
