@@ -58,6 +58,15 @@ describe('progressive distillation target', () => {
     }
   });
 
+  it('predictX0 clips to [-1, 1] for a pixel teacher and keeps a latent teacher\'s values (schedule.clipSample false)', () => {
+    const ab: [number, number][] = [[0.6, 0.8]];
+    const z = Float32Array.from([2.5, -3, 0.5]);
+    const v = Float32Array.from([0, 0, 0]);
+    // x̂ = α z − σ v = 1.5, −1.8, 0.3
+    expect([...predictX0(z, v, ab, 3)].map((x) => +x.toFixed(4))).toEqual([1, -1, 0.3]);
+    expect([...predictX0(z, v, ab, 3, false)].map((x) => +x.toFixed(4))).toEqual([1.5, -1.8, 0.3]);
+  });
+
   it('refuses a grid that is not nested (10 of 20 over 999 timesteps: rounding breaks it; 3 of 6 over 1000 is fine)', () => {
     expect(() => distillGrid(3, 1000)).not.toThrow();
     expect(() => distillGrid(10, 999)).toThrow(/does not contain/);

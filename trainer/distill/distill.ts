@@ -154,6 +154,7 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
   const alphas = new DDIMScheduler(schedulerConfig).alphasCumprod;
   const { width: S, channels: C } = tm.image;
   const per = S * S * C;
+  const clipSample = tm.schedule!.clipSample ?? true;
 
   /** The teacher's v for rows (z, t, label, w), guided as its manifest samples. */
   const teacherV = (z: Float32Array, ts: Float32Array, labels: Int32Array, w: Float32Array): Float32Array => {
@@ -197,9 +198,9 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
       z[i] = a * batch.images[i]! + s * eps[i]!;
     }
     const t0 = Float32Array.from(triples, ([x]) => x);
-    const x1 = predictX0(z, teacherV(z, t0, labels, w), a0, per);
+    const x1 = predictX0(z, teacherV(z, t0, labels, w), a0, per, clipSample);
     const z1 = ddimStep(z, x1, a0, a1, per);
-    const x2 = predictX0(z1, teacherV(z1, Float32Array.from(triples, ([, x]) => x), labels, w), a1, per);
+    const x2 = predictX0(z1, teacherV(z1, Float32Array.from(triples, ([, x]) => x), labels, w), a1, per, clipSample);
     const z2 = ddimStep(z1, x2, a1, a2, per);
     return { z, t0, labels, w, target: studentVTarget(z, z2, a0, a2, per), B };
   };

@@ -41,12 +41,17 @@ export function alphaSigma(alphasCumprod: Float64Array, t: number): [number, num
   return [Math.sqrt(a), Math.sqrt(1 - a)];
 }
 
-/** x̂ of a v-prediction, clipped to [−1, 1] as the SDK's DDIM does (clipSample): x̂ = α z − σ v. Per row timesteps. */
-export function predictX0(z: Float32Array, v: Float32Array, ab: [number, number][], per: number): Float32Array {
+/**
+ * x̂ of a v-prediction, x̂ = α z − σ v (per-row timesteps), clipped to [−1, 1] as the SDK's DDIM does when the teacher's
+ * schedule says clipSample (pixels; the default) and left as it is when it does not (a latent teacher's unit-variance
+ * latents, which clipping would flatten).
+ */
+export function predictX0(z: Float32Array, v: Float32Array, ab: [number, number][], per: number, clipSample = true): Float32Array {
   const x = new Float32Array(z.length);
   for (let i = 0; i < z.length; i++) {
     const [a, s] = ab[Math.floor(i / per)]!;
-    x[i] = Math.min(1, Math.max(-1, a * z[i]! - s * v[i]!));
+    const x0 = a * z[i]! - s * v[i]!;
+    x[i] = clipSample ? Math.min(1, Math.max(-1, x0)) : x0;
   }
   return x;
 }
