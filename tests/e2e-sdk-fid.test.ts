@@ -1,7 +1,7 @@
 // createFidScorer in Chromium: the built SDK opens the shipped MNIST classifier and its reference statistics inside its
 // worker (onnxruntime-web on wasm, the statistics module fetched from beside worker.js), scores a few hundred real
 // MNIST digits sent from the page as RGBA pictures, and gets the FID the Node SDK (onnxruntime-node) gets for the same
-// pictures; noise scores far higher; a bad input arrives on the page as the SDK's own error class.
+// pictures (and the Inception Score from the classifier's logits); noise scores far higher; a bad input arrives on the page as the SDK's own error class.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ interface PageResult {
   counts: { real: number; fake: number };
   fid: { fid: number; singular: boolean; rank: number; offset: number; note: string };
   kid: { kid: number; std: number; subsetSize: number };
+  is: { mean: number; std: number; splits: number[] };
   noise: number;
   saved: number;
   errors: { name: string; typed: boolean; parameter?: string; message: string }[];
@@ -58,6 +59,7 @@ describe('createFidScorer in the browser worker', () => {
       const counts = await scorer.counts();
       const fid = await scorer.fid();
       const kid = await scorer.kid({ subsets: 5 });
+      const is = await scorer.inceptionScore();
       const saved = (await scorer.saveStats('fake')).length;
       const desc = (e: any) => ({ name: e.name, typed: e instanceof webgen[e.name], parameter: e.parameter, message: e.message });
       const errors = [];
@@ -76,10 +78,10 @@ describe('createFidScorer in the browser worker', () => {
       await noise.addFake(digits.map(() => picture(Uint8Array.from({ length: 1024 }, () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24))));
       const noiseFid = (await noise.fid()).fid;
       await noise.dispose();
-      return { info, counts, fid, kid, noise: noiseFid, saved, errors };
+      return { info, counts, fid, kid, is, noise: noiseFid, saved, errors };
     }, N)) as PageResult;
 
-    expect(r.info).toEqual({ name: 'mnist-classifier/features', inputShape: [1, 32, 32], backend: 'wasm' });
+    expect(r.info).toEqual({ name: 'mnist-classifier/features', inputShape: [1, 32, 32], backend: 'wasm', logits: 'logits' });
     expect(r.counts).toEqual({ real: 10_000, fake: N });
     expect(r.fid).toMatchObject({ singular: false, rank: 128, offset: 0, note: '' });
     expect(r.saved).toBeGreaterThan(N * 128 * 4);
@@ -88,12 +90,16 @@ describe('createFidScorer in the browser worker', () => {
     for (let i = 0; i < N; i += 100) await node.addFake(Array.from({ length: 100 }, (_, k) => rgbaOf(grey.subarray((i + k) * 1024, (i + k + 1) * 1024))));
     const want = await node.fid();
     const wantKid = await node.kid({ subsets: 5 });
+    const wantIs = await node.inceptionScore();
     await node.dispose();
     // onnxruntime-web's wasm kernels round differently from onnxruntime-node's (features agree to ~1e-6): measured 2.3e-6
     expect(Math.abs(r.fid.fid - want.fid) / want.fid).toBeLessThan(5e-6);
     expect(r.kid.subsetSize).toBe(wantKid.subsetSize);
     expect(Math.abs(r.kid.kid - wantKid.kid)).toBeLessThan(5e-5 * (Math.abs(wantKid.kid) + wantKid.std));
     expect(r.noise).toBeGreaterThan(20 * r.fid.fid);
+    // the Inception Score from the same logits, computed in the worker
+    expect(r.is.splits).toHaveLength(10);
+    expect(Math.abs(r.is.mean - wantIs.mean) / wantIs.mean).toBeLessThan(1e-5);
 
     expect(r.errors[0]).toMatchObject({ name: 'InvalidInputError', typed: true, parameter: 'images' });
     expect(r.errors[0]!.message).toMatch(/must be \[N, 1, 32, 32\] for this extractor/);

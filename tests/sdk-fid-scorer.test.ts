@@ -66,7 +66,7 @@ describe('createFidScorer in Node', () => {
   });
 
   it('scores real digits as the CLI and FidScorer do, far below noise', async () => {
-    expect(scorer.extractor).toEqual({ name: 'mnist-classifier/features', inputShape: [1, 32, 32], backend: 'cpu' });
+    expect(scorer.extractor).toEqual({ name: 'mnist-classifier/features', inputShape: [1, 32, 32], backend: 'cpu', logits: 'logits' });
     expect(await scorer.addFake(pictures.slice(0, 100))).toBe(100);
     expect(await scorer.addFake(pictures.slice(100))).toBe(N);
     expect(await scorer.counts()).toEqual({ real: 10_000, fake: N });
@@ -94,12 +94,30 @@ describe('createFidScorer in Node', () => {
     const cli = JSON.parse(readFileSync(join(dir, 'cli.json'), 'utf8')) as { fid: number };
     expect(Math.abs(sdk.fid - cli.fid) / cli.fid).toBeLessThan(1e-9);
 
+    // the Inception Score of the same digits, with the classifier's logits: as `webgen fid --is` computes it
+    const is = await scorer.inceptionScore();
+    log.mockImplementation(() => undefined);
+    try {
+      expect(await fidCommand(['--is', join(dir, 'digits'), '--extractor', EXTRACTOR, '--json', join(dir, 'is.json')])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const cliIs = JSON.parse(readFileSync(join(dir, 'is.json'), 'utf8')) as { mean: number; std: number };
+    expect(Math.abs(is.mean - cliIs.mean) / cliIs.mean).toBeLessThan(1e-6);
+    expect(Math.abs(is.std - cliIs.std)).toBeLessThan(1e-5);
+    expect(is.splits).toHaveLength(10);
+    // real digits, confidently classified and spread over the 10 classes: close to 10 (30 per split)
+    expect(is.mean).toBeGreaterThan(7);
+    expect((await scorer.inceptionScore({ splits: 3 })).splits).toHaveLength(3);
+
     // noise scores much higher
     const noisy = await createFidScorer({ extractor: EXTRACTOR, reference: REFERENCE, threads: 1 });
     let s = 1;
     const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24);
     await noisy.addFake(pictures.map(() => rgbaOf(Uint8Array.from({ length: 1024 }, rand))));
     expect((await noisy.fid()).fid).toBeGreaterThan(20 * sdk.fid);
+    // noise is read as a few classes: a low Inception Score
+    expect((await noisy.inceptionScore()).mean).toBeLessThan(is.mean / 2);
     await noisy.dispose();
   }, 120_000);
 
@@ -144,7 +162,22 @@ describe('createFidScorer in Node', () => {
     // not statistics; another extractor's statistics; options
     await expect(bad.loadStats('real', new Uint8Array(40))).rejects.toBeInstanceOf(StatsFormatError);
     expect((await err(bad.loadStats('middle' as 'real', readFileSync(REFERENCE)))).parameter).toBe('side');
+    // the Inception Score: a loaded side has no predictions; bad splits and sides are named
+    const e6 = await err(bad.inceptionScore({ side: 'real' }));
+    expect(e6).toBeInstanceOf(InvalidInputError);
+    expect(e6.message).toMatch(/needs real images \(loaded statistics carry no predictions\)/);
+    expect((await err(bad.inceptionScore({ splits: 5 }))).parameter).toBe('splits'); // 1 image, 5 splits
+    expect((await err(bad.inceptionScore({ side: 'both' as 'fake' }))).parameter).toBe('side');
+    expect((await err(bad.inceptionScore('fake' as never))).parameter).toBe('options');
     await bad.dispose();
+    // features from the logits output itself: no class logits beside them, so no Inception Score
+    const logitsOnly = await createFidScorer({ extractor: EXTRACTOR, outputName: 'logits', threads: 1 });
+    expect(logitsOnly.extractor.logits).toBeUndefined();
+    await logitsOnly.addFake(pictures.slice(0, 4));
+    const e7 = await err(logitsOnly.inceptionScore());
+    expect(e7.parameter).toBe('extractor');
+    expect(e7.message).toMatch(/has no class logits output/);
+    await logitsOnly.dispose();
     const e5 = await err(createFidScorer({ extractor: EXTRACTOR, reference: REFERENCE, outputName: 'logits' }));
     expect(e5.message).toMatch(/extractor 'mnist-classifier\/features', this scorer uses 'mnist-classifier\/logits'/);
     await expect(createFidScorer({ extractor: EXTRACTOR, reference: new Uint8Array(8) })).rejects.toBeInstanceOf(StatsFormatError);

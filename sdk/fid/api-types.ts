@@ -6,10 +6,11 @@
 import type { ActiveBackend, Backend, ProgressEvent, RgbaImage } from '../types.js';
 import type { ImageBatch } from './extractor.js';
 import type { FrechetOptions, FrechetResult } from './frechet.js';
+import type { InceptionScore } from './inception-score.js';
 import type { KidOptions, KidResult } from './kid.js';
 import type { Side } from './scorer.js';
 
-export type { FrechetOptions, FrechetResult, ImageBatch, KidOptions, KidResult, Side };
+export type { FrechetOptions, FrechetResult, ImageBatch, InceptionScore, KidOptions, KidResult, Side };
 
 /**
  * Images to score, one call's worth (any number of calls, constant memory):
@@ -73,6 +74,16 @@ export interface FidExtractorInfo {
   inputShape: readonly [number, number, number];
   /** The backend the extractor runs on. */
   backend: ActiveBackend;
+  /** The extractor's class-logits output when it is a classifier ('logits'): then inceptionScore() works. */
+  logits?: string;
+}
+
+/** Options of ImageFidScorer.inceptionScore. */
+export interface InceptionScoreRequest {
+  /** Whose images: 'fake' (the generated ones, default) or 'real' (the real data's score, to read the other against). */
+  side?: Side;
+  /** Consecutive parts, each scored on its own (the seeds' 10); at most the number of images. Default 10. */
+  splits?: number;
 }
 
 /**
@@ -95,6 +106,14 @@ export interface ImageFidScorer {
   fid(options?: FrechetOptions): Promise<FrechetResult>;
   /** KID (clean-fid's: 100 subsets of up to 1,000) between the sides' kept features (`kidSamples`); `kid` ± `std`. */
   kid(options?: KidOptions): Promise<KidResult>;
+  /**
+   * The Inception Score of one side's images (default the generated ones) with the extractor's class logits:
+   * exp(E_x KL(p(y|x) ‖ p(y))), `mean` ± `std` over `splits` consecutive parts (Salimans et al. 2016; the seeds'
+   * code). 1 when every image gets the same prediction, k for confident predictions spread evenly over k classes.
+   * Needs a classifier extractor (`extractor.logits` is set) and images added to that side: InvalidInputError
+   * otherwise. Predictions are kept for every image added: 4 × classes bytes each.
+   */
+  inceptionScore(options?: InceptionScoreRequest): Promise<InceptionScore>;
   /** `.fidstats` bytes of one side (default 'real'), with its KID sample: pass them as `reference` or to loadStats later. */
   saveStats(side?: Side, note?: string): Promise<Uint8Array>;
   /** Replaces one side with saved statistics (StatsFormatError for bytes that are not a `.fidstats` file). */

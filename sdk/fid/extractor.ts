@@ -22,6 +22,11 @@ export interface FeatureExtractor {
   readonly dim?: number;
   /** Features [N, F] of `images`, row-major. */
   extract(images: ImageBatch): Promise<Float32Array>;
+  /**
+   * Features and class logits [N, K] of `images` in one pass, for an extractor that is also a classifier (its
+   * `logitsName` output): what the Inception Score reads. Absent when the network has no logits output.
+   */
+  extractWithLogits?(images: ImageBatch): Promise<{ features: Float32Array; logits: Float32Array; classes: number }>;
 }
 
 /** The part of an onnxruntime InferenceSession (web or node) the extractor uses. */
@@ -58,6 +63,8 @@ export interface OnnxExtractorOptions {
   batchSize?: number;
   /** Name stored with statistics. Default `onnx/<outputName>`. */
   name?: string;
+  /** The output holding class logits [N, K] (a classifier's 'logits'), for extractWithLogits. Default none. */
+  logitsName?: string;
 }
 
 /** An extractor over an onnxruntime session; checks image sizes and the output's shape. */
@@ -76,42 +83,72 @@ export function createOnnxExtractor(opts: OnnxExtractorOptions): FeatureExtracto
   const batchSize = opts.batchSize ?? (inception ? 16 : 64);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError('batchSize', 'must be a positive integer', batchSize);
   let dim = opts.dim;
+  const logitsName = opts.logitsName;
+  if (logitsName !== undefined && (!session.outputNames.includes(logitsName) || logitsName === outputName)) {
+    throw new InvalidInputError('logitsName', `must be one of the session's outputs other than the features (${session.outputNames.join(', ')})`, logitsName);
+  }
+  let classes: number | undefined;
+  /** The features (and the logits) of `images`, batch by batch. */
+  const run = async (images: ImageBatch, withLogits: boolean): Promise<{ features: Float32Array; logits?: Float32Array; classes?: number }> => {
+    const [n, c, h, w] = checkImages(images, inception ? undefined : [C, H, W]);
+    const per = c * h * w;
+    const chunks: Float32Array[] = [];
+    const logitChunks: Float32Array[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      const b = Math.min(batchSize, n - start);
+      let x = images.data.subarray(start * per, (start + b) * per);
+      let dims: number[] = [b, c, h, w];
+      if (inception) {
+        x = inceptionPreprocess(x, b, c, h, w);
+        dims = [b, 3, 299, 299];
+      }
+      const fetches = withLogits ? [outputName, logitsName!] : [outputName];
+      const res = await session.run({ [inputName]: new Tensor('float32', x, dims) }, fetches);
+      const out = res[outputName]!;
+      // [b, F] or [b, F, 1, 1] (Inception's pool3)
+      const od = out.dims;
+      const flat = od.length === 2 || (od.length === 4 && od[2] === 1 && od[3] === 1);
+      if (!flat || od[0] !== b || !(out.data instanceof Float32Array) || (dim !== undefined && od[1] !== dim)) {
+        throw new ExtractorOutputError(outputName, od, `[${b}, ${dim ?? 'F'}] float32 (or [${b}, F, 1, 1]); pick the penultimate-layer output with 'outputName'`);
+      }
+      dim = od[1]!;
+      chunks.push(out.data);
+      if (withLogits) {
+        const lg = res[logitsName!]!;
+        if (lg.dims.length !== 2 || lg.dims[0] !== b || !(lg.data instanceof Float32Array) || lg.dims[1]! < 2 || (classes !== undefined && lg.dims[1] !== classes)) {
+          throw new ExtractorOutputError(logitsName!, lg.dims, `[${b}, K] float32 class logits (K ≥ 2)`);
+        }
+        classes = lg.dims[1]!;
+        logitChunks.push(lg.data);
+      }
+    }
+    return { features: concat(chunks, n * dim!), ...(withLogits && { logits: concat(logitChunks, n * classes!), classes: classes! }) };
+  };
   return {
     name: opts.name ?? `onnx/${outputName}`,
     get dim() {
       return dim;
     },
     async extract(images: ImageBatch): Promise<Float32Array> {
-      const [n, c, h, w] = checkImages(images, inception ? undefined : [C, H, W]);
-      const per = c * h * w;
-      const chunks: Float32Array[] = [];
-      for (let start = 0; start < n; start += batchSize) {
-        const b = Math.min(batchSize, n - start);
-        let x = images.data.subarray(start * per, (start + b) * per);
-        let dims: number[] = [b, c, h, w];
-        if (inception) {
-          x = inceptionPreprocess(x, b, c, h, w);
-          dims = [b, 3, 299, 299];
-        }
-        const out = (await session.run({ [inputName]: new Tensor('float32', x, dims) }, [outputName]))[outputName]!;
-        // [b, F] or [b, F, 1, 1] (Inception's pool3)
-        const od = out.dims;
-        const flat = od.length === 2 || (od.length === 4 && od[2] === 1 && od[3] === 1);
-        if (!flat || od[0] !== b || !(out.data instanceof Float32Array) || (dim !== undefined && od[1] !== dim)) {
-          throw new ExtractorOutputError(outputName, od, `[${b}, ${dim ?? 'F'}] float32 (or [${b}, F, 1, 1]); pick the penultimate-layer output with 'outputName'`);
-        }
-        dim = od[1]!;
-        chunks.push(out.data);
-      }
-      const all = new Float32Array(n * dim!);
-      let o = 0;
-      for (const ch of chunks) {
-        all.set(ch, o);
-        o += ch.length;
-      }
-      return all;
+      return (await run(images, false)).features;
     },
+    ...(logitsName !== undefined && {
+      async extractWithLogits(images: ImageBatch) {
+        const r = await run(images, true);
+        return { features: r.features, logits: r.logits!, classes: r.classes! };
+      },
+    }),
   };
+}
+
+function concat(chunks: readonly Float32Array[], length: number): Float32Array {
+  const all = new Float32Array(length);
+  let o = 0;
+  for (const ch of chunks) {
+    all.set(ch, o);
+    o += ch.length;
+  }
+  return all;
 }
 
 /**

@@ -9,13 +9,17 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { OrtValueMetadata } from '../generator/runtime.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
-import type { FidExtractorInfo } from './api-types.js';
+import type { FidExtractorInfo, InceptionScoreRequest } from './api-types.js';
+import type { InceptionScore } from './inception-score.js';
 import { createOnnxExtractor, type OrtSessionLike, type OrtTensorConstructor } from './extractor.js';
 import type { FrechetOptions, FrechetResult } from './frechet.js';
 import type { KidOptions, KidResult } from './kid.js';
 import { toModelBatch, type PackedImages } from './packed-images.js';
 import { FidScorer, type Side } from './scorer.js';
 import { decodeStats } from './stats-file.js';
+
+/** The output of a classifier's class logits (webgen's classifiers: 'features' and 'logits'). */
+const LOGITS = 'logits';
 
 /** An extractor network before it is opened: its ONNX bytes, the name its features go by, its input size when known. */
 export interface ExtractorModel {
@@ -73,6 +77,8 @@ export class ImageScorer {
     if (o.outputName !== undefined && !o.session.outputNames.includes(o.outputName)) {
       throw new InvalidInputError('outputName', `must be one of the extractor's outputs (${o.session.outputNames.join(', ')})`, o.outputName);
     }
+    // A classifier's 'logits' ride along with its features (one run): the Inception Score's predictions.
+    const logitsName = o.session.outputNames.includes(LOGITS) && o.outputName !== LOGITS ? LOGITS : undefined;
     const extractor = createOnnxExtractor({
       session: o.session,
       Tensor: o.Tensor,
@@ -80,11 +86,12 @@ export class ImageScorer {
       preprocess: inception ? 'inception' : 'none',
       name: o.model.name,
       ...(o.outputName !== undefined && { outputName: o.outputName }),
+      ...(logitsName && { logitsName }),
     });
     const scorer = await FidScorer.create({ extractor, kidSamples: o.kidSamples ?? 10_000, seed: o.seed ?? 0 });
     if (o.reference) scorer.loadStats(decodeStats(o.reference, 'reference'), 'real');
     // pytorch-fid's Inception takes RGB (grey pictures repeated); other extractors take their own channel count
-    return new ImageScorer(scorer, o.session, inception ? 3 : inputShape[0], { name: o.model.name, inputShape: [...inputShape] as [number, number, number], backend: o.backend });
+    return new ImageScorer(scorer, o.session, inception ? 3 : inputShape[0], { name: o.model.name, inputShape: [...inputShape] as [number, number, number], backend: o.backend, ...(logitsName && { logits: logitsName }) });
   }
 
   add(side: Side, images: PackedImages): Promise<number> {
@@ -104,6 +111,10 @@ export class ImageScorer {
 
   kid(opts?: KidOptions): Promise<KidResult> {
     return this.serial(() => this.scorer.kid(opts));
+  }
+
+  inceptionScore(opts: InceptionScoreRequest = {}): Promise<InceptionScore> {
+    return this.serial(async () => this.scorer.inceptionScore(opts.side ?? 'fake', opts.splits !== undefined ? { splits: opts.splits } : {}));
   }
 
   saveStats(side: Side = 'real', note?: string): Promise<Uint8Array> {

@@ -10,11 +10,11 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ModelLoadError } from '../errors/model-load-error.js';
 import { fetchModel } from '../loader/fetch-model.js';
 import { readModelFolder } from '../node-model.js';
-import type { CreateFidScorerOptions, FidImages, FrechetOptions, FrechetResult, ImageFidScorer, KidOptions, KidResult, Side } from './api-types.js';
+import type { CreateFidScorerOptions, FidImages, FrechetOptions, FrechetResult, ImageFidScorer, InceptionScore, InceptionScoreRequest, KidOptions, KidResult, Side } from './api-types.js';
 import type { OrtSessionLike, OrtTensorConstructor } from './extractor.js';
 import { extractorFromFolder, extractorFromOnnx, ImageScorer, type ExtractorModel } from './image-scorer.js';
 import { packImages } from './packed-images.js';
-import { checkFidScorerOptions, checkSide, extractorUrlOf, statsBytes } from './scorer-options.js';
+import { checkFidScorerOptions, checkSide, extractorUrlOf, inceptionRequest, statsBytes } from './scorer-options.js';
 
 /** Opens a FID scorer over onnxruntime-node (see api-types.ts CreateFidScorerOptions; `backend` may only be 'auto'). */
 export async function createFidScorer(options: CreateFidScorerOptions): Promise<ImageFidScorer> {
@@ -86,6 +86,10 @@ class LocalFidScorer implements ImageFidScorer {
 
   kid(options?: KidOptions): Promise<KidResult> {
     return this.call(() => this.scorer.kid(options));
+  }
+
+  inceptionScore(options?: InceptionScoreRequest): Promise<InceptionScore> {
+    return this.call(() => this.scorer.inceptionScore(inceptionRequest(options)));
   }
 
   saveStats(side: Side = 'real', note?: string): Promise<Uint8Array> {

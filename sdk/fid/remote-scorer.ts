@@ -8,9 +8,9 @@ import { resolveAssetsUrl } from '../loader/assets-url.js';
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import type { WorkerApi } from '../worker.js';
 import { pageUrl, progressProxy, WorkerConnection } from '../worker/connection.js';
-import type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageFidScorer, KidOptions, KidResult, Side } from './api-types.js';
+import type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageFidScorer, InceptionScore, InceptionScoreRequest, KidOptions, KidResult, Side } from './api-types.js';
 import { packedBuffer, packImages } from './packed-images.js';
-import { checkFidScorerOptions, checkSide, extractorUrlOf, statsBytes } from './scorer-options.js';
+import { checkFidScorerOptions, checkSide, extractorUrlOf, inceptionRequest, statsBytes } from './scorer-options.js';
 
 /**
  * Opens a FID scorer in a new SDK worker. Resolves when the extractor is downloaded (or read from the Cache API),
@@ -72,6 +72,10 @@ class RemoteFidScorer implements ImageFidScorer {
 
   kid(options?: KidOptions): Promise<KidResult> {
     return this.call((remote) => remote.fidKid(plainOptions(options, 'kid', '{ subsets: 100 }')));
+  }
+
+  inceptionScore(options?: InceptionScoreRequest): Promise<InceptionScore> {
+    return this.call((remote) => remote.fidInceptionScore(inceptionRequest(options)));
   }
 
   saveStats(side: Side = 'real', note?: string): Promise<Uint8Array> {

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { checkInteger } from '../generator/options.js';
 import { manifestUrlOf } from '../loader/model-url.js';
 import type { Backend } from '../types.js';
-import type { CreateFidScorerOptions, Side } from './api-types.js';
+import type { CreateFidScorerOptions, InceptionScoreRequest, Side } from './api-types.js';
 import { checkOptionNames } from '../options/check-option-names.js';
 import { FID_SCORER_OPTION_NAMES } from '../options/creation-option-names.js';
 import { MAX_KID_SAMPLES } from './kid-limits.js';
@@ -56,4 +56,11 @@ export function statsBytes(stats: unknown, parameter = 'stats'): Uint8Array {
 export function extractorUrlOf(extractor: string | URL, base: string | URL): URL {
   const url = new URL(String(extractor), base);
   return url.pathname.toLowerCase().endsWith('.onnx') ? url : manifestUrlOf(extractor, base);
+}
+
+/** inceptionScore()'s options, checked: an object with a valid side (splits is checked by the score itself). */
+export function inceptionRequest(options: InceptionScoreRequest | undefined): InceptionScoreRequest {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidInputError('options', "of inceptionScore() must be an object like { side: 'fake', splits: 10 }", options);
+  return { ...(options.side !== undefined && { side: checkSide(options.side) }), ...(options.splits !== undefined && { splits: options.splits }) };
 }

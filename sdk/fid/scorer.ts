@@ -7,6 +7,7 @@ import { checkInteger } from '../options/check-values.js';
 import { Rng } from '../random/rng.js';
 import type { FeatureExtractor, ImageBatch } from './extractor.js';
 import { frechetDistance, type FrechetOptions, type FrechetResult } from './frechet.js';
+import { inceptionScore, type InceptionScore } from './inception-score.js';
 import { kernelDistance, type KidOptions, type KidResult } from './kid.js';
 import { MAX_KID_SAMPLES } from './kid-limits.js';
 import { decodeStats, encodeStats, type SavedStats } from './stats-file.js';
@@ -36,6 +37,9 @@ class SideState {
   reservoir?: Float32Array;
   kept = 0;
   seen = 0;
+  /** Class logits of every image added, in order (an extractor with logits only): the Inception Score's input. */
+  logits: Float32Array[] = [];
+  classes = 0;
   constructor(readonly rng: Rng) {}
 }
 
@@ -66,12 +70,47 @@ export class FidScorer {
 
   /** Adds real images; returns how many real samples there are now. */
   async addReal(images: ImageBatch): Promise<number> {
-    return this.addFeatures(await this.extractor.extract(images), 'real');
+    return this.addImages(images, 'real');
   }
 
   /** Adds generated images; returns how many generated samples there are now. */
   async addFake(images: ImageBatch): Promise<number> {
-    return this.addFeatures(await this.extractor.extract(images), 'fake');
+    return this.addImages(images, 'fake');
+  }
+
+  /** Whether the extractor is also a classifier, so that inceptionScore() can be asked for. */
+  get hasLogits(): boolean {
+    return typeof this.extractor.extractWithLogits === 'function';
+  }
+
+  private async addImages(images: ImageBatch, side: Side): Promise<number> {
+    if (!this.extractor.extractWithLogits) return this.addFeatures(await this.extractor.extract(images), side);
+    const s = this.side(side);
+    if (s.loaded) throw new InvalidInputError('side', `'${side}' holds loaded statistics; create a new scorer to accumulate instead`, side);
+    const { features, logits, classes } = await this.extractor.extractWithLogits(images);
+    const n = await this.addFeatures(features, side);
+    s.logits.push(logits);
+    s.classes = classes;
+    return n;
+  }
+
+  /**
+   * The Inception Score (sdk/fid/inception-score.ts: the seeds' `splits` consecutive parts, mean ± std) of one side's
+   * images (default the generated ones), from the extractor's class logits. Needs an extractor with logits and images
+   * added to that side (saved statistics carry no predictions).
+   */
+  inceptionScore(side: Side = 'fake', opts: { splits?: number } = {}): InceptionScore {
+    const s = this.side(side);
+    if (!this.hasLogits) throw new InvalidInputError('extractor', `has no class logits output: the Inception Score needs a classifier (e.g. models/mnist-classifier, output 'logits')`, this.extractor.name);
+    const rows = s.logits.reduce((a, l) => a + l.length, 0) / Math.max(1, s.classes);
+    if (rows === 0) throw new InvalidInputError(side === 'real' ? 'addReal' : 'addFake', `has not been called: the Inception Score needs ${side} images${s.loaded ? ' (loaded statistics carry no predictions)' : ''}`);
+    const all = new Float32Array(rows * s.classes);
+    let o = 0;
+    for (const l of s.logits) {
+      all.set(l, o);
+      o += l.length;
+    }
+    return inceptionScore(all, rows, s.classes, { splits: opts.splits ?? 10 });
   }
 
   /** Adds precomputed features [N, dim] to a side (`dim` needed only when the extractor does not report one). */
@@ -154,6 +193,7 @@ export class FidScorer {
     const s = this.side(side);
     s.loaded = st;
     s.acc = undefined;
+    s.logits = [];
   }
 
   private side(side: Side): SideState {

@@ -10,7 +10,7 @@ import type { ProgressEvent } from '../types.js';
 import { workerAssets } from '../worker-assets.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, type Callback, type Ort } from '../worker/host.js';
 import type { FidOpenRequest } from '../worker/protocol.js';
-import type { FidExtractorInfo, FrechetOptions, FrechetResult, KidOptions, KidResult, Side } from './api-types.js';
+import type { FidExtractorInfo, FrechetOptions, FrechetResult, InceptionScore, InceptionScoreRequest, KidOptions, KidResult, Side } from './api-types.js';
 import type { OrtSessionLike, OrtTensorConstructor } from './extractor.js';
 import { extractorFromFolder, extractorFromOnnx, ImageScorer, type ExtractorModel } from './image-scorer.js';
 import type { PackedImages } from './packed-images.js';
@@ -103,6 +103,9 @@ export function fidWorkerApi() {
     },
     fidKid(options?: KidOptions): Promise<KidResult> {
       return current().kid(options);
+    },
+    fidInceptionScore(options: InceptionScoreRequest): Promise<InceptionScore> {
+      return current().inceptionScore(options);
     },
     async fidSaveStats(side: Side, note?: string): Promise<Uint8Array> {
       const bytes = await current().saveStats(side, note);
