@@ -86,7 +86,7 @@ export class ClassifierNet extends Module {
   readonly config: Required<ClassifierNetConfig>;
   readonly blocks: ConvBlock[];
   readonly featureLayer: Dense;
-  readonly head: Dense;
+  readonly logitLayer: Dense;
   private readonly act = new SiLU();
 
   /** @param seed seeds the weight initialisation; equal seeds give identical weights. Default 0. */
@@ -104,11 +104,19 @@ export class ClassifierNet extends Module {
       this.addModule('block3', new ConvBlock(rng, w1, w2, c.groups, true)),
     ];
     this.featureLayer = this.addModule('features', new Dense(rng, w2 * c.poolGrid ** 2, c.featureDim));
-    this.head = this.addModule('head', new Dense(rng, c.featureDim, c.numClasses));
+    this.logitLayer = this.addModule('head', new Dense(rng, c.featureDim, c.numClasses));
   }
 
   /** images: [B, H, W, C] in [-1, 1] → logits [B, K] and features [B, F]. */
   apply(images: tf.Tensor4D): ClassifierOutput {
+    const maps = this.featureMaps(images);
+    const out = this.head(maps);
+    maps.dispose();
+    return out;
+  }
+
+  /** The last convolution block's activations A, [B, S/4, S/4, w2]: what Grad-CAM weighs (explain/grad-cam.ts). */
+  featureMaps(images: tf.Tensor4D): tf.Tensor4D {
     const { imageSize: S, inChannels: C } = this.config;
     if (images.rank !== 4 || images.shape[1] !== S || images.shape[2] !== S || images.shape[3] !== C) {
       throw new WebgenError(`ClassifierNet: images must be [batch, ${S}, ${S}, ${C}], got [${images.shape.join(', ')}]`);
@@ -116,14 +124,21 @@ export class ClassifierNet extends Module {
     return tf.tidy(() => {
       let h = images;
       for (const b of this.blocks) h = b.apply(h);
+      return h;
+    });
+  }
+
+  /** The head on feature maps A: pool to the G×G grid, dense → SiLU (features), dense (logits). */
+  head(maps: tf.Tensor4D): ClassifierOutput {
+    return tf.tidy(() => {
       // 2×2 average pool as reshape + mean (wasm has no AvgPool gradient), then flatten in ONNX's
       // NCHW order so one dense kernel serves both: [B, S/4, S/4, w2] → [B, w2·(S/8)²]
-      const [b, hh, ww, c] = h.shape;
+      const [b, hh, ww, c] = maps.shape;
       const G = this.config.poolGrid;
-      const pooled4 = tf.mean(h.reshape([b, G, hh / G, G, ww / G, c]), [2, 4]); // [B, G, G, w2]
+      const pooled4 = tf.mean(maps.reshape([b, G, hh / G, G, ww / G, c]), [2, 4]); // [B, G, G, w2]
       const pooled = tf.transpose(pooled4, [0, 3, 1, 2]).reshape([b, -1]) as tf.Tensor2D;
       const features = this.act.apply(this.featureLayer.apply(pooled));
-      return { logits: this.head.apply(features), features };
+      return { logits: this.logitLayer.apply(features), features };
     });
   }
 
@@ -137,7 +152,7 @@ export class ClassifierNet extends Module {
     const [pooled4] = g.node('AveragePool', [h], { kernel_shape: { ints: [k, k] }, strides: { ints: [k, k] } }, { name: 'pool/AveragePool' });
     const [pooled] = g.node('Flatten', [pooled4!], { axis: { int: 1 } }, { name: 'pool/Flatten' });
     const features = this.act.toOnnx(g, this.featureLayer.toOnnx(g, pooled!));
-    const logits = this.head.toOnnx(g, features);
+    const logits = this.logitLayer.toOnnx(g, features);
     g.aliasOutput(logits, 'logits', 'float32', ['batch', c.numClasses]);
     g.aliasOutput(features, 'features', 'float32', ['batch', c.featureDim]);
     return g;

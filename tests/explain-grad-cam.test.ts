@@ -1,0 +1,97 @@
+/**
+ * Issue 24, part 3: Grad-CAM. The SDK's gradient-free version (sdk/explain/grad-cam.ts, the head's backward pass
+ * written out) equals tfjs' autograd on the same classifier head; a shipped judge comes back from its ONNX file as a
+ * ClassifierNet with the same logits; `webgen explain gradcam` writes the overlays and its figures, and refuses a
+ * model that is not a classifier.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gradCam, massInside } from '../sdk/explain/grad-cam.js';
+import { Rng } from '../sdk/random/rng.js';
+import { gradCamTf, headWeightsOf } from '../trainer/explain/grad-cam.js';
+import { openClassifierNet } from '../trainer/explain/open-classifier.js';
+import { ClassifierNet } from '../trainer/models/classifier-net.js';
+import { perturbVariables } from './nn-helpers.js';
+import { runWebgen } from './helpers/run-cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'webgen-gradcam-'));
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('Grad-CAM', () => {
+  it("the SDK's gradient-free Grad-CAM equals tfjs' autograd, for every class, grid 2 and a global pool", () => {
+    for (const poolGrid of [2, 1]) {
+      const net = new ClassifierNet({ imageSize: 16, inChannels: 3, numClasses: 5, widths: [8, 16, 8], featureDim: 12, poolGrid }, 3);
+      perturbVariables(net, 4);
+      const x = tf.tensor4d(new Rng(5).normalArray(3 * 16 * 16 * 3).map((v) => Math.tanh(v)), [3, 16, 16, 3]);
+      for (let cls = 0; cls < 5; cls++) {
+        const ref = gradCamTf(net, x, Int32Array.from([cls, (cls + 1) % 5, (cls + 2) % 5]));
+        const { channels: C, height: h, width: w } = ref.dims;
+        expect([h, w]).toEqual([4, 4]);
+        for (let i = 0; i < 3; i++) {
+          const got = gradCam(ref.featureMaps.subarray(i * C * h * w, (i + 1) * C * h * w), [C, h, w], headWeightsOf(net), (cls + i) % 5);
+          const want = ref.maps.subarray(i * h * w, (i + 1) * h * w);
+          const scale = Math.max(1e-6, ...want);
+          got.map.forEach((v, p) => expect(Math.abs(v - want[p]!) / scale).toBeLessThan(1e-5));
+          got.weights.forEach((v, c) => expect(v).toBeCloseTo(ref.weights[i * C + c]!, 6));
+          got.logits.forEach((v, k) => expect(v).toBeCloseTo(ref.logits[i * 5 + k]!, 4));
+        }
+      }
+      x.dispose();
+      net.dispose();
+    }
+  });
+
+  it('refuses maps, grids and classes that do not fit; massInside is the share on the mask', () => {
+    const head = { grid: 2, featureKernel: new Float32Array(2 * 4 * 3), featureBias: new Float32Array(3), logitKernel: new Float32Array(3 * 2), logitBias: new Float32Array(2) };
+    expect(() => gradCam(new Float32Array(2 * 4 * 4), [2, 4, 4], head, 2)).toThrow(/class 2 is not in \[0, 2\)/);
+    expect(() => gradCam(new Float32Array(2 * 3 * 3), [2, 3, 3], head, 0)).toThrow(/grid must divide/);
+    expect(() => gradCam(new Float32Array(5), [2, 4, 4], head, 0)).toThrow(RangeError);
+    expect(massInside([1, 3, 0, 4], [true, false, false, true])).toBeCloseTo(5 / 8, 12);
+    expect(massInside([0, 0], [true, false])).toBe(0);
+  });
+
+  it('a shipped judge comes back from its ONNX file with the same logits', async () => {
+    const { net, onnxPath } = await openClassifierNet('models/mnist-classifier');
+    const x = new Rng(7).normalArray(4 * 32 * 32).map((v) => Math.tanh(v));
+    const tfLogits = tf.tidy(() => net.apply(tf.tensor4d(x, [4, 32, 32, 1])).logits.dataSync() as Float32Array);
+    const session = await ort.InferenceSession.create(onnxPath);
+    const out = await session.run({ images: new ort.Tensor('float32', x, [4, 1, 32, 32]) });
+    const onnx = out.logits!.data as Float32Array;
+    tfLogits.forEach((v, i) => expect(Math.abs(v - onnx[i]!)).toBeLessThan(1e-4));
+    await session.release();
+    net.dispose();
+  });
+});
+
+describe('webgen explain gradcam', () => {
+  it('draws the held-out digits above their overlays and reports the mass on the ink', async () => {
+    const out = join(tmp, 'gc.png');
+    const json = join(tmp, 'gc.json');
+    const r = await runWebgen(['explain', 'gradcam', '--model', 'models/mnist-classifier', '--count', '16', '--out', out, '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/mnist-classifier: Grad-CAM of the predicted class on 16 held-out images/);
+    const j = JSON.parse(readFileSync(json, 'utf8'));
+    expect(j.images).toBe(16);
+    expect(j.mapSize).toEqual([8, 8]);
+    expect(j.sdkMaxAbsDiff).toBeLessThan(1e-5);
+    // the maps sit on the digits more than an even spread would
+    expect(j.massOnObject).toBeGreaterThan(j.objectArea);
+    const png = PNG.sync.read(readFileSync(out));
+    // 8 columns and 2 x 2 rows (digits, overlays) of 32 px images at scale 2, 2 px apart
+    expect([png.width, png.height]).toEqual([8 * 64 + 9 * 2, 4 * 64 + 5 * 2]);
+  }, 60_000);
+
+  it('refuses a model that is not a classifier, in one line', async () => {
+    const r = await runWebgen(['explain', 'gradcam', '--model', 'models/mnist-ddim']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/needs a classifier model folder \(kind 'classifier', e\.g\. models\/mnist-classifier\), got kind 'diffusion-unet'/);
+  }, 60_000);
+});
