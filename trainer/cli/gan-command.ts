@@ -2,6 +2,7 @@
  * `webgen-train gan <recipe> [options]`: trains a GAN (trainer/gan) from a named recipe; every
  * GanConfig field is a `--kebab-case` flag. `argv` is what follows the word `gan`.
  */
+import { parseAugmentPolicy } from '../gan/diff-augment.js';
 import { UsageError } from '../errors/usage-error.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { GAN_ARCHS, GAN_BASE_CONFIG, type GanConfig } from '../gan/gan-config.js';
@@ -73,6 +74,8 @@ export function validateGanConfig(c: GanConfig): void {
   if (!(c.emaDecay >= 0 && c.emaDecay < 1)) throw new UsageError(`--ema-decay must be in [0, 1), got ${c.emaDecay}`);
   if (!(c.holdOut >= 0)) throw new UsageError(`--hold-out must be a fraction in (0, 1) or a count >= 0, got ${c.holdOut}`);
   if (!(c.modeSeeking >= 0)) throw new UsageError(`--mode-seeking must be a weight ≥ 0 (0 = off), got ${c.modeSeeking}`);
+  parseAugmentPolicy(c.diffAugment);
+  if (!(c.bcrWeight >= 0)) throw new UsageError(`--bcr-weight must be a weight ≥ 0 (0 = off; the papers use 10), got ${c.bcrWeight}`);
   if (c.modeSeeking > 0 && c.batchSize % 2 !== 0) throw new UsageError(`--mode-seeking pairs the batch's halves: --batch-size must be even, got ${c.batchSize}`);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw new UsageError(`--label-smoothing must be in [0, 1), got ${c.labelSmoothing}`);
   if (c.labelSmoothing > 0 && !GAN_OBJECTIVES[c.loss].loss.smoothable) {

@@ -153,7 +153,7 @@ A ${cfg.conditional ? 'class-conditional ' : ''}${cfg.arch ?? 'GAN'} generator: 
 
 | | |
 | --- | --- |
-| recipe | \`${t.recipe}\` (${cfg.arch === 'vitgan' ? `ViT G, ${cfg.dArch === 'conv' ? 'DCGAN' : 'ViT'} D, ` : ''}loss ${cfg.loss}, D norm ${cfg.dSpectralNorm}, G norm ${cfg.gSpectralNorm}, lr G ${cfg.lrG} / D ${cfg.lrD}, ${cfg.dSteps} D-step(s) per G-step, ${cfg.modeSeeking ? `mode seeking λ ${cfg.modeSeeking}, ` : ''}batch ${cfg.batchSize}) |
+| recipe | \`${t.recipe}\` (${cfg.arch === 'vitgan' ? `ViT G, ${cfg.dArch === 'conv' ? 'DCGAN' : 'ViT'} D, ` : ''}loss ${cfg.loss}, D norm ${cfg.dSpectralNorm}, G norm ${cfg.gSpectralNorm}, lr G ${cfg.lrG} / D ${cfg.lrD}, ${cfg.dSteps} D-step(s) per G-step, ${cfg.modeSeeking ? `mode seeking λ ${cfg.modeSeeking}, ` : ''}${cfg.diffAugment ? `DiffAugment ${cfg.diffAugment}, ` : ''}${cfg.bcrWeight ? `bCR λ ${cfg.bcrWeight}, ` : ''}batch ${cfg.batchSize}) |
 | steps | ${stepsCell(t.recipe, t.steps)} |
 | training time | ${t.wallTimeSeconds} s (${hours} h) |
 | generator parameters | ${t.parameters.toLocaleString('en-US')} |

@@ -56,6 +56,16 @@ export interface GanConfig {
    * the same class and different z are pushed apart, against a generator that ignores z. Needs an even batch.
    */
   modeSeeking: number;
+  /**
+   * DiffAugment (Zhao et al. 2020): the ops applied to every image D sees, real and generated, in both updates:
+   * a comma-separated subset of color, translation, cutout ('' = off; the paper's choice: all three).
+   */
+  diffAugment: string;
+  /**
+   * λ of balanced consistency regularisation (bCR, Zhao et al. 2021; ViTGAN trains its ViT D with it): D's output on
+   * a translated copy of each real and generated image must match its output on the image (0 = off; the papers: 10).
+   */
+  bcrWeight: number;
   /** D's weight normalisation: none, sn (Miyato et al.) or isn (ViTGAN). */
   dSpectralNorm: SpectralNormMode;
   /** G's weight normalisation: none or sn (SAGAN). */
@@ -129,6 +139,8 @@ export const GAN_BASE_CONFIG: GanConfig = {
   beta2: 0.999,
   labelSmoothing: 0,
   modeSeeking: 0,
+  diffAugment: '',
+  bcrWeight: 0,
   dSpectralNorm: 'sn',
   gSpectralNorm: 'none',
   attentionAt: 0,

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../sdk/random/rng.js';
 import type { GanDiscriminator, GanGenerator } from '../models/gan-model.js';
 import { AdamW } from '../optim/adamw.js';
+import { applyAugment, drawAugment, type AugmentOp } from './diff-augment.js';
 import { clipWeights, gradientPenalty, modeSeekingLoss, type GanObjective } from './losses/index.js';
 
 export interface GanParts {
@@ -16,15 +17,24 @@ export interface GanParts {
   dParams: Map<string, tf.Variable>;
   adamG: AdamW;
   adamD: AdamW;
-  /** labelSmoothing, gpWeight, clipValue, lrG, lrD; modeSeeking: λ of MSGAN's term in G's loss (absent or 0: off). */
-  opts: { labelSmoothing: number; gpWeight: number; clipValue: number; lrG: number; lrD: number; modeSeeking?: number };
+  /**
+   * labelSmoothing, gpWeight, clipValue, lrG, lrD; modeSeeking: λ of MSGAN's term in G's loss (absent or 0: off);
+   * augment: DiffAugment's ops on every image D sees (absent or empty: off); bcrWeight: λ of balanced consistency
+   * regularisation in D's loss (absent or 0: off).
+   */
+  opts: { labelSmoothing: number; gpWeight: number; clipValue: number; lrG: number; lrD: number; modeSeeking?: number; augment?: readonly AugmentOp[]; bcrWeight?: number };
 }
 
+/** The transform of balanced consistency regularisation: a translation (Zhao et al. 2021 translate and flip; a flip would change digits). */
+const BCR_OPS: readonly AugmentOp[] = ['translation'];
+
 export interface DStepResult {
-  /** D's total loss (with λ·GP). */
+  /** D's total loss (with λ·GP and λ·bCR). */
   loss: number;
   /** The gradient penalty without λ (0 unless wgan-gp). */
   gp: number;
+  /** bCR's consistency term without λ (0 unless bcrWeight > 0). */
+  bcr: number;
   /** Mean D output on real and on fake images. */
   real: number;
   fake: number;
@@ -47,7 +57,15 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
   const B = realLabels?.length ?? real.length / (G.imageSize * G.imageSize * G.channels);
   const z = rng.normalArray(B * G.zDim);
   const eps = Float32Array.from({ length: B }, () => rng.uniform());
-  const stats = { gp: 0, real: 0, fake: 0 };
+  const { imageSize: S } = G;
+  const augment = p.opts.augment ?? [];
+  const bcrWeight = p.opts.bcrWeight ?? 0;
+  // drawn only when on, so a run without them keeps its random stream
+  const augReal = augment.length ? drawAugment(augment, B, S, S, rng) : undefined;
+  const augFake = augment.length ? drawAugment(augment, B, S, S, rng) : undefined;
+  const bcrReal = bcrWeight > 0 ? drawAugment(BCR_OPS, B, S, S, rng) : undefined;
+  const bcrFake = bcrWeight > 0 ? drawAugment(BCR_OPS, B, S, S, rng) : undefined;
+  const stats = { gp: 0, bcr: 0, real: 0, fake: 0 };
   const varList = [...p.dParams.values()];
   const pathOf = new Map([...p.dParams].map(([path, v]) => [v.name, path]));
   const { value, grads } = tf.tidy(() => {
@@ -57,12 +75,21 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
     const yFake = yReal;
     // Fakes are constants here: D's update must not reach into G.
     const fake = G.apply(tf.tensor2d(z, [B, G.zDim]), yFake);
+    // DiffAugment: D sees T(x) and T(G(z)), never the images themselves
+    const seenReal = augReal ? applyAugment(x, augReal) : x;
+    const seenFake = augFake ? applyAugment(fake, augFake) : fake;
     return tf.variableGrads(() => {
-      const dReal = D.apply(x, yReal);
-      const dFake = D.apply(fake, yFake);
+      const dReal = D.apply(seenReal, yReal);
+      const dFake = D.apply(seenFake, yFake);
       let loss = p.objective.loss.discriminator(dReal, dFake, { labelSmoothing: p.opts.labelSmoothing });
       stats.real = tf.mean(dReal).dataSync()[0]!;
       stats.fake = tf.mean(dFake).dataSync()[0]!;
+      if (bcrReal && bcrFake) {
+        // bCR: D's output must not move under a translation of what it saw, real and generated alike
+        const term = tf.add(tf.mean(tf.square(tf.sub(dReal, D.apply(applyAugment(seenReal, bcrReal), yReal)))), tf.mean(tf.square(tf.sub(dFake, D.apply(applyAugment(seenFake, bcrFake), yFake)))));
+        stats.bcr = term.dataSync()[0]!;
+        loss = tf.add(loss, tf.mul(term, bcrWeight));
+      }
       if (p.objective.gradientPenalty) {
         const gp = gradientPenalty((t) => D.apply(t, yReal), x, fake, tf.tensor1d(eps));
         stats.gp = gp.dataSync()[0]!;
@@ -84,6 +111,8 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
 export function generatorStep(p: GanParts, B: number, rng: Rng): number {
   const { G, D } = p;
   const { z, labels } = drawLatents(G, B, rng);
+  const augment = p.opts.augment ?? [];
+  const aug = augment.length ? drawAugment(augment, B, G.imageSize, G.imageSize, rng) : undefined;
   const lambda = p.opts.modeSeeking ?? 0;
   const half = B / 2;
   // Mode seeking pairs image i with image i + B/2: same class, different z.
@@ -95,7 +124,7 @@ export function generatorStep(p: GanParts, B: number, rng: Rng): number {
     const y = labels ? tf.tensor1d(labels, 'int32') : undefined;
     return tf.variableGrads(() => {
       const fake = G.apply(zt, y);
-      const adv = p.objective.loss.generator(D.apply(fake, y));
+      const adv = p.objective.loss.generator(D.apply(aug ? applyAugment(fake, aug) : fake, y));
       if (lambda === 0) return adv;
       const [f1, f2] = tf.split(fake, 2, 0) as [tf.Tensor4D, tf.Tensor4D];
       const [z1, z2] = tf.split(zt, 2, 0) as [tf.Tensor2D, tf.Tensor2D];

@@ -23,6 +23,7 @@ import { buildGan } from './build-models.js';
 import { exportGenerator, type ExportGeneratorResult } from './export-generator.js';
 import { GAN_BASE_CONFIG, type GanConfig } from './gan-config.js';
 import { discriminatorStep, ganLosses, generatorStep, type GanParts } from './gan-step.js';
+import { parseAugmentPolicy } from './diff-augment.js';
 import { GAN_OBJECTIVES } from './losses/index.js';
 import { writeLossCurves } from './plot-losses.js';
 
@@ -109,7 +110,7 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: RunIo<GanConf
   }
   const parts: GanParts = {
     G, D, objective, gParams, dParams, adamG, adamD,
-    opts: { labelSmoothing: cfg.labelSmoothing, gpWeight: cfg.gpWeight, clipValue: cfg.clipValue, lrG: cfg.lrG, lrD: cfg.lrD, modeSeeking: cfg.modeSeeking ?? 0 },
+    opts: { labelSmoothing: cfg.labelSmoothing, gpWeight: cfg.gpWeight, clipValue: cfg.clipValue, lrG: cfg.lrG, lrD: cfg.lrD, modeSeeking: cfg.modeSeeking ?? 0, augment: parseAugmentPolicy(cfg.diffAugment ?? ''), bcrWeight: cfg.bcrWeight ?? 0 },
   };
 
   // k real batches per step: batch s·k + i of the seeded stream, so a resumed run draws the same ones.
@@ -136,7 +137,7 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: RunIo<GanConf
       const rng = stepRng(cfg.seed, step);
       // Spectral norm: one power iteration per step for every normalised weight (Miyato et al. §2.1).
       for (const sn of norms) sn.powerIteration();
-      let d = { loss: 0, gp: 0, real: 0, fake: 0 };
+      let d = { loss: 0, gp: 0, bcr: 0, real: 0, fake: 0 };
       let dWorst = 0;
       for (let i = 0; i < cfg.dSteps; i++) {
         const batch = batches.next();
@@ -148,7 +149,7 @@ export async function trainGan(recipe: string, cfg: GanConfig, io: RunIo<GanConf
       lastD = d.loss;
       return {
         losses: { dLoss: dWorst, gLoss },
-        metrics: { dLoss: d.loss, gp: d.gp, dReal: d.real, dFake: d.fake },
+        metrics: { dLoss: d.loss, gp: d.gp, ...(parts.opts.bcrWeight ? { bcr: d.bcr } : {}), dReal: d.real, dFake: d.fake },
         apply: () => ema.update(),
         discard: () => undefined,
       };
