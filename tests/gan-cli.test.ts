@@ -17,6 +17,7 @@ const tiny: Record<string, string[]> = {
   dcgan: ['--g-width', '16', '--d-width', '8'],
   sagan: ['--g-width', '16', '--d-width', '8'],
   vitgan: ['--g-width', '16', '--d-width', '16', '--g-depth', '1', '--d-depth', '1', '--heads', '2'],
+  stylegan: ['--g-width', '128', '--d-width', '8', '--g-depth', '2'],
 };
 const argsOf = (recipe: string) => ['gan', recipe, ...common, ...tiny[GAN_RECIPES[recipe]!.defaults.arch]!];
 

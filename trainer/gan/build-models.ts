@@ -3,6 +3,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ConvDiscriminator, ConvGenerator } from '../models/gan-dcgan.js';
 import type { GanDiscriminator, GanGenerator } from '../models/gan-model.js';
 import { saganDiscriminator, saganGenerator } from '../models/gan-sagan.js';
+import { StyleGenerator } from '../models/gan-stylegan.js';
 import { VitDiscriminator, VitGenerator } from '../models/gan-vitgan.js';
 import type { GanConfig } from './gan-config.js';
 
@@ -37,6 +38,14 @@ export function buildGan(cfg: GanConfig, image: ImageSpec): { G: GanGenerator; D
       return {
         G: saganGenerator({ imageSize, channels, width: cfg.gWidth, zDim: cfg.zDim, attentionAt: cfg.attentionAt || imageSize / 2, ...cond }, cfg.seed),
         D: saganDiscriminator({ imageSize, channels, width: cfg.dWidth, attentionAt: cfg.attentionAt || imageSize / 2, ...cond }, dSeed),
+      };
+    case 'stylegan':
+      if (cfg.gSpectralNorm !== 'none') throw new UsageError(`--arch stylegan has no spectral norm in G (its convolutions are demodulated); use --g-spectral-norm none`);
+      if (cfg.dSpectralNorm === 'isn') throw new UsageError(`--arch stylegan uses the DCGAN discriminator: --d-spectral-norm none or sn`);
+      if (cfg.gWidth >> Math.log2(imageSize / 4) < 16) throw new UsageError(`--arch stylegan halves --g-width at each doubling from 4x4 to ${imageSize}x${imageSize} and needs 16 channels at the end: --g-width at least ${16 << Math.log2(imageSize / 4)}, got ${cfg.gWidth}`);
+      return {
+        G: new StyleGenerator({ imageSize, channels, zDim: cfg.zDim, width: cfg.gWidth, mappingLayers: cfg.gDepth, ...cond }, cfg.seed),
+        D: new ConvDiscriminator({ imageSize, channels, width: cfg.dWidth, spectralNorm: cfg.dSpectralNorm, attentionAt: cfg.attentionAt, ...cond }, dSeed),
       };
     case 'vitgan':
       if (cfg.gSpectralNorm !== 'none') throw new UsageError(`--arch vitgan has no spectral norm in G; use --g-spectral-norm none`);

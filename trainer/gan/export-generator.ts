@@ -11,6 +11,7 @@ import type { Manifest, ManifestLatent, ManifestTraining } from '../export/manif
 import { OnnxGraph } from '../export/onnx-graph.js';
 import type { FeedTensor } from '../export/parity.js';
 import type { GanGenerator } from '../models/gan-model.js';
+import { StyleGenerator } from '../models/gan-stylegan.js';
 import { GAN_TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 
 /** The generator as an ONNX model (current weights: load the EMA weights first). */
@@ -40,19 +41,33 @@ export interface ExportGeneratorResult {
   checker: string;
 }
 
-/** Random latents (batch 3; labels 0, K−1 and one between) and the tfjs images, NCHW. */
+/**
+ * Random latents (batch 3; labels 0, K−1 and one between) and the tfjs images, NCHW. A StyleGAN generator's style
+ * inputs are fed too: truncation ψ 1, 0.7 and 0.5, and a second latent taking over from no layer, the middle and the
+ * first, so the parity covers truncation and mixing.
+ */
 export function generatorParityCase(G: GanGenerator): ParityCase {
   const rng = new Rng(2468);
   const B = 3;
   const z = rng.normalArray(B * G.zDim);
   const K = G.numClasses;
   const labels = K !== undefined ? Int32Array.from([0, K - 1, rng.int(K)]) : undefined;
+  const style = G instanceof StyleGenerator ? { psi: Float32Array.from([1, 0.7, 0.5]), zMix: rng.normalArray(B * G.zDim), crossover: Int32Array.from([G.numLayers, Math.floor(G.numLayers / 2), 1]) } : undefined;
   const image = tf.tidy(() => {
-    const y = G.apply(tf.tensor2d(z, [B, G.zDim]), labels ? tf.tensor1d(labels, 'int32') : undefined);
+    const zt = tf.tensor2d(z, [B, G.zDim]);
+    const lt = labels ? tf.tensor1d(labels, 'int32') : undefined;
+    const y = G instanceof StyleGenerator && style
+      ? G.applyStyle(zt, { ...(lt && { labels: lt }), psi: tf.tensor1d(style.psi), zMix: tf.tensor2d(style.zMix, [B, G.zDim]), crossover: tf.tensor1d(style.crossover, 'int32') })
+      : G.apply(zt, lt);
     return Float32Array.from(y.transpose([0, 3, 1, 2]).dataSync() as Float32Array);
   });
   const feeds: Record<string, FeedTensor> = { z: { data: z, dims: [B, G.zDim] } };
   if (labels) feeds[GAN_TENSOR_NAMES.classLabels] = { data: BigInt64Array.from(labels, (v) => BigInt(v)), dims: [B] };
+  if (style) {
+    feeds.truncation_psi = { data: style.psi, dims: [B] };
+    feeds.z_mix = { data: style.zMix, dims: [B, G.zDim] };
+    feeds.mix_crossover = { data: BigInt64Array.from(style.crossover, (v) => BigInt(v)), dims: [B] };
+  }
   return { feeds, expected: { image: { data: image, dims: [B, G.channels, G.imageSize, G.imageSize] } } };
 }
 

@@ -5,15 +5,18 @@
 import type { SpectralNormMode } from '../nn/spectral-norm.js';
 import type { GanLossName } from './losses/index.js';
 
-export type GanArch = 'dcgan' | 'sagan' | 'vitgan';
-export const GAN_ARCHS: readonly GanArch[] = ['dcgan', 'sagan', 'vitgan'];
+export type GanArch = 'dcgan' | 'sagan' | 'vitgan' | 'stylegan';
+export const GAN_ARCHS: readonly GanArch[] = ['dcgan', 'sagan', 'vitgan', 'stylegan'];
 
 export interface GanConfig {
   /** Data set spec, as `webgen-train --data`: `mnist[:DIR]`, `shapes[:N]`, `idx:…` or a folder. */
   data: string;
   /** Examples kept out of training (a fraction or a count), seeded by `seed` (mnist: 1000, as mnist-small, for FID/KID). */
   holdOut: number;
-  /** 'dcgan' (conv G/D), 'sagan' (conv + self-attention + SN in both) or 'vitgan' (transformers). */
+  /**
+   * 'dcgan' (conv G/D), 'sagan' (conv + self-attention + SN in both), 'vitgan' (transformers) or 'stylegan' (mapping
+   * network + modulated convolutions in G, the DCGAN discriminator).
+   */
   arch: GanArch;
   /** Condition G and D on the data set's class labels (embedding in G, projection in D). */
   conditional: boolean;
@@ -23,7 +26,7 @@ export interface GanConfig {
   gWidth: number;
   /** D width: channels of the first conv (dcgan/sagan) or token width D (vitgan). */
   dWidth: number;
-  /** vitgan: transformer blocks in G. */
+  /** vitgan: transformer blocks in G; stylegan: layers of the mapping network. */
   gDepth: number;
   /** vitgan: transformer blocks in D. */
   dDepth: number;

@@ -74,7 +74,7 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
     const yReal = D.numClasses !== undefined ? tf.tensor1d(realLabels!, 'int32') : undefined;
     const yFake = yReal;
     // Fakes are constants here: D's update must not reach into G.
-    const fake = G.apply(tf.tensor2d(z, [B, G.zDim]), yFake);
+    const fake = G.apply(tf.tensor2d(z, [B, G.zDim]), yFake, { rng });
     // DiffAugment: D sees T(x) and T(G(z)), never the images themselves
     const seenReal = augReal ? applyAugment(x, augReal) : x;
     const seenFake = augFake ? applyAugment(fake, augFake) : fake;
@@ -123,7 +123,7 @@ export function generatorStep(p: GanParts, B: number, rng: Rng): number {
     const zt = tf.tensor2d(z, [B, G.zDim]);
     const y = labels ? tf.tensor1d(labels, 'int32') : undefined;
     return tf.variableGrads(() => {
-      const fake = G.apply(zt, y);
+      const fake = G.apply(zt, y, { rng });
       const adv = p.objective.loss.generator(D.apply(aug ? applyAugment(fake, aug) : fake, y));
       if (lambda === 0) return adv;
       const [f1, f2] = tf.split(fake, 2, 0) as [tf.Tensor4D, tf.Tensor4D];

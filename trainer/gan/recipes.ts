@@ -45,6 +45,16 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     beta1: 0,
     beta2: 0.9,
   }),
+  'mnist-stylegan': recipe('mnist-stylegan', 'conditional StyleGAN on MNIST: 4-layer mapping network (1/100 learning rate), learned constant, modulated/demodulated convs with noise, style mixing regularisation, w_avg for truncation; the DCGAN projection D; non-saturating loss', {
+    arch: 'stylegan',
+    gWidth: 128,
+    gDepth: 4,
+    gSpectralNorm: 'none',
+    dSpectralNorm: 'sn',
+    // StyleGAN2's Adam (β1 0, β2 0.99) at the DCGAN recipe's learning rate
+    beta1: 0,
+    beta2: 0.99,
+  }),
   'mnist-vitgan': recipe('mnist-vitgan', 'conditional ViTGAN on MNIST: transformer G with self-modulated LayerNorm and a SIREN patch decoder; ViT D with L2 attention and ISN', {
     arch: 'vitgan',
     // Conditional (w + class embedding in G, projection in D): unconditional, every try drew one shape for every z;

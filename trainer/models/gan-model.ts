@@ -5,6 +5,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
 import type { Module } from '../nn/module.js';
+import type { Rng } from '../../sdk/random/rng.js';
 
 export interface GanGenerator extends Module {
   /** Length of the latent z ~ N(0, I). */
@@ -13,8 +14,11 @@ export interface GanGenerator extends Module {
   readonly numClasses: number | undefined;
   readonly imageSize: number;
   readonly channels: number;
-  /** z: [B, zDim], labels: [B] int32 (conditional only) → images [B, H, W, C] in [−1, 1]. */
-  apply(z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D;
+  /**
+   * z: [B, zDim], labels: [B] int32 (conditional only) → images [B, H, W, C] in [−1, 1]. `train` (the training
+   * steps pass it): the run's Rng, for what a generator draws while it trains (StyleGAN's noise and style mixing).
+   */
+  apply(z: tf.Tensor2D, labels?: tf.Tensor1D, train?: { rng: Rng }): tf.Tensor4D;
   /** z: [B, zDim], labels: [B] int64 (conditional only) → images [B, C, H, W]. */
   toOnnx(g: OnnxGraph, z: string, labels?: string): string;
 }
