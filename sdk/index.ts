@@ -54,7 +54,7 @@ export type {
   Timings,
 } from './types.js';
 export type { SchedulerName } from './schedulers/scheduler-names.js';
-export type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './gan/types.js';
+export type { Gan, GanGenerateOptions, GanInterpolateOptions, GanMixOptions, GanOptions } from './gan/types.js';
 export type { Autoencoder, AutoencoderCallOptions, AutoencoderImages, AutoencoderInterpolateOptions, AutoencoderOptions, AutoencoderTraverseOptions, Latents } from './autoencoder/types.js';
 export type { Clip, ClipCallOptions, ClipImages, ClipOptions, ClipTexts, Embeddings, SimilarityMatrix, TextEmbeddings, ZeroShotLabel, ZeroShotOptions } from './clip/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, InceptionScore, InceptionScoreRequest, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';

@@ -21,7 +21,7 @@ import { validateManifest } from './manifest/validate-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
-import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
+import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, GanMixRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 import './worker/protocol.js';
 
 let engine: DiffusionEngine | undefined;
@@ -176,6 +176,10 @@ const api = {
   /** The frames of a latent interpolation. */
   interpolate(id: number, options: GanInterpolateRequest | undefined): Promise<EngineImage[]> {
     return ganCall(id, (g, signal) => g.interpolate(options && { ...options, signal }));
+  },
+  /** Style mixing of two latents (a style-based generator). */
+  mix(id: number, options: GanMixRequest | undefined): Promise<EngineImage[]> {
+    return ganCall(id, (g, signal) => g.mix(options && { ...options, signal }));
   },
   sample(id: number, options: SampleRequest | undefined, onStep?: Callback<StepInfo>): Promise<EngineImage[]> {
     return generation(id, options, onStep, (e, o) => e.sample(o));

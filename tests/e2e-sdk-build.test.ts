@@ -7,8 +7,9 @@ import { ensureSdkBuild, sdkGzipBytes } from '../scripts/e2e/build.js';
 import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
-// 48 KB until the latent-diffusion pipeline (decoder/encoder sessions, preview map, manifest checks) added 1.4 KB.
-const SDK_BUDGET_KB = 50;
+// 48 KB until the latent-diffusion pipeline (decoder/encoder sessions, preview map, manifest checks) added 1.4 KB; 50 KB until
+// StyleGAN's truncationPsi and mix() (options, checks, worker call) took it to 50.4 KB.
+const SDK_BUDGET_KB = 52;
 let dist: string;
 beforeAll(async () => {
   dist = await ensureSdkBuild();

@@ -44,7 +44,7 @@ window.ganT = (() => {
     },
     async call(id, method, options) {
       const o = options && { ...options };
-      for (const k of ['latents', 'from', 'to']) if (o && Array.isArray(o[k])) o[k] = Float32Array.from(o[k]);
+      for (const k of ['latents', 'from', 'to', 'coarse', 'fine']) if (o && Array.isArray(o[k])) o[k] = Float32Array.from(o[k]);
       try {
         const images = await gans.get(id)[method](o);
         return { images: images.map((i) => ({ width: i.width, height: i.height, data: Array.from(i.data), seed: i.seed })) };
@@ -63,12 +63,13 @@ window.ganT = (() => {
 let h: Harness;
 let dcganDir: string;
 let vitganDir: string;
+let styleganDir: string;
 const node: Record<string, Gan> = {};
 // SwiftShader compiles and runs WebGPU shaders on the CPU: a load with its warm-up pass can take tens of seconds.
 const SLOW = 400_000;
 
 const load = (model: string, options: Record<string, unknown>) => h.page.evaluate(([m, o]) => (window as any).ganT.load(m, o), [model, options] as const) as Promise<GanLoad>;
-const call = (id: number, method: 'generate' | 'interpolate', options: Record<string, unknown> | undefined) =>
+const call = (id: number, method: 'generate' | 'interpolate' | 'mix', options: Record<string, unknown> | undefined) =>
   h.page.evaluate(([i, m, o]) => (window as any).ganT.call(i, m, o), [id, method, options] as const) as Promise<GanRun>;
 const generate = (id: number, options: Record<string, unknown>) => call(id, 'generate', options);
 
@@ -80,6 +81,8 @@ beforeAll(async () => {
   vitganDir = await ganFixtureModel('gan-vitgan');
   node.dcgan = await createGan({ model: dcganDir });
   node.vitgan = await createGan({ model: vitganDir });
+  styleganDir = await ganFixtureModel('gan-stylegan');
+  node.stylegan = await createGan({ model: styleganDir });
   h = await startHarness({ webgpu: true });
   await h.page.evaluate(PAGE_HELPERS);
 }, 300_000);
@@ -134,6 +137,24 @@ describe('createGan in the browser', () => {
       }, SLOW);
     }
   }
+
+  it('a StyleGAN on wasm: truncationPsi and mix() cross the worker and match the Node SDK', async () => {
+    const r = await load(fixtureUrl(styleganDir), { backend: 'wasm', cache: false });
+    expect(r.error).toBeUndefined();
+    const truncated = await generate(r.id!, { count: 2, seed: 7, truncationPsi: 0.5 });
+    const truncatedRef = await node.stylegan!.generate({ count: 2, seed: 7, truncationPsi: 0.5 });
+    for (const [i, img] of truncated.images!.entries()) expect(maxAbsDiff(img.data, truncatedRef[i]!.data)).toBeLessThanOrEqual(4);
+    const row = await call(r.id!, 'mix', { coarse: 1, fine: 2, crossover: [0, 2, 4, 6], classLabel: 3 });
+    const rowRef = await node.stylegan!.mix({ coarse: 1, fine: 2, crossover: [0, 2, 4, 6], classLabel: 3 });
+    expect(row.images).toHaveLength(4);
+    for (const [i, img] of row.images!.entries()) {
+      expect(levels(img.data)).toBeGreaterThan(8);
+      expect(maxAbsDiff(img.data, rowRef[i]!.data)).toBeLessThanOrEqual(4);
+    }
+    const bad = await call(r.id!, 'mix', { coarse: 1, fine: 2, crossover: 99 });
+    expect(bad.error).toMatchObject({ name: 'InvalidInputError', typed: true, parameter: 'crossover' });
+    await h.page.evaluate((id) => (window as any).ganT.dispose(id), r.id!);
+  }, SLOW);
 
   it("'auto' picks WebGPU where there is an adapter", async () => {
     const r = await load(fixtureUrl(vitganDir), { cache: false });

@@ -115,3 +115,42 @@ describe('webgen-train gan mnist-stylegan', () => {
     expect(diff).toBe(0);
   }, 180_000);
 });
+
+describe('createGan on a style-based generator (Node)', () => {
+  it('truncationPsi 0 draws one image for every seed and class; mix() crosses over between the two latents\' images', async () => {
+    const { ganFixtureModel } = await import('../scripts/e2e/gan-fixtures.js');
+    const { createGan } = await import('../sdk/node.js');
+    const gan = await createGan({ model: await ganFixtureModel('gan-stylegan') });
+    try {
+      expect(gan.styleLayers).toBe(1 + 2 * 2 + 1);
+      const L = gan.styleLayers!;
+      const plain = await gan.generate({ count: 3, seed: 5 });
+      const avg = await gan.generate({ count: 3, seed: 5, truncationPsi: 0 });
+      expect(avg[1]!.data).toEqual(avg[0]!.data);
+      expect(avg[2]!.data).toEqual(avg[0]!.data);
+      expect(plain[1]!.data).not.toEqual(plain[0]!.data);
+      // ψ = 1 is no truncation
+      expect((await gan.generate({ count: 3, seed: 5, truncationPsi: 1 }))[1]!.data).toEqual(plain[1]!.data);
+      const row = await gan.mix({ coarse: 1, fine: 2, crossover: [0, 3, L], classLabel: 4 });
+      expect(row).toHaveLength(3);
+      expect(row[0]!.data).toEqual((await gan.generate({ seed: 2, classLabel: 4 }))[0]!.data); // all fine
+      expect(row[2]!.data).toEqual((await gan.generate({ seed: 1, classLabel: 4 }))[0]!.data); // all coarse
+      expect(row[1]!.data).not.toEqual(row[0]!.data);
+      expect(row[1]!.data).not.toEqual(row[2]!.data);
+      // bad input, typed and named
+      await expect(gan.mix({ coarse: 1, fine: 2, crossover: L + 1 })).rejects.toMatchObject({ name: 'InvalidInputError', parameter: 'crossover' });
+      await expect(gan.generate({ truncationPsi: 3 })).rejects.toMatchObject({ name: 'InvalidInputError', parameter: 'truncationPsi' });
+      await expect(gan.mix({ coarse: 1 } as never)).rejects.toMatchObject({ parameter: 'fine' });
+    } finally {
+      await gan.dispose();
+    }
+    const dcgan = await createGan({ model: await ganFixtureModel('gan-dcgan') });
+    try {
+      expect(dcgan.styleLayers).toBeUndefined();
+      await expect(dcgan.generate({ truncationPsi: 0.7 })).rejects.toThrow(/works in the w-space of a style-based generator/);
+      await expect(dcgan.mix({ coarse: 1, fine: 2 })).rejects.toMatchObject({ parameter: 'mix' });
+    } finally {
+      await dcgan.dispose();
+    }
+  }, 120_000);
+});

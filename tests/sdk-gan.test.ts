@@ -144,7 +144,7 @@ describe('createGan (Node)', () => {
     await bad(vitgan, { count: 0 }, 'count', /'count' must be an integer in \[1, 64\], got 0/);
     await bad(vitgan, { seed: -1 }, 'seed', /'seed' must be an integer in \[0, 4294967295\]/);
     await bad(vitgan, { classLabel: 1 }, 'classLabel', /not accepted: model 'fixture-gan-vitgan' is unconditional .*leave it out/);
-    await bad(vitgan, { steps: 20 }, 'steps', /is not an option of generate\(\); it accepts latents, count, seed, classLabel, truncation, signal/);
+    await bad(vitgan, { steps: 20 }, 'steps', /is not an option of generate\(\); it accepts latents, count, seed, classLabel, truncation, truncationPsi, signal/);
     await bad(dcgan, { classLabel: 10 }, 'classLabel', /'classLabel' must be an integer in \[0, 9\] \(a class index of 'fixture-gan-dcgan', or a class name\), got 10/);
     await bad(dcgan, { classLabel: 'seven' }, 'classLabel', /must be a class of model 'fixture-gan-dcgan': "0", "1"/);
     await bad(dcgan, { count: 2, classLabel: [1, 2, 3] }, 'classLabel', /one entry per image \(count = 2\)/);
@@ -204,7 +204,7 @@ describe('createGan (Node)', () => {
     await bad(vitgan, { from: 1.5, to: 2 }, 'from', /'from' must be an integer in \[0, 4294967295\] \(a seed\), or pass a Float32Array latent/);
     await bad(vitgan, { from: 1, to: 2, frames: 1 }, 'frames', /'frames' must be an integer in \[2, 64\]/);
     await bad(vitgan, { from: 1, to: 2, classLabel: 3 }, 'classLabel', /unconditional/);
-    await bad(vitgan, { from: 1, to: 2, count: 3 }, 'count', /is not an option of interpolate\(\); it accepts from, to, frames, classLabel, truncation, signal/);
+    await bad(vitgan, { from: 1, to: 2, count: 3 }, 'count', /is not an option of interpolate\(\); it accepts from, to, frames, classLabel, truncation, truncationPsi, signal/);
     await bad(dcgan, { from: new Float32Array(8), to: 2 }, 'classLabel', /is required when 'from' is a latent: model 'fixture-gan-dcgan' is class-conditional/);
     await bad(dcgan, { from: 1, to: 2, frames: 3, classLabel: [1, 2] }, 'classLabel', /one entry per image \(frames = 3\)/);
     expect(await vitgan.interpolate({ from: 1, to: 2, frames: 2 })).toHaveLength(2);

@@ -5,6 +5,7 @@
  *
  *   gan-dcgan   — conditional DCGAN generator (10 classes '0' … '9'), 16×16 grey, like models/mnist-dcgan
  *   gan-vitgan  — unconditional ViTGAN generator (SLN, patch decoder), 16×16 grey, like models/mnist-vitgan
+ *   gan-stylegan — conditional StyleGAN generator (mapping network, modulated convs, truncation and mixing inputs), 16×16 grey
  *
  * ganFixtureGenerator(name) rebuilds the same tfjs generator (same seed, same perturbation), for parity tests.
  */
@@ -17,13 +18,14 @@ const FIXTURE_VERSION = 1;
 const CONFIGS = {
   'gan-dcgan': { arch: 'dcgan', imageSize: 16, channels: 1, width: 16, zDim: 8, numClasses: 10, seed: 21 },
   'gan-vitgan': { arch: 'vitgan', imageSize: 16, channels: 1, zDim: 8, dim: 16, depth: 1, heads: 2, patch: 4, seed: 22 },
+  'gan-stylegan': { arch: 'stylegan', imageSize: 16, channels: 1, zDim: 8, width: 64, mappingLayers: 2, numClasses: 10, seed: 23 },
 } as const;
 
 export type GanFixtureName = keyof typeof CONFIGS;
 
 // The layers' sources too (trainer/nn): their initialisation decides the fixture's weights.
 const NN = readdirSync(join(REPO, 'trainer/nn')).filter((f) => f.endsWith('.ts')).sort().map((f) => `trainer/nn/${f}`);
-const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/export/model-folder.ts', 'scripts/e2e/gan-fixtures.ts', ...NN];
+const SOURCES = ['trainer/gan/export-generator.ts', 'trainer/models/gan-dcgan.ts', 'trainer/models/gan-vitgan.ts', 'trainer/models/gan-stylegan.ts', 'trainer/export/model-folder.ts', 'scripts/e2e/gan-fixtures.ts', ...NN];
 
 const hashOf = (name: GanFixtureName): string => fixtureHash(FIXTURE_VERSION, name, CONFIGS[name], SOURCES);
 
@@ -35,8 +37,17 @@ export async function ganFixtureGenerator(name: GanFixtureName): Promise<GanGene
     const c = CONFIGS[name];
     const { ConvGenerator } = await import('../../trainer/models/gan-dcgan.js');
     G = new ConvGenerator({ imageSize: c.imageSize, channels: c.channels, width: c.width, zDim: c.zDim, numClasses: c.numClasses, spectralNorm: 'none', attentionAt: 0 }, c.seed);
-  } else {
+  } else if (name === 'gan-stylegan') {
     const c = CONFIGS[name];
+    const { StyleGenerator } = await import('../../trainer/models/gan-stylegan.js');
+    const S = new StyleGenerator({ imageSize: c.imageSize, channels: c.channels, zDim: c.zDim, width: c.width, mappingLayers: c.mappingLayers, numClasses: c.numClasses }, c.seed);
+    const tf = await import('@tensorflow/tfjs');
+    // a w_avg away from 0, so that truncation moves the images
+    const { Rng } = await import('../../sdk/random/rng.js');
+    S.wAvg.assign(tf.tensor1d(new Rng(c.seed).normalArray(c.zDim)));
+    G = S;
+  } else {
+    const c = CONFIGS[name as 'gan-vitgan'];
     const { VitGenerator } = await import('../../trainer/models/gan-vitgan.js');
     G = new VitGenerator(
       { imageSize: c.imageSize, channels: c.channels, zDim: c.zDim, dim: c.dim, depth: c.depth, heads: c.heads, patch: c.patch, mlpRatio: 2, selfModulation: true, fourierFeatures: 8, decoderHidden: 12 },

@@ -12,8 +12,8 @@ import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
 import type { WorkerApi } from '../worker.js';
 import { openWorkerModel, type WorkerModel } from '../worker/open-worker-model.js';
-import type { GanGenerateRequest, GanInterpolateRequest } from '../worker/protocol.js';
-import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanOptions } from './types.js';
+import type { GanGenerateRequest, GanInterpolateRequest, GanMixRequest } from '../worker/protocol.js';
+import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanMixOptions, GanOptions } from './types.js';
 
 /**
  * Loads a GAN generator (manifest kind 'gan-generator') in a new worker. Resolves when it is downloaded (or read from
@@ -23,7 +23,7 @@ export async function createGan(options: GanOptions): Promise<Gan> {
   const model = await openWorkerModel(options, {
     names: GAN_OPTION_NAMES,
     callee: 'createGan()',
-    calls: 'generate(), interpolate()',
+    calls: 'generate(), interpolate(), mix()',
     what: 'GAN',
     load: (remote, req, onProgress) => remote.loadGan(req, onProgress),
   });
@@ -36,12 +36,14 @@ class WorkerGan implements Gan {
   readonly manifest: Manifest;
   readonly backend: ActiveBackend;
   readonly latentDim: number;
+  readonly styleLayers: number | undefined;
 
   constructor(private readonly model: WorkerModel) {
     this.manifest = model.loaded.manifest;
     this.backend = model.loaded.backend;
     this.latentDim = this.manifest.latent!.dim;
     this.classes = this.manifest.conditioning?.classes;
+    this.styleLayers = this.manifest.latent!.styleLayers;
   }
 
   generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
@@ -50,6 +52,10 @@ class WorkerGan implements Gan {
 
   interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]> {
     return this.call(options, '{ from: 1, to: 2, frames: 8 }', (remote, id, o) => remote.interpolate(id, o as GanInterpolateRequest | undefined), 'interpolate');
+  }
+
+  mix(options: GanMixOptions): Promise<GeneratedImage[]> {
+    return this.call(options, '{ coarse: 1, fine: 2, crossover: [2, 4] }', (remote, id, o) => remote.mix(id, o as GanMixRequest | undefined), 'mix');
   }
 
   dispose(): Promise<void> {

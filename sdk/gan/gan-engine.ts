@@ -12,7 +12,8 @@ import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from '../generator/run
 import { modelToRgba } from '../image/pixels.js';
 import type { Manifest } from '../manifest/types.js';
 import { checkGanManifest, GAN_NAMES } from './gan-model-check.js';
-import { resolveGanOptions, resolveInterpolation, type GanPlan } from './gan-options.js';
+import { resolveGanOptions, resolveInterpolation, resolveMix, type GanPlan } from './gan-options.js';
+import { STYLE_TENSOR_NAMES } from '../manifest/tensor-names.js';
 
 export class GanEngine {
   private readonly queue: CallQueue;
@@ -25,6 +26,8 @@ export class GanEngine {
     readonly latentDim: number,
     /** Class names (conditional), else undefined. */
     readonly classes: readonly string[] | undefined,
+    /** A style-based generator's layers taking w (truncationPsi, mix()), else undefined. */
+    readonly styleLayers: number | undefined,
   ) {
     this.queue = new CallQueue(() => new ModelLoadError(`GAN '${manifest.name}' was disposed; create a new one with createGan`));
   }
@@ -47,7 +50,7 @@ export class GanEngine {
       await session.release().catch(() => undefined);
       throw err;
     }
-    return new GanEngine(manifest, runtime, session, spec.latentDim, spec.classes);
+    return new GanEngine(manifest, runtime, session, spec.latentDim, spec.classes, spec.styleLayers);
   }
 
   /** One forward pass at batch 1 (a backend smoke test: compiles WebGPU shaders, proves the kernels run). */
@@ -71,6 +74,14 @@ export class GanEngine {
     });
   }
 
+  /** Mixes the styles of two latents (see gan/types.ts GanMixOptions): one image per crossover layer. */
+  mix(options?: unknown): Promise<EngineImage[]> {
+    return this.queue.run(() => {
+      const plan = resolveMix(options, this.manifest, this.latentDim);
+      return () => this.forward(plan);
+    });
+  }
+
   /** Releases the session; later calls throw ModelLoadError. Waits for the running call. */
   async dispose(): Promise<void> {
     if (this.queue.isClosed) return;
@@ -84,6 +95,13 @@ export class GanEngine {
     if (plan.signal?.aborted) throw new AbortError();
     const feeds: Record<string, OrtTensorLike> = { [GAN_NAMES.latent]: this.runtime.tensor('float32', plan.latents, [B, this.latentDim]) };
     if (labels) feeds[GAN_NAMES.classLabels] = this.runtime.tensor('int64', BigInt64Array.from(labels, (v) => BigInt(v)), [B]);
+    if (this.styleLayers !== undefined) {
+      // no truncation and no mixing unless asked: ψ 1, the second latent the first, crossover past the last layer
+      feeds[STYLE_TENSOR_NAMES.psi] = this.runtime.tensor('float32', new Float32Array(B).fill(plan.psi ?? 1), [B]);
+      feeds[STYLE_TENSOR_NAMES.mixLatent] = this.runtime.tensor('float32', plan.mix?.latents ?? plan.latents, [B, this.latentDim]);
+      const crossover = plan.mix?.crossover ?? new Int32Array(B).fill(this.styleLayers);
+      feeds[STYLE_TENSOR_NAMES.crossover] = this.runtime.tensor('int64', BigInt64Array.from(crossover, (v) => BigInt(v)), [B]);
+    }
     let outputs: Record<string, OrtTensorLike> | undefined;
     try {
       const t0 = performance.now();

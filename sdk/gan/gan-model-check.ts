@@ -7,7 +7,7 @@
 import { InvalidInputError } from '../errors/invalid-input-error.js';
 import { ManifestError } from '../errors/manifest-error.js';
 import type { Manifest, ManifestFile } from '../manifest/types.js';
-import { GAN_TENSOR_NAMES } from '../manifest/tensor-names.js';
+import { GAN_TENSOR_NAMES, STYLE_TENSOR_NAMES } from '../manifest/tensor-names.js';
 
 /** Input and output names of the exported generator. */
 export const GAN_NAMES = GAN_TENSOR_NAMES;
@@ -18,6 +18,8 @@ export interface GanModelSpec {
   file: ManifestFile;
   latentDim: number;
   classes: readonly string[] | undefined;
+  /** A style-based generator's layer count (latent.styleLayers): truncationPsi and mix() work. */
+  styleLayers: number | undefined;
 }
 
 /** Checks the manifest describes a GAN generator; returns its file, latent size and classes. */
@@ -50,5 +52,11 @@ export function checkGanManifest(manifest: Manifest): GanModelSpec {
       `of '${name}' is ${JSON.stringify(out.shape)}, which does not match image ${channels}x${height}x${width} ([batch, ${expect.join(', ')}]); ${fix}`,
     );
   }
-  return { file, latentDim: dim!, classes };
+  const styleInputs = Object.values(STYLE_TENSOR_NAMES).filter((n) => file.inputs.some((s) => s.name === n));
+  const styleLayers = manifest.latent.styleLayers;
+  if (styleLayers !== undefined && styleInputs.length !== 3) {
+    throw new ManifestError('latent.styleLayers', `of '${name}' says the generator is style-based, but files.generator lacks ${Object.values(STYLE_TENSOR_NAMES).filter((n) => !styleInputs.includes(n)).join(', ')}; ${fix}`);
+  }
+  if (styleLayers === undefined && styleInputs.length > 0) throw new ManifestError('latent.styleLayers', `of '${name}' is missing but files.generator takes ${styleInputs.join(', ')}; ${fix}`);
+  return { file, latentDim: dim!, classes, styleLayers };
 }

@@ -11,8 +11,11 @@ import { truncatedNormalArray } from '../random/truncated-normal.js';
 import { slerp } from './slerp.js';
 import { checkOptionNames } from '../options/check-option-names.js';
 
-const KEYS = ['latents', 'count', 'seed', 'classLabel', 'truncation', 'signal'] as const;
-const INTERPOLATE_KEYS = ['from', 'to', 'frames', 'classLabel', 'truncation', 'signal'] as const;
+const KEYS = ['latents', 'count', 'seed', 'classLabel', 'truncation', 'truncationPsi', 'signal'] as const;
+const INTERPOLATE_KEYS = ['from', 'to', 'frames', 'classLabel', 'truncation', 'truncationPsi', 'signal'] as const;
+const MIX_KEYS = ['coarse', 'fine', 'crossover', 'classLabel', 'truncation', 'truncationPsi', 'signal'] as const;
+/** Largest truncationPsi: beyond 1 the trick extrapolates away from the mean w (more variety, more artefacts). */
+const MAX_PSI = 2;
 /** Smallest truncation threshold: below it a draw is redrawn ~25 times on average, and the images barely vary. */
 const MIN_TRUNCATION = 0.05;
 /** Frames of interpolate() when not given. */
@@ -27,11 +30,16 @@ export interface GanPlan {
   /** One class id per image (conditional models), else undefined. */
   labels: Int32Array | undefined;
   signal: AbortSignal | undefined;
+  /** A style-based generator's w-space truncation ψ (1 = none). */
+  psi?: number;
+  /** Style mixing: the second latents [count, latentDim] and, per image, the first layer drawn from them. */
+  mix?: { latents: Float32Array; crossover: Int32Array };
 }
 
 /** Checks `options` against the model and resolves the latents (drawn from the seed when absent) and classes. */
 export function resolveGanOptions(options: unknown, manifest: Manifest, latentDim: number): GanPlan {
   const o = checkKeys(options, 'generate', KEYS, '{ count: 4, seed: 1 }');
+  const psi = checkPsi(o.truncationPsi, manifest);
   const max = DEFAULTS.maxBatch;
   const signal = checkSignal(o.signal);
   const seed = o.seed === undefined ? randomSeed() : checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
@@ -47,7 +55,63 @@ export function resolveGanOptions(options: unknown, manifest: Manifest, latentDi
   count ??= DEFAULTS.batch;
   const rng = new Rng(seed);
   latents ??= draw(rng, count * latentDim, truncation);
-  return { count, seed, latents, labels: resolveLabels(o.classLabel, manifest, count, rng), signal };
+  return { count, seed, latents, labels: resolveLabels(o.classLabel, manifest, count, rng), signal, ...(psi !== undefined && { psi }) };
+}
+
+/**
+ * Checks mix()'s options (a style-based generator only) and resolves them: the coarse and the fine latent (seeds, as
+ * generate({ seed, truncation }) draws them, or latents), one image per crossover layer (the first layer drawn with
+ * the fine latent's w: 0 = all fine, styleLayers = all coarse), the class of `coarse` when it is a seed.
+ */
+export function resolveMix(options: unknown, manifest: Manifest, latentDim: number): GanPlan {
+  const layers = manifest.latent?.styleLayers;
+  if (layers === undefined) throw new InvalidInputError('mix', `needs a style-based generator (manifest latent.styleLayers): model '${manifest.name}' has one latent for every layer; use generate() or interpolate()`);
+  if (options === undefined || options === null) throw new InvalidInputError('options', 'of mix() are required: { coarse, fine } with a seed or a latent each, e.g. { coarse: 1, fine: 2, crossover: [2, 4] }', options);
+  const o = checkKeys(options, 'mix', MIX_KEYS, '{ coarse: 1, fine: 2, crossover: [2, 4] }');
+  const signal = checkSignal(o.signal);
+  const truncation = checkTruncation(o.truncation);
+  const psi = checkPsi(o.truncationPsi, manifest);
+  const crossovers = o.crossover === undefined ? [Math.floor(layers / 2)] : Array.isArray(o.crossover) ? o.crossover : [o.crossover];
+  if (crossovers.length < 1 || crossovers.length > DEFAULTS.maxBatch) throw new InvalidInputError('crossover', `must be a layer or 1 … ${DEFAULTS.maxBatch} layers (one image each)`, o.crossover);
+  const crossover = Int32Array.from(crossovers, (c, i) => checkInteger(Array.isArray(o.crossover) ? `crossover[${i}]` : 'crossover', c, 0, layers, ` (the first of the ${layers} layers drawn with 'fine': 0 = all fine, ${layers} = all coarse)`));
+  const classes = manifest.conditioning?.classes;
+  const end = (name: 'coarse' | 'fine'): { latent: Float32Array; label?: number } => {
+    const v = o[name];
+    if (v === undefined) throw new InvalidInputError(name, `is required: a seed (the first image generate({ seed }) draws) or a Float32Array latent of ${latentDim} numbers`);
+    if (typeof v === 'number') {
+      const rng = new Rng(checkInteger(name, v, 0, 2 ** 32 - 1, ' (a seed), or pass a Float32Array latent'));
+      const latent = draw(rng, latentDim, truncation);
+      return classes ? { latent, label: rng.int(classes.length) } : { latent };
+    }
+    return { latent: checkLatents(v, name, latentDim, 1) };
+  };
+  const a = end('coarse');
+  const b = end('fine');
+  const count = crossover.length;
+  let labels: Int32Array | undefined;
+  if (!classes || o.classLabel !== undefined) labels = resolveLabels(o.classLabel, manifest, count, undefined);
+  else if (a.label !== undefined) labels = new Int32Array(count).fill(a.label);
+  else throw new InvalidInputError('classLabel', `is required when 'coarse' is a latent: model '${manifest.name}' is class-conditional`);
+  const latents = new Float32Array(count * latentDim);
+  const second = new Float32Array(count * latentDim);
+  for (let i = 0; i < count; i++) {
+    latents.set(a.latent, i * latentDim);
+    second.set(b.latent, i * latentDim);
+  }
+  const seed = typeof o.coarse === 'number' ? o.coarse : 0;
+  return { count, seed, latents, labels, signal, mix: { latents: second, crossover }, ...(psi !== undefined && { psi }) };
+}
+
+/** truncationPsi: a style-based generator's, a number in [0, MAX_PSI]. */
+function checkPsi(value: unknown, manifest: Manifest): number | undefined {
+  if (value === undefined) return undefined;
+  if (manifest.latent?.styleLayers === undefined) {
+    throw new InvalidInputError('truncationPsi', `works in the w-space of a style-based generator; model '${manifest.name}' has none: use truncation (resampling z beyond a threshold)`, value);
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_PSI) {
+    throw new InvalidInputError('truncationPsi', `must be a number in [0, ${MAX_PSI}] (w = w_avg + ψ(w − w_avg): 1 = none, 0.7 typical, 0 = the average image)`, value);
+  }
+  return value;
 }
 
 /**
@@ -59,6 +123,7 @@ export function resolveInterpolation(options: unknown, manifest: Manifest, laten
   const o = checkKeys(options, 'interpolate', INTERPOLATE_KEYS, '{ from: 1, to: 2, frames: 8 }');
   const signal = checkSignal(o.signal);
   const truncation = checkTruncation(o.truncation);
+  const psi = checkPsi(o.truncationPsi, manifest);
   const frames = o.frames === undefined ? DEFAULT_FRAMES : checkInteger('frames', o.frames, 2, DEFAULTS.maxBatch);
   const classes = manifest.conditioning?.classes;
   const end = (name: 'from' | 'to'): { latent: Float32Array; label?: number } => {
@@ -80,7 +145,7 @@ export function resolveInterpolation(options: unknown, manifest: Manifest, laten
   const latents = new Float32Array(frames * latentDim);
   for (let i = 0; i < frames; i++) latents.set(slerp(a.latent, b.latent, i / (frames - 1)), i * latentDim);
   const seed = typeof o.from === 'number' ? o.from : typeof o.to === 'number' ? o.to : 0;
-  return { count: frames, seed, latents, labels, signal };
+  return { count: frames, seed, latents, labels, signal, ...(psi !== undefined && { psi }) };
 }
 
 function checkKeys(options: unknown, method: string, keys: readonly string[], example: string): Record<string, unknown> {

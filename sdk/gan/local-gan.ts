@@ -2,7 +2,7 @@ import { GeneratedImage } from '../image/generated-image.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend } from '../types.js';
 import type { GanEngine } from './gan-engine.js';
-import type { Gan, GanGenerateOptions, GanInterpolateOptions } from './types.js';
+import type { Gan, GanGenerateOptions, GanInterpolateOptions, GanMixOptions } from './types.js';
 
 
 /** A Gan whose engine runs in this thread (Node; the browser worker uses the engine directly). */
@@ -25,12 +25,20 @@ export class LocalGan implements Gan {
     return this.engine.classes;
   }
 
+  get styleLayers(): number | undefined {
+    return this.engine.styleLayers;
+  }
+
   async generate(options?: GanGenerateOptions): Promise<GeneratedImage[]> {
     return (await this.engine.generate(options)).map(GeneratedImage.from);
   }
 
   async interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]> {
     return (await this.engine.interpolate(options)).map(GeneratedImage.from);
+  }
+
+  async mix(options: GanMixOptions): Promise<GeneratedImage[]> {
+    return (await this.engine.mix(options)).map(GeneratedImage.from);
   }
 
   dispose(): Promise<void> {

@@ -37,6 +37,12 @@ export interface GanGenerateOptions {
    * standard normals). Not with `latents` (truncate your own latents yourself).
    */
   truncation?: number;
+  /**
+   * The truncation trick in w-space (Karras et al. 2019), for a style-based generator (`gan.styleLayers` set):
+   * w = w_avg + ψ (w − w_avg), where w_avg is the mean w the model saw in training. 1 = none, 0.7 typical (cleaner,
+   * less varied), 0 = the average image. In [0, 2]. Default 1. Combines with `truncation`, which works on z.
+   */
+  truncationPsi?: number;
   /** Stops the call with AbortError while it is queued (one forward pass is not interrupted). Default none. */
   signal?: AbortSignal;
 }
@@ -59,6 +65,40 @@ export interface GanInterpolateOptions {
   classLabel?: number | string | readonly (number | string)[];
   /** Truncation of the ends given as seeds (as generate()'s). Default none. */
   truncation?: number;
+  /**
+   * The truncation trick in w-space (Karras et al. 2019), for a style-based generator (`gan.styleLayers` set):
+   * w = w_avg + ψ (w − w_avg), where w_avg is the mean w the model saw in training. 1 = none, 0.7 typical (cleaner,
+   * less varied), 0 = the average image. In [0, 2]. Default 1. Combines with `truncation`, which works on z.
+   */
+  truncationPsi?: number;
+  /** Stops the call with AbortError while it is queued. Default none. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options of `gan.mix()`: style mixing (Karras et al. 2019, Fig. 3) — the layers before `crossover` take the w of
+ * `coarse` (pose, shape), the later ones the w of `fine` (stroke, colour, detail). A style-based generator only.
+ */
+export interface GanMixOptions {
+  /** The latent of the early layers: a seed (the first image generate({ seed, truncation }) draws) or a latent. Required. */
+  coarse: number | Float32Array;
+  /** The latent of the later layers, as `coarse`. Required. */
+  fine: number | Float32Array;
+  /**
+   * The first layer drawn with `fine`'s w, in [0, styleLayers] (0 = all fine, styleLayers = all coarse), or a list of
+   * them: one image each (a row of the paper's mixing grid). Default styleLayers / 2, rounded down.
+   */
+  crossover?: number | readonly number[];
+  /** Class of a conditional model: one, or one per image. Default: the class of `coarse` when it is a seed. */
+  classLabel?: number | string | readonly (number | string)[];
+  /** Truncation of the seeds' z (as generate()'s). Default none. */
+  truncation?: number;
+  /**
+   * The truncation trick in w-space (Karras et al. 2019), for a style-based generator (`gan.styleLayers` set):
+   * w = w_avg + ψ (w − w_avg), where w_avg is the mean w the model saw in training. 1 = none, 0.7 typical (cleaner,
+   * less varied), 0 = the average image. In [0, 2]. Default 1. Combines with `truncation`, which works on z.
+   */
+  truncationPsi?: number;
   /** Stops the call with AbortError while it is queued. Default none. */
   signal?: AbortSignal;
 }
@@ -76,6 +116,8 @@ export interface Gan {
   readonly latentDim: number;
   /** Class names of a conditional generator (the class id is the index); undefined when unconditional. */
   readonly classes?: readonly string[];
+  /** A style-based generator's number of layers taking w (manifest latent.styleLayers); undefined for the others. */
+  readonly styleLayers?: number;
   /**
    * Draws one image per latent. Each result's `seed` is the call's seed; `timings.steps` is 1 (one generator pass).
    */
@@ -87,6 +129,12 @@ export interface Gan {
    *   const frames = await gan.interpolate({ from: 3, to: 8, frames: 10 });   // seeds 3 and 8 as generate() draws them
    */
   interpolate(options: GanInterpolateOptions): Promise<GeneratedImage[]>;
+  /**
+   * Style mixing, a style-based generator only (InvalidInputError 'mix' for the others): one image per crossover.
+   *
+   *   const row = await gan.mix({ coarse: 3, fine: 8, crossover: [0, 2, 4, 6] });   // from all-fine to mostly coarse
+   */
+  mix(options: GanMixOptions): Promise<GeneratedImage[]>;
   /** Frees the session (and the worker). Later calls throw ModelLoadError. Idempotent. */
   dispose(): Promise<void>;
 }

@@ -24,6 +24,9 @@ export const TENSOR_NAMES = {
 /** The GAN generator's contract (trainer/gan/export-generator.ts, sdk/gan/): latent [batch, dim] → image [batch, C, H, W]. */
 export const GAN_TENSOR_NAMES = { latent: 'z', classLabels: 'class_labels', image: 'image' } as const;
 
+/** A style-based generator's extra inputs (trainer/models/gan-stylegan.ts): w-space truncation and style mixing. */
+export const STYLE_TENSOR_NAMES = { psi: 'truncation_psi', mixLatent: 'z_mix', crossover: 'mix_crossover' } as const;
+
 /**
  * The autoencoder's contract (trainer/autoencoder/export-autoencoder.ts, sdk/autoencoder/): encoder image → latent
  * (and a VQ encoder's code indices), decoder latent → image.

@@ -127,6 +127,11 @@ export interface ManifestLatent {
   dim: number;
   /** z ~ N(0, I); truncation (Brock et al. 2019) resamples components beyond a threshold. */
   distribution: 'normal';
+  /**
+   * A style-based generator (StyleGAN): how many layers take a copy of w. Its file then has the inputs
+   * truncation_psi [batch], z_mix [batch, dim] and mix_crossover [batch] int64 (the first layer drawn from z_mix).
+   */
+  styleLayers?: number;
 }
 
 /**

@@ -66,6 +66,7 @@ export function validateManifest(json: unknown): Manifest {
     const l = obj(m.latent, 'latent');
     num(l, 'dim', { integer: true, min: 1 }, 'latent');
     oneOf(l, 'distribution', ['normal'], 'latent');
+    if (l.styleLayers !== undefined) num(l, 'styleLayers', { integer: true, min: 1 }, 'latent');
   }
   if (m.kind === 'gan-generator' && m.latent === undefined) bad('latent', 'the latent { dim, distribution } (required for kind "gan-generator")', undefined);
 

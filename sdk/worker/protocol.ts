@@ -7,7 +7,7 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
 import type { Latents } from '../autoencoder/types.js';
 import type { CreateFidScorerOptions } from '../fid/api-types.js';
-import type { GanGenerateOptions, GanInterpolateOptions } from '../gan/types.js';
+import type { GanGenerateOptions, GanInterpolateOptions, GanMixOptions } from '../gan/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ActiveBackend, Backend, Img2ImgOptions, Precision, RgbaImage, SampleOptions, TextToImageOptions } from '../types.js';
 import { deserializeError, serializeError, type SerializedError } from './errors.js';
@@ -21,6 +21,7 @@ export type TextToImageRequest = CallOptions<TextToImageOptions>;
 export type Img2ImgRequest = Omit<CallOptions<Img2ImgOptions>, 'image'> & { image: RgbaImage };
 export type GanGenerateRequest = CallOptions<GanGenerateOptions>;
 export type GanInterpolateRequest = CallOptions<GanInterpolateOptions>;
+export type GanMixRequest = CallOptions<GanMixOptions>;
 /** An autoencoder's encode: the images already read as RGBA pixels on the main thread. */
 export interface AutoencoderEncodeRequest {
   images: RgbaImage[];

@@ -74,7 +74,7 @@ export function generatorParityCase(G: GanGenerator): ParityCase {
 export async function exportGenerator(opts: ExportGeneratorOptions): Promise<ExportGeneratorResult> {
   const { G } = opts;
   const K = G.numClasses;
-  const latent: ManifestLatent = { dim: G.zDim, distribution: 'normal' };
+  const latent: ManifestLatent = { dim: G.zDim, distribution: 'normal', ...(G instanceof StyleGenerator && { styleLayers: G.numLayers }) };
   // float16 weights replace the float32 file (one model.onnx), after both are proven.
   const part: ExportFile = { role: 'generator', filename: 'model.onnx', build: (h) => generatorToOnnx(G, { weightsFp16: h }), parity: generatorParityCase(G), ...(opts.fp16 && { fp16: 'only' as const }) };
   const r = await exportModel(opts.dir, [part], {
