@@ -127,9 +127,9 @@ describe('webgen-train distill refuses bad input with the flag and the fix', () 
     expect(typo.stderr).toMatch(/Unknown option '--stepz'.*See webgen-train distill --help/);
     const judge = await runCli(['distill', '--teacher', 'models/mnist-classifier', '--out', join(dir, 'bad2'), '--threads', '1']);
     expect(judge.code).toBe(2);
-    expect(judge.stderr).toMatch(/--teacher models\/mnist-classifier is a classifier, not a diffusion U-Net/);
+    expect(judge.stderr).toMatch(/--teacher models\/mnist-classifier is a classifier, not a diffusion U-Net or a latent diffusion model/);
     const text = await runCli(['distill', '--teacher', 'models/shapes-t2i', '--out', join(dir, 'bad3'), '--threads', '1']);
-    expect(text.stderr).toMatch(/is text-conditioned; distillation takes class-conditional teachers for now/);
+    expect(text.stderr).toMatch(/is a pixel text-to-image model; distillation takes class-conditional teachers and latent text-to-image ones/);
   }, 60_000);
 });
 

@@ -137,6 +137,29 @@ describe('webgen-train emoji-ldm (smoke) and the SDK on its export', () => {
   }, 60_000);
 });
 
+describe('webgen-train distill on a latent text-to-image teacher (smoke)', () => {
+  it('distils the exported latent model into a 2-step student with guidance as an input: a latent-diffusion folder the SDK draws at 2 steps only', async () => {
+    const student = join(tmp, 'ldm-student');
+    const r = await runCli(['distill', '--teacher', MODEL, '--student-steps', '2', '--steps', '1', '--batch-size', '2', '--threads', '1', '--no-fp16', '--out', join(tmp, 'distill-run'), '--export', student]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = await verifyModelFolder(student);
+    expect(m.kind).toBe('latent-diffusion');
+    expect(m.sampling).toMatchObject({ supportedSteps: [2], guidanceRange: [1, 3] });
+    expect(m.schedule).toMatchObject({ timestepSpacing: 'trailing', clipSample: false });
+    expect(m.files.unet!.inputs.map((i) => i.name)).toContain('guidance_scale');
+    expect(Object.keys(m.files).sort()).toEqual(['decoder', 'encoder', 'textEncoder', 'unet']);
+    expect(m.distillation).toMatchObject({ method: 'progressive', teacherSteps: 4 });
+    const g = await createGenerator({ model: student });
+    try {
+      const im = await g.textToImage({ prompt: 'sun', seed: 2, guidanceScale: 2 });
+      expect([im.width, im.height, im.timings.steps]).toEqual([64, 64, 2]);
+      await expect(g.textToImage({ prompt: 'sun', steps: 3 })).rejects.toThrow(/steps/);
+    } finally {
+      await g.dispose();
+    }
+  }, 240_000);
+});
+
 describe('webgen-train emoji-pixel (smoke): the comparison model in pixel space', () => {
   it('trains the same-size U-Net on the 64x64 RGBA pixels with the frozen CLIP text states and exports a diffusion-unet the SDK draws from', async () => {
     const out = join(tmp, 'pixel-model');

@@ -19,6 +19,7 @@ import { batchIterator, splitDataset } from '../data/dataset.js';
 import { openDataset } from '../data/open-dataset.js';
 import { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { exportUNet, type ExportResult } from '../diffusion/export-unet.js';
+import { exportLatentDiffusion } from '../latent/export-latent-diffusion.js';
 import { UsageError } from '../errors/usage-error.js';
 import { loadOnnxWeights } from '../export/load-onnx-weights.js';
 import { verifyModelFolder } from '../export/model-folder.js';
@@ -31,6 +32,10 @@ import { clipByGlobalNorm, disposeAll } from '../train/gradients.js';
 import { learningRate } from '../train/lr-schedule.js';
 import type { ResumePolicy } from '../train/resume-config.js';
 import { alphaSigma, ddimStep, distillGrid, predictX0, studentVTarget } from './progressive-target.js';
+import { classCondition, textCondition, type DistillCondition, type RowConditions } from './distill-condition.js';
+import { FrozenAutoencoder } from '../latent/frozen-autoencoder.js';
+import { FrozenTextEncoder } from '../latent/frozen-text-encoder.js';
+import { encodeLatentDataset } from '../latent/latent-dataset.js';
 
 export interface DistillConfig extends RunConfig {
   /** The teacher's model folder. */
@@ -95,17 +100,23 @@ async function openTeacher(dir: string, label: string): Promise<{ manifest: Mani
   // The folder as the evals read it: manifest validated, every file's sha256 checked.
   const manifest = await verifyModelFolder(dir);
   const unet = manifest.files.unet;
-  if (manifest.kind !== 'diffusion-unet' || !unet) throw new UsageError(`--teacher ${label} is a ${manifest.kind}, not a diffusion U-Net`);
-  if (manifest.conditioning?.tokenizer) throw new UsageError(`--teacher ${label} is text-conditioned; distillation takes class-conditional teachers for now`);
+  const latent = manifest.kind === 'latent-diffusion';
+  if ((manifest.kind !== 'diffusion-unet' && !latent) || !unet) throw new UsageError(`--teacher ${label} is a ${manifest.kind}, not a diffusion U-Net or a latent diffusion model`);
+  if (manifest.conditioning?.tokenizer && !latent) throw new UsageError(`--teacher ${label} is a pixel text-to-image model; distillation takes class-conditional teachers and latent text-to-image ones (on a frozen CLIP)`);
+  if (latent && !manifest.conditioning?.tokenizer) throw new UsageError(`--teacher ${label} is an unconditional latent model; guidance distillation needs prompts`);
   if (manifest.schedule!.predictionType !== 'v') throw new UsageError(`--teacher ${label} predicts ${manifest.schedule!.predictionType}; distillation needs a v-prediction teacher`);
   const preset = UNET_PRESETS[manifest.training.config.model as keyof typeof UNET_PRESETS];
   if (!preset) throw new UsageError(`--teacher ${label}: training.config.model '${String(manifest.training.config.model)}' is not a U-Net preset this trainer knows`);
   const classes = manifest.conditioning?.classes;
+  // A latent model's U-Net works on the latent [C, H, W] and attends to the text states [L, D].
+  const shape = manifest.latentDiffusion?.latentShape;
+  const contextDim = unet.inputs.find((s) => s.name === 'encoder_hidden_states')?.shape[2];
   const config: UNetConfig = {
     ...preset,
-    imageSize: manifest.image.width,
-    inChannels: manifest.image.channels,
+    imageSize: shape ? shape[1]! : manifest.image.width,
+    inChannels: shape ? shape[0]! : manifest.image.channels,
     ...(classes && { numClasses: classes.length }),
+    ...(typeof contextDim === 'number' && { contextDim }),
     ...(unet.inputs.some((s) => s.name === 'guidance_scale') && { guidanceInput: true }),
   };
   return { manifest, config, file: join(dir, unet.path) };
@@ -122,14 +133,29 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
   const T = tm.schedule!.trainSteps;
   const grid = distillGrid(cfg.studentSteps, T);
   const K = t.config.numClasses;
-  if (K === undefined) throw new UsageError(`--teacher ${cfg.teacher} is unconditional; guidance distillation needs a class-conditional teacher`);
+  const latent = tm.kind === 'latent-diffusion';
+  if (K === undefined && !latent) throw new UsageError(`--teacher ${cfg.teacher} is unconditional; guidance distillation needs a class-conditional teacher`);
   const lineage = tm.distillation;
   const interval = lineage?.teacherGuidanceInterval ?? tm.sampling?.guidanceInterval ?? [0, 1];
 
-  // --- data: the teacher's own training images
-  const tc = tm.training.config as { data?: string; holdOut?: number; seed?: number };
+  // --- data: the teacher's own training images (a latent teacher's: encoded by its autoencoder), and the conditions
+  const tc = tm.training.config as { data?: string; holdOut?: number; seed?: number; autoencoder?: string; textModel?: string };
   const source = await openDataset(tc.data ?? 'mnist', { seed: tc.seed ?? 0 });
-  const data = (tc.holdOut ?? 0) > 0 ? splitDataset(source, tc.holdOut!, tc.seed ?? 0).train : source;
+  const pixels = (tc.holdOut ?? 0) > 0 ? splitDataset(source, tc.holdOut!, tc.seed ?? 0).train : source;
+  let data = pixels;
+  let condition: DistillCondition;
+  // A latent teacher's frozen parts: its autoencoder and CLIP, as its training named them (the export copies them).
+  let frozen: { ae: FrozenAutoencoder; text: FrozenTextEncoder; nullContext: Float32Array } | undefined;
+  if (latent) {
+    if (!tc.autoencoder || !tc.textModel) throw new UsageError(`--teacher ${cfg.teacher}: its training.config names no autoencoder and text model to encode the data with`);
+    const ae = await FrozenAutoencoder.open(tc.autoencoder, `--teacher ${cfg.teacher}'s training.config.autoencoder`);
+    data = await encodeLatentDataset(pixels, ae);
+    const text = await FrozenTextEncoder.open(tc.textModel, `--teacher ${cfg.teacher}'s training.config.textModel`);
+    const contexts = await text.encode(Array.from({ length: data.size }, (_, i) => data.get(i).caption ?? ''));
+    const nullContext = await text.encode(['']);
+    condition = textCondition(contexts, nullContext, text.length, text.dim);
+    frozen = { ae, text, nullContext };
+  } else condition = classCondition(K!);
   progress.log(`teacher: ${cfg.teacher} (${lineage ? `a ${tm.sampling?.supportedSteps?.join('/')}-step student` : tm.name}), ${grid.teacher.length} DDIM steps; student: ${cfg.studentSteps} steps [${[...grid.student].join(', ')}]; guidance ${cfg.guidanceMin}…${cfg.guidanceMax}${lineage ? '' : ` on t ≥ ${interval[0]}·T`}; data ${data.name}, ${data.size} images`);
 
   // --- models: the teacher as shipped, the student as the teacher plus a zero guidance embedding
@@ -152,25 +178,27 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
   }
   const schedulerConfig = schedulerConfigOf(tm.schedule!);
   const alphas = new DDIMScheduler(schedulerConfig).alphasCumprod;
-  const { width: S, channels: C } = tm.image;
+  const { imageSize: S, inChannels: C } = t.config;
   const per = S * S * C;
   const clipSample = tm.schedule!.clipSample ?? true;
 
-  /** The teacher's v for rows (z, t, label, w), guided as its manifest samples. */
-  const teacherV = (z: Float32Array, ts: Float32Array, labels: Int32Array, w: Float32Array): Float32Array => {
+  /** The teacher's v for rows (z, t, condition, w), guided as its manifest samples. */
+  const teacherV = (z: Float32Array, ts: Float32Array, rows: RowConditions, w: Float32Array): Float32Array => {
     const B = ts.length;
     if (t.config.guidanceInput) {
-      return tf.tidy(() => teacher.apply(tf.tensor4d(z, [B, S, S, C]), tf.tensor1d(ts), { classLabels: tf.tensor1d(labels, 'int32'), guidanceScale: tf.tensor1d(w) }).dataSync() as Float32Array);
+      return tf.tidy(() => teacher.apply(tf.tensor4d(z, [B, S, S, C]), tf.tensor1d(ts), { ...condition.inputs(rows), guidanceScale: tf.tensor1d(w) }).dataSync() as Float32Array);
     }
     const both = tf.tidy(() => {
       const zz = tf.tensor4d(z, [B, S, S, C]);
       const x = tf.concat([zz, zz]) as tf.Tensor4D;
-      const l = tf.concat([tf.tensor1d(labels, 'int32'), tf.fill([B], K, 'int32')]) as tf.Tensor1D;
-      return teacher.apply(x, tf.concat([tf.tensor1d(ts), tf.tensor1d(ts)]) as tf.Tensor1D, { classLabels: l }).dataSync() as Float32Array;
+      const c = condition.inputs(rows);
+      const u = condition.nullInputs(B);
+      const cond = c.classLabels ? { classLabels: tf.concat([c.classLabels, u.classLabels!]) as tf.Tensor1D } : { context: tf.concat([c.context!, u.context!]) as tf.Tensor3D };
+      return teacher.apply(x, tf.concat([tf.tensor1d(ts), tf.tensor1d(ts)]) as tf.Tensor1D, cond).dataSync() as Float32Array;
     });
     const out = new Float32Array(B * per);
     for (let r = 0; r < B; r++) {
-      const guided = labels[r] !== K && w[r] !== 1 && ts[r]! >= interval[0] * T && ts[r]! <= interval[1] * T;
+      const guided = !rows.isNull[r] && w[r] !== 1 && ts[r]! >= interval[0] * T && ts[r]! <= interval[1] * T;
       for (let j = r * per; j < (r + 1) * per; j++) {
         const c = both[j]!;
         out[j] = guided ? both[B * per + j]! + w[r]! * (c - both[B * per + j]!) : c;
@@ -186,7 +214,7 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
     const B = batch.images.length / per;
     const idx = Int32Array.from({ length: B }, () => rng.int(cfg.studentSteps));
     const triples = [...idx].map((i) => grid.triple(i));
-    const labels = Int32Array.from({ length: B }, (_, r) => (rng.uniform() < cfg.nullRate || (batch.labels?.[r] ?? -1) < 0 ? K : batch.labels![r]!));
+    const rows = condition.draw(batch, rng, cfg.nullRate);
     const w = Float32Array.from({ length: B }, () => cfg.guidanceMin + (cfg.guidanceMax - cfg.guidanceMin) * rng.uniform());
     const eps = rng.normalArray(batch.images.length);
     const a0 = triples.map(([t0]) => alphaSigma(alphas, t0));
@@ -198,15 +226,15 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
       z[i] = a * batch.images[i]! + s * eps[i]!;
     }
     const t0 = Float32Array.from(triples, ([x]) => x);
-    const x1 = predictX0(z, teacherV(z, t0, labels, w), a0, per, clipSample);
+    const x1 = predictX0(z, teacherV(z, t0, rows, w), a0, per, clipSample);
     const z1 = ddimStep(z, x1, a0, a1, per);
-    const x2 = predictX0(z1, teacherV(z1, Float32Array.from(triples, ([, x]) => x), labels, w), a1, per, clipSample);
+    const x2 = predictX0(z1, teacherV(z1, Float32Array.from(triples, ([, x]) => x), rows, w), a1, per, clipSample);
     const z2 = ddimStep(z1, x2, a1, a2, per);
-    return { z, t0, labels, w, target: studentVTarget(z, z2, a0, a2, per), B };
+    return { z, t0, rows, w, target: studentVTarget(z, z2, a0, a2, per), B };
   };
   const lossOf = (b: ReturnType<typeof makeBatch>) => () =>
     student
-      .apply(tf.tensor4d(b.z, [b.B, S, S, C]), tf.tensor1d(b.t0), { classLabels: tf.tensor1d(b.labels, 'int32'), guidanceScale: tf.tensor1d(b.w) })
+      .apply(tf.tensor4d(b.z, [b.B, S, S, C]), tf.tensor1d(b.t0), { ...condition.inputs(b.rows), guidanceScale: tf.tensor1d(b.w) })
       .sub(tf.tensor4d(b.target, [b.B, S, S, C]))
       .square()
       .mean() as tf.Scalar;
@@ -246,28 +274,33 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
   const distillation: ManifestDistillation = lineage
     ? { ...lineage, stages: [...lineage.stages, stage] }
     : { method: 'progressive', teacher: tm.name, teacherSteps: grid.teacher.length, teacherGuidanceInterval: [interval[0], interval[1]], stages: [stage] };
-  const diffusion = new GaussianDiffusion(student, { numClasses: K, condDropout: 0, trainTimesteps: T, betaSchedule: tm.schedule!.kind, prediction: 'v' });
-  const done = await ema.withAveragedWeights(() =>
-    exportUNet({
-      dir,
-      name: basename(dir),
-      diffusion,
-      fp16: cfg.fp16,
-      ...(tm.conditioning?.classes && { classNames: tm.conditioning.classes }),
-      timestepSpacing: 'trailing',
-      sampling: { steps: cfg.studentSteps, supportedSteps: [cfg.studentSteps], guidanceScale: cfg.defaultGuidance, guidanceRange: [cfg.guidanceMin, cfg.guidanceMax] },
-      distillation,
-      training: {
-        recipe: 'distill',
-        data: tm.training.data,
-        steps: distillation.stages.reduce((n, s) => n + s.steps, 0),
-        wallTimeSeconds: distillation.stages.reduce((n, s) => n + s.wallTimeSeconds, 0),
-        parameters: student.parameterCount(),
-        config: { ...tm.training.config, ...cfg, model: tm.training.config.model, teacher: basename(teacherDir), out: '…', export: basename(dir) } as unknown as Record<string, unknown>,
-      },
-      metrics: { finalLoss: loss },
-    }),
-  );
+  const sampling = { steps: cfg.studentSteps, supportedSteps: [cfg.studentSteps], guidanceScale: cfg.defaultGuidance, guidanceRange: [cfg.guidanceMin, cfg.guidanceMax] as [number, number] };
+  const training = {
+    recipe: 'distill',
+    data: tm.training.data,
+    steps: distillation.stages.reduce((n, s) => n + s.steps, 0),
+    wallTimeSeconds: distillation.stages.reduce((n, s) => n + s.wallTimeSeconds, 0),
+    parameters: student.parameterCount(),
+    config: { ...tm.training.config, ...cfg, model: tm.training.config.model, teacher: basename(teacherDir), out: '…', export: basename(dir) } as unknown as Record<string, unknown>,
+  };
+  const common = { dir, name: basename(dir), fp16: cfg.fp16, timestepSpacing: 'trailing' as const, sampling, distillation, training, metrics: { finalLoss: loss } };
+  const done = frozen
+    ? await ema.withAveragedWeights(() =>
+        exportLatentDiffusion({
+          ...common,
+          diffusion: new GaussianDiffusion(student, { frozenContext: { length: frozen!.text.length, dim: frozen!.text.dim, nullContext: frozen!.nullContext }, condDropout: 0, trainTimesteps: T, betaSchedule: tm.schedule!.kind, prediction: 'v', clipSample: false }),
+          autoencoder: frozen!.ae,
+          textEncoder: frozen!.text,
+          previewMap: tm.latentDiffusion!.previewMap,
+        }),
+      )
+    : await ema.withAveragedWeights(() =>
+        exportUNet({
+          ...common,
+          diffusion: new GaussianDiffusion(student, { numClasses: K, condDropout: 0, trainTimesteps: T, betaSchedule: tm.schedule!.kind, prediction: 'v' }),
+          ...(tm.conditioning?.classes && { classNames: tm.conditioning.classes }),
+        }),
+      );
   progress.log(`exported ${join(dir, 'model.onnx')}: parity max abs error ${done.maxAbsError.toExponential(2)}; onnx.checker ${done.checker}`);
   return { step: result.step, finalLoss: loss, wallTimeSeconds: run.elapsed(), stopped: false, exported: { ...done, dir } };
 }

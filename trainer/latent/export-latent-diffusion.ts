@@ -5,7 +5,7 @@
  * variants). The manifest carries the latent space (shape, scaling factor), the preview map fitted here, and which
  * model and file each copied part came from.
  */
-import type { ManifestLatentDiffusion } from '../../sdk/manifest/types.js';
+import type { ManifestDistillation, ManifestLatentDiffusion, ManifestSampling, ManifestSchedule } from '../../sdk/manifest/types.js';
 import { manifestScheduleOf } from '../../sdk/schedulers/manifest-schedule.js';
 import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { unetParityCase } from '../diffusion/export-unet.js';
@@ -28,6 +28,10 @@ export interface ExportLatentDiffusionOptions {
   /** Also write model.fp16.onnx (files.unet.variants.float16). */
   fp16: boolean;
   metrics?: Record<string, number | string>;
+  /** A distilled student's sampling defaults (supportedSteps, guidanceRange), lineage and timestep spacing ('trailing'). */
+  sampling?: ManifestSampling;
+  distillation?: ManifestDistillation;
+  timestepSpacing?: ManifestSchedule['timestepSpacing'];
 }
 
 export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions): Promise<ExportModelResult> {
@@ -53,12 +57,17 @@ export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions):
       kind: 'latent-diffusion',
       image: ae.manifest.image,
       // Latents are about unit-variance, not bounded by 1: the samplers must not clamp x_0.
-      schedule: manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction, clipSample: false }),
+      schedule: {
+        ...manifestScheduleOf({ trainSteps: cfg.trainTimesteps, kind: cfg.betaSchedule, predictionType: cfg.prediction, clipSample: false }),
+        ...(opts.timestepSpacing && { timestepSpacing: opts.timestepSpacing }),
+      },
       // The null condition of guidance is the empty prompt (all padding), as for the pixel text models.
       ...(text && { conditioning: { tokenizer: text.tokenizerManifest } }),
       latentDiffusion: { latentShape: ae.latentShape, scalingFactor: ae.scalingFactor, previewMap: opts.previewMap, components },
       training: opts.training,
       metrics: opts.metrics ?? {},
+      ...(opts.sampling && { sampling: opts.sampling }),
+      ...(opts.distillation && { distillation: opts.distillation }),
     },
     copied,
   );

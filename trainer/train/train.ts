@@ -3,6 +3,7 @@
  * backend, checkpoints, metrics, divergence, Ctrl-C): data, model, optimiser, the step (accumulate, clip, Adam, EMA),
  * samples, then export. Every number it uses comes from TrainConfig.
  */
+import { gatherRows } from '../data/gather-rows.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Rng } from '../../sdk/random/rng.js';
@@ -306,13 +307,6 @@ async function fitLatentPreview(data: Dataset, latent: FrozenAutoencoder): Promi
   const images = await latent.decode(latents, n);
   const { channels, height, width } = latent.manifest.image;
   return fitPreviewMap(latents, images, n, [c, h, w], [channels, height, width]);
-}
-
-/** Rows `indices` of `rows` ([N, …] flat, `per` values a row), stacked. */
-function gatherRows(rows: Float32Array, indices: Int32Array, per: number): Float32Array {
-  const out = new Float32Array(indices.length * per);
-  indices.forEach((r, i) => out.set(rows.subarray(r * per, (r + 1) * per), i * per));
-  return out;
 }
 
 /** The tokenizer of a text-conditioned run: `vocab` when resuming, else the data set's words. */
