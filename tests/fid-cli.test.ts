@@ -315,4 +315,17 @@ describe('webgen eval fid', () => {
     expect(noExtractor.code).toBe(2);
     expect(noExtractor.stderr).toMatch(/--is needs --extractor/);
   });
+
+  it('eval fid --is adds the Inception Score of the same samples per setting, in the log, the table and the JSON', async () => {
+    const json = join(tmp, 'eval-is.json');
+    const r = await webgen(['eval', 'fid', '--model', model, '--steps', '2', '--eta', '0', '--samples', '20', '--batch', '10', '--is', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ddim steps 2 eta 0: FID [\d.]+, IS [\d.]+ ± [\d.]+ \(20 samples/);
+    expect(r.stdout).toMatch(/\nIS\nη \\ steps +2\n0\.0 +[\d.]+ ± [\d.]+/);
+    const row = JSON.parse(readFileSync(json, 'utf8')).rows[0];
+    // between one class everywhere (1) and ten equally (10)
+    expect(row.is).toBeGreaterThanOrEqual(1);
+    expect(row.is).toBeLessThanOrEqual(10);
+    expect(row.isStd).toBeGreaterThanOrEqual(0);
+  });
 });

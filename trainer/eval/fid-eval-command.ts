@@ -37,6 +37,8 @@ down, a DPM-Solver++ row below). Class-conditional models draw labels 0…K−1 
   --dpm-solver LIST    DPM-Solver++(2M) steps, comma-separated (default none)
   --guidance S         classifier-free guidance scale of conditional models (default 1: none)
   --kid                also KID (clean-fid defaults: 100 subsets of up to 1000)
+  --is                 also the Inception Score of the same samples, with the extractor's class logits (10 splits;
+                       the real data's: webgen fid --is data:mnist --extractor DIR)
   --batch N            images per model call (default 100)
   --seed N             seed of the noise (default 0)
   --json FILE          write the table as JSON
@@ -47,6 +49,8 @@ interface Row extends SamplerSetting {
   fid: number;
   kid?: number;
   kidStd?: number;
+  is?: number;
+  isStd?: number;
   samples: number;
   secondsPerImage: number;
 }
@@ -73,7 +77,7 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
   const reference = decodeStats(await readFile(referencePath), referencePath);
 
   const model = await DiffusionSampler.load(values.model);
-  const ext = await loadExtractor({ path: extractorDir });
+  const ext = await loadExtractor({ path: extractorDir, ...(values.is && { logitsName: 'logits' }) });
   const { width: W, height: H, channels: C } = model.manifest.image;
   const [eC, eH, eW] = ext.inputShape;
   if (C !== eC || H !== eH || W !== eW) {
@@ -104,16 +108,17 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
         const seconds = (performance.now() - t0) / 1000;
         const f = await scorer.fid();
         const k = values.kid ? await scorer.kid({ seed }) : undefined;
-        const row: Row = { ...setting, fid: f.fid, ...(k && { kid: k.kid, kidStd: k.std }), samples, secondsPerImage: seconds / samples };
+        const is = values.is ? scorer.inceptionScore('fake') : undefined;
+        const row: Row = { ...setting, fid: f.fid, ...(k && { kid: k.kid, kidStd: k.std }), ...(is && { is: is.mean, isStd: is.std }), samples, secondsPerImage: seconds / samples };
         rows.push(row);
-        console.log(`${settingLabel(setting)}: FID ${f.fid.toFixed(3)}${k ? `, KID ${k.kid.toPrecision(4)} ± ${k.std.toPrecision(2)}` : ''} (${samples} samples, ${(1000 * row.secondsPerImage).toFixed(1)} ms/image)${f.note ? `; ${f.note}` : ''}`);
+        console.log(`${settingLabel(setting)}: FID ${f.fid.toFixed(3)}${k ? `, KID ${k.kid.toPrecision(4)} ± ${k.std.toPrecision(2)}` : ''}${is ? `, IS ${is.mean.toFixed(3)} ± ${is.std.toFixed(3)}` : ''} (${samples} samples, ${(1000 * row.secondsPerImage).toFixed(1)} ms/image)${f.note ? `; ${f.note}` : ''}`);
       }
     }
   } finally {
     await model.release();
     await ext.release();
   }
-  console.log(`\n${formatTable(rows, !!values.kid)}`);
+  console.log(`\n${formatTable(rows, !!values.kid, !!values.is)}`);
   if (values.json) {
     await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, extractor: ext.extractor.name, reference: referencePath, referenceCount: reference.count, samples, guidance, seed, rows }, null, 2)}\n`);
   }
@@ -142,9 +147,10 @@ export async function evalFidCommand(argv: string[]): Promise<number> {
 }
 
 /** DDIM Table 1 layout: η rows (and a DPM-Solver++ row), steps columns; FID, and KID below when measured. */
-export function formatTable(rows: Row[], kid: boolean): string {
+export function formatTable(rows: Row[], kid: boolean, is = false): string {
   const lines = samplerTable('FID', rows, rowName, (r) => r.fid.toFixed(2));
   if (kid) lines.push('', ...samplerTable('KID', rows, rowName, (r) => (r.kid ?? NaN).toPrecision(3)));
+  if (is) lines.push('', ...samplerTable('IS', rows, rowName, (r) => `${(r.is ?? NaN).toFixed(2)} ± ${(r.isStd ?? NaN).toFixed(2)}`));
   return lines.join('\n');
 }
 
@@ -160,6 +166,7 @@ function parse(argv: string[]) {
     'dpm-solver': { type: 'string' },
     guidance: { type: 'string' },
     kid: { type: 'boolean' },
+    is: { type: 'boolean' },
     batch: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'string' },

@@ -93,6 +93,8 @@ export interface ExtractorSpec {
   preprocess?: 'none' | 'inception';
   /** [C, H, W] for a bare .onnx file whose input shape is symbolic. */
   inputShape?: [number, number, number];
+  /** Also read this output's class logits beside the features (the Inception Score: 'logits'). Default none. */
+  logitsName?: string;
 }
 
 /** An onnxruntime-node extractor and its input shape [C, H, W]. */
@@ -142,6 +144,7 @@ export async function loadExtractor(spec: ExtractorSpec): Promise<{ extractor: F
   }
   const outputName = spec.outputName ?? (session.outputNames.includes('features') ? 'features' : session.outputNames[session.outputNames.length - 1]!);
   if (!session.outputNames.includes(outputName)) throw new UsageError(`--output ${outputName}: the extractor's outputs are ${session.outputNames.join(', ')}`);
+  if (spec.logitsName !== undefined && !session.outputNames.includes(spec.logitsName)) throw new UsageError(`--is reads the extractor's '${spec.logitsName}' output; ${spec.path} has ${session.outputNames.join(', ')} (a classifier, e.g. models/mnist-classifier)`);
   const extractor = createOnnxExtractor({
     session: session as unknown as Parameters<typeof createOnnxExtractor>[0]['session'],
     Tensor: ort.Tensor as unknown as Parameters<typeof createOnnxExtractor>[0]['Tensor'],
@@ -149,6 +152,7 @@ export async function loadExtractor(spec: ExtractorSpec): Promise<{ extractor: F
     outputName,
     preprocess: spec.preprocess ?? 'none',
     name,
+    ...(spec.logitsName !== undefined && { logitsName: spec.logitsName }),
   });
   return { extractor, inputShape, release: () => session.release() };
 }
