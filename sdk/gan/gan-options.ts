@@ -75,18 +75,8 @@ export function resolveMix(options: unknown, manifest: Manifest, latentDim: numb
   if (crossovers.length < 1 || crossovers.length > DEFAULTS.maxBatch) throw new InvalidInputError('crossover', `must be a layer or 1 … ${DEFAULTS.maxBatch} layers (one image each)`, o.crossover);
   const crossover = Int32Array.from(crossovers, (c, i) => checkInteger(Array.isArray(o.crossover) ? `crossover[${i}]` : 'crossover', c, 0, layers, ` (the first of the ${layers} layers drawn with 'fine': 0 = all fine, ${layers} = all coarse)`));
   const classes = manifest.conditioning?.classes;
-  const end = (name: 'coarse' | 'fine'): { latent: Float32Array; label?: number } => {
-    const v = o[name];
-    if (v === undefined) throw new InvalidInputError(name, `is required: a seed (the first image generate({ seed }) draws) or a Float32Array latent of ${latentDim} numbers`);
-    if (typeof v === 'number') {
-      const rng = new Rng(checkInteger(name, v, 0, 2 ** 32 - 1, ' (a seed), or pass a Float32Array latent'));
-      const latent = draw(rng, latentDim, truncation);
-      return classes ? { latent, label: rng.int(classes.length) } : { latent };
-    }
-    return { latent: checkLatents(v, name, latentDim, 1) };
-  };
-  const a = end('coarse');
-  const b = end('fine');
+  const a = resolveEnd(o, 'coarse', latentDim, truncation, classes);
+  const b = resolveEnd(o, 'fine', latentDim, truncation, classes);
   const count = crossover.length;
   let labels: Int32Array | undefined;
   if (!classes || o.classLabel !== undefined) labels = resolveLabels(o.classLabel, manifest, count, undefined);
@@ -100,6 +90,21 @@ export function resolveMix(options: unknown, manifest: Manifest, latentDim: numb
   }
   const seed = typeof o.coarse === 'number' ? o.coarse : 0;
   return { count, seed, latents, labels, signal, mix: { latents: second, crossover }, ...(psi !== undefined && { psi }) };
+}
+
+/**
+ * One end of a path or a mix, option `name`: a seed, standing for the first image generate({ seed, truncation }) draws
+ * (its latent, and its class on a conditional model), or one Float32Array latent.
+ */
+function resolveEnd(o: Record<string, unknown>, name: string, latentDim: number, truncation: number | undefined, classes: readonly string[] | undefined): { latent: Float32Array; label?: number } {
+  const v = o[name];
+  if (v === undefined) throw new InvalidInputError(name, `is required: a seed (the first image generate({ seed }) draws) or a Float32Array latent of ${latentDim} numbers`);
+  if (typeof v === 'number') {
+    const rng = new Rng(checkInteger(name, v, 0, 2 ** 32 - 1, ' (a seed), or pass a Float32Array latent'));
+    const latent = draw(rng, latentDim, truncation);
+    return classes ? { latent, label: rng.int(classes.length) } : { latent };
+  }
+  return { latent: checkLatents(v, name, latentDim, 1) };
 }
 
 /** truncationPsi: a style-based generator's, a number in [0, MAX_PSI]. */
@@ -126,18 +131,8 @@ export function resolveInterpolation(options: unknown, manifest: Manifest, laten
   const psi = checkPsi(o.truncationPsi, manifest);
   const frames = o.frames === undefined ? DEFAULT_FRAMES : checkInteger('frames', o.frames, 2, DEFAULTS.maxBatch);
   const classes = manifest.conditioning?.classes;
-  const end = (name: 'from' | 'to'): { latent: Float32Array; label?: number } => {
-    const v = o[name];
-    if (v === undefined) throw new InvalidInputError(name, `is required: a seed (the first image generate({ seed }) draws) or a Float32Array latent of ${latentDim} numbers`);
-    if (typeof v === 'number') {
-      const rng = new Rng(checkInteger(name, v, 0, 2 ** 32 - 1, ' (a seed), or pass a Float32Array latent'));
-      const latent = draw(rng, latentDim, truncation);
-      return classes ? { latent, label: rng.int(classes.length) } : { latent };
-    }
-    return { latent: checkLatents(v, name, latentDim, 1) };
-  };
-  const a = end('from');
-  const b = end('to');
+  const a = resolveEnd(o, 'from', latentDim, truncation, classes);
+  const b = resolveEnd(o, 'to', latentDim, truncation, classes);
   let labels: Int32Array | undefined;
   if (!classes || o.classLabel !== undefined) labels = resolveLabels(o.classLabel, manifest, frames, undefined);
   else if (a.label !== undefined) labels = new Int32Array(frames).fill(a.label);
