@@ -147,7 +147,12 @@ describe('webgen explain attention-distance', () => {
     expect(r.stdout).toMatch(/\| 3 \(blocks\.3\.attn\) \|( \d+\.\d\d \|){5}/);
     const j = JSON.parse(readFileSync(json, 'utf8'));
     expect(j.layers).toHaveLength(4);
-    for (const l of j.layers) for (const d of l.heads) expect(d).toBeGreaterThan(0), expect(d).toBeLessThan(j.uniform * 1.5);
+    for (const l of j.layers) {
+      for (const d of l.heads) {
+        expect(d).toBeGreaterThan(0);
+        expect(d).toBeLessThan(j.uniform * 1.5);
+      }
+    }
     const svg = readFileSync(plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<circle/g)).toHaveLength(16);
