@@ -140,6 +140,21 @@ export interface TextToImageOptions extends CommonOptions {
   prompt?: string;
   /** What to steer away from: replaces the empty prompt as the unconditional side of guidance. Default ''. */
   negativePrompt?: string;
+  /**
+   * Also return where each prompt word's cross-attention looked (GeneratedImage.attentionMaps), averaged over heads,
+   * layers and steps. Needs a model exported with its cross-attention outputs (`cross_attention_*`). Default false.
+   */
+  attentionMaps?: boolean;
+}
+
+/** Per prompt word, where the U-Net's cross-attention looked (TextToImageOptions.attentionMaps). */
+export interface AttentionMaps {
+  /** The prompt's words, in order (as the tokenizer split them). */
+  tokens: string[];
+  width: number;
+  height: number;
+  /** tokens × height × width, row-major: the mean attention probability of each pixel's queries on each word. */
+  maps: Float32Array;
 }
 
 /** Raw pixels: RGBA, 4 bytes per pixel, row-major. */
@@ -197,6 +212,8 @@ export interface GeneratedImage extends RgbaImage {
    * read them as "<unk>" (see unknownPromptWords). Empty when it knew every word; absent for other models.
    */
   unknownWords?: string[];
+  /** textToImage({ attentionMaps: true }): where each prompt word's cross-attention looked. */
+  attentionMaps?: AttentionMaps;
   /** The pixels as an ImageData (browser), or an object of the same shape where ImageData does not exist (Node). */
   toImageData(): ImageData;
   /** The pixels as a PNG Blob. */

@@ -100,6 +100,37 @@ describe('webgen-train emoji-ldm (smoke) and the SDK on its export', () => {
     }
   }, 60_000);
 
+  it('attentionMaps: one cross-attention map per prompt word at image size, the image unchanged; models without the outputs refuse', async () => {
+    const m = await verifyModelFolder(MODEL);
+    // the export adds the cross-attention probabilities as outputs (4 cross-attention layers in the 'latent' U-Net)
+    expect(m.files.unet!.outputs.map((o) => o.name).filter((n) => n.startsWith('cross_attention_')).length).toBeGreaterThan(0);
+    const g = await createGenerator({ model: MODEL });
+    try {
+      const plain = await g.textToImage({ prompt: 'thumbs up sign', steps: 2, seed: 3 });
+      const im = await g.textToImage({ prompt: 'thumbs up sign', steps: 2, seed: 3, attentionMaps: true });
+      expect(im.data).toEqual(plain.data);
+      expect(plain.attentionMaps).toBeUndefined();
+      const a = im.attentionMaps!;
+      expect([a.tokens, a.width, a.height, a.maps.length]).toEqual([['thumbs', 'up', 'sign'], 64, 64, 3 * 64 * 64]);
+      // attention probabilities: each pixel's share over the prompt's words is in (0, 1]
+      const P = 64 * 64;
+      for (let p = 0; p < P; p += 97) {
+        const total = a.maps[p]! + a.maps[P + p]! + a.maps[2 * P + p]!;
+        expect(total).toBeGreaterThan(0);
+        expect(total).toBeLessThanOrEqual(1 + 1e-5);
+      }
+      await expect(g.textToImage({ prompt: 'sun', attentionMaps: 'yes' as never })).rejects.toMatchObject({ name: 'InvalidInputError', parameter: 'attentionMaps' });
+    } finally {
+      await g.dispose();
+    }
+    const shipped = await createGenerator({ model: 'models/emoji-ldm' });
+    try {
+      await expect(shipped.textToImage({ prompt: 'sun', attentionMaps: true })).rejects.toThrow(/needs a U-Net exported with its cross-attention outputs/);
+    } finally {
+      await shipped.dispose();
+    }
+  }, 60_000);
+
   it('a model without an encoder refuses img2img with a typed error naming image; bad latent manifests fail to load', async () => {
     const noEncoder = variant('no-encoder', (m) => {
       delete m.files.encoder;

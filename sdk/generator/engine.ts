@@ -29,6 +29,8 @@ import { LatentCodec } from './latent-codec.js';
 import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
 import { schedulerConfigOf } from '../schedulers/manifest-schedule.js';
+import { AttentionAccumulator } from '../generation/attention-maps.js';
+import { CROSS_ATTENTION_PREFIX } from '../manifest/tensor-names.js';
 
 export type { EngineImage } from '../image/generated-image.js';
 
@@ -58,12 +60,16 @@ interface Plan {
   start?: number;
   /** Text models: the unknown words of each image's prompt (one list shared by all, or one per image). */
   unknownWords?: string[][];
+  /** textToImage({ attentionMaps: true }): the prompt's words, whose cross-attention maps image 0 returns. */
+  attentionWords?: string[];
 }
 
 export class DiffusionEngine {
   private readonly queue = new CallQueue(() => new ModelLoadError(`model '${this.manifest.name}' was disposed; create a new generator`));
   private readonly tokenizer: WordTokenizer | undefined;
   private readonly schedulerConfig: SchedulerConfig;
+  /** The U-Net's cross-attention outputs (cross_attention_0, …), in layer order; empty when exported without them. */
+  private readonly crossAttention: string[];
 
   private constructor(
     readonly manifest: Manifest,
@@ -79,6 +85,7 @@ export class DiffusionEngine {
     const t = manifest.conditioning?.tokenizer;
     this.tokenizer = textEncoder && t ? WordTokenizer.fromManifest(t) : undefined;
     this.schedulerConfig = schedulerConfigOf(manifest.schedule!);
+    this.crossAttention = unetFile.outputs.map((o) => o.name).filter((n) => n.startsWith(CROSS_ATTENTION_PREFIX)).sort((a, b) => Number(a.slice(CROSS_ATTENTION_PREFIX.length)) - Number(b.slice(CROSS_ATTENTION_PREFIX.length)));
   }
 
   /** The backend the sessions run on. */
@@ -151,11 +158,16 @@ export class DiffusionEngine {
       const prompt = checkString('prompt', o.prompt) ?? '';
       const negative = checkString('negativePrompt', o.negativePrompt) ?? '';
       const ids = this.encodePrompts([prompt], negative); // PromptTooLongError before queueing
+      if (o.attentionMaps !== undefined && typeof o.attentionMaps !== 'boolean') throw new InvalidInputError('attentionMaps', 'must be true or false', o.attentionMaps);
+      if (o.attentionMaps && this.crossAttention.length === 0) {
+        throw new InvalidInputError('attentionMaps', `needs a U-Net exported with its cross-attention outputs (cross_attention_*); model '${this.manifest.name}' has none: re-export it with this webgen-train`);
+      }
+      const attentionWords = o.attentionMaps ? this.tokenizer.words(prompt) : undefined;
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const conditioned = prompt !== '' || negative !== '';
         const guidanceScale = conditioned ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, ids, guidanceScale !== 1), modelMs: 0, ...this.unknown([prompt], negative) };
+        const plan: Plan = { batch: 1, common, guidanceScale, cond: await this.conditioning(1, undefined, ids, guidanceScale !== 1), modelMs: 0, ...this.unknown([prompt], negative), ...(attentionWords && { attentionWords }) };
         return (await this.generate(plan))[0]!;
       };
     });
@@ -332,6 +344,9 @@ export class DiffusionEngine {
     }
 
     const preview = new Uint8ClampedArray(image.width * image.height * 4);
+    // Only model_output comes back unless the call asked for the cross-attention maps.
+    const attention = plan.attentionWords ? new AttentionAccumulator(plan.attentionWords.length, image.width, image.height) : undefined;
+    const fetches = attention ? [NAMES.output, ...this.crossAttention] : [NAMES.output];
     let outputs: Record<string, OrtTensorLike> | undefined;
     let steps = 0;
     try {
@@ -365,14 +380,18 @@ export class DiffusionEngine {
           else timestepBuf.fill(t);
           if (outputs) disposeAll(Object.values(outputs));
           const t0 = performance.now();
-          outputs = await this.unet.run(withUncond || !guided ? feeds : half);
+          outputs = await this.unet.run(withUncond || !guided ? feeds : half, fetches);
           plan.modelMs += performance.now() - t0;
+          // row 0: the first image's conditional half (guidance puts the unconditional rows after the B conditional ones)
+          for (const name of attention ? this.crossAttention : []) attention!.add(outputs[name]!.data as Float32Array, outputs[name]!.dims, 0);
           const out = outputs[NAMES.output]!.data as Float32Array; // [b, C, H, W]
           return withUncond ? { conditional: out.subarray(0, B * per), unconditional: out.subarray(B * per) } : { conditional: out };
         },
       });
       const pixels = this.codec ? await this.codec.decode(x, B, (ms) => (plan.modelMs += ms)) : x;
-      return Array.from({ length: B }, (_, i) => this.toImage(pixels, i, common.seed, start, plan, steps));
+      const images = Array.from({ length: B }, (_, i) => this.toImage(pixels, i, common.seed, start, plan, steps));
+      if (attention) images[0]!.attentionMaps = attention.result(plan.attentionWords!);
+      return images;
     } catch (err) {
       if (common.signal?.aborted) throw err instanceof AbortError ? err : new AbortError();
       throw err;

@@ -46,7 +46,7 @@ const COMMON_KEYS = ['scheduler', 'steps', 'eta', 'seed', 'guidanceScale', 'guid
 /** The option names each method accepts (unknown names are an error: a typo must not be silently ignored). */
 export const METHOD_KEYS = {
   sample: [...COMMON_KEYS, 'batch', 'classLabel', 'prompt', 'negativePrompt'],
-  textToImage: [...COMMON_KEYS, 'prompt', 'negativePrompt'],
+  textToImage: [...COMMON_KEYS, 'prompt', 'negativePrompt', 'attentionMaps'],
   img2img: [...COMMON_KEYS, 'image', 'strength', 'prompt', 'classLabel'],
 } as const;
 

@@ -23,7 +23,8 @@ export interface OrtSessionLike {
   readonly outputNames: readonly string[];
   readonly inputMetadata?: readonly OrtValueMetadata[];
   readonly outputMetadata?: readonly OrtValueMetadata[];
-  run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  /** `fetches`: the outputs to return (default all). */
+  run(feeds: Record<string, OrtTensorLike>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;
   release(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { GeneratedImage as GeneratedImageType, Timings } from '../types.js';
+import type { AttentionMaps, GeneratedImage as GeneratedImageType, Timings } from '../types.js';
 import { pngEncoder } from './png-encoder.js';
 
 /** A generated picture as plain data: what the engines return and what crosses the worker boundary. */
@@ -12,6 +12,8 @@ export interface EngineImage {
   values: Float32Array;
   /** Text models: the prompt's words the vocabulary lacks (types.ts GeneratedImage.unknownWords). */
   unknownWords?: string[];
+  /** textToImage({ attentionMaps: true }) (types.ts GeneratedImage.attentionMaps). */
+  attentionMaps?: AttentionMaps;
 }
 
 /** The result of a generation: RGBA pixels with the seed and timings that produced them. */
@@ -24,11 +26,12 @@ export class GeneratedImage implements GeneratedImageType {
     readonly timings: Timings,
     readonly values?: Float32Array,
     readonly unknownWords?: string[],
+    readonly attentionMaps?: AttentionMaps,
   ) {}
 
   /** Wraps an engine's result (every client, browser or Node). */
   static from(r: EngineImage): GeneratedImage {
-    return new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings, r.values, r.unknownWords);
+    return new GeneratedImage(r.width, r.height, r.data, r.seed, r.timings, r.values, r.unknownWords, r.attentionMaps);
   }
 
   toImageData(): ImageData {

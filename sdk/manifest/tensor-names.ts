@@ -38,3 +38,9 @@ export const AUTOENCODER_TENSOR_NAMES = { image: 'image', latent: 'latent', code
  * input_ids → text_embeds (and the per-token states, as the diffusion text encoder names them).
  */
 export const CLIP_TENSOR_NAMES = { image: 'image', imageEmbeds: 'image_embeds', inputIds: TENSOR_NAMES.inputIds, textEmbeds: 'text_embeds', hidden: TENSOR_NAMES.hidden } as const;
+
+/**
+ * A text-conditioned U-Net's optional extra outputs: the cross-attention probabilities of each cross-attention layer,
+ * `cross_attention_0`, `cross_attention_1`, … [batch, heads, queries (the layer's h·w), tokens] (the SDK's attentionMaps).
+ */
+export const CROSS_ATTENTION_PREFIX = 'cross_attention_';

@@ -145,6 +145,11 @@ export class WordTokenizer {
     return words.join(' ');
   }
 
+  /** The words of `prompt` as encode() splits them (one per token slot). */
+  words(prompt: string): string[] {
+    return splitWords(prompt, this.lowercase);
+  }
+
   /** The words of `prompt` the vocabulary lacks (they would become <unk>), e.g. to warn a user. */
   unknownWords(prompt: string): string[] {
     return splitWords(prompt, this.lowercase).filter((w) => !this.ids.has(w));

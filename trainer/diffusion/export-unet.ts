@@ -4,6 +4,7 @@ import { exportModel, type CopiedFile, type ExportFile, type ExportModelResult, 
 import type { ManifestTokenizer, ManifestTraining } from '../export/manifest.js';
 import type { ManifestDistillation, ManifestSampling, ManifestSchedule } from '../../sdk/manifest/types.js';
 import { copyComponent } from '../latent/copy-component.js';
+import { withCrossAttentionOutputs } from '../explain/attention-taps.js';
 import type { FrozenTextEncoder } from '../latent/frozen-text-encoder.js';
 import type { TextEncoderModel } from '../models/text-encoder.js';
 import type { UNet } from '../models/unet.js';
@@ -57,7 +58,7 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
   const frozen = opts.frozenText;
   if (textEncoder && !opts.tokenizer) throw new Error('exportUNet: a text-conditioned model needs opts.tokenizer for its manifest');
   const parts: ExportFile[] = [
-    { role: 'unet', filename: 'model.onnx', build: (fp16) => unet.toOnnx({ weightsFp16: fp16 }), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength ?? frozen?.length), ...(opts.fp16 && { fp16: 'variant' as const }) },
+    { role: 'unet', filename: 'model.onnx', build: (fp16) => withCrossAttentionOutputs(unet.toOnnx({ weightsFp16: fp16 })), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength ?? frozen?.length), ...(opts.fp16 && { fp16: 'variant' as const }) },
   ];
   // Small beside the U-Net: float32 only.
   if (textEncoder) parts.push({ role: 'textEncoder', filename: 'text_encoder.onnx', build: (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), parity: textParityCase(textEncoder, opts.tokenizer!.padId) });

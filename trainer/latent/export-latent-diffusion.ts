@@ -10,6 +10,7 @@ import { manifestScheduleOf } from '../../sdk/schedulers/manifest-schedule.js';
 import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion.js';
 import { unetParityCase } from '../diffusion/export-unet.js';
 import { exportModel, type CopiedFile, type ExportModelResult } from '../export/export-model.js';
+import { withCrossAttentionOutputs } from '../explain/attention-taps.js';
 import type { ManifestTraining } from '../export/manifest.js';
 import { copyComponent, type ComponentSource } from './copy-component.js';
 import type { FrozenAutoencoder } from './frozen-autoencoder.js';
@@ -51,7 +52,7 @@ export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions):
   };
   return exportModel(
     opts.dir,
-    [{ role: 'unet', filename: 'model.onnx', build: (fp16) => unet.toOnnx({ weightsFp16: fp16 }), parity: unetParityCase(unet, cfg.trainTimesteps, text?.length), ...(opts.fp16 && { fp16: 'variant' as const }) }],
+    [{ role: 'unet', filename: 'model.onnx', build: (fp16) => withCrossAttentionOutputs(unet.toOnnx({ weightsFp16: fp16 })), parity: unetParityCase(unet, cfg.trainTimesteps, text?.length), ...(opts.fp16 && { fp16: 'variant' as const }) }],
     {
       name: opts.name,
       kind: 'latent-diffusion',
