@@ -20,7 +20,7 @@ import { UNet } from '../trainer/models/unet.js';
 import { UNET_PRESETS } from '../trainer/models/unet-presets.js';
 import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { perturbVariables } from './nn-helpers.js';
-import { runCli } from './helpers/run-cli.js';
+import { runCli, runWebgen } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-ldm-'));
 const MODEL = join(tmp, 'model');
@@ -129,6 +129,20 @@ describe('webgen-train emoji-ldm (smoke) and the SDK on its export', () => {
     } finally {
       await shipped.dispose();
     }
+  }, 60_000);
+
+  it('webgen sample --attention DIR writes one overlay per prompt word and the JSON', async () => {
+    const dir = join(tmp, 'attention');
+    const r = await runWebgen(['sample', '--model', MODEL, '--prompt', 'thumbs up sign', '--steps', '2', '--out', join(tmp, 'thumbs.png'), '--attention', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/wrote 3 cross-attention maps to .* \(thumbs \d+%, up \d+%, sign \d+% of the attention on average\)/);
+    const j = JSON.parse(readFileSync(join(dir, 'attention.json'), 'utf8'));
+    expect(j.tokens).toEqual(['thumbs', 'up', 'sign']);
+    for (const m of j.maps) expect(existsSync(m.file)).toBe(true);
+    expect(existsSync(join(dir, '00-thumbs.png'))).toBe(true);
+    const bad = await runWebgen(['sample', '--model', MODEL, '--batch', '2', '--prompt', 'sun', '--out', join(tmp, 'b') + '/', '--attention', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--attention draws the cross-attention maps of one text-to-image picture/);
   }, 60_000);
 
   it('a model without an encoder refuses img2img with a typed error naming image; bad latent manifests fail to load', async () => {

@@ -11,7 +11,8 @@ import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
 import { MAX_IMAGE_PIXELS } from '../../sdk/image/max-image-pixels.js';
-import type { GeneratedImage, Generator, RgbaImage } from '../../sdk/types.js';
+import type { AttentionMaps, GeneratedImage, Generator, RgbaImage } from '../../sdk/types.js';
+import { attentionOverlay } from '../explain/attention-overlay.js';
 import { OutputError } from '../errors/output-error.js';
 import { pngSize } from '../image/decode-image.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -51,6 +52,8 @@ Draws images from an exported diffusion model (onnxruntime-node, the SDK's sched
   --init FILE.png     img2img: start from this picture (resized to the model's size)
   --strength S        img2img: how much to redraw, in [0, 1] (default 0.6)
   --out PATH          a .png file, or a folder ending in / (default out.png; samples/ with --batch > 1)
+  --attention DIR     with --prompt: also write where each prompt word's cross-attention looked, DIR/NN-word.png
+                      over the image, and DIR/attention.json (a model exported with its cross-attention outputs)
   --threads N         onnxruntime threads (default: onnxruntime's choice)`;
 
 /** The SDK's option names as this command's flags, for error messages. */
@@ -74,6 +77,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     batch: { type: 'string' },
     init: { type: 'string' },
     strength: { type: 'string' },
+    attention: { type: 'string' },
     out: { type: 'string' },
     threads: { type: 'string' },
   }, 'See webgen sample --help.', { positionals: false });
@@ -90,6 +94,9 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--scheduler must be one of ${SCHEDULER_NAMES.join(', ')}, got '${values.scheduler}'`);
   }
   if (values.strength !== undefined && values.init === undefined) throw new UsageError('--strength applies to img2img: give --init FILE.png too');
+  if (values.attention !== undefined && (values.prompt === undefined || values.init !== undefined || (values.batch ?? '1') !== '1')) {
+    throw new UsageError('--attention draws the cross-attention maps of one text-to-image picture: give --prompt, one image (no --batch) and no --init');
+  }
   const batch = intFlag('batch', values.batch ?? '1', 1, MAX_BATCH);
   const seed = intFlag('seed', values.seed ?? '0', 0, MAX_SEED);
   // checked here, not at image seed + i: a run that stops half-way after minutes of work is worse than no run
@@ -132,11 +139,12 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     for (let i = 0; i < batch; i++) {
       const opts = { ...common, seed: seed + i };
       const t0 = performance.now();
-      const image = await withFlagNames(() => drawOne(generator, opts, { classLabel, prompt: values.prompt, init, strength }));
+      const image = await withFlagNames(() => drawOne(generator, opts, { classLabel, prompt: values.prompt, init, strength, attention: values.attention !== undefined }));
       seconds += (performance.now() - t0) / 1000;
       steps = image.timings.steps;
       unknown = image.unknownWords ?? [];
       await writeFileAtomic(paths[i]!, encodePng(image));
+      if (values.attention !== undefined && image.attentionMaps) await writeAttention(values.attention, image, image.attentionMaps);
     }
     if (unknown.length > 0) {
       console.error(`webgen: warning: model '${generator.manifest.name}' does not know ${unknown.map((w) => `'${w}'`).join(', ')}; it read ${unknown.length === 1 ? 'it' : 'them'} as unknown words (its vocabulary: manifest.json conditioning.tokenizer.vocab)`);
@@ -155,12 +163,29 @@ interface Conditioning {
   prompt: string | undefined;
   init: RgbaImage | undefined;
   strength: number | undefined;
+  /** textToImage's attentionMaps. */
+  attention?: boolean;
+}
+
+/** DIR/NN-word.png per prompt word (the map over the image) and DIR/attention.json (each map's share and peak). */
+async function writeAttention(dir: string, image: GeneratedImage, maps: AttentionMaps): Promise<void> {
+  makeFolder(dir);
+  const P = maps.width * maps.height;
+  const files: { token: string; file: string; mean: number; max: number }[] = [];
+  for (const [k, token] of maps.tokens.entries()) {
+    const file = join(dir, `${String(k).padStart(2, '0')}-${token.replace(/[^a-z0-9_-]+/gi, '_')}.png`);
+    await writeFileAtomic(file, encodePng({ width: maps.width, height: maps.height, data: attentionOverlay(image, maps, k) }));
+    const map = maps.maps.subarray(k * P, (k + 1) * P);
+    files.push({ token, file, mean: map.reduce((a, b) => a + b, 0) / P, max: Math.max(...map) });
+  }
+  await writeFileAtomic(join(dir, 'attention.json'), `${JSON.stringify({ tokens: maps.tokens, width: maps.width, height: maps.height, maps: files }, null, 2)}\n`);
+  console.log(`wrote ${maps.tokens.length} cross-attention maps to ${dir} (${maps.tokens.map((t, k) => `${t} ${(100 * files[k]!.mean).toFixed(0)}%`).join(', ')} of the attention on average)`);
 }
 
 async function drawOne(g: Generator, opts: Record<string, unknown>, c: Conditioning): Promise<GeneratedImage> {
   const cond = { ...(c.classLabel !== undefined && { classLabel: c.classLabel }), ...(c.prompt !== undefined && { prompt: c.prompt }) };
   if (c.init) return g.img2img({ ...opts, ...cond, image: c.init, ...(c.strength !== undefined && { strength: c.strength }) });
-  if (c.prompt !== undefined) return g.textToImage({ ...opts, prompt: c.prompt });
+  if (c.prompt !== undefined) return g.textToImage({ ...opts, prompt: c.prompt, ...(c.attention && { attentionMaps: true }) });
   const [image] = await g.sample({ ...opts, ...(c.classLabel !== undefined && { classLabel: c.classLabel }) });
   return image!;
 }
