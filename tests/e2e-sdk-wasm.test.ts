@@ -170,6 +170,17 @@ describe('generating in the worker', () => {
     const n = await node.textToImage({ prompt: 'a red circle', seed: 2, steps: 6 });
     await node.dispose();
     expect(maxAbsDiff(red.images![0]!.data, n.data)).toBeLessThanOrEqual(4);
+    // the cross-attention maps cross the worker: one per prompt word, as the Node SDK computes them
+    const mapped = await run(text, 'textToImage', { prompt: 'a red circle', seed: 2, steps: 6, attentionMaps: true });
+    const nodeAgain = await createGenerator({ model: textDir });
+    const nm = (await nodeAgain.textToImage({ prompt: 'a red circle', seed: 2, steps: 6, attentionMaps: true })).attentionMaps!;
+    await nodeAgain.dispose();
+    const wm = (mapped.images![0] as unknown as { attentionMaps: { tokens: string[]; maps: number[] } }).attentionMaps;
+    expect(wm.tokens).toEqual(['a', 'red', 'circle']);
+    expect(wm.maps).toHaveLength(nm.maps.length);
+    let d = 0;
+    nm.maps.forEach((v, i) => (d = Math.max(d, Math.abs(v - wm.maps[i]!))));
+    expect(d).toBeLessThan(1e-3);
 
     const kept = await run(text, 'img2img', { image: red.images![0], strength: 0 });
     expect(kept.images![0]!.data).toEqual(red.images![0]!.data);

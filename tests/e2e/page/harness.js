@@ -17,7 +17,14 @@ function describeError(e) {
   };
 }
 
-const plain = (img) => ({ width: img.width, height: img.height, data: Array.from(img.data), seed: img.seed, timings: img.timings });
+const plain = (img) => ({
+  width: img.width,
+  height: img.height,
+  data: Array.from(img.data),
+  seed: img.seed,
+  timings: img.timings,
+  ...(img.attentionMaps && { attentionMaps: { ...img.attentionMaps, maps: Array.from(img.attentionMaps.maps) } }),
+});
 
 window.webgen = webgen;
 window.h = {
