@@ -124,7 +124,8 @@ export const RECIPES: Record<string, Recipe> = {
       autoencoder: '',
       model: 'pixel',
       // emoji-ldm's wall time (6,048 s) at this U-Net's step time: ~3.55 s per batch-32 step on a quiet 2-core machine
-      // (2.6x the latent U-Net's 1.35 s), ~4.2 s sharing the cores as emoji-ldm's run did: 1,450 steps.
+      // (2.6x the latent U-Net's 1.35 s), ~4.2 s sharing the cores as emoji-ldm's run did: 1,450 steps. The measured
+      // run (models/emoji-ldm/card.md) shared them more and reached step 1,141 at that wall time, where it was stopped.
       steps: 1450,
       out: 'runs/emoji-pixel',
     },
