@@ -117,9 +117,9 @@ describe('webgen-train gan', () => {
     const smoothing = await runCli(['gan', 'mnist-sagan', '--label-smoothing', '0.1']);
     expect(smoothing.code).toBe(2);
     expect(smoothing.stderr).toMatch(/--label-smoothing applies to the minimax and non-saturating losses/);
-    const unknown = await runCli(['gan', 'mnist-stylegan']);
+    const unknown = await runCli(['gan', 'mnist-biggan']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown GAN recipe 'mnist-stylegan'. Known: mnist-dcgan/);
+    expect(unknown.stderr).toMatch(/unknown GAN recipe 'mnist-biggan'. Known: mnist-dcgan/);
     const loss = await runCli(['gan', 'mnist-dcgan', '--loss', 'lsgan']);
     expect(loss.code).toBe(2);
     expect(loss.stderr).toMatch(/--loss must be one of minimax, non-saturating, wgan-gp, wgan-clip, hinge, got 'lsgan'/);
