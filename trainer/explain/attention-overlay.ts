@@ -4,12 +4,8 @@
  * uses the whole colour range; the figures in the JSON keep the absolute values).
  */
 import type { AttentionMaps, RgbaImage } from '../../sdk/types.js';
+import { heatColour } from '../image/heat-colour.js';
 
-/** A heat colour (blue → green → red) for h in [0, 1], as 0…255 bytes. */
-function heat(h: number): [number, number, number] {
-  const f = (x: number) => Math.round(255 * Math.max(0, Math.min(1, 1.5 - Math.abs(4 * h - x))));
-  return [f(3), f(2), f(1)];
-}
 
 /** RGBA bytes of map `token` of `maps` over `image` (the same size). */
 export function attentionOverlay(image: RgbaImage, maps: AttentionMaps, token: number): Uint8ClampedArray {
@@ -22,7 +18,7 @@ export function attentionOverlay(image: RgbaImage, maps: AttentionMaps, token: n
   const out = new Uint8ClampedArray(P * 4);
   for (let p = 0; p < P; p++) {
     const a = image.data[p * 4 + 3]! / 255;
-    const colour = heat(map[p]! / max);
+    const colour = heatColour(map[p]! / max).map((v) => Math.round(255 * v));
     for (let c = 0; c < 3; c++) out[p * 4 + c] = 0.5 * (image.data[p * 4 + c]! * a + 255 * (1 - a)) + 0.5 * colour[c]!;
     out[p * 4 + 3] = 255;
   }

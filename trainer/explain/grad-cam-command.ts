@@ -11,6 +11,7 @@ import { openClassifierData } from '../classifier/classifier-data.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { UsageError } from '../errors/usage-error.js';
 import { intFlag } from '../eval/flags.js';
+import { heatColour } from '../image/heat-colour.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { gradCamTf, headWeightsOf } from './grad-cam.js';
@@ -34,12 +35,6 @@ function objectMask(image: Float32Array, pixels: number, channels: number): bool
     for (let c = 0; c < channels; c++) if (Math.abs(image[p * channels + c]! - image[c]!) > 0.1) return true;
     return false;
   });
-}
-
-/** A heat colour (blue → green → red) for h in [0, 1]. */
-function heat(h: number): [number, number, number] {
-  const f = (x: number) => Math.max(0, Math.min(1, 1.5 - Math.abs(4 * h - x)));
-  return [f(3), f(2), f(1)];
 }
 
 export async function gradCamCommand(argv: string[]): Promise<number> {
@@ -85,7 +80,7 @@ export async function gradCamCommand(argv: string[]): Promise<number> {
     area += mask.filter(Boolean).length / pixels / n;
     for (let p = 0; p < pixels; p++) {
       const rgb = C === 1 ? [image[p]!, image[p]!, image[p]!] : [image[p * C]!, image[p * C + 1]!, image[p * C + 2]!];
-      const [r, g, b] = heat(Math.max(0, up[p]!) / max);
+      const [r, g, b] = heatColour(Math.max(0, up[p]!) / max);
       [r, g, b].forEach((v, c) => {
         originals[(i * pixels + p) * 3 + c] = rgb[c]!;
         overlays[(i * pixels + p) * 3 + c] = 0.5 * rgb[c]! + 0.5 * (2 * v - 1);
