@@ -1,9 +1,10 @@
 // The judging classifier: tfjs forward (NHWC) equals the exported ONNX (NCHW) in onnxruntime-node
-// for both outputs (logits, features), grey and RGB; bad configs and inputs fail clearly.
+// for its outputs (logits, features, and grad_cam against tfjs' autograd), grey and RGB; bad configs and inputs fail clearly.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkParity } from '../trainer/export/parity.js';
 import { describeOnnx } from '../trainer/export/model-folder.js';
+import { gradCamTf } from '../trainer/explain/grad-cam.js';
 import { ClassifierNet, type ClassifierNetConfig } from '../trainer/models/classifier-net.js';
 import { PARITY_TOLERANCE, perturbVariables, randomTensor } from './nn-helpers.js';
 
@@ -20,16 +21,21 @@ async function parity(config: ClassifierNetConfig) {
   const x = randomTensor([B, S, S, C], 3) as tf.Tensor4D;
   const { logits, features } = net.apply(x);
   const nchw = x.transpose([0, 3, 1, 2]);
+  const predicted = tf.tidy(() => logits.argMax(1).dataSync() as Int32Array);
+  const cam = gradCamTf(net, x, predicted);
   const result = await checkParity(
     net.toOnnx(),
     { images: { data: nchw.dataSync() as Float32Array, dims: [B, C, S, S] } },
     {
       logits: { data: logits.dataSync() as Float32Array, dims: logits.shape },
       features: { data: features.dataSync() as Float32Array, dims: features.shape },
+      grad_cam: { data: cam.maps, dims: [B, cam.dims.height, cam.dims.width] },
     },
   );
+  // a map that is all zeros would pass trivially: the parity must be about real maps
+  expect(Math.max(...cam.maps)).toBeGreaterThan(1e-3);
   tf.dispose([x, logits, features, nchw]);
-  console.log(`classifier parity C=${C} K=${config.numClasses}: logits ${result.maxAbsError.logits!.toExponential(2)}, features ${result.maxAbsError.features!.toExponential(2)}`);
+  console.log(`classifier parity C=${C} K=${config.numClasses}: logits ${result.maxAbsError.logits!.toExponential(2)}, features ${result.maxAbsError.features!.toExponential(2)}, grad_cam ${result.maxAbsError.grad_cam!.toExponential(2)}`);
   net.dispose();
   return result;
 }
@@ -40,27 +46,29 @@ describe('ClassifierNet ONNX export', () => {
     expect(r.problems).toEqual([]);
     expect(r.maxAbsError.logits!).toBeLessThanOrEqual(PARITY_TOLERANCE);
     expect(r.maxAbsError.features!).toBeLessThanOrEqual(PARITY_TOLERANCE);
+    expect(r.maxAbsError.grad_cam!).toBeLessThanOrEqual(PARITY_TOLERANCE);
   });
 
   it('matches tfjs within 1e-4 on RGB images with the default widths (shapes, 36 classes)', async () => {
     const r = await parity({ imageSize: 16, inChannels: 3, numClasses: 36 });
     expect(r.ok).toBe(true);
-    expect(Math.max(r.maxAbsError.logits!, r.maxAbsError.features!)).toBeLessThanOrEqual(PARITY_TOLERANCE);
+    expect(Math.max(r.maxAbsError.logits!, r.maxAbsError.features!, r.maxAbsError.grad_cam!)).toBeLessThanOrEqual(PARITY_TOLERANCE);
   });
 
   it('matches tfjs within 1e-4 with a global average pool (poolGrid 1)', async () => {
     const r = await parity({ imageSize: 16, inChannels: 3, numClasses: 6, widths: [8, 8, 16], featureDim: 8, poolGrid: 1 });
     expect(r.ok).toBe(true);
-    expect(Math.max(r.maxAbsError.logits!, r.maxAbsError.features!)).toBeLessThanOrEqual(PARITY_TOLERANCE);
+    expect(Math.max(r.maxAbsError.logits!, r.maxAbsError.features!, r.maxAbsError.grad_cam!)).toBeLessThanOrEqual(PARITY_TOLERANCE);
   });
 
-  it('declares input images [batch, C, H, W] and outputs logits [batch, K], features [batch, F]', () => {
+  it('declares input images [batch, C, H, W] and outputs logits [batch, K], features [batch, F], grad_cam [batch, H/4, W/4]', () => {
     const net = new ClassifierNet({ imageSize: 32, inChannels: 3, numClasses: 36 });
     const d = describeOnnx(net.toOnnx());
     expect(d.inputs).toEqual([{ name: 'images', dtype: 'float32', shape: ['batch', 3, 32, 32] }]);
     expect(d.outputs).toEqual([
       { name: 'logits', dtype: 'float32', shape: ['batch', 36] },
       { name: 'features', dtype: 'float32', shape: ['batch', 128] },
+      { name: 'grad_cam', dtype: 'float32', shape: ['batch', 8, 8] },
     ]);
     // default size stays small enough to ship: < 1 MB of float32 weights
     expect(net.parameterCount()).toBeLessThan(250_000);

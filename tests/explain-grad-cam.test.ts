@@ -1,6 +1,6 @@
 /**
- * Issue 24, part 3: Grad-CAM. The SDK's gradient-free version (sdk/explain/grad-cam.ts, the head's backward pass
- * written out) equals tfjs' autograd on the same classifier head; a shipped judge comes back from its ONNX file as a
+ * Issue 24, part 3: Grad-CAM. The classifier graph's own grad_cam output (trainer/explain/grad-cam-graph.ts, the head's
+ * backward pass written out as ONNX nodes) equals tfjs' autograd on the same classifier; a shipped judge comes back from its ONNX file as a
  * ClassifierNet with the same logits; `webgen explain gradcam` writes the overlays and its figures, and refuses a
  * model that is not a classifier.
  */
@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gradCam, massInside } from '../sdk/explain/grad-cam.js';
+import { gradCamToImage, massInside } from '../sdk/explain/grad-cam.js';
 import { Rng } from '../sdk/random/rng.js';
-import { gradCamTf, headWeightsOf } from '../trainer/explain/grad-cam.js';
+import { gradCamTf } from '../trainer/explain/grad-cam.js';
 import { openClassifierNet } from '../trainer/explain/open-classifier.js';
 import { ClassifierNet } from '../trainer/models/classifier-net.js';
 import { perturbVariables } from './nn-helpers.js';
@@ -26,34 +26,36 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('Grad-CAM', () => {
-  it("the SDK's gradient-free Grad-CAM equals tfjs' autograd, for every class, grid 2 and a global pool", () => {
+  it("the exported graph's grad_cam output equals tfjs' autograd for the predicted class, grid 2 and a global pool", async () => {
     for (const poolGrid of [2, 1]) {
       const net = new ClassifierNet({ imageSize: 16, inChannels: 3, numClasses: 5, widths: [8, 16, 8], featureDim: 12, poolGrid }, 3);
       perturbVariables(net, 4);
-      const x = tf.tensor4d(new Rng(5).normalArray(3 * 16 * 16 * 3).map((v) => Math.tanh(v)), [3, 16, 16, 3]);
-      for (let cls = 0; cls < 5; cls++) {
-        const ref = gradCamTf(net, x, Int32Array.from([cls, (cls + 1) % 5, (cls + 2) % 5]));
-        const { channels: C, height: h, width: w } = ref.dims;
-        expect([h, w]).toEqual([4, 4]);
-        for (let i = 0; i < 3; i++) {
-          const got = gradCam(ref.featureMaps.subarray(i * C * h * w, (i + 1) * C * h * w), [C, h, w], headWeightsOf(net), (cls + i) % 5);
-          const want = ref.maps.subarray(i * h * w, (i + 1) * h * w);
-          const scale = Math.max(1e-6, ...want);
-          got.map.forEach((v, p) => expect(Math.abs(v - want[p]!) / scale).toBeLessThan(1e-5));
-          got.weights.forEach((v, c) => expect(v).toBeCloseTo(ref.weights[i * C + c]!, 6));
-          got.logits.forEach((v, k) => expect(v).toBeCloseTo(ref.logits[i * 5 + k]!, 4));
-        }
-      }
+      const B = 6;
+      const data = new Rng(5).normalArray(B * 16 * 16 * 3).map((v) => Math.tanh(v));
+      const x = tf.tensor4d(data, [B, 16, 16, 3]);
+      const predicted = tf.tidy(() => net.apply(x).logits.argMax(1).dataSync() as Int32Array);
+      const ref = gradCamTf(net, x, predicted);
+      const nchw = tf.tidy(() => x.transpose([0, 3, 1, 2]).dataSync() as Float32Array);
+      const session = await ort.InferenceSession.create(net.toOnnx());
+      const out = await session.run({ images: new ort.Tensor('float32', nchw, [B, 3, 16, 16]) });
+      await session.release();
+      const got = out.grad_cam!;
+      expect(got.dims).toEqual([B, 4, 4]);
+      const scale = Math.max(1e-6, ...ref.maps);
+      expect(Math.max(...ref.maps)).toBeGreaterThan(1e-4); // not all-zero maps
+      (got.data as Float32Array).forEach((v, p) => expect(Math.abs(v - ref.maps[p]!) / scale).toBeLessThan(1e-5));
       x.dispose();
       net.dispose();
     }
   });
 
-  it('refuses maps, grids and classes that do not fit; massInside is the share on the mask', () => {
-    const head = { grid: 2, featureKernel: new Float32Array(2 * 4 * 3), featureBias: new Float32Array(3), logitKernel: new Float32Array(3 * 2), logitBias: new Float32Array(2) };
-    expect(() => gradCam(new Float32Array(2 * 4 * 4), [2, 4, 4], head, 2)).toThrow(/class 2 is not in \[0, 2\)/);
-    expect(() => gradCam(new Float32Array(2 * 3 * 3), [2, 3, 3], head, 0)).toThrow(/grid must divide/);
-    expect(() => gradCam(new Float32Array(5), [2, 4, 4], head, 0)).toThrow(RangeError);
+  it('gradCamToImage brings a map to image size in 0…1; massInside is the share on the mask', () => {
+    const up = gradCamToImage(Float32Array.from([0, 2, 4, 8]), 2, 2, 4, 4);
+    expect(up.length).toBe(16);
+    expect(Math.max(...up)).toBeCloseTo(1, 6);
+    expect(Math.min(...up)).toBeGreaterThanOrEqual(0);
+    expect(up[15]).toBeGreaterThan(up[0]!); // the large corner stays large
+    expect([...gradCamToImage(new Float32Array(4), 2, 2, 3, 3)]).toEqual(new Array(9).fill(0));
     expect(massInside([1, 3, 0, 4], [true, false, false, true])).toBeCloseTo(5 / 8, 12);
     expect(massInside([0, 0], [true, false])).toBe(0);
   });
@@ -81,7 +83,7 @@ describe('webgen explain gradcam', () => {
     const j = JSON.parse(readFileSync(json, 'utf8'));
     expect(j.images).toBe(16);
     expect(j.mapSize).toEqual([8, 8]);
-    expect(j.sdkMaxAbsDiff).toBeLessThan(1e-5);
+    expect(j.exportedMaxAbsDiff).toBeLessThan(1e-4);
     // the maps sit on the digits more than an even spread would
     expect(j.massOnObject).toBeGreaterThan(j.objectArea);
     const png = PNG.sync.read(readFileSync(out));

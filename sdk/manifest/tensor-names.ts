@@ -44,3 +44,10 @@ export const CLIP_TENSOR_NAMES = { image: 'image', imageEmbeds: 'image_embeds', 
  * `cross_attention_0`, `cross_attention_1`, … [batch, heads, queries (the layer's h·w), tokens] (the SDK's attentionMaps).
  */
 export const CROSS_ATTENTION_PREFIX = 'cross_attention_';
+
+/**
+ * The classifier contract (trainer/models/classifier-net.ts, sdk/classifier/, sdk/fid/): images [batch, C, H, W] →
+ * logits [batch, K], features [batch, F] (the FID space) and grad_cam [batch, h, w] (the predicted class's Grad-CAM
+ * map on the last convolution block, trainer/explain/grad-cam-graph.ts).
+ */
+export const CLASSIFIER_TENSOR_NAMES = { images: 'images', logits: 'logits', features: 'features', gradCam: 'grad_cam' } as const;

@@ -66,6 +66,7 @@ export function helpText(): string {
     '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
     '       webgen-train clip          train a CLIP-style text–image encoder (clip --help)',
     '       webgen-train distill       distil a diffusion model into a few-step student (distill --help)',
+    '       webgen-train reexport      add outputs a newer exporter writes to a shipped model folder (reexport --help)',
     '',
     'Recipes:',
     ...recipes,

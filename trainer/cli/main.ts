@@ -15,6 +15,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   clip: async (argv) => (await import('./clip-command.js')).clipCommand(argv),
   data: async (argv) => (await import('./data-command.js')).dataCommand(argv),
   distill: async (argv) => (await import('./distill-command.js')).distillCommand(argv),
+  reexport: async (argv) => (await import('./reexport-command.js')).reexportCommand(argv),
 };
 
 /** `webgen-train`: parses the command line, trains, and maps errors to a message and an exit code. */

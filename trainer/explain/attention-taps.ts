@@ -46,13 +46,14 @@ export function withAttentionOutputs(onnx: Uint8Array, select: (tap: AttentionTa
  * A text-conditioned U-Net with its cross-attention probabilities as extra outputs `cross_attention_<i>` (in graph
  * order; each [batch, heads, queries, tokens]), for the SDK's attentionMaps: onnxruntime computes them anyway (they
  * feed the attention's MatMul), so a caller that fetches only model_output pays nothing. A graph without
- * cross-attention comes back as it is.
+ * cross-attention, or one that has the outputs already, comes back as it is.
  */
 export function withCrossAttentionOutputs(onnx: Uint8Array): Uint8Array {
   const model = readOnnxModel(onnx);
   const graph = model.graph!;
   const softmaxes = (graph.node ?? []).filter((n) => n.op_type === 'Softmax' && /cross_attn\/Softmax$/.test(n.name ?? ''));
-  if (softmaxes.length === 0) return onnx;
+  // none, or already there (a re-export of an exported file): nothing to add
+  if (softmaxes.length === 0 || (graph.output ?? []).some((o) => o.name?.startsWith(CROSS_ATTENTION_PREFIX))) return onnx;
   softmaxes.forEach((n, i) => {
     const name = `${CROSS_ATTENTION_PREFIX}${i}`;
     graph.node!.push({ op_type: 'Identity', name: `${name}/Identity`, input: [n.output![0]!], output: [name] });

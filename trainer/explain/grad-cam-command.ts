@@ -5,7 +5,9 @@
  * of the image (what a map spread evenly would score).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gradCam, massInside } from '../../sdk/explain/grad-cam.js';
+import * as ort from 'onnxruntime-node';
+import { massInside } from '../../sdk/explain/grad-cam.js';
+import { CLASSIFIER_TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 import { resizePixels } from '../../sdk/image/resize.js';
 import { openClassifierData } from '../classifier/classifier-data.js';
 import { parseFlags } from '../cli/config-flags.js';
@@ -14,7 +16,7 @@ import { intFlag } from '../eval/flags.js';
 import { heatColour } from '../image/heat-colour.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { gradCamTf, headWeightsOf } from './grad-cam.js';
+import { gradCamTf } from './grad-cam.js';
 import { openClassifierNet } from './open-classifier.js';
 
 export const GRAD_CAM_HELP = `webgen explain gradcam --model DIR [options]
@@ -46,7 +48,12 @@ export async function gradCamCommand(argv: string[]): Promise<number> {
   if (!values.model) throw new UsageError('webgen explain gradcam needs --model DIR (a classifier folder, e.g. models/mnist-classifier)');
   const count = intFlag('count', values.count ?? '64', 1, 10_000);
   await tf.setBackend('cpu');
-  const { net, manifest } = await openClassifierNet(values.model);
+  const { net, manifest, onnxPath } = await openClassifierNet(values.model);
+  const session = await ort.InferenceSession.create(onnxPath);
+  if (!session.outputNames.includes(CLASSIFIER_TENSOR_NAMES.gradCam)) {
+    await session.release();
+    throw new UsageError(`${values.model}: its model.onnx has no '${CLASSIFIER_TENSOR_NAMES.gradCam}' output (exported before Grad-CAM was part of the graph); re-export it with webgen-train reexport --model ${values.model}`);
+  }
   const cfg = (manifest.training?.config ?? {}) as { data?: string; holdOut?: number; seed?: number };
   if (!cfg.data) throw new UsageError(`${values.model}: its manifest names no training data (training.config.data), so there is no held-out split to explain`);
   const split = await openClassifierData(cfg.data, { holdOut: cfg.holdOut ?? 1000 });
@@ -59,19 +66,20 @@ export async function gradCamCommand(argv: string[]): Promise<number> {
   const x = tf.tensor4d(images, [n, S, S, C]);
   const logits = tf.tidy(() => net.apply(x).logits.argMax(1).dataSync() as Int32Array);
   const cam = gradCamTf(net, x, logits);
+  const nchw = tf.tidy(() => x.transpose([0, 3, 1, 2]).dataSync() as Float32Array);
   x.dispose();
   const { height: h, width: w, channels: Ca } = cam.dims;
-  const head = headWeightsOf(net);
+  // the shipped graph's own map (what the SDK returns in the browser), against tfjs' autograd
+  const exported = (await session.run({ [CLASSIFIER_TENSOR_NAMES.images]: new ort.Tensor('float32', nchw, [n, C, S, S]) }))[CLASSIFIER_TENSOR_NAMES.gradCam]!.data as Float32Array;
+  await session.release();
   const overlays = new Float32Array(n * pixels * 3);
   const originals = new Float32Array(n * pixels * 3);
   let onObject = 0;
   let area = 0;
   let maxDiff = 0;
   for (let i = 0; i < n; i++) {
-    // the SDK's version (no autograd) on the same feature maps: the same map
-    const sdk = gradCam(cam.featureMaps.subarray(i * Ca * h * w, (i + 1) * Ca * h * w), [Ca, h, w], head, logits[i]!);
     const tfMap = cam.maps.subarray(i * h * w, (i + 1) * h * w);
-    sdk.map.forEach((v, p) => (maxDiff = Math.max(maxDiff, Math.abs(v - tfMap[p]!))));
+    exported.subarray(i * h * w, (i + 1) * h * w).forEach((v, p) => (maxDiff = Math.max(maxDiff, Math.abs(v - tfMap[p]!))));
     const up = resizePixels(tfMap, w, h, 1, S, S);
     const max = Math.max(1e-12, ...up);
     const image = images.subarray(i * pixels * C, (i + 1) * pixels * C);
@@ -91,7 +99,7 @@ export async function gradCamCommand(argv: string[]): Promise<number> {
   const classes = split.classNames;
   console.log(`${manifest.name}: Grad-CAM of the predicted class on ${n} held-out images (${data.name}); maps ${h}x${w} from the last convolution block (${Ca} channels)`);
   console.log(`map mass on the object: ${(100 * onObject).toFixed(1)}% (the object covers ${(100 * area).toFixed(1)}% of the image: an even map would score that)`);
-  console.log(`the SDK's gradient-free Grad-CAM matches tfjs' autograd to ${maxDiff.toExponential(1)} (max |Δ| over the maps)`);
+  console.log(`the exported graph's grad_cam output (the SDK's maps) matches tfjs' autograd to ${maxDiff.toExponential(1)} (max |Δ| over the maps)`);
   if (values.out) {
     const cols = Math.min(8, n);
     const rows: Float32Array[] = [];
@@ -108,7 +116,7 @@ export async function gradCamCommand(argv: string[]): Promise<number> {
     console.log(`wrote ${values.out}`);
   }
   if (values.json) {
-    await writeFileAtomic(values.json, `${JSON.stringify({ model: manifest.name, images: n, data: data.name, mapSize: [h, w], massOnObject: onObject, objectArea: area, sdkMaxAbsDiff: maxDiff, predicted: [...logits].map((c) => classes[c] ?? c) }, null, 2)}\n`);
+    await writeFileAtomic(values.json, `${JSON.stringify({ model: manifest.name, images: n, data: data.name, mapSize: [h, w], massOnObject: onObject, objectArea: area, exportedMaxAbsDiff: maxDiff, predicted: [...logits].map((c) => classes[c] ?? c) }, null, 2)}\n`);
   }
   return 0;
 }

@@ -1,11 +1,10 @@
 /**
  * Grad-CAM (Selvaraju et al. 2017) with tfjs' gradients, for a ClassifierNet: the gradient of the chosen class's logit
  * with respect to the last convolution block's activations A, averaged over space as the channel weights α, and
- * ReLU(Σ_c α_c A_c) as the map. The reference that sdk/explain/grad-cam.ts (the same, without autograd) is tested
- * against.
+ * ReLU(Σ_c α_c A_c) as the map. The reference that the exported graph's `grad_cam` output (grad-cam-graph.ts, the
+ * same without autograd) is tested against.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ClassifierHeadWeights } from '../../sdk/explain/grad-cam.js';
 import type { ClassifierNet } from '../models/classifier-net.js';
 
 export interface GradCamMaps {
@@ -42,15 +41,4 @@ export function gradCamTf(net: ClassifierNet, images: tf.Tensor4D, classes: Int3
   };
   tf.dispose([A, picked, grad, out.alpha, out.map, out.nchw, out.logits]);
   return result;
-}
-
-/** The head's weights of `net` in the layout the SDK's gradCam takes (the ONNX initializers' layout). */
-export function headWeightsOf(net: ClassifierNet): ClassifierHeadWeights {
-  return {
-    grid: net.config.poolGrid,
-    featureKernel: net.featureLayer.kernel.dataSync() as Float32Array,
-    featureBias: net.featureLayer.bias!.dataSync() as Float32Array,
-    logitKernel: net.logitLayer.kernel.dataSync() as Float32Array,
-    logitBias: net.logitLayer.bias!.dataSync() as Float32Array,
-  };
 }

@@ -16,12 +16,14 @@
  * MFLOP per 32×32 image forward: small enough to train in minutes on one wasm thread.
  *
  * ONNX (opset 17, NCHW): input `images` [batch, C, H, W] float32 in [-1, 1]; outputs `logits`
- * [batch, K] and `features` [batch, F].
+ * [batch, K], `features` [batch, F] and `grad_cam` [batch, H/4, W/4] (the predicted class's Grad-CAM map,
+ * explain/grad-cam-graph.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../sdk/random/rng.js';
 import { WebgenError } from '../errors/webgen-error.js';
 import { OnnxGraph } from '../export/onnx-graph.js';
+import { addGradCamOutput } from '../explain/grad-cam-graph.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Dense } from '../nn/dense.js';
 import { Downsample } from '../nn/downsample.js';
@@ -151,10 +153,20 @@ export class ClassifierNet extends Module {
     const k = c.imageSize / 4 / c.poolGrid;
     const [pooled4] = g.node('AveragePool', [h], { kernel_shape: { ints: [k, k] }, strides: { ints: [k, k] } }, { name: 'pool/AveragePool' });
     const [pooled] = g.node('Flatten', [pooled4!], { axis: { int: 1 } }, { name: 'pool/Flatten' });
-    const features = this.act.toOnnx(g, this.featureLayer.toOnnx(g, pooled!));
+    const pre = this.featureLayer.toOnnx(g, pooled!);
+    const features = this.act.toOnnx(g, pre);
     const logits = this.logitLayer.toOnnx(g, features);
     g.aliasOutput(logits, 'logits', 'float32', ['batch', c.numClasses]);
     g.aliasOutput(features, 'features', 'float32', ['batch', c.featureDim]);
+    const side = c.imageSize / 4;
+    addGradCamOutput(g, {
+      maps: h,
+      pre,
+      logits,
+      featureKernel: `${this.featureLayer.path}.kernel`,
+      logitKernel: `${this.logitLayer.path}.kernel`,
+      dims: { channels: c.widths[2], height: side, width: side, grid: c.poolGrid },
+    });
     return g;
   }
 
