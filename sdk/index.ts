@@ -16,6 +16,7 @@ export { slerp } from './gan/slerp.js';
 export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder.js';
 export { createClip } from './clip/create-clip.js';
+export { createClassifier } from './classifier/create-classifier.js';
 export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';
@@ -56,6 +57,7 @@ export type {
 export type { SchedulerName } from './schedulers/scheduler-names.js';
 export type { Gan, GanGenerateOptions, GanInterpolateOptions, GanMixOptions, GanOptions } from './gan/types.js';
 export type { Autoencoder, AutoencoderCallOptions, AutoencoderImages, AutoencoderInterpolateOptions, AutoencoderOptions, AutoencoderTraverseOptions, Latents } from './autoencoder/types.js';
+export type { Classification, Classifier, ClassifierImages, ClassifierOptions, ClassifyOptions, ClassScore, GradCamMap, GradCamOptions } from './classifier/types.js';
 export type { Clip, ClipCallOptions, ClipImages, ClipOptions, ClipTexts, Embeddings, SimilarityMatrix, TextEmbeddings, ZeroShotLabel, ZeroShotOptions } from './clip/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, InceptionScore, InceptionScoreRequest, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
 export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ManifestClip, ModelKind, TensorSpec } from './manifest/types.js';

@@ -1,7 +1,7 @@
 /**
  * The SDK's dedicated worker (its own entry, dist/worker.js): onnxruntime-web is imported here, never on the main
  * thread. Exposed with comlink; the clients' type is derived from `WorkerApi`. One model per worker: a diffusion
- * generator, a GAN generator, an autoencoder, a CLIP model or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
+ * generator, a GAN generator, an autoencoder, a CLIP model, a classifier or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
  * types: worker/protocol.ts.
  */
 import { expose, transfer } from 'comlink';
@@ -10,6 +10,7 @@ import { ModelLoadError } from './errors/model-load-error.js';
 import { fidWorkerApi } from './fid/worker-scorer.js';
 import { AutoencoderEngine } from './autoencoder/autoencoder-engine.js';
 import type { Latents } from './autoencoder/types.js';
+import { ClassifierEngine, type ClassifierOutputs } from './classifier/classifier-engine.js';
 import { ClipEngine } from './clip/clip-engine.js';
 import type { Embeddings } from './clip/types.js';
 import { GanEngine } from './gan/gan-engine.js';
@@ -21,13 +22,14 @@ import { validateManifest } from './manifest/validate-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
-import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, GanMixRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
+import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClassifyRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, GanMixRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
 import './worker/protocol.js';
 
 let engine: DiffusionEngine | undefined;
 let gan: GanEngine | undefined;
 let autoencoder: AutoencoderEngine | undefined;
 let clip: ClipEngine | undefined;
+let classifier: ClassifierEngine | undefined;
 const controllers = new Map<number, AbortController>();
 
 /** What the worker holds: a model opened on one runtime (DiffusionEngine, GanEngine). */
@@ -169,6 +171,14 @@ const api = {
   clipTokens(id: number, req: ClipTokensRequest): Promise<Embeddings> {
     return engineCall(clip, 'CLIP model', 'createClip', id, async (c, signal) => transferData(await c.embedTokens(req?.ids, signal)));
   },
+  /** As load, for a classifier (createClassifier). */
+  loadClassifier(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    return openModel(req, onProgress, ClassifierEngine.create, (e) => (classifier = e));
+  },
+  /** The classifier over a batch of RGBA images: logits, and the Grad-CAM maps when asked. */
+  classify(id: number, req: ClassifyRequest): Promise<ClassifierOutputs> {
+    return engineCall(classifier, 'classifier', 'createClassifier', id, (c, signal) => c.run(req?.images, req?.withMaps === true, signal));
+  },
   /** One GAN forward pass over the call's latents. */
   generate(id: number, options: GanGenerateRequest | undefined): Promise<EngineImage[]> {
     return ganCall(id, (g, signal) => g.generate({ ...options, signal }));
@@ -199,12 +209,14 @@ const api = {
     const g = gan;
     const a = autoencoder;
     const c = clip;
+    const k = classifier;
     engine = undefined;
     gan = undefined;
     autoencoder = undefined;
     clip = undefined;
+    classifier = undefined;
     for (const controller of controllers.values()) controller.abort(new AbortError('the generator was disposed'));
-    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose(), c?.dispose()]);
+    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose(), c?.dispose(), k?.dispose()]);
   },
   // createFidScorer's methods (fid*).
   ...fidWorkerApi(),

@@ -36,3 +36,14 @@ export async function runSession(session: OrtSessionLike, feeds: Record<string, 
     for (const t of [...Object.values(feeds), ...Object.values(outputs ?? {})]) t.dispose?.();
   }
 }
+
+/** One run of `session` fetching only `outputs`; returns a copy of each (float32). Every tensor is disposed. */
+export async function runSessionOutputs<N extends string>(session: OrtSessionLike, feeds: Record<string, OrtTensorLike>, outputs: readonly N[]): Promise<Record<N, Float32Array>> {
+  let fetched: Record<string, OrtTensorLike> | undefined;
+  try {
+    fetched = await session.run(feeds, outputs);
+    return Object.fromEntries(outputs.map((n) => [n, Float32Array.from(fetched![n]!.data as Float32Array)])) as Record<N, Float32Array>;
+  } finally {
+    for (const t of [...Object.values(feeds), ...Object.values(fetched ?? {})]) t.dispose?.();
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { CreateFidScorerOptions } from '../fid/api-types.js';
 import type { AutoencoderOptions } from '../autoencoder/types.js';
+import type { ClassifierOptions } from '../classifier/types.js';
 import type { ClipOptions } from '../clip/types.js';
 import type { GanOptions } from '../gan/types.js';
 import type { GeneratorOptions } from '../types.js';
@@ -23,6 +24,8 @@ export const GAN_OPTION_NAMES: Lists<GanOptions, typeof ganNames> = ganNames;
 export const AUTOENCODER_OPTION_NAMES: Lists<AutoencoderOptions, typeof ganNames> = ganNames;
 /** createClip's options: the same as createGan's. */
 export const CLIP_OPTION_NAMES: Lists<ClipOptions, typeof ganNames> = ganNames;
+/** createClassifier's options: the same as createGan's. */
+export const CLASSIFIER_OPTION_NAMES: Lists<ClassifierOptions, typeof ganNames> = ganNames;
 
 const fidScorerNames = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress', 'assetsUrl'] as const satisfies readonly (keyof CreateFidScorerOptions)[];
 /** createFidScorer's options (browser and Node). */
@@ -30,7 +33,7 @@ export const FID_SCORER_OPTION_NAMES: Lists<CreateFidScorerOptions, typeof fidSc
 
 /** Per-call option names, explained when given to creation function `callee` whose objects have the methods `calls`. */
 export function callOnlyHints(callee: string, calls: string): Readonly<Record<string, string>> {
-  const names = ['signal', 'onStep', 'steps', 'seed', 'batch', 'count', 'classLabel', 'prompt', 'negativePrompt', 'guidanceScale', 'scheduler', 'eta', 'image', 'strength', 'latents', 'truncation', 'images', 'from', 'to', 'frames', 'dim', 'range', 'texts', 'prompts', 'labels', 'template'];
+  const names = ['signal', 'onStep', 'steps', 'seed', 'batch', 'count', 'classLabel', 'prompt', 'negativePrompt', 'guidanceScale', 'scheduler', 'eta', 'image', 'strength', 'latents', 'truncation', 'images', 'from', 'to', 'frames', 'dim', 'range', 'texts', 'prompts', 'labels', 'template', 'top'];
   return Object.fromEntries(names.map((n) => [n, `it is an option of each call (${calls}), not of ${callee}: pass it there`]));
 }
 

@@ -37,6 +37,12 @@ export interface ClipTokensRequest {
   ids: Int32Array;
 }
 
+/** A classifier's forward pass: the images read as RGBA pixels on the main thread; `withMaps` fetches the Grad-CAM maps. */
+export interface ClassifyRequest {
+  images: RgbaImage[];
+  withMaps: boolean;
+}
+
 /** What the client sends to load a model (createGenerator, createGan, createAutoencoder, createClip). */
 export interface LoadRequest {
   /** Absolute URL of manifest.json (resolved on the main thread: the worker's base URL differs). */
