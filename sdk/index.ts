@@ -17,6 +17,7 @@ export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder.js';
 export { createClip } from './clip/create-clip.js';
 export { createClassifier } from './classifier/create-classifier.js';
+export { heatColour, heatOverlay } from './explain/heat-overlay.js';
 export { createFidScorer } from './fid/remote-scorer.js';
 export { detectCapabilities } from './capabilities.js';
 export { clearCache } from './cache.js';

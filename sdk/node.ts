@@ -43,6 +43,7 @@ export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder-node.js';
 export { createClip } from './clip/create-clip-node.js';
 export { createClassifier } from './classifier/create-classifier-node.js';
+export { heatColour, heatOverlay } from './explain/heat-overlay.js';
 export { createFidScorer } from './fid/node-scorer.js';
 export { setStatsWasm } from './fid/wasm.js';
 

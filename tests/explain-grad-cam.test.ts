@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradCamToImage, massInside } from '../sdk/explain/grad-cam.js';
+import { heatColour, heatOverlay } from '../sdk/explain/heat-overlay.js';
 import { Rng } from '../sdk/random/rng.js';
 import { gradCamTf } from '../trainer/explain/grad-cam.js';
 import { openClassifierNet } from '../trainer/explain/open-classifier.js';
@@ -58,6 +59,18 @@ describe('Grad-CAM', () => {
     expect([...gradCamToImage(new Float32Array(4), 2, 2, 3, 3)]).toEqual(new Array(9).fill(0));
     expect(massInside([1, 3, 0, 4], [true, false, false, true])).toBeCloseTo(5 / 8, 12);
     expect(massInside([0, 0], [true, false])).toBe(0);
+  });
+
+  it('heatOverlay: the map scaled to its maximum, blue → red, half over the image composited on white', () => {
+    expect(heatColour(0)).toEqual([0, 0, 0.5]);
+    expect(heatColour(1)).toEqual([0.5, 0, 0]);
+    expect(heatColour(0.5)).toEqual([0.5, 1, 0.5]);
+    // a black opaque pixel under the maximum, a transparent one (white) under zero
+    const image = { width: 2, height: 1, data: new Uint8ClampedArray([0, 0, 0, 255, 0, 0, 0, 0]) };
+    const out = heatOverlay(image, [4, 0]);
+    expect([...out.data]).toEqual([64, 0, 0, 255, 128, 128, 191, 255]);
+    expect(() => heatOverlay(image, [1])).toThrow(/the map has 1 values, the 2x1 image 2 pixels/);
+    expect(() => heatOverlay(image, [1, 1], 2)).toThrow(/opacity must be in \[0, 1\]/);
   });
 
   it('a shipped judge comes back from its ONNX file with the same logits', async () => {

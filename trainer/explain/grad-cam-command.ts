@@ -13,7 +13,7 @@ import { openClassifierData } from '../classifier/classifier-data.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { UsageError } from '../errors/usage-error.js';
 import { intFlag } from '../eval/flags.js';
-import { heatColour } from '../image/heat-colour.js';
+import { heatColour } from '../../sdk/explain/heat-overlay.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { gradCamTf } from './grad-cam.js';
