@@ -61,7 +61,7 @@ describe('Grad-CAM', () => {
     expect(massInside([0, 0], [true, false])).toBe(0);
   });
 
-  it('heatOverlay: the map scaled to its maximum, blue → red, half over the image composited on white', () => {
+  it('heatOverlay: the map stretched from its minimum to its maximum, blue → red, half over the image on white', () => {
     expect(heatColour(0)).toEqual([0, 0, 0.5]);
     expect(heatColour(1)).toEqual([0.5, 0, 0]);
     expect(heatColour(0.5)).toEqual([0.5, 1, 0.5]);
@@ -69,6 +69,9 @@ describe('Grad-CAM', () => {
     const image = { width: 2, height: 1, data: new Uint8ClampedArray([0, 0, 0, 255, 0, 0, 0, 0]) };
     const out = heatOverlay(image, [4, 0]);
     expect([...out.data]).toEqual([64, 0, 0, 255, 128, 128, 191, 255]);
+    // stretched: [5, 1] draws as [4, 0] does; a flat map is all blue
+    expect([...heatOverlay(image, [5, 1]).data]).toEqual([...out.data]);
+    expect([...heatOverlay(image, [3, 3]).data]).toEqual([0, 0, 64, 255, 128, 128, 191, 255]);
     expect(() => heatOverlay(image, [1])).toThrow(/the map has 1 values, the 2x1 image 2 pixels/);
     expect(() => heatOverlay(image, [1, 1], 2)).toThrow(/opacity must be in \[0, 1\]/);
   });

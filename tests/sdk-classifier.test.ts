@@ -54,7 +54,7 @@ describe('createClassifier (Node) on the shipped mnist-classifier', () => {
     expect(all[0]!.top.reduce((s, x) => s + x.probability, 0)).toBeCloseTo(1, 5);
   });
 
-  it("gradCam: the graph's map at the model's size, in 0…1, on the ink more than an even spread", async () => {
+  it("gradCam: the graph's map at the image's size, in 0…1, on the ink more than an even spread", async () => {
     const session = await ort.InferenceSession.create(join(MODEL, 'model.onnx'));
     let onInk = 0;
     let inkArea = 0;
@@ -76,6 +76,10 @@ describe('createClassifier (Node) on the shipped mnist-classifier', () => {
     }
     await session.release();
     expect(onInk).toBeGreaterThan(inkArea);
+    // a 64x64 picture of a digit: the map comes at 64x64
+    const big = { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4).fill(255) };
+    const m64 = await clf.gradCam(big);
+    expect([m64.width, m64.height, m64.map.length]).toEqual([64, 64, 64 * 64]);
   });
 
   it('bad input is an InvalidInputError naming the parameter', async () => {

@@ -8,6 +8,9 @@
  *   ?ae=URL       latent space                      (default: every model of MODELS whose manifest kind is 'autoencoder')
  *   ?clip=URL     ask the model; the CLIP score     (default: every model of MODELS whose manifest kind is 'clip')
  *                 under text-to-image results
+ *   ?judge=URL    Explain: the classifier whose Grad-CAM it draws (default /models/emoji-judge)
+ *   ?vit=URL      Explain: the ViT whose attention distances it plots, read from <vit>/attention-distance.json
+ *                 (default /models/emoji-clip); the prompt's word maps use ?emoji=
  *   ?model=URL    every page at once
  *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
  */
@@ -20,6 +23,9 @@ export interface DemoConfig {
   digits: string;
   gan: string[];
   classifier: string;
+  /** The Explain page's classifier (Grad-CAM) and ViT (its attention-distance.json). */
+  judge: string;
+  vit: string;
   /** Candidates for the latent space page: it lists those whose manifest says kind 'autoencoder'. */
   autoencoders: string[];
   /** Candidates for the Ask the model page and the text-to-image CLIP score: those whose manifest says kind 'clip'. */
@@ -61,6 +67,8 @@ export function readConfig(search: string = location.search): DemoConfig {
     digits: q.get('digits') ?? any ?? '/models/mnist-ddim',
     gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-vitgan'],
     classifier: q.get('classifier') ?? '/models/mnist-classifier',
+    judge: q.get('judge') ?? '/models/emoji-judge',
+    vit: q.get('vit') ?? '/models/emoji-clip',
     autoencoders: ae ? [ae] : [...MODELS],
     clips: clip ? [clip] : [...MODELS],
     backend: backend && BACKENDS.includes(backend) ? backend : 'auto',

@@ -1,5 +1,5 @@
 /**
- * The webgen demo: one page per route (#/text, #/img2img, #/emoji, #/digits, #/gan, #/fid, #/latent, #/ask), each built from
+ * The webgen demo: one page per route (#/text, #/img2img, #/emoji, #/digits, #/gan, #/fid, #/latent, #/ask, #/explain), each built from
  * the SDK's public API only (imported as 'webgen', served from ./sdk/ beside this file). Switching pages tears the old
  * one down (its running generation is cancelled); loaded models are kept for the visit.
  */
@@ -10,6 +10,7 @@ import type { Page } from './pages/common.js';
 import { askModelPage } from './pages/ask-model.js';
 import { digitsPage } from './pages/digits.js';
 import { emojiPage } from './pages/emoji.js';
+import { explainPage } from './pages/explain.js';
 import { fidLabPage } from './pages/fid-lab.js';
 import { ganExplorerPage } from './pages/gan-explorer.js';
 import { img2imgPage } from './pages/img2img.js';
@@ -17,7 +18,7 @@ import { latentSpacePage } from './pages/latent-space.js';
 import { textToImagePage } from './pages/text-to-image.js';
 import { showBackend } from './widgets/backend-badge.js';
 
-const PAGES: Page[] = [textToImagePage, img2imgPage, emojiPage, digitsPage, ganExplorerPage, fidLabPage, latentSpacePage, askModelPage];
+const PAGES: Page[] = [textToImagePage, img2imgPage, emojiPage, digitsPage, ganExplorerPage, fidLabPage, latentSpacePage, askModelPage, explainPage];
 const app = document.getElementById('app')!;
 const config = readConfig();
 let teardown: (() => void) | undefined;

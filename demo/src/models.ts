@@ -4,7 +4,7 @@
  * one generator; Ask the model and the text-to-image CLIP score one CLIP) and kept for the visit; a page that opens a
  * model already loading listens to the same load.
  */
-import { createClip, createGenerator, loadManifest, ManifestError, ModelLoadError, type Backend, type Clip, type Generator, type Manifest, type ModelKind, type ProgressEvent } from 'webgen';
+import { createClassifier, createClip, createGenerator, loadManifest, ManifestError, ModelLoadError, type Backend, type Classifier, type Clip, type Generator, type Manifest, type ModelKind, type ProgressEvent } from 'webgen';
 import { wasmThreads } from './config.js';
 
 export type Availability = { ok: true; manifest: Manifest } | { ok: false; title: string; reason: string };
@@ -119,6 +119,11 @@ export function smallestPrecision(manifest: Manifest | undefined): 'float16' | '
 /** Loads (or joins the load of) the CLIP model `model` on `backend`: the Ask the model page and text to image share it. */
 export function loadClip(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<Clip>>; unsubscribe(): void } {
   return loadShared(`clip|${keyOf(model)}|${backend}`, async (threads, p) => createClip({ model, backend, threads, onProgress: p, ...(await clipManifest(model)) }), onProgress);
+}
+
+/** Loads (or joins the load of) the classifier `model` on `backend` (the Explain page's judge). */
+export function loadClassifier(model: string, backend: Backend, onProgress: (e: ProgressEvent) => void): { promise: Promise<Loaded<Classifier>>; unsubscribe(): void } {
+  return loadShared(`classifier|${keyOf(model)}|${backend}`, async (threads, p) => createClassifier({ model, backend, threads, onProgress: p, ...(await checkedManifest(model)) }), onProgress);
 }
 
 /** A candidate of the model list whose manifest is on the server. */

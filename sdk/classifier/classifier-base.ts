@@ -64,7 +64,7 @@ export abstract class ClassifierBase implements Classifier {
     if (!grid) throw new InvalidInputError('model', `'${this.manifest.name}' has no grad_cam output (exported before Grad-CAM was part of the classifier graph); re-export it with webgen-train reexport --model <its folder>`);
     const rgba = await readImageInput(image, 'image');
     const { logits, gradCam } = await this.run([rgba], true, signal);
-    const { width, height } = this.manifest.image;
+    const { width, height } = rgba;
     const [h, w] = grid;
     return { ...this.verdict(logits, Math.min(DEFAULT_TOP, this.spec.labels.length)), width, height, map: gradCamToImage(gradCam!, h, w, width, height) };
   }

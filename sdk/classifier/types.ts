@@ -45,7 +45,7 @@ export interface Classification extends ClassScore {
 
 /** The Grad-CAM map of an image's predicted class, with the verdict. */
 export interface GradCamMap extends Classification {
-  /** The model's input size (manifest.image): the map is drawn at this size over the image as the model saw it. */
+  /** The given image's size: the map (the model's last convolution grid, bilinear) lies over the image as given. */
   width: number;
   height: number;
   /** width × height values, row-major, 0 … 1 (scaled by the map's maximum; all 0 where nothing speaks for the class). */
@@ -61,7 +61,7 @@ export interface Classifier {
   classify(images: ClassifierImages, options?: ClassifyOptions): Promise<Classification[]>;
   /**
    * The Grad-CAM map of the image's predicted class: where on the image the evidence for that class lies, on the last
-   * convolution block's grid brought to the model's input size. Throws InvalidInputError for a model exported before
+   * convolution block's grid brought to the image's own size (heatOverlay(image, map) draws it). Throws InvalidInputError for a model exported before
    * the map was part of its graph (re-export it with `webgen-train reexport --model DIR`).
    */
   gradCam(image: ImageInput, options?: GradCamOptions): Promise<GradCamMap>;
