@@ -19,6 +19,8 @@ const HELP = `webgen <command> [options]
   webgen explain attention-distance --model DIR
                                           how far each attention head of a ViT looks (pixels), per block
   webgen explain gradcam --model DIR      Grad-CAM maps of a classifier judge on its held-out images
+  webgen explain cross-attention --model DIR
+                                          where each prompt word's cross-attention looks, on the object or not
 
 'webgen <command> --help' lists each command's options. Training is 'webgen-train'.
 
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'eval fid': async (argv) => (await import('../eval/fid-eval-command.js')).evalFidCommand(argv),
   'explain attention-distance': async (argv) => (await import('../explain/attention-distance-command.js')).attentionDistanceCommand(argv),
   'explain gradcam': async (argv) => (await import('../explain/grad-cam-command.js')).gradCamCommand(argv),
+  'explain cross-attention': async (argv) => (await import('../explain/cross-attention-command.js')).crossAttentionCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,10 +43,10 @@ export async function main(argv: string[]): Promise<number> {
       return argv.length === 0 ? 2 : 0;
     }
     const two = `${argv[0]} ${argv[1] ?? ''}`;
-    if (argv[0] === 'explain' && !COMMANDS[two]) throw new UsageError(`unknown command '${two.trim()}'; explain commands: attention-distance, gradcam (see webgen --help)`);
+    if (argv[0] === 'explain' && !COMMANDS[two]) throw new UsageError(`unknown command '${two.trim()}'; explain commands: attention-distance, gradcam, cross-attention (see webgen --help)`);
     if (COMMANDS[two]) return await COMMANDS[two](argv.slice(2));
     if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
-    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid, explain attention-distance, explain gradcam (see webgen --help)`);
+    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention (see webgen --help)`);
   } catch (err) {
     return reportError('webgen', err);
   }

@@ -40,6 +40,7 @@ the same captions. The first setting runs every set; the others (a sweep) the he
   --steps LIST         DDIM steps, comma-separated (default 25)
   --guidance LIST      classifier-free guidance scales, comma-separated (default 3)
   --guidance-interval LO,HI  guide only the steps with LO*T <= t <= HI*T (default 0,1)
+  --dpm-solver LIST    add sweep rows with DPM-Solver++(2M) at these step counts (at the first --guidance)
   --ddpm               add a sweep row with DDPM over all the training steps (slow: use --limit)
   --limit N            at most N captions per set (default all: 386 concepts, 163 style pairs; train: as many as concepts)
   --seed N             seed of the noise: batch k of 32 captions draws from seed + k (default 0)
@@ -62,7 +63,7 @@ export interface EmojiPromptScore {
 
 /** One sampler setting. */
 export interface EmojiSetting {
-  scheduler: 'ddim' | 'ddpm';
+  scheduler: 'ddim' | 'ddpm' | 'dpm-solver++';
   steps: number;
   guidance: number;
 }
@@ -91,6 +92,7 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
     guidance: { type: 'string' },
     'guidance-interval': { type: 'string' },
     ddpm: { type: 'boolean' },
+    'dpm-solver': { type: 'string' },
     limit: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'string' },
@@ -115,6 +117,7 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
   const clip = await createClip({ model: clipDir });
   const L = generator.manifest.conditioning?.tokenizer?.maxLength;
   if (L === undefined) throw new UsageError(`${values.model} is not text-conditioned: eval-emoji draws from captions`);
+  for (const steps of values['dpm-solver'] === undefined ? [] : listFlag('dpm-solver', values['dpm-solver'])) settings.push({ scheduler: 'dpm-solver++', steps, guidance: guidanceList[0]! });
   if (values.ddpm) settings.push({ scheduler: 'ddpm', steps: generator.manifest.schedule!.trainSteps, guidance: guidanceList[0]! });
   const concepts = judgeData.heldOutGroups['held-out-concept'].length;
 
@@ -202,7 +205,8 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const settingName = (s: EmojiSetting) => `${s.scheduler === 'ddpm' ? 'DDPM' : 'DDIM'} ${s.steps} steps, guidance ${s.guidance}`;
+const SCHEDULER_NAMES: Record<EmojiSetting['scheduler'], string> = { ddim: 'DDIM', ddpm: 'DDPM', 'dpm-solver++': 'DPM-Solver++' };
+const settingName = (s: EmojiSetting) => `${SCHEDULER_NAMES[s.scheduler]} ${s.steps} steps, guidance ${s.guidance}`;
 
 /** FID between two feature sets [n, d] (the SDK's plain reference math). */
 function fidOf(a: Float32Array, b: Float32Array, d = 256): number {
@@ -228,7 +232,7 @@ export function formatSweep(rows: (EmojiSetting & EmojiPromptScore)[], interval?
     '',
     '| sampler | guidance | subcategory (ratio to real) | style | FID (floor) | CLIP score | s / image |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.scheduler === 'ddpm' ? 'DDPM' : 'DDIM'} ${r.steps} | ${r.guidance} | ${pct(r.subcategory.generated)} (${r.subcategory.ratio.toFixed(2)}) | ${pct(r.style.generated)} | ${r.fid.generated.toFixed(1)} (${r.fid.floor.toFixed(1)}) | ${r.clipScore.generated.toFixed(1)} | ${r.secondsPerImage.toFixed(3)} |`),
+    ...rows.map((r) => `| ${SCHEDULER_NAMES[r.scheduler]} ${r.steps} | ${r.guidance} | ${pct(r.subcategory.generated)} (${r.subcategory.ratio.toFixed(2)}) | ${pct(r.style.generated)} | ${r.fid.generated.toFixed(1)} (${r.fid.floor.toFixed(1)}) | ${r.clipScore.generated.toFixed(1)} | ${r.secondsPerImage.toFixed(3)} |`),
   ].join('\n');
 }
 
