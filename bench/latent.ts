@@ -1,6 +1,6 @@
 /**
  * Latent diffusion speed (issue 20): each shipped latent-diffusion model of models/ draws one 64×64 image from a
- * prompt, 10 guided DDIM steps + the decoder, through the SDK's worker on onnxruntime-web wasm in headless Chromium
+ * prompt, 10 guided DDIM steps + the decoder (a distilled student: its own steps, unguided passes), through the SDK's worker on onnxruntime-web wasm in headless Chromium
  * and through the SDK's Node entry on onnxruntime-node, both on THREADS threads (default 2), median of REPS calls after
  * a warm-up, in alternation; with the U-Net + decoder share (timings.modelMs), Node's peak resident memory and
  * Chromium's (every Chromium process summed, sampled from /proc while the model loads and draws).
@@ -9,6 +9,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from '../sdk/node.js';
+import type { Manifest } from '../sdk/manifest/types.js';
 import type { PageLoad, PageRun } from '../scripts/e2e/compare.js';
 import { startHarness } from '../scripts/e2e/harness.js';
 import { residentBytes, sampleResidentMemory } from '../scripts/e2e/process-memory.js';
@@ -25,7 +26,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchLatent(): Promise<Figures> {
   const figures: Figures = {};
   const put = (name: string, value: number, unit: string) => (figures[name] = { value: Number(value.toPrecision(4)), unit });
-  const models = shippedModels().filter((m) => JSON.parse(readFileSync(join(m.dir, 'manifest.json'), 'utf8')).kind === 'latent-diffusion');
+  const models = shippedModels()
+    .map((m) => ({ ...m, manifest: JSON.parse(readFileSync(join(m.dir, 'manifest.json'), 'utf8')) as Manifest }))
+    .filter((m) => m.manifest.kind === 'latent-diffusion');
   if (models.length === 0) return figures;
   const h = await startHarness();
   try {
@@ -33,7 +36,10 @@ export async function benchLatent(): Promise<Figures> {
       const CHROMIUM = /^chrom/i;
       const before = residentBytes(CHROMIUM);
       const sampler = sampleResidentMemory(CHROMIUM);
-      const options = { prompt: 'grinning face, noto style', steps: 10, guidanceScale: 3, seed: 1 };
+      // a distilled student draws at its own step count and default guidance (one pass per step); a teacher 10 guided steps
+      const student = m.manifest.sampling?.supportedSteps;
+      const options = { prompt: 'grinning face, noto style', steps: student?.[0] ?? 10, guidanceScale: student ? m.manifest.sampling!.guidanceScale! : 3, seed: 1 };
+      const what = student ? `${options.steps} steps (distilled, guidance ${options.guidanceScale} as an input) + decode` : '10 guided steps + decode';
       const loaded = (await h.page.evaluate(([u, t]) => (window as any).h.load(u, { backend: 'wasm', threads: t, cache: false }), [`/models/${m.name}`, THREADS] as const)) as PageLoad;
       if (loaded.error) throw new Error(`${m.name}: ${loaded.error.message}`);
       const runWeb = async () => {
@@ -62,9 +68,9 @@ export async function benchLatent(): Promise<Figures> {
       const chromiumPeak = sampler.stop();
       await h.page.evaluate((id) => (window as any).h.dispose(id), loaded.id);
       await gen.dispose();
-      put(`${m.name}: 10 guided steps + decode, Chromium wasm (${THREADS} threads), target <= 1000`, median(web), 'ms');
+      put(`${m.name}: ${what}, Chromium wasm (${THREADS} threads), target <= 1000`, median(web), 'ms');
       put(`${m.name}: of which U-Net and decoder runs, Chromium wasm`, median(webModel), 'ms');
-      put(`${m.name}: 10 guided steps + decode, onnxruntime-node (${THREADS} threads)`, median(node), 'ms');
+      put(`${m.name}: ${what}, onnxruntime-node (${THREADS} threads)`, median(node), 'ms');
       put(`${m.name}: Node peak resident memory while drawing`, peak / 1e6, 'MB');
       if (sampler.available) {
         put(`${m.name}: Chromium peak resident memory (all its processes) while loading and drawing`, chromiumPeak / 1e6, 'MB');
