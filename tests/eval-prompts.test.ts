@@ -57,6 +57,10 @@ describe('webgen-train eval-prompts', () => {
       const trainedPairs = Object.entries(row.perPair).filter(([name]) => !doc.heldOutPairs.includes(name));
       expect(trainedPairs.every(([, v]) => v === 0 || v === 1)).toBe(true);
       expect(row.trained.both).toBeCloseTo(trainedPairs.reduce((s, [, v]) => s + (v as number), 0) / 32, 10);
+      // the Inception Score of the 36 drawings (one split): between 1 (one class everywhere) and 36
+      expect(row.inceptionScore.mean).toBeGreaterThanOrEqual(1);
+      expect(row.inceptionScore.mean).toBeLessThanOrEqual(NUM_COMBOS);
+      expect(row.inceptionScore.std).toBe(0);
     }
     expect(existsSync(grid)).toBe(true);
   });

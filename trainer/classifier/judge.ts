@@ -30,6 +30,8 @@ export interface JudgeOptions {
 export interface JudgeResult {
   /** [N] argmax class of each image. */
   predicted: Int32Array;
+  /** [N, K] the logits, row-major (the Inception Score's input). */
+  logits: Float32Array;
   /** [K] how many images fell in each class. */
   histogram: number[];
   /** Share of images whose prediction equals `expectedLabels` (only when those were given). */
@@ -97,6 +99,7 @@ export async function judgeSamples(
   if (opts.features && F < 1) throw new DataError(join(modelDir, 'manifest.json'), `the model has no 'features' output`);
   const session = await ort.InferenceSession.create(join(modelDir, file.path), { executionProviders: ['cpu'] });
   const predicted = new Int32Array(N);
+  const allLogits = new Float32Array(N * K);
   const features = opts.features ? new Float32Array(N * F) : undefined;
   try {
     for (let start = 0; start < N; start += batchSize) {
@@ -105,6 +108,7 @@ export async function judgeSamples(
       const out = await session.run({ images: new ort.Tensor('float32', nchw, [n, C, H, W]) }, features ? ['logits', 'features'] : ['logits']);
       const logits = out.logits!.data as Float32Array; // [n, K]
       for (let i = 0; i < n; i++) predicted[start + i] = argMax(logits, i * K, K);
+      allLogits.set(logits, start * K);
       if (features) features.set(out.features!.data as Float32Array, start * F);
     }
   } finally {
@@ -121,7 +125,7 @@ export async function judgeSamples(
     accuracy = right / N;
   }
   const classNames = manifest.conditioning?.classes ?? Array.from({ length: K }, (_, k) => String(k));
-  return { predicted, histogram, ...(accuracy !== undefined && { accuracy }), ...(features && { features }), classNames, manifest };
+  return { predicted, logits: allLogits, histogram, ...(accuracy !== undefined && { accuracy }), ...(features && { features }), classNames, manifest };
 }
 
 function toNchw(src: Float32Array, n: number, h: number, w: number, c: number): Float32Array {

@@ -11,6 +11,7 @@ import { createGenerator, createClip } from '../../sdk/node.js';
 import type { GeneratedImage } from '../../sdk/node.js';
 import { convertChannels } from '../../sdk/image/pixels.js';
 import { resizePixels } from '../../sdk/image/resize.js';
+import { inceptionScore } from '../../sdk/fid/inception-score.js';
 import type { RgbaImage } from '../../sdk/types.js';
 import { captionWords } from '../clip/clip-text.js';
 import { judgeSamples } from '../classifier/judge.js';
@@ -58,6 +59,8 @@ export interface EmojiPromptScore {
   clipScore: { generated: number; real: number };
   /** FID in the judge's features, drawings vs the set's real images; floor: the real images' two halves (even, odd). */
   fid: { generated: number; floor: number };
+  /** Inception Score with the judge's logits (its subcategory × style classes; one split per 100 images, 1 … 10), drawings and real images. */
+  inceptionScore: { generated: number; generatedStd: number; real: number; realStd: number };
   secondsPerImage: number;
 }
 
@@ -156,12 +159,18 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
     const real = pairAccuracy(realVerdict.predicted, p.labels, 2);
     const gen = pairAccuracy(genVerdict.predicted, p.labels, 2);
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const K = realVerdict.classNames.length;
+    // the seeds' 10 splits need ~100 images each to estimate p(y): a set of 386 is split 3 ways, a smaller one not at all
+    const splitsOf = (n: number) => Math.max(1, Math.min(10, Math.floor(n / 100)));
+    const isGen = inceptionScore(genVerdict.logits, drawn.length, K, { splits: splitsOf(drawn.length) });
+    const isReal = inceptionScore(realVerdict.logits, p.labels.length, K, { splits: splitsOf(p.labels.length) });
     return {
       images: drawn.length,
       subcategory: { generated: gen.outer, real: real.outer, ratio: real.outer > 0 ? gen.outer / real.outer : 0 },
       style: { generated: gen.inner, real: real.inner },
       clipScore: { generated: mean(await clip.clipScore(drawn, p.prompts)), real: mean(await clip.clipScore(p.realRgba, p.prompts)) },
       fid: { generated: fidOf(genVerdict.features!, realVerdict.features!), floor: halvesFid(realVerdict.features!) },
+      inceptionScore: { generated: isGen.mean, generatedStd: isGen.std, real: isReal.mean, realStd: isReal.std },
       secondsPerImage: seconds / drawn.length,
     };
   };
@@ -230,9 +239,9 @@ export function formatSweep(rows: (EmojiSetting & EmojiPromptScore)[], interval?
   return [
     `held-out concepts per sampler setting${interval ? ` (guidance on ${interval[0]}..${interval[1]} of the steps)` : ''}:`,
     '',
-    '| sampler | guidance | subcategory (ratio to real) | style | FID (floor) | CLIP score | s / image |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${SCHEDULER_NAMES[r.scheduler]} ${r.steps} | ${r.guidance} | ${pct(r.subcategory.generated)} (${r.subcategory.ratio.toFixed(2)}) | ${pct(r.style.generated)} | ${r.fid.generated.toFixed(1)} (${r.fid.floor.toFixed(1)}) | ${r.clipScore.generated.toFixed(1)} | ${r.secondsPerImage.toFixed(3)} |`),
+    '| sampler | guidance | subcategory (ratio to real) | style | FID (floor) | CLIP score | IS | s / image |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${SCHEDULER_NAMES[r.scheduler]} ${r.steps} | ${r.guidance} | ${pct(r.subcategory.generated)} (${r.subcategory.ratio.toFixed(2)}) | ${pct(r.style.generated)} | ${r.fid.generated.toFixed(1)} (${r.fid.floor.toFixed(1)}) | ${r.clipScore.generated.toFixed(1)} | ${r.inceptionScore.generated.toFixed(1)} | ${r.secondsPerImage.toFixed(3)} |`),
   ].join('\n');
 }
 
@@ -242,11 +251,11 @@ export function formatEmojiTable(results: Record<string, EmojiPromptScore>, s: E
   const lines = [
     `${settingName(s)}; judge: models/emoji-judge; CLIP score: models/emoji-clip`,
     '',
-    '| set | captions | subcategory: drawn / real (ratio) | style: drawn / real | FID drawn vs real (floor) | CLIP score: drawn / real |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| set | captions | subcategory: drawn / real (ratio) | style: drawn / real | FID drawn vs real (floor) | CLIP score: drawn / real | IS: drawn / real |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [set, r] of Object.entries(results)) {
-    lines.push(`| ${set} | ${r.images} | ${pct(r.subcategory.generated)} / ${pct(r.subcategory.real)} (${r.subcategory.ratio.toFixed(2)}) | ${pct(r.style.generated)} / ${pct(r.style.real)} | ${r.fid.generated.toFixed(1)} (${r.fid.floor.toFixed(1)}) | ${r.clipScore.generated.toFixed(1)} / ${r.clipScore.real.toFixed(1)} |`);
+    lines.push(`| ${set} | ${r.images} | ${pct(r.subcategory.generated)} / ${pct(r.subcategory.real)} (${r.subcategory.ratio.toFixed(2)}) | ${pct(r.style.generated)} / ${pct(r.style.real)} | ${r.fid.generated.toFixed(1)} (${r.fid.floor.toFixed(1)}) | ${r.clipScore.generated.toFixed(1)} / ${r.clipScore.real.toFixed(1)} | ${r.inceptionScore.generated.toFixed(1)} / ${r.inceptionScore.real.toFixed(1)} |`);
   }
   return lines.join('\n');
 }

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc } from '../../sdk/image/pixels.js';
+import { inceptionScore } from '../../sdk/fid/inception-score.js';
 import { DiffusionSampler } from './diffusion-sampler.js';
 import { samplerSettings, settingLabel, type SamplerSetting } from './sampler-settings.js';
 import { parseFlags } from '../cli/config-flags.js';
@@ -57,6 +58,8 @@ interface Row extends SamplerSetting {
   heldOut: GroupScore;
   /** Accuracy (colour and shape) of each pair, by name. */
   perPair: Record<string, number>;
+  /** Inception Score of all the drawings with the classifier's logits (one split per 100 images, 1 … 10). */
+  inceptionScore: { mean: number; std: number };
   secondsPerImage: number;
 }
 
@@ -126,11 +129,12 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
       for (let i = k; i < expected.length; i += NUM_COMBOS) if (verdict.predicted[i] === k) hit++;
       pairs[comboName(k)] = hit / perPair;
     }
-    const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, secondsPerImage: seconds / prompts.length };
+    const is = inceptionScore(verdict.logits, prompts.length, verdict.classNames.length, { splits: Math.max(1, Math.min(10, Math.floor(prompts.length / 100))) });
+    const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, inceptionScore: { mean: is.mean, std: is.std }, secondsPerImage: seconds / prompts.length };
     rows.push(row);
     console.log(
       `${settingLabel(setting)}: trained pairs ${fmt(row.trained)}; held-out pairs ${fmt(row.heldOut)}; ` +
-        `${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
+        `IS ${is.mean.toFixed(2)} ± ${is.std.toFixed(2)}; ${(1000 * row.secondsPerImage).toFixed(1)} ms/image`,
     );
     for (const name of heldOut) console.log(`  held out ${name}: ${(100 * pairs[name]!).toFixed(1)}%`);
     if (rows.length === 1 && values.grid) await writeGrid(values.grid, nhwc, [H, W, C], heldOut, perPair);
