@@ -159,6 +159,11 @@ describe('webgen-train gan --export, then gan eval and gan table', () => {
     expect(card).toContain('Per-class coverage of 40 samples');
     // 40 samples: subsets of 40 drawn from 1,000 real images, so KID has a spread.
     expect(card).toMatch(/\| KID \| -?\d+\.\d{4} ± \d+\.\d{4} \|/);
+    // the Inception Score of the 40 samples (one split) and of the 1,000 held-out digits (10 splits): 1 … 10 classes
+    expect(result.inceptionScore.samples).toBeGreaterThanOrEqual(1);
+    expect(result.inceptionScore.real).toBeGreaterThan(8); // real MNIST through the judge: ~9.4
+    expect(result.inceptionScore.real).toBeLessThanOrEqual(10);
+    expect(card).toMatch(/\| Inception Score \(classifier logits, 10 splits\): samples \/ held-out real \| \d+\.\d\d ± 0\.00 \/ \d+\.\d\d ± \d+\.\d\d \|/);
     expect(card).toContain('losses.png');
     // 2 of mnist-dcgan's 10,000 steps: the card says the run was stopped early.
     expect(card).toContain("| steps | 2 of the recipe's 10,000: a stopped run, exported; `--resume` continues it bit for bit |");

@@ -6,6 +6,7 @@
  */
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inceptionScore } from '../../sdk/fid/inception-score.js';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { judgeSamples } from '../classifier/judge.js';
@@ -48,6 +49,8 @@ export interface GanEvalResult {
   fid: number;
   kid: number;
   kidStd: number;
+  /** Inception Score with the classifier's logits (10 splits) of the samples and of the held-out real images. */
+  inceptionScore: { samples: number; samplesStd: number; real: number; realStd: number };
   /** Real images the statistics came from. */
   realImages: number;
   realData: string;
@@ -111,6 +114,9 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
 
   const K = fake.histogram.length;
   const floor = n / K / 5;
+  const splits = (count: number) => Math.max(1, Math.min(10, Math.floor(count / 100)));
+  const isFake = inceptionScore(fake.logits, n, K, { splits: splits(n) });
+  const isReal = inceptionScore(real.logits, held.size, K, { splits: splits(held.size) });
   return {
     samples: n,
     histogram: fake.histogram,
@@ -121,6 +127,7 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
     fid,
     kid: kid.kid,
     kidStd: kid.std,
+    inceptionScore: { samples: isFake.mean, samplesStd: isFake.std, real: isReal.mean, realStd: isReal.std },
     realImages: held.size,
     realData: `${cfg.data} held-out ${held.size} (hold-out ${cfg.holdOut}, seed ${cfg.seed ?? 0})`,
   };
@@ -160,6 +167,7 @@ A ${cfg.conditional ? 'class-conditional ' : ''}${cfg.arch ?? 'GAN'} generator: 
 | data | \`${cfg.data ?? t.data}\`, ${cfg.holdOut} images held out (seed ${cfg.seed ?? 0}) |
 | FID (classifier features, ${result.samples} samples vs ${result.realData}) | ${result.fid.toFixed(2)} |
 | KID | ${kidCell(result)} |
+| Inception Score (classifier logits, 10 splits): samples / held-out real | ${result.inceptionScore.samples.toFixed(2)} ± ${result.inceptionScore.samplesStd.toFixed(2)} / ${result.inceptionScore.real.toFixed(2)} ± ${result.inceptionScore.realStd.toFixed(2)} |
 ${result.classAgreement !== undefined ? `| class agreement (classifier = asked class) | ${(100 * result.classAgreement).toFixed(1)}% |\n` : ''}| classes with < 20% of a fair share | ${result.missingClasses.length ? result.missingClasses.join(', ') : 'none'} |
 | smallest / largest class | ${result.coverageRatio.toFixed(2)} |
 | parity (ONNX vs trainer) | ${manifest.parity.maxAbsError.toExponential(2)} |
