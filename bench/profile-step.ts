@@ -5,7 +5,7 @@
  * Prints, per phase, the kernels by total time (calls, ms, share of the phase) and the phases' wall times; with
  * `--markdown FILE` writes the same as a Markdown table.
  *
- * `node --import tsx bench/profile-step.ts [--batch 32] [--threads 2] [--markdown docs/trainer-profile.md]`
+ * `node --import tsx bench/profile-step.ts [--batch 32] [--threads 2] [--markdown FILE]` (docs/trainer-profile.md has a run)
  *
  * The profiler times each kernel on its own (tfjs' backend.time around it); the per-kernel sum is close to the
  * phase's wall time on wasm, whose kernels run synchronously. Run it on a quiet machine: shares are robust to load,
