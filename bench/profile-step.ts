@@ -15,13 +15,9 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../sdk/random/rng.js';
+import { benchUNet } from './bench-unet.js';
 import { selectBackend } from '../trainer/backend/select-backend.js';
-import { createShapesDataset } from '../trainer/data/shapes.js';
 import { batchIterator } from '../trainer/data/dataset.js';
-import { GaussianDiffusion } from '../trainer/diffusion/gaussian-diffusion.js';
-import { UNet } from '../trainer/models/unet.js';
-import { UNET_PRESETS } from '../trainer/models/unet-presets.js';
-import { AdamW } from '../trainer/optim/adamw.js';
 import { accumulateGradients, disposeAll } from '../trainer/train/gradients.js';
 
 const { values } = parseArgs({ options: { batch: { type: 'string' }, threads: { type: 'string' }, markdown: { type: 'string' } } });
@@ -29,13 +25,7 @@ const batch = Number(values.batch ?? 32);
 const threads = Number(values.threads ?? 2);
 await selectBackend({ prefer: 'wasm', threads, log: () => undefined });
 
-const data = createShapesDataset({ size: 256, seed: 0 });
-const unet = new UNet({ ...UNET_PRESETS.bench, numClasses: data.numClasses! }, 0);
-const diffusion = new GaussianDiffusion(unet, { numClasses: data.numClasses!, condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear', prediction: 'v' });
-const params = unet.namedVariables();
-const varList = [...params.values()];
-const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));
-const adam = new AdamW(params);
+const { data, unet, diffusion, varList, pathOf, adam } = benchUNet();
 const it = batchIterator(data, batch, 0);
 const sync = () => tf.backend().read(varList[0]!.dataId);
 

@@ -15,14 +15,11 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../sdk/random/rng.js';
+import { benchUNet } from './bench-unet.js';
 import { selectBackend } from '../trainer/backend/select-backend.js';
-import { createShapesDataset } from '../trainer/data/shapes.js';
 import { batchIterator } from '../trainer/data/dataset.js';
-import { GaussianDiffusion } from '../trainer/diffusion/gaussian-diffusion.js';
 import { exportUNet } from '../trainer/diffusion/export-unet.js';
-import { UNet } from '../trainer/models/unet.js';
 import { UNET_PRESETS } from '../trainer/models/unet-presets.js';
-import { AdamW } from '../trainer/optim/adamw.js';
 import { accumulateGradients, disposeAll } from '../trainer/train/gradients.js';
 import { benchKernels } from './kernels.js';
 import { countFlops } from './flop-counter.js';
@@ -44,13 +41,7 @@ await selectBackend({ prefer: 'wasm', threads, log: (l) => console.log(l) });
 console.log(`wasm threads: ${getThreadsCount()}\n`);
 
 // 1-2. a U-Net training step
-const data = createShapesDataset({ size: 256, seed: 0 });
-const unet = new UNet({ ...UNET_PRESETS.bench, numClasses: data.numClasses! }, 0);
-const diffusion = new GaussianDiffusion(unet, { numClasses: data.numClasses!, condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear', prediction: 'v' });
-const params = unet.namedVariables();
-const varList = [...params.values()];
-const pathOf = new Map(varList.map((v, i) => [v.name, [...params.keys()][i]!]));
-const adam = new AdamW(params);
+const { data, unet, diffusion, varList, pathOf, adam } = benchUNet();
 put('U-Net parameters (bench preset)', unet.parameterCount(), 'params');
 
 /** Median seconds of `reps` full optimiser steps at `batch` (after one warm-up step unless `warmup` is false). */

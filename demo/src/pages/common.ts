@@ -195,6 +195,20 @@ export class RunButtons {
     }
   }
 
+  /**
+   * The trimmed prompt, or null after a 'Type a prompt' warning under the buttons (`hint`: what to type) when it is
+   * empty; a non-empty prompt clears an earlier warning.
+   */
+  promptOrWarn(value: string, hint: string): string | null {
+    const text = value.trim();
+    if (text === '') {
+      this.notices.show('warning', 'Type a prompt', hint, 'prompt');
+      return null;
+    }
+    this.notices.clear('prompt');
+    return text;
+  }
+
   /** Stops the running job (page teardown). */
   stop(): void {
     this.controller?.abort();

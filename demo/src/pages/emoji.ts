@@ -85,12 +85,8 @@ export const emojiPage: Page = {
       e.preventDefault();
       if (!generator) return;
       const g = generator;
-      const text = prompt.value.trim();
-      if (text === '') {
-        buttons.notices.show('warning', 'Type a prompt', 'An empty prompt draws with no condition at all. Name an emoji and a style, or pick an example.', 'prompt');
-        return;
-      }
-      buttons.notices.clear('prompt');
+      const text = buttons.promptOrWarn(prompt.value, 'An empty prompt draws with no condition at all. Name an emoji and a style, or pick an example.');
+      if (text === null) return;
       const scorer = clip.current;
       const fromDrawing = start.value === 'drawing';
       void buttons.run(async (signal) => {

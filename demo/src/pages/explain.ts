@@ -87,12 +87,8 @@ export const explainPage: Page = {
       e.preventDefault();
       if (!generator) return;
       const g = generator;
-      const text = prompt.value.trim();
-      if (text === '') {
-        buttons.notices.show('warning', 'Type a prompt', 'The maps show where each word of a prompt looks: name an emoji and a style.', 'prompt');
-        return;
-      }
-      buttons.notices.clear('prompt');
+      const text = buttons.promptOrWarn(prompt.value, 'The maps show where each word of a prompt looks: name an emoji and a style.');
+      if (text === null) return;
       void buttons.run(async (signal) => {
         words.replaceChildren();
         cam.replaceChildren();
