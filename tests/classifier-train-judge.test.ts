@@ -55,7 +55,7 @@ describe('trainClassifier (mnist, 100 steps on 512 digits)', () => {
     expect(m.kind).toBe('classifier');
     expect(m.conditioning?.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(m.image).toEqual({ width: 32, height: 32, channels: 1, range: [-1, 1] });
-    expect(m.files.classifier!.outputs.map((o) => o.name)).toEqual(['logits', 'features']);
+    expect(m.files.classifier!.outputs.map((o) => o.name)).toEqual(['logits', 'features', 'grad_cam']);
     expect(m.metrics.heldOutAccuracy).toBe(result.heldOutAccuracy);
     expect(m.metrics.heldOutExamples).toBe(1000);
     expect(typeof m.metrics['accuracy.7']).toBe('number');
