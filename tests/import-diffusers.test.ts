@@ -1,0 +1,170 @@
+/**
+ * `webgen import` of a diffusers-style pixel U-Net (tests/fixtures/import/make-fixtures.py: PyTorch → torch.onnx.export,
+ * output out_sample, diffusers' scheduler_config.json), sampled through the SDK's Node entry and compared with the
+ * plain-PyTorch DDIM reference the script recorded; and the imports it refuses, each naming the file and the field.
+ *
+ * pixel-sd: Stable Diffusion's scheduler settings (scaled_linear, epsilon, leading + steps_offset 1,
+ * set_alpha_to_one false, clip_sample false), a float32 timestep; its x_T is webgen's Rng(7), so the public `seed`
+ * reproduces PyTorch's start. pixel: squaredcos_cap_v2, v_prediction, trailing, clip_sample, an int64 timestep;
+ * its x_T is torch.randn, passed as sample({ initialNoise }).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createGenerator, Rng } from '../sdk/node.js';
+import { encodeOnnxModel, readOnnxModel } from '../trainer/export/onnx-proto.js';
+import { verifyModelFolder } from '../trainer/export/model-folder.js';
+import { startCli, WEBGEN_CLI } from './helpers/run-cli.js';
+
+const FIXTURES = 'tests/fixtures/import';
+const tmp = mkdtempSync(join(tmpdir(), 'webgen-import-diffusers-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const webgen = (args: string[]) => startCli(args, WEBGEN_CLI).done;
+
+interface Reference {
+  shape: number[];
+  seed?: number;
+  noise: number[];
+  runs: { steps: number; guidanceScale: number; classLabels: number[]; nullClass: number; sample: number[] }[];
+}
+const reference = (name: string): Reference => JSON.parse(readFileSync(join(FIXTURES, name, 'reference.json'), 'utf8'));
+
+/** max |a − b| and max |b| over the arrays. */
+function compare(a: Float32Array, b: readonly number[]): { maxAbs: number; scale: number } {
+  expect(a.length).toBe(b.length);
+  let maxAbs = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return { maxAbs, scale };
+}
+
+/** Both halves of the batch, concatenated [B, C, H, W], as the SDK drew them in model space. */
+function values(images: { values?: Float32Array }[]): Float32Array {
+  return Float32Array.from(images.flatMap((im) => Array.from(im.values!)));
+}
+
+// ORT's and PyTorch's float32 convolutions sum in different orders (~1e-7 relative per op); ten DDIM steps with
+// clip_sample off divide by √ᾱ_t (down to ~0.07 at t = 901) and carry it through samples up to ~40 in magnitude.
+// The tolerance is relative to the largest reference value; a wrong ᾱ (betas, offset, final ᾱ) moves samples by
+// far more than this (see the control below).
+const RELATIVE_TOLERANCE = 1e-4;
+
+describe('webgen import (diffusers pixel U-Net)', () => {
+  it('imports pixel-sd and the SDK samples it as the PyTorch DDIM reference does, from the same seed', async () => {
+    const out = join(tmp, 'pixel-sd');
+    const r = await webgen(['import', '--unet', join(FIXTURES, 'pixel-sd/unet/model.onnx'), '--scheduler-config', join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json'), '--classes', 'a,b,c,d', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/imported pixel-sd \(diffusion-unet, 1x16x16, scaled_linear epsilon\)/);
+
+    const m = await verifyModelFolder(out);
+    expect(m.schedule).toMatchObject({ kind: 'scaled_linear', betaStart: 0.00085, betaEnd: 0.012, trainSteps: 1000, predictionType: 'epsilon', timestepSpacing: 'leading', stepsOffset: 1, setAlphaToOne: false, clipSample: false });
+    expect(m.files.unet!.tensorNames).toEqual({ model_output: 'out_sample' });
+    expect(m.files.unet!.inputs.find((s) => s.name === 'timestep')).toEqual({ name: 'timestep', dtype: 'float32', shape: ['batch'] });
+    expect(m.conditioning).toEqual({ classes: ['a', 'b', 'c', 'd'], nullClass: 4 });
+
+    const ref = reference('pixel-sd');
+    const run = ref.runs[0]!;
+    // The SDK's x_T for `seed` is Rng(seed).normalArray(B·C·H·W), which the fixture script ported to draw PyTorch's.
+    expect(Array.from(new Rng(ref.seed!).normalArray(ref.noise.length))).toEqual(ref.noise.map((v) => Math.fround(v)));
+
+    const g = await createGenerator({ model: out, threads: 1 });
+    try {
+      const images = await g.sample({ batch: 2, classLabel: run.classLabels, seed: ref.seed!, steps: run.steps, scheduler: 'ddim', eta: 0, guidanceScale: run.guidanceScale });
+      const { maxAbs, scale } = compare(values(images), run.sample);
+      console.log(`pixel-sd: max |webgen − PyTorch| = ${maxAbs.toExponential(2)} (samples up to ${scale.toFixed(1)})`);
+      expect(scale).toBeGreaterThan(1);
+      expect(maxAbs).toBeLessThan(RELATIVE_TOLERANCE * scale);
+
+      // Control: the default set_alpha_to_one (final ᾱ = 1) would move the result far past the tolerance.
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      manifest.schedule.setAlphaToOne = true;
+      const other = await createGenerator({ model: out, manifest, threads: 1 });
+      try {
+        const wrong = await other.sample({ batch: 2, classLabel: run.classLabels, seed: ref.seed!, steps: run.steps, scheduler: 'ddim', eta: 0, guidanceScale: 1 });
+        expect(compare(values(wrong), run.sample).maxAbs).toBeGreaterThan(100 * RELATIVE_TOLERANCE * scale);
+      } finally {
+        await other.dispose();
+      }
+    } finally {
+      await g.dispose();
+    }
+  }, 120_000);
+
+  it('imports pixel (cosine, v_prediction, trailing, clipped, int64 timestep) and matches PyTorch from its noise', async () => {
+    const out = join(tmp, 'pixel');
+    const r = await webgen(['import', '--unet', join(FIXTURES, 'pixel/unet/model.onnx'), '--scheduler-config', join(FIXTURES, 'pixel/scheduler/scheduler_config.json'), '--classes', 'a,b,c', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = await verifyModelFolder(out);
+    expect(m.schedule).toMatchObject({ kind: 'cosine', predictionType: 'v', timestepSpacing: 'trailing', clipSample: true, setAlphaToOne: false });
+    expect(m.files.unet!.inputs.find((s) => s.name === 'timestep')!.dtype).toBe('int64');
+
+    const ref = reference('pixel');
+    const g = await createGenerator({ model: out, threads: 1 });
+    try {
+      for (const run of ref.runs) {
+        const images = await g.sample({ batch: 2, classLabel: run.classLabels, initialNoise: Float32Array.from(ref.noise), steps: run.steps, scheduler: 'ddim', eta: 0, guidanceScale: run.guidanceScale });
+        const { maxAbs, scale } = compare(values(images), run.sample);
+        console.log(`pixel, guidance ${run.guidanceScale}: max |webgen − PyTorch| = ${maxAbs.toExponential(2)} (samples up to ${scale.toFixed(2)})`);
+        expect(maxAbs).toBeLessThan(RELATIVE_TOLERANCE * Math.max(1, scale));
+      }
+    } finally {
+      await g.dispose();
+    }
+  }, 120_000);
+});
+
+describe('webgen import refuses what it cannot bring in', () => {
+  const unet = join(FIXTURES, 'pixel-sd/unet/model.onnx');
+  const config = JSON.parse(readFileSync(join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json'), 'utf8'));
+  const writeConfig = (name: string, patch: Record<string, unknown>) => {
+    const path = join(tmp, `${name}.json`);
+    writeFileSync(path, JSON.stringify({ ...config, ...patch }));
+    return path;
+  };
+  /** The pixel-sd U-Net with its graph's declared inputs or outputs edited. */
+  const editedUnet = (name: string, edit: (g: NonNullable<ReturnType<typeof readOnnxModel>['graph']>) => void) => {
+    const model = readOnnxModel(new Uint8Array(readFileSync(unet)));
+    edit(model.graph!);
+    const path = join(tmp, `${name}.onnx`);
+    writeFileSync(path, encodeOnnxModel(model));
+    return path;
+  };
+  const refused = async (args: string[], pattern: RegExp) => {
+    const out = join(tmp, `refused-${Math.random().toString(36).slice(2)}`);
+    const r = await webgen(['import', ...args, '--out', out]);
+    expect(r.code, r.stdout).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+    // nothing written: a folder with a manifest.json is always complete
+    expect(() => readFileSync(join(out, 'manifest.json'))).toThrow();
+  };
+
+  it('an unsupported beta_schedule or prediction_type, naming the file and the field', async () => {
+    const sigmoid = writeConfig('sigmoid', { beta_schedule: 'sigmoid' });
+    await refused(['--unet', unet, '--scheduler-config', sigmoid, '--classes', 'a,b,c,d'], new RegExp(`${sigmoid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 'beta_schedule' is "sigmoid"; webgen supports "linear", "scaled_linear", "squaredcos_cap_v2"`));
+    const x0 = writeConfig('x0', { prediction_type: 'x0' });
+    await refused(['--unet', unet, '--scheduler-config', x0, '--classes', 'a,b,c,d'], /x0\.json: 'prediction_type' is "x0"; webgen supports "epsilon", "v_prediction", "sample"/);
+    const offset = writeConfig('offset', { steps_offset: 1000 });
+    await refused(['--unet', unet, '--scheduler-config', offset, '--classes', 'a,b,c,d'], /offset\.json: 'steps_offset' .*\[0, 999\]/);
+  }, 60_000);
+
+  it('a U-Net without a sample input or without out_sample, and a sample shape that disagrees', async () => {
+    const cfg = join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json');
+    const noSample = editedUnet('no-sample', (g) => (g.input!.find((v) => v.name === 'sample')!.name = 'x'));
+    await refused(['--unet', noSample, '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /no-sample\.onnx: 'inputs\.sample' is missing \(the file's inputs: x, timestep, class_labels\)/);
+    const twoOutputs = editedUnet('two-outputs', (g) => {
+      g.output = [{ ...g.output![0]!, name: 'eps' }, { ...g.output![0]!, name: 'extra' }];
+    });
+    await refused(['--unet', twoOutputs, '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /two-outputs\.onnx: 'outputs' are eps, extra; webgen needs one output, or one named out_sample/);
+    await refused(['--unet', unet, '--scheduler-config', cfg, '--classes', 'a,b,c,d', '--sample-shape', '3,16,16'], /model\.onnx: 'inputs\.sample\.shape' is \["batch",1,16,16\], which does not match --sample-shape 3,16,16/);
+  }, 60_000);
+
+  it('a class-conditional U-Net without --classes', async () => {
+    await refused(['--unet', unet, '--scheduler-config', join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json')], /'inputs\.class_labels' is an input, but no class names were given; pass --classes/);
+  }, 60_000);
+});
