@@ -310,7 +310,9 @@ export class DiffusionEngine {
     // Inputs, allocated once per call and refilled each step.
     const sampleBuf = new Float32Array(b * per);
     const timestepSpec = this.unetFile.inputs.find((s) => s.name === NAMES.timestep)!;
-    const timestepBuf = timestepSpec.dtype === 'int64' ? new BigInt64Array(b) : new Float32Array(b);
+    // [batch], or a scalar (diffusers exports may declare timestep as rank 0): every row shares t either way.
+    const timestepScalar = timestepSpec.shape.length === 0;
+    const timestepBuf = timestepSpec.dtype === 'int64' ? new BigInt64Array(timestepScalar ? 1 : b) : new Float32Array(timestepScalar ? 1 : b);
     const feeds: Record<string, OrtTensorLike> = {};
     // The same inputs for the first B rows only: the steps outside guidanceInterval run the conditional half alone.
     const half: Record<string, OrtTensorLike> = {};
@@ -321,7 +323,10 @@ export class DiffusionEngine {
       if (guided) half[name] = tensor(data.subarray(0, (data.length / b) * B), [B, ...dims.slice(1)]);
     };
     addFeed(NAMES.sample, sampleBuf, [b, C, H, W]);
-    addFeed(NAMES.timestep, timestepBuf, [b]);
+    if (timestepScalar) {
+      feeds[NAMES.timestep] = tensor(timestepBuf, []);
+      if (guided) half[NAMES.timestep] = tensor(timestepBuf, []);
+    } else addFeed(NAMES.timestep, timestepBuf, [b]);
     if (guidanceInput) addFeed(NAMES.guidanceScale, new Float32Array(b).fill(guidanceScale), [b]);
     if (cond.labels) {
       const l = new BigInt64Array(b);
