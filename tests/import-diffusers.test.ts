@@ -95,6 +95,27 @@ describe('webgen import (diffusers pixel U-Net)', () => {
     }
   }, 120_000);
 
+  it('samples a U-Net with a scalar (rank-0) timestep as its [batch] twin, also under guidance', async () => {
+    const out = join(tmp, 'pixel-sd-scalar');
+    const r = await webgen(['import', '--unet', join(FIXTURES, 'pixel-sd/unet-scalar-timestep/model.onnx'), '--scheduler-config', join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json'), '--classes', 'a,b,c,d', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = await verifyModelFolder(out);
+    expect(m.files.unet!.inputs.find((s) => s.name === 'timestep')!.shape).toEqual([]);
+    const ref = reference('pixel-sd');
+    const run = ref.runs[0]!;
+    const g = await createGenerator({ model: out, threads: 1 });
+    try {
+      const images = await g.sample({ batch: 2, classLabel: run.classLabels, seed: ref.seed!, steps: run.steps, scheduler: 'ddim', eta: 0, guidanceScale: 1 });
+      const { maxAbs, scale } = compare(values(images), run.sample);
+      expect(maxAbs).toBeLessThan(RELATIVE_TOLERANCE * scale);
+      // guided: the network batch is [cond; uncond] (4 rows) with the one timestep; it runs, and guidance changes the result
+      const guided = await g.sample({ batch: 2, classLabel: run.classLabels, seed: ref.seed!, steps: run.steps, scheduler: 'ddim', eta: 0, guidanceScale: 3 });
+      expect(compare(values(guided), run.sample).maxAbs).toBeGreaterThan(100 * RELATIVE_TOLERANCE * scale);
+    } finally {
+      await g.dispose();
+    }
+  }, 120_000);
+
   it('imports pixel (cosine, v_prediction, trailing, clipped, int64 timestep) and matches PyTorch from its noise', async () => {
     const out = join(tmp, 'pixel');
     const r = await webgen(['import', '--unet', join(FIXTURES, 'pixel/unet/model.onnx'), '--scheduler-config', join(FIXTURES, 'pixel/scheduler/scheduler_config.json'), '--classes', 'a,b,c', '--out', out]);
