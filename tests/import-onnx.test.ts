@@ -46,7 +46,7 @@ describe('webgen import of a class-conditional pixel U-Net (squaredcos_cap_v2, v
   for (const run of ref.runs) {
     it(`matches PyTorch's DDIM, ${run.steps} steps, guidance ${run.guidanceScale}`, async () => {
       const images = await gen.sample({ batch: ref.shape[0], classLabel: run.classLabels, steps: run.steps, guidanceScale: run.guidanceScale, initialNoise: Float32Array.from(ref.noise) });
-      const values = Float32Array.from(images.flatMap((im) => Array.from(im.values)));
+      const values = Float32Array.from(images.flatMap((im) => Array.from(im.values!)));
       const diff = maxAbsDiff(values, run.sample);
       console.log(`pixel, ${run.steps} steps, guidance ${run.guidanceScale}: max abs diff vs PyTorch ${diff.toExponential(2)}`);
       expect(diff).toBeLessThanOrEqual(TOLERANCE);
@@ -68,8 +68,8 @@ describe('webgen import of a class-conditional pixel U-Net (squaredcos_cap_v2, v
     const [a] = await gen.sample({ batch: 2, steps: 2, seed: 1, initialNoise: noise });
     const [b] = await gen.sample({ batch: 2, steps: 2, seed: 2, initialNoise: noise });
     const [c] = await gen.sample({ batch: 2, steps: 2, seed: 2 });
-    expect(maxAbsDiff(a!.values, b!.values)).toBe(0);
-    expect(maxAbsDiff(a!.values, c!.values)).toBeGreaterThan(0.01);
+    expect(maxAbsDiff(a!.values!, b!.values!)).toBe(0);
+    expect(maxAbsDiff(a!.values!, c!.values!)).toBeGreaterThan(0.01);
   });
 });
 
@@ -93,7 +93,7 @@ describe('webgen import of a cross-attention latent U-Net + VAE decoder + word t
   for (const run of ref.runs) {
     it(`matches PyTorch's DDIM + decoder, ${run.steps} steps, guidance ${run.guidanceScale}, prompt "${run.prompt}"`, async () => {
       const [image] = await gen.sample({ prompt: run.prompt!, steps: run.steps, guidanceScale: run.guidanceScale, initialNoise: Float32Array.from(ref.noise) });
-      const diff = maxAbsDiff(image!.values, run.sample);
+      const diff = maxAbsDiff(image!.values!, run.sample);
       console.log(`latent, ${run.steps} steps, guidance ${run.guidanceScale}: max abs diff vs PyTorch ${diff.toExponential(2)}`);
       expect(diff).toBeLessThanOrEqual(TOLERANCE);
     });
