@@ -185,6 +185,23 @@ describe('webgen import refuses what it cannot bring in', () => {
     await refused(['--unet', unet, '--scheduler-config', cfg, '--classes', 'a,b,c,d', '--sample-shape', '3,16,16'], /model\.onnx: 'inputs\.sample\.shape' is \["batch",1,16,16\], which does not match --sample-shape 3,16,16/);
   }, 60_000);
 
+  it('classes or a null class past the U-Net\'s class embedding (5 rows), which would fail inside onnxruntime when sampling', async () => {
+    const cfg = join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json');
+    await refused(['--unet', unet, '--scheduler-config', cfg, '--classes', 'a,b,c,d,e'], /model\.onnx: 'inputs\.class_labels' indexes a class embedding of 5 rows, so the null class 5 .* is out of range; pass --null-class N with N < 5/);
+    await refused(['--unet', unet, '--scheduler-config', cfg, '--classes', 'a,b,c,d,e,f', '--null-class', '0'], /'inputs\.class_labels' indexes a class embedding of 5 rows, but 6 classes were given; pass at most 5 names to --classes/);
+    // all five rows as classes, one of them the null class: imported, and an unconditioned draw runs
+    const out = join(tmp, 'five-classes');
+    const r = await webgen(['import', '--unet', unet, '--scheduler-config', cfg, '--classes', 'a,b,c,d,none', '--null-class', '4', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const g = await createGenerator({ model: out, threads: 1 });
+    try {
+      const [image] = await g.sample({ steps: 2, seed: 1 });
+      expect(image!.values!.every(Number.isFinite)).toBe(true);
+    } finally {
+      await g.dispose();
+    }
+  }, 60_000);
+
   it('a class-conditional U-Net without --classes', async () => {
     await refused(['--unet', unet, '--scheduler-config', join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json')], /'inputs\.class_labels' is an input, but no class names were given; pass --classes/);
   }, 60_000);

@@ -11,6 +11,7 @@ import type { Manifest, ManifestConditioning, TensorSpec } from '../../sdk/manif
 import { AUTOENCODER_TENSOR_NAMES, TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 import { ImportError } from '../errors/import-error.js';
 import { describeOnnx, writeModelFolder, type ModelFileInput } from '../export/model-folder.js';
+import { classEmbeddingRows } from './class-embedding.js';
 import { readSchedulerConfig } from './scheduler-config.js';
 import { readWordTokenizer } from './tokenizer-files.js';
 
@@ -80,6 +81,13 @@ export async function importModel(o: ImportOptions): Promise<Manifest> {
     if (classInput.dtype !== 'int64') throw new ImportError(o.unet, 'inputs.class_labels.dtype', `is ${classInput.dtype}; webgen feeds int64 class ids`, 'export class_labels as torch.int64');
     conditioning.classes = o.classes;
     conditioning.nullClass = o.nullClass ?? o.classes!.length;
+    // The ids webgen feeds (each class, and the null class for unconditioned and guided calls) must be rows of the
+    // class embedding; past it, sampling would fail inside onnxruntime.
+    const rows = classEmbeddingRows(unetBytes);
+    if (rows !== undefined && o.classes!.length > rows) throw new ImportError(o.unet, 'inputs.class_labels', `indexes a class embedding of ${rows} rows, but ${o.classes!.length} classes were given`, `pass at most ${rows} names to --classes`);
+    if (rows !== undefined && conditioning.nullClass >= rows) {
+      throw new ImportError(o.unet, 'inputs.class_labels', `indexes a class embedding of ${rows} rows, so the null class ${conditioning.nullClass} (used for unconditioned and guided draws) is out of range`, `pass --null-class N with N < ${rows} (the id the model was trained with for "no class"), or list fewer classes`);
+    }
   }
   const files: Record<string, ModelFileInput> = { unet: { bytes: unetBytes, filename: 'unet.onnx' } };
   const unetNames = renamed({ [TENSOR_NAMES.output]: output.name });
