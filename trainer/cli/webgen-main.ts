@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv[0] === 'explain' && !COMMANDS[two]) throw new UsageError(`unknown command '${two.trim()}'; explain commands: attention-distance, gradcam, cross-attention (see webgen --help)`);
     if (COMMANDS[two]) return await COMMANDS[two](argv.slice(2));
     if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
-    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, import, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention (see webgen --help)`);
+    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention, import (see webgen --help)`);
   } catch (err) {
     return reportError('webgen', err);
   }
