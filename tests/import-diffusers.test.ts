@@ -202,6 +202,35 @@ describe('webgen import refuses what it cannot bring in', () => {
     }
   }, 60_000);
 
+  it("a U-Net config.json whose in_channels, sample_size or out_channels disagree with the ONNX file", async () => {
+    const cfg = join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json');
+    const unetConfig = JSON.parse(readFileSync(join(FIXTURES, 'pixel-sd/unet/config.json'), 'utf8'));
+    const configWith = (name: string, patch: Record<string, unknown>) => {
+      const path = join(tmp, `${name}-config.json`);
+      writeFileSync(path, JSON.stringify({ ...unetConfig, ...patch }));
+      return path;
+    };
+    await refused(['--unet', unet, '--unet-config', configWith('rgb', { in_channels: 3 }), '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /rgb-config\.json: 'in_channels' is 3, but .*model\.onnx declares sample \["batch",1,16,16\]/);
+    await refused(['--unet', unet, '--unet-config', configWith('big', { sample_size: [32, 16] }), '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /big-config\.json: 'sample_size' is \[32,16\], but/);
+    await refused(['--unet', unet, '--unet-config', configWith('variance', { out_channels: 2 }), '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /variance-config\.json: 'out_channels' is 2 for in_channels 1: .*learned variance/);
+    await refused(['--unet', unet, '--unet-config', configWith('broken', { sample_size: 'sixteen' }), '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /broken-config\.json: 'sample_size' is "sixteen", not a positive integer/);
+  }, 60_000);
+
+  it('a U-Net config.json fills the sizes an Optimum-style export leaves symbolic', async () => {
+    // pixel-sd with its declared sample height and width made symbolic, as Optimum exports them
+    const symbolic = editedUnet('symbolic', (g) => {
+      const dims = g.input!.find((v) => v.name === 'sample')!.type!.tensor_type!.shape!.dim!;
+      dims[2] = { dim_param: 'height' };
+      dims[3] = { dim_param: 'width' };
+    });
+    const cfg = join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json');
+    await refused(['--unet', symbolic, '--scheduler-config', cfg, '--classes', 'a,b,c,d'], /'inputs\.sample\.shape' is \["batch",1,"height","width"\]: its channels, height and width are symbolic; pass --sample-shape/);
+    const out = join(tmp, 'symbolic-imported');
+    const r = await webgen(['import', '--unet', symbolic, '--unet-config', join(FIXTURES, 'pixel-sd/unet/config.json'), '--scheduler-config', cfg, '--classes', 'a,b,c,d', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await verifyModelFolder(out)).image).toMatchObject({ channels: 1, height: 16, width: 16 });
+  }, 60_000);
+
   it('a class-conditional U-Net without --classes', async () => {
     await refused(['--unet', unet, '--scheduler-config', join(FIXTURES, 'pixel-sd/scheduler/scheduler_config.json')], /'inputs\.class_labels' is an input, but no class names were given; pass --classes/);
   }, 60_000);

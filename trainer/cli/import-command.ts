@@ -21,6 +21,8 @@ See docs/import.md.
                             text_encoder/ (model.onnx) and tokenizer/; the flags below override its paths
   --unet FILE               the U-Net ONNX file
   --scheduler-config FILE   diffusers' scheduler_config.json
+  --unet-config FILE        the U-Net's config.json (in_channels, out_channels, sample_size), checked against
+                            the ONNX file and used for its symbolic sizes (default: config.json beside --unet)
   --vae-decoder FILE        VAE decoder ONNX (a latent model); needs --scaling-factor
   --vae-encoder FILE        VAE encoder ONNX (img2img of a latent model)
   --scaling-factor X        the VAE's scaling_factor (default: vae_decoder/config.json's, if any)
@@ -37,7 +39,7 @@ See docs/import.md.
   --help                    this text`;
 
 const FLAGS = {
-  from: { type: 'string' }, unet: { type: 'string' }, 'scheduler-config': { type: 'string' }, 'vae-decoder': { type: 'string' },
+  from: { type: 'string' }, unet: { type: 'string' }, 'unet-config': { type: 'string' }, 'scheduler-config': { type: 'string' }, 'vae-decoder': { type: 'string' },
   'vae-encoder': { type: 'string' }, 'scaling-factor': { type: 'string' }, 'text-encoder': { type: 'string' }, tokenizer: { type: 'string' },
   classes: { type: 'string' }, 'null-class': { type: 'string' }, 'sample-shape': { type: 'string' }, range: { type: 'string' },
   steps: { type: 'string' }, guidance: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
@@ -60,6 +62,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const textEncoder = v['text-encoder'] ?? present(layout?.textEncoder);
   const opts: ImportOptions = { unet, schedulerConfig, out: v.out };
   if (v.name) opts.name = v.name;
+  if (v['unet-config']) opts.unetConfig = v['unet-config'];
   if (vaeDecoder) opts.vaeDecoder = vaeDecoder;
   const vaeEncoder = v['vae-encoder'] ?? present(layout?.vaeEncoder);
   if (vaeEncoder) opts.vaeEncoder = vaeEncoder;

@@ -6,13 +6,14 @@
  * failure is an ImportError naming the file, the field and the fix.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Manifest, ManifestConditioning, TensorSpec } from '../../sdk/manifest/types.js';
 import { AUTOENCODER_TENSOR_NAMES, TENSOR_NAMES } from '../../sdk/manifest/tensor-names.js';
 import { ImportError } from '../errors/import-error.js';
 import { describeOnnx, writeModelFolder, type ModelFileInput } from '../export/model-folder.js';
 import { classEmbeddingRows } from './class-embedding.js';
 import { readSchedulerConfig } from './scheduler-config.js';
+import { readUnetConfig } from './unet-config.js';
 import { readWordTokenizer } from './tokenizer-files.js';
 
 /** What to import; paths are files unless said otherwise. */
@@ -39,6 +40,8 @@ export interface ImportOptions {
   classes?: string[];
   /** The class id of "no class" (guidance's unconditional side). Default: classes.length. */
   nullClass?: number;
+  /** diffusers' config.json of the U-Net (in_channels, out_channels, sample_size). Default: config.json beside `unet`, if any. */
+  unetConfig?: string;
   /** [C, H, W] of the U-Net's sample where the ONNX file leaves them symbolic. */
   sampleShape?: [number, number, number];
   /** Value range of the model's pixels. Default [−1, 1] (diffusers'). */
@@ -57,8 +60,22 @@ export async function importModel(o: ImportOptions): Promise<Manifest> {
   // U-Net: sample [batch, C, H, W], timestep [batch] int64 or float, one output the sample's shape.
   const sample = need(unet.inputs, TENSOR_NAMES.sample, o.unet, 'inputs');
   if (sample.shape.length !== 4) throw new ImportError(o.unet, 'inputs.sample.shape', `is ${JSON.stringify(sample.shape)}, not NCHW [batch, C, H, W]`, 'export the U-Net with an NCHW sample input');
-  const dims = sample.shape.slice(1).map((d, i) => (typeof d === 'number' && d > 0 ? d : o.sampleShape?.[i]));
-  if (dims.some((d) => d === undefined)) throw new ImportError(o.unet, 'inputs.sample.shape', `is ${JSON.stringify(sample.shape)}: its channels, height and width are symbolic`, 'pass --sample-shape C,H,W (the size the model was trained at)');
+  // diffusers' config.json of the U-Net, when beside it: its sizes must agree with the file's, and fill symbolic ones.
+  const configPath = o.unetConfig ?? join(dirname(o.unet), 'config.json');
+  const config = await readUnetConfig(configPath);
+  const configured = [config?.inChannels, ...(config?.sampleSize ?? [undefined, undefined])];
+  sample.shape.slice(1).forEach((d, i) => {
+    const want = configured[i];
+    if (want !== undefined && typeof d === 'number' && d > 0 && d !== want) {
+      const field = i === 0 ? 'in_channels' : 'sample_size';
+      throw new ImportError(configPath, field, `is ${field === 'in_channels' ? want : JSON.stringify(config!.sampleSize)}, but ${o.unet} declares sample ${JSON.stringify(sample.shape)}`, 'export the U-Net and its config.json from the same model (or pass --unet-config FILE)');
+    }
+  });
+  if (config?.outChannels !== undefined && config.inChannels !== undefined && config.outChannels !== config.inChannels) {
+    throw new ImportError(configPath, 'out_channels', `is ${config.outChannels} for in_channels ${config.inChannels}: the U-Net predicts more than the sample (a learned variance, as in improved DDPM), which webgen's samplers do not use`, 'export a U-Net whose output is the sample\'s shape');
+  }
+  const dims = sample.shape.slice(1).map((d, i) => (typeof d === 'number' && d > 0 ? d : (o.sampleShape?.[i] ?? configured[i])));
+  if (dims.some((d) => d === undefined)) throw new ImportError(o.unet, 'inputs.sample.shape', `is ${JSON.stringify(sample.shape)}: its channels, height and width are symbolic`, 'pass --sample-shape C,H,W (the size the model was trained at), or --unet-config with the U-Net\'s config.json (sample_size, in_channels)');
   if (o.sampleShape && sample.shape.slice(1).some((d, i) => typeof d === 'number' && d > 0 && d !== o.sampleShape![i])) {
     throw new ImportError(o.unet, 'inputs.sample.shape', `is ${JSON.stringify(sample.shape)}, which does not match --sample-shape ${o.sampleShape.join(',')}`, 'drop --sample-shape or correct it');
   }
