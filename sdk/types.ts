@@ -133,6 +133,13 @@ export interface SampleOptions extends CommonOptions {
   prompt?: string | readonly string[];
   /** Text-conditioned models: what to steer away from, for every image of the batch. Default ''. */
   negativePrompt?: string;
+  /**
+   * The starting noise x_T instead of the seed's: batch × the U-Net's sample size values ([batch, C, H, W] flattened;
+   * a latent model's latent), finite float32. For reproducing another implementation's samples bit for bit (the
+   * `webgen import` parity tests draw from PyTorch's noise). Steps that add noise (η > 0, 'ddpm') still draw from
+   * `seed`. Default none: N(0, I) from `seed`.
+   */
+  initialNoise?: Float32Array;
 }
 
 export interface TextToImageOptions extends CommonOptions {

@@ -56,4 +56,24 @@ describe('manifest schedule ↔ scheduler config', () => {
     const manifest = { ...shipped, schedule: { ...shipped.schedule, clipSample: 'no' } };
     expect(() => validateManifest(manifest)).toThrow(/schedule\.clipSample/);
   });
+
+  it('imported schedules: scaled_linear, stepsOffset and setAlphaToOne reach the scheduler; the validator checks them and tensorNames', () => {
+    const s = { kind: 'scaled_linear' as const, betaStart: 0.00085, betaEnd: 0.012, trainSteps: 1000, predictionType: 'epsilon' as const, stepsOffset: 1, setAlphaToOne: false };
+    const c = schedulerConfigOf(s);
+    expect(c).toMatchObject({ betaSchedule: 'scaled_linear', stepsOffset: 1, setAlphaToOne: false });
+    const ddim = new DDIMScheduler(c);
+    ddim.setTimesteps(10);
+    expect(Array.from(ddim.timesteps)).toEqual([901, 801, 701, 601, 501, 401, 301, 201, 101, 1]);
+    expect(ddim.finalAlphaCumprod).toBeCloseTo(1 - 0.00085, 12);
+    const file = { path: 'unet.onnx', bytes: 1, sha256: 'a'.repeat(64), weights: 'float32', inputs: [{ name: 'sample', dtype: 'float32', shape: ['batch', 4, 8, 8] }], outputs: [{ name: 'out_sample', dtype: 'float32', shape: ['batch', 4, 8, 8] }] };
+    const manifest = (schedule: unknown, tensorNames: unknown) => ({
+      schemaVersion: 1, name: 'm', kind: 'diffusion-unet', createdAt: '2026-01-01T00:00:00Z', image: { width: 8, height: 8, channels: 1, range: [-1, 1] }, schedule,
+      files: { unet: { ...file, tensorNames } }, training: { recipe: 'import', data: '', steps: 0, wallTimeSeconds: 0, parameters: 0, config: {} }, metrics: {}, parity: { maxAbsError: 0, tolerance: 0 },
+    });
+    expect(() => validateManifest(manifest(s, { model_output: 'out_sample' }))).not.toThrow();
+    expect(() => validateManifest(manifest({ ...s, stepsOffset: 1000 }, undefined))).toThrow(/'schedule.stepsOffset' must be an integer >= 0 and <= 999/);
+    expect(() => validateManifest(manifest({ ...s, setAlphaToOne: 'no' }, undefined))).toThrow(/'schedule.setAlphaToOne' must be true or false/);
+    expect(() => validateManifest(manifest({ ...s, betaEnd: 0.0001 }, undefined))).toThrow(/'schedule.betaEnd'/);
+    expect(() => validateManifest(manifest(s, { model_output: 7 }))).toThrow(/'files.unet.tensorNames.model_output'/);
+  });
 });

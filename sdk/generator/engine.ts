@@ -26,7 +26,8 @@ import type { EngineImage } from '../image/generated-image.js';
 import type { RgbaImage, StepInfo } from '../types.js';
 import { checkDiffusionManifest, checkSessionMatchesManifest, NAMES } from './model-check.js';
 import { LatentCodec } from './latent-codec.js';
-import { checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
+import { contractManifest, contractSession } from './renamed-tensors.js';
+import { checkInitialNoise, checkInteger, checkNumber, checkOptionKeys, checkString, DEFAULTS, defaultGuidanceScale, resolveClassLabels, resolveCommon, type ResolvedCommon } from './options.js';
 import type { OrtRuntime, OrtSessionLike, OrtTensorLike } from './runtime.js';
 import { schedulerConfigOf } from '../schedulers/manifest-schedule.js';
 import { AttentionAccumulator } from '../generation/attention-maps.js';
@@ -60,6 +61,8 @@ interface Plan {
   start?: number;
   /** Text models: the unknown words of each image's prompt (one list shared by all, or one per image). */
   unknownWords?: string[][];
+  /** sample({ initialNoise }): x_T [B, C, H, W] instead of the seed's. */
+  initialNoise?: Float32Array;
   /** textToImage({ attentionMaps: true }): the prompt's words, whose cross-attention maps image 0 returns. */
   attentionWords?: string[];
 }
@@ -97,12 +100,14 @@ export class DiffusionEngine {
    * Creates the sessions for a verified model folder (`files`: bytes by role) and checks them against the manifest.
    * Throws ModelLoadError for a model this SDK cannot drive or whose files disagree with the manifest.
    */
-  static async create(manifest: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime, limits: { maxBatch?: number } = {}): Promise<DiffusionEngine> {
+  static async create(stored: Manifest, files: Record<string, Uint8Array>, runtime: OrtRuntime, limits: { maxBatch?: number } = {}): Promise<DiffusionEngine> {
+    // An imported model's own tensor names (files.<role>.tensorNames) become the contract's here, once.
+    const manifest = contractManifest(stored);
     const roles = checkDiffusionManifest(manifest);
     const sessions: OrtSessionLike[] = [];
     try {
       const open = async (role: string, file: ManifestFile) => {
-        const session = await runtime.createSession(files[role]!, role);
+        const session = contractSession(await runtime.createSession(files[role]!, role), stored.files[role]?.tensorNames);
         sessions.push(session);
         checkSessionMatchesManifest(session, file, role, manifest.name);
         return session;
@@ -137,11 +142,12 @@ export class DiffusionEngine {
       const negative = checkString('negativePrompt', o.negativePrompt) ?? '';
       if (negative !== '' && !this.tokenizer) throw new InvalidInputError('negativePrompt', `is not accepted: model '${this.manifest.name}' is not text-conditioned`);
       const ids = this.encodePrompts(prompts ?? [''], negative); // PromptTooLongError before queueing
+      const initialNoise = checkInitialNoise(o.initialNoise, batch * this.sampleSize(), batch);
       return async () => {
         if (common.signal?.aborted) throw new AbortError();
         const guided = labels !== undefined || (prompts ?? []).some((p) => p !== '') || negative !== '';
         const guidanceScale = guided ? (common.guidanceScale ?? defaultGuidanceScale(this.manifest)) : 1;
-        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, ids, guidanceScale !== 1), modelMs: 0, ...this.unknown(prompts ?? [''], negative) };
+        const plan: Plan = { batch, common, guidanceScale, cond: await this.conditioning(batch, labels, ids, guidanceScale !== 1), modelMs: 0, ...this.unknown(prompts ?? [''], negative), ...(initialNoise && { initialNoise }) };
         return this.generate(plan);
       };
     });
@@ -217,6 +223,13 @@ export class DiffusionEngine {
     return this.queue.run(prepare);
   }
 
+
+  /** Values in one U-Net sample: C·H·W of the latent (latent models) or of the image. */
+  private sampleSize(): number {
+    const image = this.manifest.image;
+    const [C, H, W] = this.manifest.latentDiffusion?.latentShape ?? [image.channels, image.height, image.width];
+    return C * H * W;
+  }
 
   /** The unknown words of each prompt (with the negative prompt's), for text models; {} for the others. */
   private unknown(prompts: readonly string[], negative: string): { unknownWords?: string[][] } {
@@ -297,7 +310,9 @@ export class DiffusionEngine {
     // Inputs, allocated once per call and refilled each step.
     const sampleBuf = new Float32Array(b * per);
     const timestepSpec = this.unetFile.inputs.find((s) => s.name === NAMES.timestep)!;
-    const timestepBuf = timestepSpec.dtype === 'int64' ? new BigInt64Array(b) : new Float32Array(b);
+    // [batch], or a scalar (diffusers exports may declare timestep as rank 0): every row shares t either way.
+    const timestepScalar = timestepSpec.shape.length === 0;
+    const timestepBuf = timestepSpec.dtype === 'int64' ? new BigInt64Array(timestepScalar ? 1 : b) : new Float32Array(timestepScalar ? 1 : b);
     const feeds: Record<string, OrtTensorLike> = {};
     // The same inputs for the first B rows only: the steps outside guidanceInterval run the conditional half alone.
     const half: Record<string, OrtTensorLike> = {};
@@ -308,7 +323,10 @@ export class DiffusionEngine {
       if (guided) half[name] = tensor(data.subarray(0, (data.length / b) * B), [B, ...dims.slice(1)]);
     };
     addFeed(NAMES.sample, sampleBuf, [b, C, H, W]);
-    addFeed(NAMES.timestep, timestepBuf, [b]);
+    if (timestepScalar) {
+      feeds[NAMES.timestep] = tensor(timestepBuf, []);
+      if (guided) half[NAMES.timestep] = tensor(timestepBuf, []);
+    } else addFeed(NAMES.timestep, timestepBuf, [b]);
     if (guidanceInput) addFeed(NAMES.guidanceScale, new Float32Array(b).fill(guidanceScale), [b]);
     if (cond.labels) {
       const l = new BigInt64Array(b);
@@ -341,6 +359,8 @@ export class DiffusionEngine {
       }
       const noise = rng.normalArray(B * per);
       init = { sample: scheduler.addNoise(plan.init.x0, noise, tail[0]!), startIndex: common.steps - tail.length };
+    } else if (plan.initialNoise) {
+      init = { sample: plan.initialNoise, startIndex: 0 };
     }
 
     const preview = new Uint8ClampedArray(image.width * image.height * 4);

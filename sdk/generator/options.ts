@@ -45,7 +45,7 @@ const COMMON_KEYS = ['scheduler', 'steps', 'eta', 'seed', 'guidanceScale', 'guid
 
 /** The option names each method accepts (unknown names are an error: a typo must not be silently ignored). */
 export const METHOD_KEYS = {
-  sample: [...COMMON_KEYS, 'batch', 'classLabel', 'prompt', 'negativePrompt'],
+  sample: [...COMMON_KEYS, 'batch', 'classLabel', 'prompt', 'negativePrompt', 'initialNoise'],
   textToImage: [...COMMON_KEYS, 'prompt', 'negativePrompt', 'attentionMaps'],
   img2img: [...COMMON_KEYS, 'image', 'strength', 'prompt', 'classLabel'],
 } as const;
@@ -143,4 +143,17 @@ export function checkString(parameter: string, value: unknown): string | undefin
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new InvalidInputError(parameter, 'must be a string', value);
   return value;
+}
+
+/**
+ * sample()'s `initialNoise`: a Float32Array of `size` finite values (batch × the U-Net's sample size), or undefined
+ * when not given. A copy, so the caller's array may change while the call waits in the queue.
+ */
+export function checkInitialNoise(value: unknown, size: number, batch: number): Float32Array | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof Float32Array)) throw new InvalidInputError('initialNoise', `must be a Float32Array of ${size} values (batch ${batch} × the model's sample size)`, value);
+  if (value.length !== size) throw new InvalidInputError('initialNoise', `must have ${size} values (batch ${batch} × the model's sample size), got ${value.length}`);
+  const bad = value.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new InvalidInputError(`initialNoise[${bad}]`, 'must be a finite number', value[bad]);
+  return Float32Array.from(value);
 }

@@ -53,6 +53,13 @@ export interface ManifestFile {
    * that predate the field ignore it and load `path`.
    */
   variants?: ManifestFileVariants;
+  /**
+   * The names this file uses for the webgen contract's tensors, keyed by the contract's name (tensor-names.ts), for
+   * files made elsewhere (`webgen import` of a diffusers ONNX export: { model_output: 'out_sample' }, a VAE decoder's
+   * { latent: 'latent_sample', image: 'sample' }). `inputs` and `outputs` list the file's own names. Absent: the
+   * contract's names. Readers that predate the field cannot load such files (their names differ).
+   */
+  tensorNames?: Record<string, string>;
 }
 
 /** Other encodings of one model file (ManifestFile.variants). */
@@ -83,8 +90,11 @@ export interface ManifestImage {
 
 /** The training noise schedule the SDK's samplers must reproduce. */
 export interface ManifestSchedule {
-  /** 'linear' (DDPM, Ho et al. 2020) or 'cosine' (Nichol & Dhariwal 2021). */
-  kind: 'linear' | 'cosine';
+  /**
+   * 'linear' (DDPM, Ho et al. 2020), 'cosine' (Nichol & Dhariwal 2021) or 'scaled_linear' (√β linear, then squared:
+   * latent diffusion / Stable Diffusion, Rombach et al. 2022).
+   */
+  kind: 'linear' | 'cosine' | 'scaled_linear';
   /** β_1 of the linear schedule (recorded for cosine, unused there). */
   betaStart: number;
   /** β_T of the linear schedule; for cosine the clip on β_t (usually 0.999). */
@@ -103,6 +113,13 @@ export interface ManifestSchedule {
    * in [−1, 1]. Latent models set false: their scaled latents are about unit-variance, not bounded by 1.
    */
   clipSample?: boolean;
+  /** Added to every 'leading' timestep (diffusers' steps_offset; Stable Diffusion uses 1); default 0. */
+  stepsOffset?: number;
+  /**
+   * ᾱ after the last step: 1 (true, the default) or ᾱ_0 (false; diffusers' set_alpha_to_one, Stable Diffusion
+   * uses false).
+   */
+  setAlphaToOne?: boolean;
 }
 
 /** How text is turned into token ids for the text encoder. */

@@ -36,11 +36,13 @@ export function validateManifest(json: unknown): Manifest {
 
   if (m.schedule !== undefined) {
     const s = obj(m.schedule, 'schedule');
-    oneOf(s, 'kind', ['linear', 'cosine'], 'schedule');
+    oneOf(s, 'kind', ['linear', 'cosine', 'scaled_linear'], 'schedule');
     const b0 = num(s, 'betaStart', { min: 0, max: 1 }, 'schedule');
     const b1 = num(s, 'betaEnd', { min: 0, max: 1 }, 'schedule');
-    if (s.kind === 'linear' && !(b0 < b1)) bad('schedule.betaEnd', `a number greater than betaStart (${b0})`, b1);
-    num(s, 'trainSteps', { integer: true, min: 1 }, 'schedule');
+    if (s.kind !== 'cosine' && !(b0 < b1)) bad('schedule.betaEnd', `a number greater than betaStart (${b0})`, b1);
+    const trainSteps = num(s, 'trainSteps', { integer: true, min: 1 }, 'schedule');
+    if (s.stepsOffset !== undefined) num(s, 'stepsOffset', { integer: true, min: 0, max: trainSteps - 1 }, 'schedule');
+    if (s.setAlphaToOne !== undefined && typeof s.setAlphaToOne !== 'boolean') bad('schedule.setAlphaToOne', 'true or false', s.setAlphaToOne);
     oneOf(s, 'predictionType', ['epsilon', 'v', 'sample'], 'schedule');
     if (s.timestepSpacing !== undefined) oneOf(s, 'timestepSpacing', ['leading', 'trailing', 'linspace'], 'schedule');
     if (s.clipSample !== undefined && typeof s.clipSample !== 'boolean') bad('schedule.clipSample', 'true or false', s.clipSample);
@@ -203,6 +205,10 @@ function checkFile(value: unknown, at: string): void {
       const variantPath = checkStoredFile(obj(variants.float16, where), where);
       if (variantPath === path) bad(`${where}.path`, `a file other than ${at}.path`, variantPath);
     }
+  }
+  if (f.tensorNames !== undefined) {
+    const names = obj(f.tensorNames, `${at}.tensorNames`);
+    for (const [k, v] of Object.entries(names)) if (typeof v !== 'string' || v === '') bad(`${at}.tensorNames.${k}`, 'the name this file uses for the tensor, a non-empty string', v);
   }
   for (const key of ['inputs', 'outputs'] as const) {
     const list = f[key];

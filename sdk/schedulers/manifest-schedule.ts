@@ -14,17 +14,19 @@ export function schedulerConfigOf(s: ManifestSchedule): SchedulerConfig {
     numTrainTimesteps: s.trainSteps,
     betaStart: s.betaStart,
     betaEnd: s.betaEnd,
-    betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : 'linear',
+    betaSchedule: s.kind === 'cosine' ? 'squaredcos_cap_v2' : s.kind,
     predictionType: s.predictionType === 'v' ? 'v_prediction' : s.predictionType,
     ...(s.timestepSpacing && { timestepSpacing: s.timestepSpacing }),
     ...(s.clipSample !== undefined && { clipSample: s.clipSample }),
+    ...(s.stepsOffset !== undefined && { stepsOffset: s.stepsOffset }),
+    ...(s.setAlphaToOne !== undefined && { setAlphaToOne: s.setAlphaToOne }),
   };
 }
 
 /** What the trainer chooses: T, the schedule and the prediction, in the manifest's words. */
 export interface TrainingSchedule {
   trainSteps: number;
-  kind: ManifestSchedule['kind'];
+  kind: 'linear' | 'cosine';
   predictionType: ManifestSchedule['predictionType'];
   /** false for latent models (their x_0 is not bounded by 1); default: the samplers' clamp to [−1, 1]. */
   clipSample?: boolean;

@@ -9,6 +9,8 @@ import { reportError } from './report-error.js';
 
 const HELP = `webgen <command> [options]
 
+  webgen import --from DIR --out DIR      a diffusers-style ONNX export (PyTorch, Optimum) → a webgen
+                                          model folder (docs/import.md)
   webgen sample --model DIR [options]     draw images from an exported diffusion model (--prompt, --class,
                                           --steps, --scheduler, --init + --strength for img2img)
   webgen fid PATH_A PATH_B [options]      FID (and --kid) between two folders of images, .npy feature
@@ -29,6 +31,7 @@ WEBGEN_DEBUG=1 adds the stack trace.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sample: async (argv) => (await import('./sample-command.js')).sampleCommand(argv),
+  import: async (argv) => (await import('./import-command.js')).importCommand(argv),
   fid: async (argv) => (await import('../eval/fid-command.js')).fidCommand(argv),
   'eval fid': async (argv) => (await import('../eval/fid-eval-command.js')).evalFidCommand(argv),
   'explain attention-distance': async (argv) => (await import('../explain/attention-distance-command.js')).attentionDistanceCommand(argv),
@@ -46,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv[0] === 'explain' && !COMMANDS[two]) throw new UsageError(`unknown command '${two.trim()}'; explain commands: attention-distance, gradcam, cross-attention (see webgen --help)`);
     if (COMMANDS[two]) return await COMMANDS[two](argv.slice(2));
     if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
-    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention (see webgen --help)`);
+    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention, import (see webgen --help)`);
   } catch (err) {
     return reportError('webgen', err);
   }

@@ -130,6 +130,9 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
   const teacherDir = resolve(cfg.teacher);
   const t = await openTeacher(teacherDir, cfg.teacher);
   const tm = t.manifest;
+  const betaSchedule = tm.schedule!.kind;
+  // The trainer's diffusion process has the schedules webgen trains with; scaled_linear comes only from `webgen import`.
+  if (betaSchedule === 'scaled_linear') throw new UsageError(`--teacher ${cfg.teacher} has a scaled_linear schedule (an imported model); distillation trains linear or cosine teachers only`);
   const T = tm.schedule!.trainSteps;
   const grid = distillGrid(cfg.studentSteps, T);
   const K = t.config.numClasses;
@@ -288,7 +291,7 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
     ? await ema.withAveragedWeights(() =>
         exportLatentDiffusion({
           ...common,
-          diffusion: new GaussianDiffusion(student, { frozenContext: { length: frozen!.text.length, dim: frozen!.text.dim, nullContext: frozen!.nullContext }, condDropout: 0, trainTimesteps: T, betaSchedule: tm.schedule!.kind, prediction: 'v', clipSample: false }),
+          diffusion: new GaussianDiffusion(student, { frozenContext: { length: frozen!.text.length, dim: frozen!.text.dim, nullContext: frozen!.nullContext }, condDropout: 0, trainTimesteps: T, betaSchedule, prediction: 'v', clipSample: false }),
           autoencoder: frozen!.ae,
           textEncoder: frozen!.text,
           previewMap: tm.latentDiffusion!.previewMap,
@@ -297,7 +300,7 @@ export async function distill(cfg: DistillConfig, io: RunIo<DistillConfig>): Pro
     : await ema.withAveragedWeights(() =>
         exportUNet({
           ...common,
-          diffusion: new GaussianDiffusion(student, { numClasses: K, condDropout: 0, trainTimesteps: T, betaSchedule: tm.schedule!.kind, prediction: 'v' }),
+          diffusion: new GaussianDiffusion(student, { numClasses: K, condDropout: 0, trainTimesteps: T, betaSchedule, prediction: 'v' }),
           ...(tm.conditioning?.classes && { classNames: tm.conditioning.classes }),
         }),
       );

@@ -43,6 +43,8 @@ export interface ModelFileInput {
   weights?: 'float32' | 'float16';
   /** The same network stored with float16 weights (manifest files.<role>.variants.float16); same inputs and outputs. */
   variants?: { float16?: { bytes: Uint8Array; filename: string } };
+  /** The file's own names of contract tensors (manifest files.<role>.tensorNames), for files made elsewhere. */
+  tensorNames?: Record<string, string>;
 }
 
 /** Everything of the manifest except what writeModelFolder computes (files, schemaVersion, createdAt). */
@@ -70,6 +72,7 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
       outputs: f.outputs ?? declared.outputs,
       weights: f.weights ?? declared.weights,
     };
+    if (f.tensorNames) files[role]!.tensorNames = f.tensorNames;
     const half = f.variants?.float16;
     if (half) files[role]!.variants = { float16: { path: half.filename, sha256: sha256Bytes(half.bytes), bytes: half.bytes.byteLength } };
   }
