@@ -11,6 +11,7 @@ import { checkModel } from '../models.js';
 import { showBackend } from '../widgets/backend-badge.js';
 import { type Control, selectBox, slider } from '../widgets/controls.js';
 import { paint } from '../widgets/image-grid.js';
+import { drawCover } from '../widgets/draw-cover.js';
 import { loadSample, PicturePicker, SAMPLES } from '../widgets/picture-picker.js';
 import { ModelSection, pageHeader, RunButtons, setState, type Page } from './common.js';
 
@@ -25,17 +26,6 @@ function overWhite(d: ArrayLike<number>): Float32Array {
     for (let c = 0; c < 3; c++) out[p * 3 + c] = (d[p * 4 + c]! * a + 255 * (1 - a)) / 255;
   }
   return out;
-}
-
-/** Draws `src` centred and covering `canvas` (cleared first: transparent stays transparent). */
-function drawCover(canvas: HTMLCanvasElement, src: CanvasImageSource & { width: number; height: number }): void {
-  const c = canvas.getContext('2d', { willReadFrequently: true })!;
-  const scale = Math.max(canvas.width / src.width, canvas.height / src.height);
-  const w = src.width * scale;
-  const hh = src.height * scale;
-  c.clearRect(0, 0, canvas.width, canvas.height);
-  c.imageSmoothingQuality = 'high';
-  c.drawImage(src, (canvas.width - w) / 2, (canvas.height - hh) / 2, w, hh);
 }
 
 /** A strip of frames, each labelled for screen readers. */
