@@ -7,26 +7,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadEmojiPairs } from '../trainer/data/emoji/emoji-pairs.js';
 import { verifyModelFolder } from '../trainer/export/model-folder.js';
 import { patchReceptiveField, PatchDiscriminator } from '../trainer/models/patch-discriminator.js';
 import { loadCheckpoint } from '../trainer/train/checkpoint.js';
-import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { useEmojiFixture } from './helpers/emoji-fixture-env.js';
 import * as tf from '@tensorflow/tfjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-translator-'));
-const FIXTURE = join(REPO, 'tests', 'fixtures', 'emoji');
-const emojiDir = process.env.WEBGEN_EMOJI_DIR;
-beforeAll(() => {
-  process.env.WEBGEN_EMOJI_DIR = FIXTURE; // runCli passes the environment on
-});
-afterAll(() => {
-  if (emojiDir === undefined) delete process.env.WEBGEN_EMOJI_DIR;
-  else process.env.WEBGEN_EMOJI_DIR = emojiDir;
-  rmSync(tmp, { recursive: true, force: true });
-});
+const FIXTURE = useEmojiFixture();
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SMOKE = ['translator', 'emoji-pix2pix-smoke', '--backend', 'cpu', '--threads', '1'];
 const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

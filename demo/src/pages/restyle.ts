@@ -4,16 +4,14 @@
  * beside its translation. The model picker offers every model of the demo's list (config.ts MODELS, or ?translator=)
  * whose manifest says 'translator'.
  */
-import { createTranslator, type Translator } from 'webgen';
-import { wasmThreads } from '../config.js';
+import { createTranslator } from 'webgen';
 import { h } from '../dom.js';
-import { checkModel } from '../models.js';
-import { showBackend } from '../widgets/backend-badge.js';
 import { selectBox } from '../widgets/controls.js';
 import { paint } from '../widgets/image-grid.js';
 import { PicturePicker, SAMPLES } from '../widgets/picture-picker.js';
 import { drawCover } from '../widgets/draw-cover.js';
 import { ModelSection, pageHeader, RunButtons, setState, type Page } from './common.js';
+import { offerModels } from './offer-models.js';
 
 const TRANSLATOR_WORDS = { noun: 'translator', a: 'a translator', plural: 'translators', example: 'emoji-pix2pix', query: 'translator', train: 'webgen-train translator emoji-pix2pix --export models/emoji-pix2pix' };
 
@@ -44,11 +42,6 @@ export const restylePage: Page = {
     setState(root, 'loading-model');
     which.setDisabled(true);
 
-    let translator: Translator | null = null;
-    let alive = true;
-    /** Bumped by each open(): a load that finishes after a newer one started is dropped. */
-    let opening = 0;
-
     const showOriginal = () => {
       drawCover(original, picker.pad.canvas);
       stats.textContent = '';
@@ -59,7 +52,7 @@ export const restylePage: Page = {
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const t = translator;
+      const t = models.current();
       if (!t) return;
       void buttons.run(async (signal) => {
         const t0 = performance.now();
@@ -71,58 +64,26 @@ export const restylePage: Page = {
       });
     });
 
-    const open = async (url: string) => {
-      // Switching model: the previous one is released and nothing runs until the new one is ready.
-      const token = ++opening;
-      const previous = translator;
-      translator = null;
-      buttons.stop();
-      buttons.generate.disabled = true;
-      setState(root, 'loading-model');
-      void previous?.dispose();
-      model.progress.start(`Loading ${url}…`);
-      try {
-        const avail = await checkModel(url);
-        const loaded = await createTranslator({ model: url, ...(avail.ok && { manifest: avail.manifest }), backend: ctx.config.backend, threads: wasmThreads(), onProgress: (e) => model.onProgress(e) });
-        if (!alive || token !== opening) return void loaded.dispose();
-        translator = loaded;
-        showBackend(loaded.backend, wasmThreads());
-        for (const c of [original, result]) [c.width, c.height] = [loaded.manifest.image.width, loaded.manifest.image.height];
+    const models = offerModels({
+      root, model, which, urls: ctx.config.translators, kind: 'translator', words: TRANSLATOR_WORDS,
+      create: (url, manifest, threads, onProgress) => createTranslator({ model: url, ...(manifest && { manifest }), backend: ctx.config.backend, threads, onProgress }),
+      closing: () => {
+        buttons.stop();
+        buttons.generate.disabled = true;
+      },
+      opened: (t) => {
+        for (const c of [original, result]) [c.width, c.height] = [t.manifest.image.width, t.manifest.image.height];
         showOriginal();
-        originalCaption.textContent = `Your picture (${loaded.source})`;
-        resultCaption.textContent = `Restyled (${loaded.target})`;
+        originalCaption.textContent = `Your picture (${t.source})`;
+        resultCaption.textContent = `Restyled (${t.target})`;
         buttons.ready();
-      } catch (err) {
-        if (!alive || token !== opening) return;
-        model.progress.fail(`Loading ${url} failed.`);
-        model.notices.error(err, 'model');
-        setState(root, 'error');
-        which.setDisabled(which.select.options.length < 2);
-      }
-    };
-
-    const discover = async () => {
-      const usable = await model.discover(ctx.config.translators, 'translator', TRANSLATOR_WORDS);
-      if (!alive) return;
-      if (usable.length === 0) {
-        setState(root, 'unavailable');
-        return;
-      }
-      which.select.replaceChildren(...usable.map((f) => h('option', { value: f.url }, f.manifest.name)));
-      which.setDisabled(usable.length < 2);
-      await open(usable[0]!.url);
-    };
-    which.select.addEventListener('change', () => {
-      model.notices.clear('model');
-      void open(which.value);
+      },
     });
-    void discover();
 
     return () => {
-      alive = false;
       buttons.stop();
       model.close();
-      void translator?.dispose();
+      models.close();
     };
   },
 };
