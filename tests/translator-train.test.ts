@@ -87,6 +87,7 @@ describe('webgen-train translator', () => {
     expect(r.stdout).toMatch(/emoji-pix2pix +pix2pix on paired emoji/);
     expect(r.stdout).toMatch(/emoji-pix2pix-smoke/);
     expect(r.stdout).toMatch(/--l1-weight +default 100/);
+    expect((await runCli(['--help'])).stdout).toMatch(/webgen-train translator +train a pix2pix image-to-image translator/);
   });
 });
 
