@@ -110,6 +110,23 @@ describe('emoji pairs', () => {
     expect(train.source.size).toBeLessThan(loadEmojiPairs({ ...opts, heldOutStyle: 0, part: 'train' }).source.size);
   });
 
+  it('clear the colour of fully transparent pixels (Noto keeps colours under alpha 0) and keep the rest', () => {
+    const pairs = loadEmojiPairs({ dir: FIXTURE, from: 'google', to: 'twitter' });
+    let transparent = 0;
+    let coloured = 0;
+    for (let i = 0; i < pairs.source.size; i++) {
+      const img = pairs.source.get(i).image;
+      for (let p = 0; p < img.length; p += 4) {
+        if (img[p + 3]! <= -1) {
+          transparent++;
+          expect([img[p], img[p + 1], img[p + 2]]).toEqual([-1, -1, -1]);
+        } else if (img[p]! > -1) coloured++;
+      }
+    }
+    expect(transparent).toBeGreaterThan(1000);
+    expect(coloured).toBeGreaterThan(1000);
+  });
+
   it('refuse the same style on both sides', () => {
     expect(() => loadEmojiPairs({ dir: FIXTURE, from: 'google', to: 'google' })).toThrow(/source and target styles must differ/);
   });
