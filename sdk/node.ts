@@ -43,6 +43,7 @@ export { psnr, ssim } from './metrics/image-quality.js';
 export { createAutoencoder } from './autoencoder/create-autoencoder-node.js';
 export { createClip } from './clip/create-clip-node.js';
 export { createClassifier } from './classifier/create-classifier-node.js';
+export { createTranslator } from './translator/create-translator-node.js';
 export { heatColour, heatOverlay } from './explain/heat-overlay.js';
 export { createFidScorer } from './fid/node-scorer.js';
 export { setStatsWasm } from './fid/wasm.js';
@@ -62,8 +63,9 @@ export type * from './gan/types.js';
 export type * from './autoencoder/types.js';
 export type * from './clip/types.js';
 export type * from './classifier/types.js';
+export type * from './translator/types.js';
 export type { CreateFidScorerOptions, FidExtractorInfo, FidImages, FrechetOptions, FrechetResult, ImageBatch, ImageFidScorer, InceptionScore, InceptionScoreRequest, KidOptions, KidResult, Side as FidSide } from './fid/api-types.js';
-export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ManifestClip, ModelKind, TensorSpec } from './manifest/types.js';
+export type { Manifest, ManifestFile, ManifestFileVariant, ManifestFileVariants, ManifestImage, ManifestSchedule, ManifestConditioning, ManifestTokenizer, ManifestAutoencoder, ManifestClip, ManifestTranslator, ModelKind, TensorSpec } from './manifest/types.js';
 
 /** Node's createGenerator: `backend` may be 'auto' or omitted ('webgpu'/'wasm' are browser backends); `cache` is ignored; `precision` 'auto' is 'float32'. */
 export async function createGenerator(options: GeneratorOptions): Promise<Generator> {

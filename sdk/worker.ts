@@ -1,7 +1,7 @@
 /**
  * The SDK's dedicated worker (its own entry, dist/worker.js): onnxruntime-web is imported here, never on the main
  * thread. Exposed with comlink; the clients' type is derived from `WorkerApi`. One model per worker: a diffusion
- * generator, a GAN generator, an autoencoder, a CLIP model, a classifier or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
+ * generator, a GAN generator, an autoencoder, a CLIP model, a classifier, a translator or a FID scorer. Backends, onnxruntime-web and callbacks: worker/host.ts; the requests'
  * types: worker/protocol.ts.
  */
 import { expose, transfer } from 'comlink';
@@ -14,6 +14,7 @@ import { ClassifierEngine, type ClassifierOutputs } from './classifier/classifie
 import { ClipEngine } from './clip/clip-engine.js';
 import type { Embeddings } from './clip/types.js';
 import { GanEngine } from './gan/gan-engine.js';
+import { TranslatorEngine } from './translator/translator-engine.js';
 import { DiffusionEngine, type EngineImage } from './generator/engine.js';
 import type { OrtRuntime } from './generator/runtime.js';
 import { checkPrecision, choosePrecision } from './loader/choose-precision.js';
@@ -22,7 +23,7 @@ import { validateManifest } from './manifest/validate-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import type { ActiveBackend, ProgressEvent, StepInfo } from './types.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, runtimeOf, type Callback } from './worker/host.js';
-import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClassifyRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, GanMixRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest } from './worker/protocol.js';
+import type { AutoencoderDecodeRequest, AutoencoderEncodeRequest, ClassifyRequest, ClipImagesRequest, ClipTokensRequest, GanGenerateRequest, GanInterpolateRequest, GanMixRequest, Img2ImgRequest, LoadRequest, LoadResult, SampleRequest, TextToImageRequest, TranslateRequest } from './worker/protocol.js';
 import './worker/protocol.js';
 
 let engine: DiffusionEngine | undefined;
@@ -30,6 +31,7 @@ let gan: GanEngine | undefined;
 let autoencoder: AutoencoderEngine | undefined;
 let clip: ClipEngine | undefined;
 let classifier: ClassifierEngine | undefined;
+let translator: TranslatorEngine | undefined;
 const controllers = new Map<number, AbortController>();
 
 /** What the worker holds: a model opened on one runtime (DiffusionEngine, GanEngine). */
@@ -179,6 +181,14 @@ const api = {
   classify(id: number, req: ClassifyRequest): Promise<ClassifierOutputs> {
     return engineCall(classifier, 'classifier', 'createClassifier', id, (c, signal) => c.run(req?.images, req?.withMaps === true, signal));
   },
+  /** As load, for a translator (createTranslator). */
+  loadTranslator(req: LoadRequest, onProgress?: Callback<ProgressEvent>): Promise<LoadResult> {
+    return openModel(req, onProgress, TranslatorEngine.create, (e) => (translator = e));
+  },
+  /** The translation of one RGBA picture. */
+  translate(id: number, req: TranslateRequest): Promise<EngineImage> {
+    return engineCall(translator, 'translator', 'createTranslator', id, async (t, signal) => transferImages(await t.translate(req?.image, signal)));
+  },
   /** One GAN forward pass over the call's latents. */
   generate(id: number, options: GanGenerateRequest | undefined): Promise<EngineImage[]> {
     return ganCall(id, (g, signal) => g.generate({ ...options, signal }));
@@ -210,13 +220,15 @@ const api = {
     const a = autoencoder;
     const c = clip;
     const k = classifier;
+    const t = translator;
     engine = undefined;
     gan = undefined;
     autoencoder = undefined;
     clip = undefined;
     classifier = undefined;
+    translator = undefined;
     for (const controller of controllers.values()) controller.abort(new AbortError('the generator was disposed'));
-    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose(), c?.dispose(), k?.dispose()]);
+    await Promise.all([e?.dispose(), g?.dispose(), a?.dispose(), c?.dispose(), k?.dispose(), t?.dispose()]);
   },
   // createFidScorer's methods (fid*).
   ...fidWorkerApi(),

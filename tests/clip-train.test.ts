@@ -6,22 +6,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { verifyModelFolder } from '../trainer/export/model-folder.js';
 import { loadCheckpoint, saveCheckpoint } from '../trainer/train/checkpoint.js';
-import { REPO } from '../scripts/e2e/model-fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { useEmojiFixture } from './helpers/emoji-fixture-env.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-clip-'));
-const emojiDir = process.env.WEBGEN_EMOJI_DIR;
-beforeAll(() => {
-  process.env.WEBGEN_EMOJI_DIR = join(REPO, 'tests', 'fixtures', 'emoji'); // runCli passes the environment on
-});
-afterAll(() => {
-  if (emojiDir === undefined) delete process.env.WEBGEN_EMOJI_DIR;
-  else process.env.WEBGEN_EMOJI_DIR = emojiDir;
-  rmSync(tmp, { recursive: true, force: true });
-});
+useEmojiFixture();
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SMOKE = ['clip', 'clip-smoke', '--backend', 'cpu', '--threads', '1'];
 const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -54,6 +54,14 @@ function errorOf(edit: (m: Record<string, any>) => void): ManifestError {
   throw new Error('validateManifest accepted a bad manifest');
 }
 
+/** Makes `m` a kind 'translator' manifest with `styles` (undefined: none) and the one file under its role. */
+function asTranslator(m: any, styles: { source: string; target: string } | undefined): void {
+  m.kind = 'translator';
+  delete m.schedule;
+  m.files = { translator: m.files.unet };
+  if (styles) m.translator = styles;
+}
+
 describe('validateManifest', () => {
   it('accepts a complete manifest and one without the optional sections', () => {
     expect(validateManifest(validManifest()).name).toBe('shapes-ddpm-16');
@@ -95,11 +103,22 @@ describe('validateManifest', () => {
     ['training.steps', (m: any) => (m.training.steps = '2000'), /'training\.steps' must be an integer >= 0, got "2000"/],
     ['metrics.fid', (m: any) => (m.metrics.fid = null), /'metrics\.fid' must be a finite number or a string, got null/],
     ['parity.maxAbsError', (m: any) => delete m.parity.maxAbsError, /'parity\.maxAbsError' must be a finite number >= 0, got nothing/],
+    // kind 'translator' (issue 23): the styles, typed, and its one file
+    ['translator', (m: any) => asTranslator(m, undefined), /'translator' must be the styles \{ source, target \}/],
+    ['translator.source', (m: any) => asTranslator(m, { source: 'Noto Color', target: 'twemoji' }), /'translator\.source' must be a style name/],
+    ['translator.target', (m: any) => asTranslator(m, { source: 'noto', target: 'noto' }), /'translator\.target' must be a style other than the source \("noto"\)/],
+    ['files.translator', (m: any) => { asTranslator(m, { source: 'noto', target: 'twemoji' }); m.files = { unet: m.files.translator }; }, /'files\.translator' must be the translator model file/],
   ])('rejects a bad %s, naming it and the fix', (field, edit, message) => {
     const err = errorOf(edit);
     expect(err.field).toBe(field);
     expect(err.message).toMatch(message);
     if (!/upgrade/.test(err.message)) expect(err.message).toMatch(/re-export the model/);
+  });
+
+  it('accepts a kind translator manifest with its styles', () => {
+    const m = validManifest() as unknown as Record<string, any>;
+    asTranslator(m, { source: 'noto', target: 'twemoji' });
+    expect(validateManifest(m).translator).toEqual({ source: 'noto', target: 'twemoji' });
   });
 
   it('rejects a non-object', () => {

@@ -147,7 +147,7 @@ describe('webgen fid', () => {
     [['fid', `${fixtures}/small-a.npy`, 'nowhere.npy'], 1, /nowhere.npy: no such file or folder/],
     [['fid', `${fixtures}/small-a.npy`, `${fixtures}/equal-a.npy`], 1, /'fake features' must have 16 dimensions like the other set \(the same extractor for both\), got "32 dimensions"/],
     [['fid', 'data:mnist@0:10', `${fixtures}/small-a.npy`], 2, /data:mnist@0:10 holds images: pass --extractor/],
-    [['frobnicate'], 2, /unknown command 'frobnicate'; commands: sample, fid, eval fid/],
+    [['frobnicate'], 2, /unknown command 'frobnicate'; commands: sample, translate, import, fid, eval fid/],
     [['eval', 'fid'], 2, /eval fid needs --model DIR/],
     [['eval', 'fid', '--model', 'm', '--eta', '2'], 2, /--eta values must be in \[0, 1\], got '2'/],
   ])('%j exits %i with a message', async (argv, code, message) => {

@@ -43,6 +43,7 @@ const CORE = [
   'sdk/autoencoder/types.ts',
   'sdk/clip/types.ts',
   'sdk/classifier/types.ts',
+  'sdk/translator/types.ts',
   'sdk/clip/clip-math.ts', // cosine, softmax, CLIPScore
   'sdk/explain/', // attention distance, CAM: math on arrays
 ];

@@ -11,6 +11,7 @@
  *   ?judge=URL    Explain: the classifier whose Grad-CAM it draws (default /models/emoji-judge)
  *   ?vit=URL      Explain: the ViT whose attention distances it plots, read from <vit>/attention-distance.json
  *                 (default /models/emoji-clip); the prompt's word maps use ?emoji=
+ *   ?translator=URL  Restyle                      (default: every model of MODELS whose manifest kind is 'translator')
  *   ?model=URL    every page at once
  *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
  */
@@ -30,6 +31,8 @@ export interface DemoConfig {
   autoencoders: string[];
   /** Candidates for the Ask the model page and the text-to-image CLIP score: those whose manifest says kind 'clip'. */
   clips: string[];
+  /** Candidates for the Restyle page: those whose manifest says kind 'translator'. */
+  translators: string[];
   backend: Backend;
 }
 
@@ -50,6 +53,7 @@ export const MODELS: readonly string[] = [
   '/models/mnist-betavae',
   '/models/emoji-clip',
   '/models/emoji-ldm',
+  '/models/emoji-pix2pix',
 ];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
@@ -61,6 +65,7 @@ export function readConfig(search: string = location.search): DemoConfig {
   const gan = q.get('gan') ?? any;
   const ae = q.get('ae') ?? any;
   const clip = q.get('clip') ?? any;
+  const translator = q.get('translator') ?? any;
   return {
     t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
     emoji: q.get('emoji') ?? any ?? '/models/emoji-ldm',
@@ -71,6 +76,7 @@ export function readConfig(search: string = location.search): DemoConfig {
     vit: q.get('vit') ?? '/models/emoji-clip',
     autoencoders: ae ? [ae] : [...MODELS],
     clips: clip ? [clip] : [...MODELS],
+    translators: translator ? [translator] : [...MODELS],
     backend: backend && BACKENDS.includes(backend) ? backend : 'auto',
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The webgen demo: one page per route (#/text, #/img2img, #/emoji, #/digits, #/gan, #/fid, #/latent, #/ask, #/explain), each built from
+ * The webgen demo: one page per route (#/text, #/img2img, #/emoji, #/digits, #/gan, #/fid, #/latent, #/ask, #/explain, #/restyle), each built from
  * the SDK's public API only (imported as 'webgen', served from ./sdk/ beside this file). Switching pages tears the old
  * one down (its running generation is cancelled); loaded models are kept for the visit.
  */
@@ -15,10 +15,11 @@ import { fidLabPage } from './pages/fid-lab.js';
 import { ganExplorerPage } from './pages/gan-explorer.js';
 import { img2imgPage } from './pages/img2img.js';
 import { latentSpacePage } from './pages/latent-space.js';
+import { restylePage } from './pages/restyle.js';
 import { textToImagePage } from './pages/text-to-image.js';
 import { showBackend } from './widgets/backend-badge.js';
 
-const PAGES: Page[] = [textToImagePage, img2imgPage, emojiPage, digitsPage, ganExplorerPage, fidLabPage, latentSpacePage, askModelPage, explainPage];
+const PAGES: Page[] = [textToImagePage, img2imgPage, emojiPage, digitsPage, ganExplorerPage, fidLabPage, latentSpacePage, askModelPage, explainPage, restylePage];
 const app = document.getElementById('app')!;
 const config = readConfig();
 let teardown: (() => void) | undefined;

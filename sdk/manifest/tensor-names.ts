@@ -51,3 +51,10 @@ export const CROSS_ATTENTION_PREFIX = 'cross_attention_';
  * map on the last convolution block, trainer/explain/grad-cam-graph.ts).
  */
 export const CLASSIFIER_TENSOR_NAMES = { images: 'images', logits: 'logits', features: 'features', gradCam: 'grad_cam' } as const;
+
+/**
+ * The image-to-image translator's contract (trainer/translator/export-translator.ts, sdk/translator/): image
+ * [batch, C, H, W] in the source style → translated, the same shape, in the target style. The output has its own
+ * name because an ONNX graph cannot produce a value under the name of one of its inputs.
+ */
+export const TRANSLATOR_TENSOR_NAMES = { image: 'image', output: 'translated' } as const;

@@ -20,8 +20,8 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
 export const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
 
 /** What the model folder holds; decides how the SDK drives it. */
-export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'autoencoder' | 'feature-extractor' | 'text-encoder' | 'classifier' | 'clip';
-export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'autoencoder', 'feature-extractor', 'text-encoder', 'classifier', 'clip'];
+export type ModelKind = 'diffusion-unet' | 'latent-diffusion' | 'gan-generator' | 'autoencoder' | 'feature-extractor' | 'text-encoder' | 'classifier' | 'clip' | 'translator';
+export const MODEL_KINDS: readonly ModelKind[] = ['diffusion-unet', 'latent-diffusion', 'gan-generator', 'autoencoder', 'feature-extractor', 'text-encoder', 'classifier', 'clip', 'translator'];
 
 /** Element types of model inputs/outputs (as OnnxDType in onnx-graph.ts). */
 export type TensorDType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
@@ -202,6 +202,18 @@ export interface ManifestClip {
   imageEncoder: 'vit' | 'cnn';
 }
 
+/**
+ * An image-to-image translator (kind 'translator'; tensor names in tensor-names.ts TRANSLATOR_TENSOR_NAMES):
+ * files.translator maps 'image' [batch, C, H, W] in model space (`image`'s size, channels and range) to 'translated',
+ * the same shape and range, redrawn from the source style in the target style.
+ */
+export interface ManifestTranslator {
+  /** The style the model reads, e.g. 'noto'. */
+  source: string;
+  /** The style it draws, e.g. 'twemoji'. */
+  target: string;
+}
+
 /** What the model can be conditioned on (absent: unconditional). */
 export interface ManifestConditioning {
   /** Class names; the class id is the index. */
@@ -289,6 +301,8 @@ export interface Manifest {
   latentDiffusion?: ManifestLatentDiffusion;
   /** The joint embedding of a CLIP model (required for kind 'clip', with conditioning.tokenizer). */
   clip?: ManifestClip;
+  /** The styles of an image-to-image translator (required for kind 'translator'). */
+  translator?: ManifestTranslator;
   /** Sampling settings measured to suit this model (its card says how); the SDK uses them for options a call leaves out. */
   sampling?: ManifestSampling;
   /** A distilled student's lineage (kind 'diffusion-unet'). */

@@ -103,6 +103,18 @@ export function validateManifest(json: unknown): Manifest {
     if ((m.conditioning as Obj | undefined)?.tokenizer === undefined) bad('conditioning.tokenizer', 'the text encoder\'s tokenizer (required for kind "clip")', undefined);
   }
 
+  if (m.translator !== undefined) {
+    const t = obj(m.translator, 'translator');
+    for (const side of ['source', 'target'] as const) {
+      if (!(typeof t[side] === 'string' && /^[a-z0-9][a-z0-9-]{0,31}$/.test(t[side] as string))) bad(`translator.${side}`, 'a style name (lower-case letters, digits and hyphens, e.g. "noto")', t[side]);
+    }
+    if (t.source === t.target) bad('translator.target', `a style other than the source ("${String(t.source)}")`, t.target);
+  }
+  if (m.kind === 'translator') {
+    if (m.translator === undefined) bad('translator', 'the styles { source, target } (required for kind "translator")', undefined);
+    if (!('translator' in files)) bad('files.translator', 'the translator model file (required for kind "translator")', undefined);
+  }
+
   if (m.sampling !== undefined) {
     const s = obj(m.sampling, 'sampling');
     const T = (m.schedule as Obj | undefined)?.trainSteps;

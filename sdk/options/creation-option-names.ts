@@ -8,6 +8,7 @@ import type { AutoencoderOptions } from '../autoencoder/types.js';
 import type { ClassifierOptions } from '../classifier/types.js';
 import type { ClipOptions } from '../clip/types.js';
 import type { GanOptions } from '../gan/types.js';
+import type { TranslatorOptions } from '../translator/types.js';
 import type { GeneratorOptions } from '../types.js';
 
 /** Compile-time check that `names` lists every key of T (and, by `satisfies`, nothing else). */
@@ -26,6 +27,8 @@ export const AUTOENCODER_OPTION_NAMES: Lists<AutoencoderOptions, typeof ganNames
 export const CLIP_OPTION_NAMES: Lists<ClipOptions, typeof ganNames> = ganNames;
 /** createClassifier's options: the same as createGan's. */
 export const CLASSIFIER_OPTION_NAMES: Lists<ClassifierOptions, typeof ganNames> = ganNames;
+/** createTranslator's options: the same as createGan's. */
+export const TRANSLATOR_OPTION_NAMES: Lists<TranslatorOptions, typeof ganNames> = ganNames;
 
 const fidScorerNames = ['extractor', 'reference', 'inception', 'outputName', 'inputShape', 'kidSamples', 'seed', 'backend', 'threads', 'cache', 'onProgress', 'assetsUrl'] as const satisfies readonly (keyof CreateFidScorerOptions)[];
 /** createFidScorer's options (browser and Node). */

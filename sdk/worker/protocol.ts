@@ -43,6 +43,11 @@ export interface ClassifyRequest {
   withMaps: boolean;
 }
 
+/** A translator's forward pass: the picture read as RGBA pixels on the main thread. */
+export interface TranslateRequest {
+  image: RgbaImage;
+}
+
 /** What the client sends to load a model (createGenerator, createGan, createAutoencoder, createClip). */
 export interface LoadRequest {
   /** Absolute URL of manifest.json (resolved on the main thread: the worker's base URL differs). */

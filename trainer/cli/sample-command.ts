@@ -6,17 +6,16 @@
  *   webgen sample --model models/shapes-t2i --prompt "a blue star" --init in.png --strength 0.6 --out out.png
  */
 import { SCHEDULER_NAMES, type SchedulerName } from '../../sdk/schedulers/scheduler-names.js';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { InvalidInputError } from '../../sdk/errors/invalid-input-error.js';
-import { MAX_IMAGE_PIXELS } from '../../sdk/image/max-image-pixels.js';
 import type { AttentionMaps, GeneratedImage, Generator, RgbaImage } from '../../sdk/types.js';
 import { attentionOverlay } from '../explain/attention-overlay.js';
 import { OutputError } from '../errors/output-error.js';
-import { pngSize } from '../image/decode-image.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readPngFlag } from '../image/read-png-flag.js';
 import { intervalFlag, intFlag, numberFlag } from '../eval/flags.js';
 import { parseFlags } from './config-flags.js';
 
@@ -112,7 +111,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   };
   const classLabel = values.class === undefined ? undefined : /^\d+$/.test(values.class) ? Number(values.class) : values.class;
   const strength = values.strength === undefined ? undefined : numberFlag('strength', values.strength);
-  const init = values.init === undefined ? undefined : readPng(values.init);
+  const init = values.init === undefined ? undefined : readPngFlag(values.init, '--init', 'img2img');
   const out = values.out ?? (batch > 1 ? 'samples/' : 'out.png');
   const existing = statSync(out, { throwIfNoEntry: false });
   if (batch > 1 && !out.endsWith('/') && !existing?.isDirectory() && (IMAGE_EXTENSIONS.has(extname(out).toLowerCase()) || existing)) {
@@ -206,24 +205,6 @@ function makeFolder(dir: string): void {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
     throw new OutputError(dir, `cannot create the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
-
-function readPng(path: string): RgbaImage {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new UsageError(`--init: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  // Checked from the header, before decoding: a small file can declare 100,000 × 100,000.
-  const size = pngSize(bytes);
-  if (size && size.width * size.height > MAX_IMAGE_PIXELS) throw new UsageError(`--init: '${path}' is ${size.width}x${size.height}, more than the ${MAX_IMAGE_PIXELS} pixels (8192x8192) img2img takes; scale it down first`);
-  try {
-    const png = PNG.sync.read(bytes);
-    return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
-  } catch (err) {
-    throw new UsageError(`--init: '${path}' is not a PNG image (${(err as Error).message})`);
   }
 }
 

@@ -3,6 +3,7 @@
  *   webgen sample --model DIR [options]       images from an exported diffusion model
  *   webgen fid PATH_A PATH_B [options]        FID/KID between folders, .npy features or .fidstats
  *   webgen eval fid --model DIR [options]     FID/KID of a diffusion model vs steps and eta
+ *   webgen translate --model DIR --in PNG|DIR --out PNG|DIR   pictures redrawn in another style by a translator
  */
 import { UsageError } from '../errors/usage-error.js';
 import { reportError } from './report-error.js';
@@ -13,6 +14,9 @@ const HELP = `webgen <command> [options]
                                           model folder (docs/import.md)
   webgen sample --model DIR [options]     draw images from an exported diffusion model (--prompt, --class,
                                           --steps, --scheduler, --init + --strength for img2img)
+  webgen translate --model DIR --in IMAGE.png --out OUT.png
+                                          redraw a picture (or --in/--out folders of them) in the
+                                          target style of a translator (pix2pix)
   webgen fid PATH_A PATH_B [options]      FID (and --kid) between two folders of images, .npy feature
                                           matrices or .fidstats statistics, as pytorch-fid computes it
   webgen fid --save-stats PATH OUT        save a set's statistics (.fidstats) for later comparisons
@@ -32,6 +36,7 @@ WEBGEN_DEBUG=1 adds the stack trace.`;
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sample: async (argv) => (await import('./sample-command.js')).sampleCommand(argv),
   import: async (argv) => (await import('./import-command.js')).importCommand(argv),
+  translate: async (argv) => (await import('./translate-command.js')).translateCommand(argv),
   fid: async (argv) => (await import('../eval/fid-command.js')).fidCommand(argv),
   'eval fid': async (argv) => (await import('../eval/fid-eval-command.js')).evalFidCommand(argv),
   'explain attention-distance': async (argv) => (await import('../explain/attention-distance-command.js')).attentionDistanceCommand(argv),
@@ -49,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv[0] === 'explain' && !COMMANDS[two]) throw new UsageError(`unknown command '${two.trim()}'; explain commands: attention-distance, gradcam, cross-attention (see webgen --help)`);
     if (COMMANDS[two]) return await COMMANDS[two](argv.slice(2));
     if (COMMANDS[argv[0]!]) return await COMMANDS[argv[0]!]!(argv.slice(1));
-    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention, import (see webgen --help)`);
+    throw new UsageError(`unknown command '${argv[0] === 'eval' ? two.trim() : argv[0]}'; commands: sample, translate, import, fid, eval fid, explain attention-distance, explain gradcam, explain cross-attention (see webgen --help)`);
   } catch (err) {
     return reportError('webgen', err);
   }

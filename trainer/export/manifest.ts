@@ -13,6 +13,7 @@ export {
   type ManifestImage,
   type ManifestAutoencoder,
   type ManifestClip,
+  type ManifestTranslator,
   type ManifestLatent,
   type ManifestParity,
   type ManifestSchedule,

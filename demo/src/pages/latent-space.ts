@@ -5,14 +5,13 @@
  * model of the demo's list (config.ts MODELS, or ?ae=) whose manifest says 'autoencoder'.
  */
 import { createAutoencoder, psnr, type Autoencoder, type GeneratedImage } from 'webgen';
-import { wasmThreads } from '../config.js';
 import { h, newId } from '../dom.js';
-import { checkModel } from '../models.js';
-import { showBackend } from '../widgets/backend-badge.js';
 import { type Control, selectBox, slider } from '../widgets/controls.js';
 import { paint } from '../widgets/image-grid.js';
+import { drawCover } from '../widgets/draw-cover.js';
 import { loadSample, PicturePicker, SAMPLES } from '../widgets/picture-picker.js';
 import { ModelSection, pageHeader, RunButtons, setState, type Page } from './common.js';
+import { offerModels } from './offer-models.js';
 
 const UPLOAD = 'upload';
 const AUTOENCODER_WORDS = { noun: 'autoencoder', a: 'an autoencoder', plural: 'autoencoders', example: 'emoji-vae', query: 'ae', train: 'webgen-train autoencoder emoji-vae --export models/emoji-vae' };
@@ -25,17 +24,6 @@ function overWhite(d: ArrayLike<number>): Float32Array {
     for (let c = 0; c < 3; c++) out[p * 3 + c] = (d[p * 4 + c]! * a + 255 * (1 - a)) / 255;
   }
   return out;
-}
-
-/** Draws `src` centred and covering `canvas` (cleared first: transparent stays transparent). */
-function drawCover(canvas: HTMLCanvasElement, src: CanvasImageSource & { width: number; height: number }): void {
-  const c = canvas.getContext('2d', { willReadFrequently: true })!;
-  const scale = Math.max(canvas.width / src.width, canvas.height / src.height);
-  const w = src.width * scale;
-  const hh = src.height * scale;
-  c.clearRect(0, 0, canvas.width, canvas.height);
-  c.imageSmoothingQuality = 'high';
-  c.drawImage(src, (canvas.width - w) / 2, (canvas.height - hh) / 2, w, hh);
 }
 
 /** A strip of frames, each labelled for screen readers. */
@@ -147,10 +135,8 @@ export const latentSpacePage: Page = {
     controls.forEach((c) => c.setDisabled(true));
     which.setDisabled(true);
 
+    /** The open autoencoder (offerModels opens and releases it). */
     let ae: Autoencoder | null = null;
-    let alive = true;
-    /** Bumped by each open(): a load that finishes after a newer one started is dropped. */
-    let opening = 0;
     let size = { width: 64, height: 64 };
     let bSource: (CanvasImageSource & { width: number; height: number }) | null = null;
 
@@ -234,23 +220,17 @@ export const latentSpacePage: Page = {
       uploadB.disabled = !on;
     };
 
-    const open = async (url: string) => {
-      // Switching model: the previous one is released and nothing runs until the new one is ready.
-      const token = ++opening;
-      const previous = ae;
-      ae = null;
-      for (const r of all) r.stop();
-      setRunnable(false);
-      setState(root, 'loading-model');
-      void previous?.dispose();
-      model.progress.start(`Loading ${url}…`);
-      try {
-        // the manifest the model list already read (checkModel): the load does not fetch it again
-        const avail = await checkModel(url);
-        const loaded = await createAutoencoder({ model: url, ...(avail.ok && { manifest: avail.manifest }), backend: ctx.config.backend, threads: wasmThreads(), onProgress: (e) => model.onProgress(e) });
-        if (!alive || token !== opening) return void loaded.dispose();
+    // The candidates whose manifest says 'autoencoder'; none (or a named model, ?ae=, that is not one) is said so.
+    const models = offerModels({
+      root, model, which, urls: ctx.config.autoencoders, kind: 'autoencoder', words: AUTOENCODER_WORDS,
+      create: (url, manifest, threads, onProgress) => createAutoencoder({ model: url, ...(manifest && { manifest }), backend: ctx.config.backend, threads, onProgress }),
+      closing: () => {
+        ae = null;
+        for (const r of all) r.stop();
+        setRunnable(false);
+      },
+      opened: (loaded) => {
         ae = loaded;
-        showBackend(ae.backend, wasmThreads());
         size = { width: ae.manifest.image.width, height: ae.manifest.image.height };
         resize();
         dim.setMax(ae.latentShape[0]! - 1);
@@ -261,39 +241,13 @@ export const latentSpacePage: Page = {
         clear(reconstruction);
         setRunnable(true);
         for (const r of all) r.ready();
-      } catch (err) {
-        if (!alive || token !== opening) return;
-        model.progress.fail(`Loading ${url} failed.`);
-        model.notices.error(err, 'model');
-        setState(root, 'error');
-        which.setDisabled(which.select.options.length < 2);
-      }
-    };
-
-    /** The candidates whose manifest says 'autoencoder'; none (or a named model, ?ae=, that is not one) is said so. */
-    const discover = async () => {
-      const usable = await model.discover(ctx.config.autoencoders, 'autoencoder', AUTOENCODER_WORDS);
-      if (!alive) return;
-      if (usable.length === 0) {
-        setState(root, 'unavailable');
-        which.setDisabled(true);
-        return;
-      }
-      which.select.replaceChildren(...usable.map((f) => h('option', { value: f.url }, f.manifest.name)));
-      which.setDisabled(usable.length < 2);
-      await open(usable[0]!.url);
-    };
-    which.select.addEventListener('change', () => {
-      model.notices.clear('model');
-      void open(which.value);
+      },
     });
-    void discover();
 
     return () => {
-      alive = false;
       for (const r of all) r.stop();
       model.close();
-      void ae?.dispose();
+      models.close();
     };
   },
 };

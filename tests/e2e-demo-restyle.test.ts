@@ -1,0 +1,53 @@
+// The demo's Restyle page (issue 23) on the smoke translator (WebAssembly), exported into a temp folder under the
+// served fixtures and named with ?translator=: an uploaded Noto emoji comes back translated beside the picture, the
+// styles named from the manifest and the result the model's size; a model that is not a translator is said in words.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canvasStats, noticeText, openDemoPage, startDemo, waitForState, type DemoHarness } from '../scripts/e2e/demo.js';
+import { FIXTURES_DIR, REPO } from '../scripts/e2e/model-fixtures.js';
+import { exportTranslatorFixture } from '../scripts/e2e/translator-fixture.js';
+
+const NOTO = join(REPO, 'tests', 'fixtures', 'emoji', 'emoji-datasource-google-16.0.0', 'package', 'img', 'google', '64', '1f436.png');
+
+let h: DemoHarness;
+let dir: string;
+let url: string;
+
+beforeAll(async () => {
+  mkdirSync(FIXTURES_DIR, { recursive: true });
+  dir = mkdtempSync(join(FIXTURES_DIR, 'restyle-'));
+  await exportTranslatorFixture(dir);
+  url = `/fixtures/${dir.slice(FIXTURES_DIR.length + 1)}`;
+  h = await startDemo();
+}, 300_000);
+
+afterAll(async () => {
+  await h?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('demo: restyle', () => {
+  it('translates an uploaded emoji with the translator named by ?translator=, naming its styles', async () => {
+    const state = await openDemoPage(h, 'restyle', { translator: url, backend: 'wasm' });
+    const { page } = h;
+    expect(state, await noticeText(page)).toBe('ready');
+    expect(await page.getAttribute('nav a[data-route=restyle]', 'aria-current')).toBe('page');
+    expect(await page.locator('select[name=translator-model] option').allTextContents()).toEqual(['fixture-translator']);
+    expect(await page.textContent('.before-after')).toMatch(/Your picture \(noto\).*Restyled \(twemoji\)/);
+    await page.setInputFiles('[data-testid=pad-upload]', NOTO);
+    await page.click('form[aria-label="Restyle"] button[name=generate]');
+    expect(await waitForState(page, ['done']), await noticeText(page)).toBe('done');
+    const out = await canvasStats(page, '[data-testid=restyled]');
+    expect(out).toMatchObject({ width: 16, height: 16 });
+    expect(out.distinct).toBeGreaterThan(10); // the initial weights still draw a varied picture, not a blank one
+    expect(await page.textContent('[data-testid=restyle-stats]')).toMatch(/^noto → twemoji · \d+ ms$/);
+    expect(h.errors).toEqual([]);
+  }, 240_000);
+
+  it('says in words when ?translator= names a model of another kind', async () => {
+    const state = await openDemoPage(h, 'restyle', { translator: '/models/mnist-classifier', backend: 'wasm' });
+    expect(state).toBe('unavailable');
+    expect(await noticeText(h.page)).toMatch(/'mnist-classifier' is not a translator.*kind 'translator' such as emoji-pix2pix/);
+  }, 120_000);
+});
