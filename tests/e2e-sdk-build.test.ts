@@ -9,7 +9,7 @@ import { ORT_FOLDER } from '../sdk/worker-assets.js';
 
 // 48 KB until the latent-diffusion pipeline (decoder/encoder sessions, preview map, manifest checks) added 1.4 KB; 50 KB until
 // StyleGAN's truncationPsi and mix() (options, checks, worker call) took it to 50.4 KB.
-const SDK_BUDGET_KB = 54;
+const SDK_BUDGET_KB = 56;
 let dist: string;
 beforeAll(async () => {
   dist = await ensureSdkBuild();
@@ -38,7 +38,8 @@ describe('the SDK build', () => {
   // loader), GANs, autoencoders and the tokenizer took it to 43.9 KB. The worker cannot load those lazily (a dynamic
   // import inside a worker breaks Vite's default iife worker build), so the budget moved to 48 KB; README "Size". CLIP
   // (createClip, its engine and math) took it from 43.2 to 46.1 KB; latent diffusion and StyleGAN mixing to 50.4 (52 KB);
-  // createClassifier with Grad-CAM (issue 24) to 52.4 (54 KB); createTranslator (issue 23) to 53.4.
+  // createClassifier with Grad-CAM (issue 24) to 52.4 (54 KB); createTranslator (issue 23) to 53.4; imported models'
+  // tensor-name maps and initialNoise (issue 26) to 54.1 (56 KB).
   it(`the main thread entry does not contain onnxruntime and the SDK stays under ${SDK_BUDGET_KB} KB minified + gzipped`, () => {
     const index = readFileSync(join(dist, 'index.js'), 'utf8');
     expect(index).not.toMatch(/onnxruntime|ort\.min\.mjs/);
