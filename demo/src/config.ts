@@ -11,7 +11,8 @@
  *   ?judge=URL    Explain: the classifier whose Grad-CAM it draws (default /models/emoji-judge)
  *   ?vit=URL      Explain: the ViT whose attention distances it plots, read from <vit>/attention-distance.json
  *                 (default /models/emoji-clip); the prompt's word maps use ?emoji=
- *   ?translator=URL  Restyle                      (default: every model of MODELS whose manifest kind is 'translator')
+ *   ?translator=URL  Restyle                      (default: every model of MODELS whose manifest kind is 'translator';
+ *                 none is shipped yet, so the page says so until one is)
  *   ?model=URL    every page at once
  *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
  */
@@ -53,7 +54,6 @@ export const MODELS: readonly string[] = [
   '/models/mnist-betavae',
   '/models/emoji-clip',
   '/models/emoji-ldm',
-  '/models/emoji-pix2pix',
 ];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
