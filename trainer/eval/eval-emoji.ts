@@ -12,6 +12,7 @@ import type { GeneratedImage } from '../../sdk/node.js';
 import { convertChannels } from '../../sdk/image/pixels.js';
 import { resizePixels } from '../../sdk/image/resize.js';
 import { inceptionScore } from '../../sdk/fid/inception-score.js';
+import { inceptionSplits } from './inception-splits.js';
 import type { RgbaImage } from '../../sdk/types.js';
 import { captionWords } from '../clip/clip-text.js';
 import { judgeSamples } from '../classifier/judge.js';
@@ -160,10 +161,8 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
     const gen = pairAccuracy(genVerdict.predicted, p.labels, 2);
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     const K = realVerdict.classNames.length;
-    // the seeds' 10 splits need ~100 images each to estimate p(y): a set of 386 is split 3 ways, a smaller one not at all
-    const splitsOf = (n: number) => Math.max(1, Math.min(10, Math.floor(n / 100)));
-    const isGen = inceptionScore(genVerdict.logits, drawn.length, K, { splits: splitsOf(drawn.length) });
-    const isReal = inceptionScore(realVerdict.logits, p.labels.length, K, { splits: splitsOf(p.labels.length) });
+    const isGen = inceptionScore(genVerdict.logits, drawn.length, K, { splits: inceptionSplits(drawn.length) });
+    const isReal = inceptionScore(realVerdict.logits, p.labels.length, K, { splits: inceptionSplits(p.labels.length) });
     return {
       images: drawn.length,
       subcategory: { generated: gen.outer, real: real.outer, ratio: real.outer > 0 ? gen.outer / real.outer : 0 },

@@ -15,6 +15,7 @@ import { Rng } from '../../sdk/random/rng.js';
 import { etaListFlag, intervalFlag, intFlag, listFlag, numberFlag } from './flags.js';
 import { nchwToNhwc } from '../../sdk/image/pixels.js';
 import { inceptionScore } from '../../sdk/fid/inception-score.js';
+import { inceptionSplits } from './inception-splits.js';
 import { DiffusionSampler } from './diffusion-sampler.js';
 import { samplerSettings, settingLabel, type SamplerSetting } from './sampler-settings.js';
 import { parseFlags } from '../cli/config-flags.js';
@@ -129,7 +130,7 @@ export async function evalPromptsCommand(argv: string[]): Promise<number> {
       for (let i = k; i < expected.length; i += NUM_COMBOS) if (verdict.predicted[i] === k) hit++;
       pairs[comboName(k)] = hit / perPair;
     }
-    const is = inceptionScore(verdict.logits, prompts.length, verdict.classNames.length, { splits: Math.max(1, Math.min(10, Math.floor(prompts.length / 100))) });
+    const is = inceptionScore(verdict.logits, prompts.length, verdict.classNames.length, { splits: inceptionSplits(prompts.length) });
     const row: Row = { sampler, steps, eta, trained: group(false), heldOut: group(true), perPair: pairs, inceptionScore: { mean: is.mean, std: is.std }, secondsPerImage: seconds / prompts.length };
     rows.push(row);
     console.log(

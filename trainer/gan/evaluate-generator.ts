@@ -7,6 +7,7 @@
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inceptionScore } from '../../sdk/fid/inception-score.js';
+import { inceptionSplits } from '../eval/inception-splits.js';
 import { FidScorer } from '../../sdk/fid/scorer.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { judgeSamples } from '../classifier/judge.js';
@@ -114,9 +115,8 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
 
   const K = fake.histogram.length;
   const floor = n / K / 5;
-  const splits = (count: number) => Math.max(1, Math.min(10, Math.floor(count / 100)));
-  const isFake = inceptionScore(fake.logits, n, K, { splits: splits(n) });
-  const isReal = inceptionScore(real.logits, held.size, K, { splits: splits(held.size) });
+  const isFake = inceptionScore(fake.logits, n, K, { splits: inceptionSplits(n) });
+  const isReal = inceptionScore(real.logits, held.size, K, { splits: inceptionSplits(held.size) });
   return {
     samples: n,
     histogram: fake.histogram,
