@@ -62,6 +62,7 @@ export function helpText(): string {
     '       webgen-train eval-classes  judge a class-conditional model with a classifier (eval-classes --help)',
     '       webgen-train eval-prompts  judge a shapes text-to-image model with the shapes classifier (eval-prompts --help)',
     '       webgen-train eval-emoji    judge a text-to-emoji model with the emoji judge and CLIP score (eval-emoji --help)',
+    '       webgen-train eval-translator  measure an emoji translator on held-out pairs: L1, PSNR, judge (eval-translator --help)',
     '       webgen-train defaults      set a model\'s sampling defaults in its manifest (defaults --help)',
     '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
     '       webgen-train clip          train a CLIP-style text–image encoder (clip --help)',

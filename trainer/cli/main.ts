@@ -7,6 +7,7 @@ import { reportError } from './report-error.js';
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'eval-classes': async (argv) => (await import('../eval/eval-classes.js')).evalClassesCommand(argv),
   'eval-emoji': async (argv) => (await import('../eval/eval-emoji.js')).evalEmojiCommand(argv),
+  'eval-translator': async (argv) => (await import('../eval/eval-translator.js')).evalTranslatorCommand(argv),
   'eval-prompts': async (argv) => (await import('../eval/eval-prompts.js')).evalPromptsCommand(argv),
   defaults: async (argv) => (await import('./defaults-command.js')).defaultsCommand(argv),
   classifier: async (argv) => (await import('./classifier-command.js')).classifierCommand(argv),

@@ -9,8 +9,6 @@
  */
 import { createGenerator, createClip } from '../../sdk/node.js';
 import type { GeneratedImage } from '../../sdk/node.js';
-import { convertChannels } from '../../sdk/image/pixels.js';
-import { resizePixels } from '../../sdk/image/resize.js';
 import { inceptionScore } from '../../sdk/fid/inception-score.js';
 import { inceptionSplits } from './inception-splits.js';
 import type { RgbaImage } from '../../sdk/types.js';
@@ -26,7 +24,8 @@ import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { intFlag, intervalFlag, listFlag, numberFlag } from './flags.js';
-import { plainFeatureStats, plainFrechetDistance } from '../../sdk/fid/plain.js';
+import { featureFid, halvesFid } from './judge-fid.js';
+import { rgbaForJudge, unitsToBytes } from './judge-pixels.js';
 
 export const EVAL_EMOJI_HELP = `webgen-train eval-emoji --model DIR [options]
 
@@ -154,7 +153,7 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
   /** The judge's, FID's and CLIP's figures of drawings `drawn` of set `p`. */
   const score = async (p: PreparedSet, drawn: GeneratedImage[], seconds: number): Promise<EmojiPromptScore> => {
     const genJudge = new Float32Array(drawn.length * PIXELS);
-    drawn.forEach((im, i) => genJudge.set(forJudge(im.data), i * PIXELS));
+    drawn.forEach((im, i) => genJudge.set(rgbaForJudge(im.data, 64, 64), i * PIXELS));
     const realVerdict = await judgeSamples(judgeDir, p.realJudge, undefined, { features: true });
     const genVerdict = await judgeSamples(judgeDir, genJudge, undefined, { features: true });
     const real = pairAccuracy(realVerdict.predicted, p.labels, 2);
@@ -168,7 +167,7 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
       subcategory: { generated: gen.outer, real: real.outer, ratio: real.outer > 0 ? gen.outer / real.outer : 0 },
       style: { generated: gen.inner, real: real.inner },
       clipScore: { generated: mean(await clip.clipScore(drawn, p.prompts)), real: mean(await clip.clipScore(p.realRgba, p.prompts)) },
-      fid: { generated: fidOf(genVerdict.features!, realVerdict.features!), floor: halvesFid(realVerdict.features!) },
+      fid: { generated: featureFid(genVerdict.features!, realVerdict.features!, 256), floor: halvesFid(realVerdict.features!, 256) },
       inceptionScore: { generated: isGen.mean, generatedStd: isGen.std, real: isReal.mean, realStd: isReal.std },
       secondsPerImage: seconds / drawn.length,
     };
@@ -216,22 +215,6 @@ export async function evalEmojiCommand(argv: string[]): Promise<number> {
 const SCHEDULER_NAMES: Record<EmojiSetting['scheduler'], string> = { ddim: 'DDIM', ddpm: 'DDPM', 'dpm-solver++': 'DPM-Solver++' };
 const settingName = (s: EmojiSetting) => `${SCHEDULER_NAMES[s.scheduler]} ${s.steps} steps, guidance ${s.guidance}`;
 
-/** FID between two feature sets [n, d] (the SDK's plain reference math). */
-function fidOf(a: Float32Array, b: Float32Array, d = 256): number {
-  return plainFrechetDistance(plainFeatureStats(a, d), plainFeatureStats(b, d));
-}
-
-/** The real-vs-real floor of a set: FID between its even- and odd-indexed real images (each half the set's size). */
-function halvesFid(features: Float32Array, d = 256): number {
-  const n = features.length / d;
-  const half = (r: number) => {
-    const out = new Float32Array(Math.floor((n - r + 1) / 2) * d);
-    for (let i = r, j = 0; i < n; i += 2, j++) out.set(features.subarray(i * d, (i + 1) * d), j * d);
-    return out;
-  };
-  return fidOf(half(0), half(1), d);
-}
-
 /** The sweep's table: held-out concepts per setting. */
 export function formatSweep(rows: (EmojiSetting & EmojiPromptScore)[], interval?: [number, number]): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -271,11 +254,5 @@ function strided(ds: Dataset, n: number) {
 
 /** [H, W, 4] in [-1, 1] → RGBA bytes. */
 function toRgba(x: Float32Array, width: number, height: number): RgbaImage {
-  return { width, height, data: Uint8ClampedArray.from(x, (v) => Math.round((v + 1) * 127.5)) };
-}
-
-/** A drawing's RGBA bytes as the judge's data is made: over white, resized to 32×32, in [-1, 1]. */
-function forJudge(rgba: Uint8ClampedArray): Float32Array {
-  const rgb = convertChannels(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length), 4, 3, 255, 255);
-  return Float32Array.from(resizePixels(rgb, 64, 64, 3, 32, 32), (v) => v / 127.5 - 1);
+  return { width, height, data: unitsToBytes(x) };
 }
