@@ -97,13 +97,26 @@ samples.png and card.md into the model folder (and copies losses.png from --run)
   --samples N        samples (default 1000)
   --seed N           seed of the latents (default 0)
   --run DIR          the training run folder, for losses.png (default: none)
+  --psi LIST         style-based generators: also a truncation sweep at these ψ (e.g. 1,0.9,0.8,0.7,0.5) and
+                     the style-mixing grid (mixing.png) in the card
+  --compare DIR      add a table of this model beside another evaluated generator (e.g. models/mnist-dcgan)
 
 webgen-train gan table <model-dir>...   prints a markdown table of the folders' eval.json (the ablation table)`;
+
+/** A comma-separated list of ψ values in [0, 2] (the SDK's truncationPsi range). */
+function psiListFlag(raw: string): number[] {
+  return raw.split(',').map((p) => {
+    const v = Number(p.trim());
+    if (p.trim() === '' || !(v >= 0 && v <= 2)) throw new UsageError(`--psi must be a comma-separated list of ψ in [0, 2] (e.g. 1,0.9,0.7,0.5), got '${raw}'`);
+    return v;
+  });
+}
 
 /** `gan eval <model-dir>`: evaluation and card. */
 async function ganEvalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     classifier: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, run: { type: 'string' }, help: { type: 'boolean' },
+    psi: { type: 'string' }, compare: { type: 'string' },
   }, 'See webgen-train gan eval --help.');
   if (values.help) {
     console.log(GAN_EVAL_HELP);
@@ -114,7 +127,22 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
   const seed = values.seed === undefined ? 0 : intFlag('seed', values.seed, 0);
   const { evaluateGenerator, kidCell, writeGanCard } = await import('../gan/evaluate-generator.js');
   const modelDir = positionals[0]!;
-  const r = await evaluateGenerator({ modelDir, classifierDir: values.classifier ?? 'models/mnist-classifier', samples, seed });
+  const style = await import('../gan/style-eval.js');
+  const psis = values.psi === undefined ? [] : psiListFlag(values.psi);
+  const styleLayers = psis.length ? await style.styleLayersOf(modelDir, '--psi') : undefined;
+  const evalOpts = { modelDir, classifierDir: values.classifier ?? 'models/mnist-classifier', samples, seed };
+  const r = await evaluateGenerator(evalOpts);
+  const sections: string[] = [];
+  const extraJson: Record<string, unknown> = {};
+  if (values.compare) sections.push(await style.compareSection({ dir: modelDir, result: r }, values.compare));
+  if (styleLayers !== undefined) {
+    const rows = await style.psiSweep(evalOpts, psis, r);
+    extraJson.psiSweep = rows;
+    sections.push(style.psiSection(rows, samples));
+    const crossover = await style.writeMixingGrid(modelDir, style.mixingPath(modelDir), seed);
+    sections.push(style.mixingSection(style.MIXING_FILE, crossover, styleLayers, r.classAgreement !== undefined));
+    console.log(rows.map((row) => `ψ ${row.psi}: FID ${row.fid.toFixed(2)}`).join('; '));
+  }
   const command = [
     'webgen-train gan eval',
     commandPath(modelDir),
@@ -122,8 +150,10 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
     '--samples', String(samples),
     '--seed', String(seed),
     ...(values.run ? ['--run', commandPath(values.run)] : []),
+    ...(values.psi ? ['--psi', psis.join(',')] : []),
+    ...(values.compare ? ['--compare', commandPath(values.compare)] : []),
   ].join(' ');
-  await writeGanCard(modelDir, r, { ...(values.run && { runDir: values.run }), command, seed });
+  await writeGanCard(modelDir, r, { ...(values.run && { runDir: values.run }), command, seed, sections, extraJson });
   console.log(`FID ${r.fid.toFixed(2)}, KID ${kidCell(r)}; per class ${r.histogram.join(' ')}` +
     (r.classAgreement !== undefined ? `; class agreement ${(100 * r.classAgreement).toFixed(1)}%` : '') +
     `; missing ${r.missingClasses.length ? r.missingClasses.join(', ') : 'none'}; card ${modelDir}/card.md`);

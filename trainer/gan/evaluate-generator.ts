@@ -31,6 +31,8 @@ export interface EvaluateGeneratorOptions {
   samples?: number;
   /** Seed of the latents. Default 0. */
   seed?: number;
+  /** A style-based generator's truncation in w-space (ψ, the SDK's truncationPsi). Default 1 (none). */
+  truncationPsi?: number;
 }
 
 /** Largest KID subset (clean-fid's 1,000): KID is averaged over subsets of min(this, samples, real images). */
@@ -54,6 +56,8 @@ export interface GanEvalResult {
   inceptionScore: { samples: number; samplesStd: number; real: number; realStd: number };
   /** Real images the statistics came from. */
   realImages: number;
+  /** ψ of a style-based generator's samples (absent: 1, none). */
+  truncationPsi?: number;
   realData: string;
 }
 
@@ -62,7 +66,7 @@ export interface GanEvalResult {
  * SDK's Node createGan — the code users run — with latents from `seed` (one Rng stream, 64 latents a call) and, for a
  * conditional model, classes in turn.
  */
-export async function drawFromExportedGan(modelDir: string, n: number, seed: number): Promise<{ images: Float32Array; labels?: Int32Array; shape: [number, number, number, number] }> {
+export async function drawFromExportedGan(modelDir: string, n: number, seed: number, truncationPsi?: number): Promise<{ images: Float32Array; labels?: Int32Array; shape: [number, number, number, number] }> {
   const manifest = await verifyModelFolder(modelDir);
   if (manifest.kind !== 'gan-generator') throw new UsageError(`${modelDir} holds a '${manifest.kind}' model; gan eval needs a 'gan-generator' (export one with webgen-train gan <recipe> --export DIR)`);
   const gan = await createGan({ model: modelDir });
@@ -74,7 +78,7 @@ export async function drawFromExportedGan(modelDir: string, n: number, seed: num
   try {
     for (let start = 0; start < n; start += GAN_CALL_BATCH) {
       const b = Math.min(GAN_CALL_BATCH, n - start);
-      const drawn = await gan.generate({ latents: rng.normalArray(b * gan.latentDim), count: b, ...(labels && { classLabel: Array.from(labels.subarray(start, start + b)) }) });
+      const drawn = await gan.generate({ latents: rng.normalArray(b * gan.latentDim), count: b, ...(labels && { classLabel: Array.from(labels.subarray(start, start + b)) }), ...(truncationPsi !== undefined && { truncationPsi }) });
       const nchw = new Float32Array(b * C * H * W);
       drawn.forEach((img, i) => nchw.set(img.values!, i * C * H * W));
       images.set(nchwToNhwc(nchw, b, C, H, W), start * H * W * C);
@@ -91,7 +95,7 @@ const GAN_CALL_BATCH = 64;
 export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise<GanEvalResult> {
   const n = opts.samples ?? 1000;
   const manifest = await verifyModelFolder(opts.modelDir);
-  const { images, labels, shape } = await drawFromExportedGan(opts.modelDir, n, opts.seed ?? 0);
+  const { images, labels, shape } = await drawFromExportedGan(opts.modelDir, n, opts.seed ?? 0, opts.truncationPsi);
   const fake = await judgeSamples(opts.classifierDir, { data: images, shape }, labels, { features: true });
 
   // The real side: the images the run held out of training (same data, hold-out and seed).
@@ -130,6 +134,7 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
     inceptionScore: { samples: isFake.mean, samplesStd: isFake.std, real: isReal.mean, realStd: isReal.std },
     realImages: held.size,
     realData: `${cfg.data} held-out ${held.size} (hold-out ${cfg.holdOut}, seed ${cfg.seed ?? 0})`,
+    ...(opts.truncationPsi !== undefined && { truncationPsi: opts.truncationPsi }),
   };
 }
 
@@ -137,11 +142,11 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
  * Writes the model's card.md (and eval.json, samples.png, and losses.png copied from the run folder
  * when `runDir` is given): recipe, steps, time, parameters, FID/KID, per-class coverage, the command.
  */
-export async function writeGanCard(modelDir: string, result: GanEvalResult, opts: { runDir?: string; command: string; seed: number }): Promise<string> {
+export async function writeGanCard(modelDir: string, result: GanEvalResult, opts: { runDir?: string; command: string; seed: number; sections?: string[]; extraJson?: Record<string, unknown> }): Promise<string> {
   const manifest = await verifyModelFolder(modelDir);
   const t = manifest.training;
   const cfg = t.config as Partial<GanConfig>;
-  await writeFileAtomic(join(modelDir, 'eval.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(join(modelDir, 'eval.json'), `${JSON.stringify({ ...result, ...opts.extraJson }, null, 2)}\n`);
   const grid = await drawFromExportedGan(modelDir, 80, opts.seed);
   await writeImageGrid(join(modelDir, 'samples.png'), grid.images, grid.shape, { cols: 10, scale: 2 });
   let losses = '';
@@ -179,7 +184,7 @@ ${result.classAgreement !== undefined ? `| class agreement (classifier = asked c
 ${rows}
 
 ![samples](samples.png)
-${losses}
+${losses}${(opts.sections ?? []).map((sec) => `\n${sec}\n`).join('')}
 Numbers from: \`${opts.command}\`
 `;
   await writeFileAtomic(join(modelDir, 'card.md'), card);
