@@ -16,11 +16,13 @@ let h: DemoHarness;
 let classModel: string;
 let dcganModel: string;
 let vitganModel: string;
+let styleganModel: string;
 
 beforeAll(async () => {
   classModel = fixtureUrl(await fixtureModel('class'));
   dcganModel = fixtureUrl(await ganFixtureModel('gan-dcgan'));
   vitganModel = fixtureUrl(await ganFixtureModel('gan-vitgan'));
+  styleganModel = fixtureUrl(await ganFixtureModel('gan-stylegan'));
   h = await startDemo();
 }, 300_000);
 
@@ -35,7 +37,7 @@ describe('demo: GAN explorer and FID lab', () => {
   it('the GAN explorer shows its controls and says readably when the shipped GANs are not there', async () => {
     const state = await openDemoPage(h, 'gan');
     const { page } = h;
-    expect(await page.locator('select[name=gan-model] option').allTextContents()).toEqual(['mnist-dcgan', 'mnist-vitgan']);
+    expect(await page.locator('select[name=gan-model] option').allTextContents()).toEqual(['mnist-dcgan', 'mnist-stylegan', 'mnist-vitgan']);
     expect(await page.locator('input[data-choice=gan-class]').count()).toBe(11);
     const shipped = (name: string) => existsSync(join(REPO, 'models', name, 'manifest.json'));
     if (!shipped('mnist-dcgan')) {
@@ -46,6 +48,14 @@ describe('demo: GAN explorer and FID lab', () => {
       expect(state, await noticeText(page)).toBe('ready');
     }
     // Switching generator re-checks, still readable.
+    await page.selectOption('select[name=gan-model]', '/models/mnist-stylegan');
+    await page.waitForFunction(() => !['loading-model'].includes(document.querySelector<HTMLElement>('[data-page]')?.dataset.state ?? ''));
+    if (!shipped('mnist-stylegan')) {
+      expect(await noticeText(page)).toMatch(/Model 'mnist-stylegan' is not available yet/);
+      expect(await page.isDisabled('button[name=generate]')).toBe(true);
+    } else {
+      expect(await page.isVisible('[data-testid=mixing-grid]')).toBe(true);
+    }
     await page.selectOption('select[name=gan-model]', '/models/mnist-vitgan');
     await page.waitForFunction(() => !['loading-model'].includes(document.querySelector<HTMLElement>('[data-page]')?.dataset.state ?? ''));
     if (!shipped('mnist-vitgan')) {
@@ -53,6 +63,50 @@ describe('demo: GAN explorer and FID lab', () => {
       expect(await page.isDisabled('button[name=generate]')).toBe(true);
     }
     await saveScreenshot(page, 'gan-explorer');
+    expect(h.errors).toEqual([]);
+  });
+
+  it('a style-based GAN gets the ψ slider and the style-mixing grid; others do not', async () => {
+    const { page } = h;
+    const pixels = (sel: string) => page.evaluate((q) => Array.from(document.querySelector<HTMLCanvasElement>(q)!.getContext('2d')!.getImageData(0, 0, 16, 16).data), sel);
+    expect(await openDemoPage(h, 'gan', { gan: dcganModel, backend: 'wasm' })).toBe('ready');
+    expect(await page.isVisible('input[name=gan-psi]')).toBe(false);
+    expect(await page.isVisible('[data-testid=mixing-grid]')).toBe(false);
+
+    expect(await openDemoPage(h, 'gan', { gan: styleganModel, backend: 'wasm' })).toBe('ready');
+    expect(await page.isVisible('input[name=gan-psi]')).toBe(true);
+    expect(await page.isVisible('input[name=gan-crossover]')).toBe(true);
+    const layers = Number(await page.getAttribute('input[name=gan-crossover]', 'max')) + 1;
+    expect(layers).toBeGreaterThanOrEqual(4);
+    expect(Number(await page.inputValue('input[name=gan-crossover]'))).toBe(Math.floor(layers / 2));
+    await page.fill('input[name=seed]', '3');
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done']);
+    // corner + 4 fine sources, then 4 rows of (coarse source + 4 mixes)
+    expect(await page.locator('[data-testid=mixing-grid] canvas').count()).toBe(4 + 4 * 5);
+    // the sources are the grid's samples: rows the first four, columns the next four
+    const cell = (k: number) => `[data-testid=mixing-grid] > :nth-child(${k}) canvas`;
+    expect(maxAbsDiff(await pixels(cell(2)), await pixels('.image-grid figure:nth-child(5) canvas'))).toBeLessThanOrEqual(2);
+    expect(maxAbsDiff(await pixels(cell(6)), await pixels('.image-grid figure:nth-child(1) canvas'))).toBeLessThanOrEqual(2);
+    // the 16 mixes: row r (1…4) starts at child 5r + 1 with its coarse source, then its 4 mixes
+    const mixCells = [1, 2, 3, 4].flatMap((r) => [1, 2, 3, 4].map((c) => 5 * r + 1 + c));
+    const mixesAt = () => Promise.all(mixCells.map((k) => pixels(cell(k))));
+    const before = await mixesAt();
+    // the mixes are not just their row's coarse source
+    const rowSources = await Promise.all([1, 2, 3, 4].map((r) => pixels(cell(5 * r + 1))));
+    expect(Math.max(...before.map((m, i) => maxAbsDiff(m, rowSources[Math.floor(i / 4)]!)))).toBeGreaterThan(2);
+    // another crossover redraws the mixes
+    const setRange = (name: string, v: number) => page.evaluate(`(() => { const i = document.querySelector('input[name=${name}]'); i.value = '${v}'; i.dispatchEvent(new Event('input', { bubbles: true })); i.dispatchEvent(new Event('change', { bubbles: true })); })()`);
+    await setRange('gan-crossover', 1);
+    await waitForState(page, ['done']);
+    const after = await mixesAt();
+    expect(Math.max(...after.map((a, i) => maxAbsDiff(a, before[i]!)))).toBeGreaterThan(2);
+    // ψ 0: every latent draws the average w, so every sample of the grid is one picture
+    await setRange('gan-psi', 0);
+    await page.click('button[name=generate]');
+    await waitForState(page, ['done']);
+    expect(maxAbsDiff(await pixels('.image-grid figure:nth-child(1) canvas'), await pixels('.image-grid figure:nth-child(2) canvas'))).toBeLessThanOrEqual(2);
+    await saveScreenshot(page, 'gan-explorer-style-mixing');
     expect(h.errors).toEqual([]);
   });
 

@@ -70,7 +70,7 @@ export function readConfig(search: string = location.search): DemoConfig {
     t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
     emoji: q.get('emoji') ?? any ?? '/models/emoji-ldm',
     digits: q.get('digits') ?? any ?? '/models/mnist-ddim',
-    gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-vitgan'],
+    gan: gan ? [gan] : ['/models/mnist-dcgan', '/models/mnist-stylegan', '/models/mnist-vitgan'],
     classifier: q.get('classifier') ?? '/models/mnist-classifier',
     judge: q.get('judge') ?? '/models/emoji-judge',
     vit: q.get('vit') ?? '/models/emoji-clip',

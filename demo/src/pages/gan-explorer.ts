@@ -1,6 +1,7 @@
 /**
- * GAN explorer (mnist-dcgan / mnist-vitgan): a grid of samples from random latents; click two to walk the latent
- * path between them (slerp); a class picker for conditional generators. The generator runs in the SDK's worker
+ * GAN explorer (mnist-dcgan / mnist-stylegan / mnist-vitgan): a grid of samples from random latents; click two to walk
+ * the latent path between them (slerp); a class picker for conditional generators; for a style-based generator a ψ
+ * slider and the style-mixing grid (style-mixing.ts). The generator runs in the SDK's worker
  * (createGan). Until the models are shipped (or when ?gan= names a model that is not a GAN generator), the page says
  * so and keeps its controls disabled.
  */
@@ -13,6 +14,7 @@ import { choiceGrid, seedBox, selectBox } from '../widgets/controls.js';
 import { ImageGrid, paint } from '../widgets/image-grid.js';
 import { ANY, classOptions } from './digits.js';
 import { ModelSection, pageHeader, RunButtons, setState, type Page } from './common.js';
+import { StyleMixing } from './style-mixing.js';
 import { wasmThreads } from '../config.js';
 
 const GRID = 16;
@@ -41,13 +43,14 @@ export const ganExplorerPage: Page = {
       value: 'first',
     });
     along.el.hidden = true;
-    const controls = [which, digit, seed, along];
+    const styles = new StyleMixing();
+    const controls = [which, digit, seed, along, styles];
     const buttons = new RunButtons(root, 'New grid', (busy) => controls.forEach((c) => c.setDisabled(busy)));
-    const form = h('form', { class: 'panel', 'aria-label': 'GAN settings' }, which.el, digit.el, seed.el, along.el, buttons.el);
+    const form = h('form', { class: 'panel', 'aria-label': 'GAN settings' }, which.el, digit.el, seed.el, styles.psi.el, along.el, buttons.el);
     root.append(
       ...pageHeader('GAN explorer', 'A generator draws a digit in one pass from a random latent vector. Pick two samples to see the path between them.'),
       model.el,
-      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Samples' }, h('h2', {}, 'Samples'), grid.el, h('h2', {}, 'Interpolation'), hint, strip)),
+      h('div', { class: 'page-layout' }, form, h('section', { class: 'panel', 'aria-label': 'Samples' }, h('h2', {}, 'Samples'), grid.el, h('h2', {}, 'Interpolation'), hint, strip), styles.section),
     );
     setState(root, 'loading-model');
     controls.forEach((c) => c.setDisabled(true));
@@ -71,13 +74,19 @@ export const ganExplorerPage: Page = {
       const ends = labels && [labels[picked[0]!]!, labels[picked[1]!]!];
       const classAt = (i: number) => (along.value === 'first' ? ends![0] : along.value === 'second' ? ends![1] : i < STEPS / 2 ? ends![0] : ends![1]);
       const path = ends && Array.from({ length: STEPS }, (_, i) => classAt(i));
-      const images = await gan.interpolate({ from, to, frames: STEPS, ...(path && { classLabel: path }), signal });
+      const images = await gan.interpolate({ from, to, frames: STEPS, ...(path && { classLabel: path }), ...styles.psiOption(gan), signal });
       strip.replaceChildren(...images.map((img, i) => {
         const c = h('canvas', { class: 'pixelated', role: 'listitem', 'aria-label': `Step ${i + 1} of ${STEPS}` });
         paint(c, img);
         return c;
       }));
     };
+
+    // A new crossover redraws the mixing grid from the same samples.
+    styles.crossover.el.addEventListener('change', () => {
+      const g = gan;
+      if (g && latents.length) void buttons.run((signal) => styles.draw(g, latents, labels, signal));
+    });
 
     // A new choice of class along the path redraws the path between the same two picks.
     along.el.addEventListener('change', () => {
@@ -97,7 +106,7 @@ export const ganExplorerPage: Page = {
         const K = g.classes?.length;
         const fixed = classLabel();
         labels = K ? Array.from({ length: GRID }, () => fixed ?? rng.int(K)) : undefined;
-        const images = await g.generate({ latents: z, ...(labels && { classLabel: labels }), signal });
+        const images = await g.generate({ latents: z, ...(labels && { classLabel: labels }), ...styles.psiOption(g), signal });
         picked = [];
         strip.replaceChildren();
         grid.clear();
@@ -113,6 +122,7 @@ export const ganExplorerPage: Page = {
             if (picked.length === 2) void buttons.run(interpolate);
           },
         );
+        await styles.draw(g, latents, labels, signal);
       });
     });
 
@@ -152,6 +162,7 @@ export const ganExplorerPage: Page = {
         showBackend(gan.backend as 'webgpu' | 'wasm', wasmThreads());
         digit.setOptions(classOptions(gan.classes), ANY);
         along.el.hidden = !gan.classes;
+        styles.show(gan);
         controls.forEach((c) => c.setDisabled(false));
         buttons.ready();
       } catch (err) {
