@@ -60,6 +60,17 @@ describe('webgen-train eval-translator', () => {
     expect(got.translated.l1).not.toBeCloseTo(got.unchanged.l1, 3);
   }, 120_000);
 
+  it('--card writes card.md, eval.json and the grid into the model folder', async () => {
+    const r = await runCli(['eval-translator', '--model', model, '--limit', '4', '--card']);
+    expect(r.code, r.stderr).toBe(0);
+    const card = readFileSync(join(model, 'card.md'), 'utf8');
+    expect(card).toMatch(/^# fixture-translator/);
+    expect(card).toMatch(/\| translations \| [\d.]+ \| [\d.]+ \|/);
+    expect(card).toMatch(/eval-translator --model .* --limit 4 --card/);
+    expect(JSON.parse(readFileSync(join(model, 'eval.json'), 'utf8')).pairs).toBe(4);
+    expect(readFileSync(join(model, 'samples.png')).subarray(1, 4).toString()).toBe('PNG');
+  }, 120_000);
+
   it('refuses a --back that does not translate the other way', async () => {
     const r = await runCli(['eval-translator', '--model', model, '--back', model, '--limit', '2']);
     expect(r.code).not.toBe(0);

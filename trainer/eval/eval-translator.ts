@@ -9,6 +9,7 @@
  * The translations run through the SDK's Node entry (createTranslator), the code apps run, as RGBA bytes.
  */
 import { createTranslator } from '../../sdk/node.js';
+import { convertChannels } from '../../sdk/image/pixels.js';
 import type { Translator } from '../../sdk/node.js';
 import type { RgbaImage } from '../../sdk/types.js';
 import { judgeSamples } from '../classifier/judge.js';
@@ -21,6 +22,9 @@ import { defaultEmojiDir, ensureEmojiPackages, STYLE_WORD, type EmojiStyle } fro
 import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { commandPath } from '../export/model-folder.js';
+import type { Manifest } from '../export/manifest.js';
+import { join } from 'node:path';
 import { intFlag } from './flags.js';
 import { featureFid, halvesFid } from './judge-fid.js';
 import { rgbaForJudge, unitsToBytes } from './judge-pixels.js';
@@ -38,9 +42,10 @@ Rows: the translations; the source left as it is (the do-nothing scale); the tru
   --json FILE    write the figures as JSON
   --grid PNG     write a grid: rows of 8 source, translation, target (and cycle with --back)
   --threads N    onnxruntime threads (default: its own)
+  --card         write the model's card: card.md, eval.json and samples.png (the grid) into the --model folder
 
-L1: mean |target − translation| over RGBA in [-1, 1] units. PSNR: per picture, RGBA in [0, 1], averaged over the
-pictures (dB). Judge: style = share read as the target style; subcategory = share read as the emoji's own subcategory.
+L1: mean |target − translation| over RGBA in [-1, 1] units. PSNR: per picture, RGB composited over white (what a
+viewer sees; as the autoencoder cards), in [0, 1], averaged over the pictures (dB). Judge: style = share read as the target style; subcategory = share read as the emoji's own subcategory.
 FID in the judge's 256 features against the true targets; floor: the targets' even vs odd halves.`;
 
 /** Figures of one row of the table (a set of pictures measured against the true targets). */
@@ -48,7 +53,7 @@ export interface TranslationScore {
   images: number;
   /** Mean |target − picture| over RGBA in [-1, 1] units. */
   l1: number;
-  /** Mean per-picture PSNR (RGBA in [0, 1]), dB; Infinity for identical pictures is capped at 99. */
+  /** Mean per-picture PSNR of RGB over white in [0, 1], dB; identical pictures are capped at 99. */
   psnr: number;
   /** Share the judge reads as the target style. */
   style: number;
@@ -90,6 +95,12 @@ export function psnrBytes(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return mse === 0 ? PSNR_CAP : Math.min(PSNR_CAP, -10 * Math.log10(mse));
 }
 
+/** RGBA bytes composited over white → RGB bytes. */
+const overWhite = (rgba: ArrayLike<number>) => convertChannels(Uint8Array.from(rgba), 4, 3, 255, 255);
+
+/** PSNR of two RGBA byte pictures as seen: RGB over white. */
+export const psnrSeen = (a: ArrayLike<number>, b: ArrayLike<number>) => psnrBytes(overWhite(a), overWhite(b));
+
 /** The emoji style a manifest's style word names ('noto' → google). */
 function styleOf(word: string, flag: string): EmojiStyle {
   const style = (Object.keys(STYLE_WORD) as EmojiStyle[]).find((s) => STYLE_WORD[s] === word);
@@ -109,6 +120,7 @@ export async function evalTranslatorCommand(argv: string[]): Promise<number> {
     json: { type: 'string' },
     grid: { type: 'string' },
     threads: { type: 'string' },
+    card: { type: 'boolean' },
   }, 'See webgen-train eval-translator --help.', { positionals: false });
   if (values.help) {
     console.log(EVAL_TRANSLATOR_HELP);
@@ -137,9 +149,18 @@ export async function evalTranslatorCommand(argv: string[]): Promise<number> {
     await ensureEmojiPackages(dir, (l) => console.error(l));
     const pairs = loadEmojiPairs({ dir, part: 'held-out-concept', from, to, width: S, seed: 0 });
     const n = Math.min(pairs.source.size, limit);
-    const result = await evaluate(translator, back, pairs, n, S, judgeDir, from, to, values.grid);
-    console.log(formatTranslatorTable(result, n));
-    if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ model: values.model, back: values.back, judge: judgeDir, pairs: n, ...result }, null, 2)}\n`);
+    const grid = values.card ? join(values.model, 'samples.png') : values.grid;
+    const result = await evaluate(translator, back, pairs, n, S, judgeDir, from, to, grid);
+    const table = formatTranslatorTable(result, n);
+    console.log(table);
+    const json = `${JSON.stringify({ model: commandPath(values.model), ...(values.back && { back: commandPath(values.back) }), judge: commandPath(judgeDir), pairs: n, ...result }, null, 2)}\n`;
+    if (values.json) await writeFileAtomic(values.json, json);
+    if (values.card) {
+      await writeFileAtomic(join(values.model, 'eval.json'), json);
+      const command = ['webgen-train eval-translator --model', commandPath(values.model), ...(values.back ? ['--back', commandPath(values.back)] : []),
+        ...(values.judge ? ['--judge', commandPath(values.judge)] : []), ...(values.limit ? ['--limit', values.limit] : []), '--card'].join(' ');
+      await writeFileAtomic(join(values.model, 'card.md'), translatorCard(translator.manifest, table, command, back !== undefined));
+    }
   } finally {
     await translator.dispose();
     await back?.dispose();
@@ -186,7 +207,7 @@ async function evaluate(
     return {
       images: n,
       l1: mean(ims.map((im, i) => meanL1Bytes(im.data, targets[i]!.data))),
-      psnr: mean(ims.map((im, i) => psnrBytes(im.data, targets[i]!.data))),
+      psnr: mean(ims.map((im, i) => psnrSeen(im.data, targets[i]!.data))),
       style: acc.inner,
       subcategory: acc.outer,
       fid: featureFid(v.features!, truthVerdict.features!, F),
@@ -200,7 +221,7 @@ async function evaluate(
     truth: await score(targets),
     fidFloor: halvesFid(truthVerdict.features!, F),
     ...(cycled && {
-      cycle: { l1: mean(cycled.map((im, i) => meanL1Bytes(im.data, sources[i]!.data))), psnr: mean(cycled.map((im, i) => psnrBytes(im.data, sources[i]!.data))) },
+      cycle: { l1: mean(cycled.map((im, i) => meanL1Bytes(im.data, sources[i]!.data))), psnr: mean(cycled.map((im, i) => psnrSeen(im.data, sources[i]!.data))) },
     }),
     secondsPerImage,
   };
@@ -239,4 +260,45 @@ export function formatTranslatorTable(r: TranslatorEvaluation, pairs: number): s
     '',
     `${(1000 * r.secondsPerImage).toFixed(1)} ms per picture (onnxruntime-node, one at a time)`,
   ].join('\n');
+}
+
+/** The training settings a card names, those the manifest has. */
+function settings(cfg: Record<string, unknown>): string {
+  const names: [string, string][] = [['widths', 'U-Net G widths'], ['dLayers', 'PatchGAN D strided layers'], ['l1Weight', 'L1 λ'], ['cycleWeight', 'cycle λ'], ['identityWeight', 'identity λ'], ['batchSize', 'batch'], ['lr', 'lr']];
+  const parts = names.filter(([k]) => cfg[k] !== undefined).map(([k, label]) => `${label} ${String(cfg[k])}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** The model card: what the model does, how it was trained, the held-out table, the grid, the command. */
+export function translatorCard(m: Manifest, table: string, command: string, cycle: boolean): string {
+  const t = m.training;
+  const cfg = t.config as Record<string, unknown>;
+  const { width: S, channels: C } = m.image;
+  const dParams = m.metrics?.discriminatorParameters;
+  const parity = m.parity as { maxAbsError: number; fp16MaxAbsError?: number } | undefined;
+  return `# ${m.name}
+
+An image-to-image translator: \`model.onnx\` redraws an emoji drawn in the ${m.translator!.source} style as ${m.translator!.target}, one forward pass (input \`image\` [batch, ${C}, ${S}, ${S}] in [-1, 1], output \`translated\`, the same shape). Load it with \`createTranslator({ model })\` (browser or \`webgen/node\`), or \`webgen translate --model DIR --in PNG --out PNG\`.
+
+| | |
+| --- | --- |
+| recipe | \`${t.recipe}\`${settings(cfg)} |
+| steps | ${t.steps.toLocaleString('en-US')} |
+| training time | ${t.wallTimeSeconds} s (${(t.wallTimeSeconds / 3600).toFixed(2)} h) on 2 CPU cores (wasm) |
+| generator parameters | ${t.parameters.toLocaleString('en-US')}${dParams !== undefined ? ' (discriminator ' + Number(dParams).toLocaleString('en-US') + ', not shipped)' : ''} |
+| data | paired emoji (the same code points in both styles), the emoji split's training part; the held-out concepts below were never trained on |
+| parity (ONNX vs trainer) | ${parity ? parity.maxAbsError.toExponential(2) : '-'} |
+
+## Held-out concepts
+
+${table}
+
+The do-nothing row is the scale: a translation should be closer to the true ${m.translator!.target} picture than the ${m.translator!.source} picture it started from, and read as ${m.translator!.target} by the judge, without losing what it shows (subcategory).
+
+Rows of 8 held-out emoji: ${m.translator!.source} (source), translation, true ${m.translator!.target}${cycle ? ', and back again (cycle)' : ''}:
+
+![held-out translations](samples.png)
+
+Numbers from: \`${command}\`
+`;
 }
