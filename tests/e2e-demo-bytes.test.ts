@@ -68,6 +68,27 @@ describe('demo bytes per page', () => {
     }, 180_000);
   }
 
+  it('a model folder that is not there ends its request (the page still reaches network idle)', async () => {
+    // An unread 404 body kept the request open in Chromium: a listed, not yet exported folder kept the text and
+    // emoji pages from network idle forever (the SDK now drops the body of every error response).
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${h.url}/#/digits`);
+      const ended = Promise.race([
+        page.waitForEvent('requestfinished', { predicate: (r) => r.url().includes('/models/not-there/'), timeout: 20_000 }),
+        page.waitForEvent('requestfailed', { predicate: (r) => r.url().includes('/models/not-there/'), timeout: 20_000 }),
+      ]);
+      // A string, so vitest's transform leaves the page's dynamic import alone.
+      const status = await page.evaluate(`import('/sdk/index.js').then((m) => m.loadManifest('/models/not-there/').then(() => 'loaded', (e) => e.status))`);
+      expect(status).toBe(404);
+      await ended;
+      await page.waitForLoadState('networkidle', { timeout: 20_000 });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('fid: the default run (5, 10 and 20 steps × 100 samples) transfers ≤ 25 MB, visit included', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const requests: Request[] = [];

@@ -6,6 +6,7 @@
 import { transfer } from 'comlink';
 import { ModelLoadError } from '../errors/model-load-error.js';
 import { fetchModel } from '../loader/fetch-model.js';
+import { discardBody } from '../loader/read-body.js';
 import type { ProgressEvent } from '../types.js';
 import { workerAssets } from '../worker-assets.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, type Callback, type Ort } from '../worker/host.js';
@@ -23,7 +24,10 @@ async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
   } catch (err) {
     throw new ModelLoadError(`cannot fetch ${what} ${url}: ${(err as Error).message}`, { cause: err });
   }
-  if (!res.ok) throw new ModelLoadError(`cannot fetch ${what} ${url}: HTTP ${res.status} ${res.statusText}; check the URL`);
+  if (!res.ok) {
+    discardBody(res);
+    throw new ModelLoadError(`cannot fetch ${what} ${url}: HTTP ${res.status} ${res.statusText}; check the URL`);
+  }
   return new Uint8Array(await res.arrayBuffer());
 }
 

@@ -9,7 +9,7 @@ import { MAX_MANIFEST_BYTES, type Manifest, type ManifestFile } from '../manifes
 import { validateManifest } from '../manifest/validate-manifest.js';
 import type { ProgressEvent } from '../types.js';
 import { modelFileUrl } from './model-file-url.js';
-import { readBody } from './read-body.js';
+import { discardBody, readBody } from './read-body.js';
 import { verifyFile } from './verify-file.js';
 
 /** Name of the Cache API cache holding model files (clearCache() deletes it). */
@@ -38,7 +38,10 @@ export async function fetchManifest(url: URL): Promise<Manifest> {
   } catch (err) {
     throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}; check the model URL and that the server is running`, { cause: err });
   }
-  if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; check the model URL`, { status: response.status });
+  if (!response.ok) {
+    discardBody(response);
+    throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; check the model URL`, { status: response.status });
+  }
   const body = await readBody(response, MAX_MANIFEST_BYTES).catch((err: Error) => {
     throw new ModelLoadError(`cannot read ${url.href}: ${err.message}; check the model URL and that the server is running`, { cause: err });
   });
@@ -83,7 +86,10 @@ async function download(url: URL, file: ManifestFile, onProgress?: (e: ProgressE
   } catch (err) {
     throw new ModelLoadError(`cannot fetch ${url.href}: ${(err as Error).message}`, { cause: err });
   }
-  if (!response.ok) throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; is the model folder complete?`);
+  if (!response.ok) {
+    discardBody(response);
+    throw new ModelLoadError(`cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}; is the model folder complete?`);
+  }
   let body: Awaited<ReturnType<typeof readBody>>;
   try {
     body = await readBody(response, file.bytes, (loaded) => onProgress?.({ status: 'progress', file: file.path, loaded, total: file.bytes }));

@@ -3,6 +3,7 @@
  * wrong URL reads as one: a 404, or the HTML page a single-page app's fallback route answers with, is reported with the
  * URL, the HTTP status and the Content-Type, instead of surfacing later as a compile error ("needs SIMD", "magic word").
  */
+import { discardBody } from './read-body.js';
 
 /** Where the files come from and what to do about it, appended to each message. */
 export const ASSETS_HINT = "serve the package's dist/ folder (worker.js, ort-<version>/, webgen-stats.wasm) where the bundle expects it, or pass its URL as the assetsUrl option";
@@ -31,7 +32,10 @@ export async function fetchWasm(url: string): Promise<ArrayBuffer> {
     throw new WasmFetchFailure(url, undefined, `cannot fetch ${url}: ${(err as Error).message}`);
   }
   const type = res.headers.get('content-type') || 'none';
-  if (!res.ok) throw new WasmFetchFailure(url, res.status, `${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} (Content-Type ${type})`);
+  if (!res.ok) {
+    discardBody(res);
+    throw new WasmFetchFailure(url, res.status, `${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} (Content-Type ${type})`);
+  }
   const bytes = await res.arrayBuffer();
   const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
   if (head.length < 4 || MAGIC.some((b, i) => head[i] !== b)) {
@@ -47,6 +51,7 @@ export async function describeImportFailure(url: string, err: unknown): Promise<
   try {
     const res = await fetch(url);
     const type = res.headers.get('content-type') || 'none';
+    discardBody(res);
     if (!res.ok) return `${url} answered HTTP ${res.status} (Content-Type ${type})`;
     if (!/javascript|ecmascript/i.test(type)) return `${url} answered HTTP ${res.status} with Content-Type ${type}, not JavaScript (${why})`;
   } catch {
