@@ -4,7 +4,7 @@
  * G's adversarial, cycle and identity terms, resumes to the straight run's weights and pools, exports both directions
  * as kind 'translator' folders that the SDK runs as the trained generators, and refuses bad flags naming them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +19,7 @@ import { createTranslator } from '../sdk/node.js';
 import { Rng } from '../sdk/random/rng.js';
 import { runCli } from './helpers/run-cli.js';
 import { useEmojiFixture } from './helpers/emoji-fixture-env.js';
+import { expectSameGroups, metricsLines, stopAtTwoResumeToThree } from './helpers/resume-check.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-cyclegan-'));
 useEmojiFixture();
@@ -27,7 +28,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeAll(() => tf.setBackend('cpu'));
 
 const SMOKE = ['cyclegan', 'emoji-cyclegan-smoke', '--backend', 'cpu', '--threads', '1'];
-const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('webgen-train cyclegan', () => {
   it('trains the smoke recipe, logs D_A + D_B and G = adversarial + λ·cycle + 0.5·λ·identity, and exports both directions', async () => {
@@ -35,7 +35,7 @@ describe('webgen-train cyclegan', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/data: unpaired emoji, \d+ noto and \d+ twemoji training images 16x16x4 \(independent batches\)/);
     expect(r.stderr).toMatch(/unconditional PatchGAN D_A and D_B [\d,]+ each \(16x16 receptive field\); LSGAN, cycle λ 10, identity 0.5·λ, pool 3/);
-    const lines = metrics(join(tmp, 'run'));
+    const lines = metricsLines(join(tmp, 'run'));
     expect(lines.map((l) => l.step)).toEqual([1, 2, 3]);
     for (const l of lines) {
       expect(l.dLoss).toBeCloseTo(l.dA + l.dB, 5);
@@ -78,22 +78,11 @@ describe('webgen-train cyclegan', () => {
   }, 60_000);
 
   it('a run stopped at step 2 and resumed to 3 ends with the straight run\'s weights, moments and pools', async () => {
-    const a = await runCli([...SMOKE, '--steps', '2', '--out', join(tmp, 'resume')]);
-    expect(a.code, a.stderr).toBe(0);
-    const b = await runCli([...SMOKE, '--steps', '3', '--resume', '--out', join(tmp, 'resume')]);
-    expect(b.code, b.stderr).toBe(0);
-    expect(b.stderr).toMatch(/resumed from .* at step 2/);
-    expect(metrics(join(tmp, 'resume')).map((l) => l.step)).toEqual([1, 2, 3]);
+    const resumed = await stopAtTwoResumeToThree(SMOKE, join(tmp, 'resume'));
     const straight = await loadCheckpoint(join(tmp, 'run', 'checkpoint.wgck'));
-    const resumed = await loadCheckpoint(join(tmp, 'resume', 'checkpoint.wgck'));
-    expect(resumed.header.step).toBe(3);
     // the pools (3 images, batch 2) filled at step 2 and drew from their store at step 3
     expect(resumed.header.state).toMatchObject({ poolACount: 3, poolBCount: 3 });
-    for (const group of ['g', 'd', 'g.adam.m', 'd.adam.v', 'pool.a', 'pool.b']) {
-      const tensors = straight.header.tensors.filter((t) => t.group === group);
-      expect(tensors.length, group).toBeGreaterThan(0);
-      for (const t of tensors) expect(resumed.get(group, t.name), `${group} ${t.name}`).toEqual(straight.get(group, t.name));
-    }
+    expectSameGroups(straight, resumed, ['g', 'd', 'g.adam.m', 'd.adam.v', 'pool.a', 'pool.b']);
     expect(straight.header.tensors.filter((t) => t.group === 'g').some((t) => t.name.startsWith('F.'))).toBe(true);
   }, 90_000);
 

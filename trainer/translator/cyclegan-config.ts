@@ -31,30 +31,18 @@ export interface CycleGanConfig extends RunConfig {
   beta2: number;
 }
 
+// pix2pix's architecture, optimiser and run settings; the objective's fields are CycleGAN's own.
+const { direction: _direction, l1Weight: _l1Weight, ...PIX2PIX_SHARED } = TRANSLATOR_BASE_CONFIG;
+
 export const CYCLEGAN_BASE_CONFIG: CycleGanConfig = {
-  imageSize: TRANSLATOR_BASE_CONFIG.imageSize,
-  widths: TRANSLATOR_BASE_CONFIG.widths,
-  dWidth: TRANSLATOR_BASE_CONFIG.dWidth,
-  dLayers: TRANSLATOR_BASE_CONFIG.dLayers,
+  ...PIX2PIX_SHARED,
   cycleWeight: 10,
   identityWeight: 0.5,
   poolSize: 50,
-  // The paper trains with batch 1; each step here runs four generator passes per domain, so 2 keeps a step near
-  // pix2pix's batch-4 cost while averaging a little.
+  // The paper trains with batch 1; each step here runs six generator passes per domain pair (translation, round trip,
+  // identity) and four D passes, so 2 keeps a step near pix2pix's batch-4 cost while averaging a little.
   batchSize: 2,
-  lr: 2e-4,
-  beta1: 0.5,
-  beta2: 0.999,
-  steps: 20000,
-  seed: 0,
-  logEvery: 50,
-  sampleEvery: 1000,
-  checkpointEvery: 500,
   out: 'runs/emoji-cyclegan',
-  export: '',
-  resume: false,
-  backend: 'auto',
-  threads: 0,
 };
 
 /** Named recipes: the model to train, and a tiny one for tests. */
