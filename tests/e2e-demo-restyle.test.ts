@@ -1,6 +1,7 @@
 // The demo's Restyle page (issue 23) on the smoke translator (WebAssembly), exported into a temp folder under the
 // served fixtures and named with ?translator=: an uploaded Noto emoji comes back translated beside the picture, the
-// styles named from the manifest and the result the model's size; a model that is not a translator is said in words.
+// styles named from the manifest and the result the model's size; a CycleGAN's two folders, both named, are its two
+// directions to switch between in the select; a model that is not a translator is said in words.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +14,15 @@ const NOTO = join(REPO, 'tests', 'fixtures', 'emoji', 'emoji-datasource-google-1
 let h: DemoHarness;
 let dir: string;
 let url: string;
+let back: string;
 
 beforeAll(async () => {
   mkdirSync(FIXTURES_DIR, { recursive: true });
   dir = mkdtempSync(join(FIXTURES_DIR, 'restyle-'));
-  await exportTranslatorFixture(dir);
-  url = `/fixtures/${dir.slice(FIXTURES_DIR.length + 1)}`;
+  await exportTranslatorFixture(join(dir, 'noto-to-twemoji'));
+  await exportTranslatorFixture(join(dir, 'twemoji-to-noto'), { source: 'twemoji', target: 'noto', name: 'fixture-twemoji-to-noto' });
+  url = `/fixtures/${dir.slice(FIXTURES_DIR.length + 1)}/noto-to-twemoji`;
+  back = `/fixtures/${dir.slice(FIXTURES_DIR.length + 1)}/twemoji-to-noto`;
   h = await startDemo();
 }, 300_000);
 
@@ -42,6 +46,21 @@ describe('demo: restyle', () => {
     expect(out).toMatchObject({ width: 16, height: 16 });
     expect(out.distinct).toBeGreaterThan(10); // the initial weights still draw a varied picture, not a blank one
     expect(await page.textContent('[data-testid=restyle-stats]')).toMatch(/^noto → twemoji · \d+ ms$/);
+    expect(h.errors).toEqual([]);
+  }, 240_000);
+
+  it('?translator= with both folders of a two-direction model offers both directions and switches between them', async () => {
+    const state = await openDemoPage(h, 'restyle', { translator: `${url},${back}`, backend: 'wasm' });
+    const { page } = h;
+    expect(state, await noticeText(page)).toBe('ready');
+    expect(await page.locator('select[name=translator-model] option').allTextContents()).toEqual(['fixture-translator', 'fixture-twemoji-to-noto']);
+    expect(await page.isDisabled('select[name=translator-model]')).toBe(false);
+    await page.selectOption('select[name=translator-model]', back);
+    expect(await waitForState(page, ['ready']), await noticeText(page)).toBe('ready');
+    expect(await page.textContent('.before-after')).toMatch(/Your picture \(twemoji\).*Restyled \(noto\)/);
+    await page.click('form[aria-label="Restyle"] button[name=generate]');
+    expect(await waitForState(page, ['done']), await noticeText(page)).toBe('done');
+    expect(await page.textContent('[data-testid=restyle-stats]')).toMatch(/^twemoji → noto · \d+ ms$/);
     expect(h.errors).toEqual([]);
   }, 240_000);
 

@@ -4,7 +4,7 @@
  * same weights as a straight run, exports a valid kind 'translator' folder either way round, and refuses bad flags;
  * the pairs keep the held-out concepts out, and the PatchGAN's receptive field is the paper's.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { patchReceptiveField, PatchDiscriminator } from '../trainer/models/patch
 import { loadCheckpoint } from '../trainer/train/checkpoint.js';
 import { runCli } from './helpers/run-cli.js';
 import { useEmojiFixture } from './helpers/emoji-fixture-env.js';
+import { expectSameGroups, metricsLines, stopAtTwoResumeToThree } from './helpers/resume-check.js';
 import * as tf from '@tensorflow/tfjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'webgen-translator-'));
@@ -21,7 +22,6 @@ const FIXTURE = useEmojiFixture();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SMOKE = ['translator', 'emoji-pix2pix-smoke', '--backend', 'cpu', '--threads', '1'];
-const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('webgen-train translator', () => {
   it('trains the smoke recipe, logs D and G = adversarial + 100·L1, and exports a kind translator folder', async () => {
@@ -29,7 +29,7 @@ describe('webgen-train translator', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/data: emoji pairs noto → twemoji, \d+ training pairs 16x16x4/);
     expect(r.stderr).toMatch(/PatchGAN D [\d,]+ \(16x16 receptive field\), instance norm; L1 λ 100/);
-    const lines = metrics(join(tmp, 'run'));
+    const lines = metricsLines(join(tmp, 'run'));
     expect(lines.map((l) => l.step)).toEqual([1, 2, 3]);
     for (const l of lines) {
       expect(l.dLoss).toBeGreaterThan(0);
@@ -47,20 +47,8 @@ describe('webgen-train translator', () => {
   }, 60_000);
 
   it('a run stopped at step 2 and resumed to 3 ends with the straight run\'s weights', async () => {
-    const a = await runCli([...SMOKE, '--steps', '2', '--out', join(tmp, 'resume')]);
-    expect(a.code, a.stderr).toBe(0);
-    const b = await runCli([...SMOKE, '--steps', '3', '--resume', '--out', join(tmp, 'resume')]);
-    expect(b.code, b.stderr).toBe(0);
-    expect(b.stderr).toMatch(/resumed from .* at step 2/);
-    expect(metrics(join(tmp, 'resume')).map((l) => l.step)).toEqual([1, 2, 3]);
-    const straight = await loadCheckpoint(join(tmp, 'run', 'checkpoint.wgck'));
-    const resumed = await loadCheckpoint(join(tmp, 'resume', 'checkpoint.wgck'));
-    expect(resumed.header.step).toBe(3);
-    for (const group of ['g', 'd']) {
-      const params = straight.header.tensors.filter((t) => t.group === group);
-      expect(params.length).toBeGreaterThan(4);
-      for (const t of params) expect(resumed.get(group, t.name), `${group} ${t.name}`).toEqual(straight.get(group, t.name));
-    }
+    const resumed = await stopAtTwoResumeToThree(SMOKE, join(tmp, 'resume'));
+    expectSameGroups(await loadCheckpoint(join(tmp, 'run', 'checkpoint.wgck')), resumed, ['g', 'd'], 5);
   }, 60_000);
 
   it('--direction twemoji-to-noto trains the other way and says so in the manifest', async () => {

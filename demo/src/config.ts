@@ -11,8 +11,10 @@
  *   ?judge=URL    Explain: the classifier whose Grad-CAM it draws (default /models/emoji-judge)
  *   ?vit=URL      Explain: the ViT whose attention distances it plots, read from <vit>/attention-distance.json
  *                 (default /models/emoji-clip); the prompt's word maps use ?emoji=
- *   ?translator=URL  Restyle                      (default: every model of MODELS whose manifest kind is 'translator';
- *                 none is shipped yet, so the page says so until one is)
+ *   ?translator=URL[,URL…]  Restyle               (default: every model of MODELS whose manifest kind is 'translator';
+ *                 none is shipped yet, so the page says so until one is). Several URLs fill the page's translator
+ *                 select: a CycleGAN's two folders (<export>/noto-to-twemoji,<export>/twemoji-to-noto) give it both
+ *                 directions to switch between
  *   ?model=URL    every page at once
  *   ?backend=auto|webgpu|wasm                        (default auto: WebGPU when there is an adapter)
  */
@@ -65,7 +67,7 @@ export function readConfig(search: string = location.search): DemoConfig {
   const gan = q.get('gan') ?? any;
   const ae = q.get('ae') ?? any;
   const clip = q.get('clip') ?? any;
-  const translator = q.get('translator') ?? any;
+  const translators = q.get('translator')?.split(',').map((u) => u.trim()).filter(Boolean) ?? [];
   return {
     t2i: q.get('t2i') ?? any ?? '/models/shapes-t2i',
     emoji: q.get('emoji') ?? any ?? '/models/emoji-ldm',
@@ -76,7 +78,7 @@ export function readConfig(search: string = location.search): DemoConfig {
     vit: q.get('vit') ?? '/models/emoji-clip',
     autoencoders: ae ? [ae] : [...MODELS],
     clips: clip ? [clip] : [...MODELS],
-    translators: translator ? [translator] : [...MODELS],
+    translators: translators.length ? translators : any ? [any] : [...MODELS],
     backend: backend && BACKENDS.includes(backend) ? backend : 'auto',
   };
 }

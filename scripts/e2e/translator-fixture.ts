@@ -15,8 +15,11 @@ export async function translatorFixtureGenerator(): Promise<UnetTranslator> {
   return new UnetTranslator({ imageSize: c.imageSize, channels: 4, widths: parseWidths(c.widths) }, c.seed);
 }
 
-/** Exports the fixture translator (Noto → Twemoji) into `dir` and returns `dir`. */
-export async function exportTranslatorFixture(dir: string): Promise<string> {
+/**
+ * Exports the fixture translator into `dir` and returns `dir`: Noto → Twemoji by default; `styles` names another
+ * direction (the other half of a CycleGAN pair: the same weights, for the page's sake only the manifest differs).
+ */
+export async function exportTranslatorFixture(dir: string, styles: { source: string; target: string; name?: string } = { source: 'noto', target: 'twemoji' }): Promise<string> {
   const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
   const { exportTranslator } = await import('../../trainer/translator/export-translator.js');
@@ -26,7 +29,7 @@ export async function exportTranslatorFixture(dir: string): Promise<string> {
   const rng = new Rng(5);
   const parityImages = Float32Array.from({ length: 2 * S * S * 4 }, () => rng.range(-1, 1));
   await exportTranslator({
-    dir, name: 'fixture-translator', G, source: 'noto', target: 'twemoji', parityImages,
+    dir, name: styles.name ?? 'fixture-translator', G, source: styles.source, target: styles.target, parityImages,
     training: { recipe: 'fixture-translator', data: 'none (initial weights: an SDK test fixture)', steps: 0, wallTimeSeconds: 0, parameters: G.parameterCount(), config: { fixture: 'emoji-pix2pix-smoke' } },
   });
   G.dispose();

@@ -67,6 +67,7 @@ export function helpText(): string {
     '       webgen-train classifier    train a judging classifier / feature extractor (classifier --help)',
     '       webgen-train clip          train a CLIP-style text–image encoder (clip --help)',
     '       webgen-train translator    train a pix2pix image-to-image translator on paired emoji (translator --help)',
+    '       webgen-train cyclegan      train a CycleGAN translator pair on unpaired emoji, both ways (cyclegan --help)',
     '       webgen-train distill       distil a diffusion model into a few-step student (distill --help)',
     '       webgen-train reexport      add outputs a newer exporter writes to a shipped model folder (reexport --help)',
     '',

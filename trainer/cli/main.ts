@@ -15,6 +15,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   autoencoder: async (argv) => (await import('./autoencoder-command.js')).autoencoderCommand(argv),
   clip: async (argv) => (await import('./clip-command.js')).clipCommand(argv),
   translator: async (argv) => (await import('./translator-command.js')).translatorCommand(argv),
+  cyclegan: async (argv) => (await import('./cyclegan-command.js')).cycleganCommand(argv),
   data: async (argv) => (await import('./data-command.js')).dataCommand(argv),
   distill: async (argv) => (await import('./distill-command.js')).distillCommand(argv),
   reexport: async (argv) => (await import('./reexport-command.js')).reexportCommand(argv),

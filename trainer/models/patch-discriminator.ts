@@ -7,6 +7,9 @@
  * `layers − 1` more C_k at stride 2 → one C_k at stride 1 → a 4×4 conv to 1 channel at stride 1; every C_k is
  * conv → instance norm → LeakyReLU 0.2, channels doubling up to 8× the first. layers = 3 is the paper's 70×70 PatchGAN,
  * 2 its 34×34, 1 its 16×16 (patchReceptiveField pins these).
+ *
+ * `conditional: false` is CycleGAN's D (Zhu et al. 2017, §4): the same layers on one image alone, since with unpaired
+ * data there is no input to condition on.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Conv2d } from '../nn/conv2d.js';
@@ -17,8 +20,10 @@ import { Rng } from '../../sdk/random/rng.js';
 import { instanceNorm } from './pix2pix-unet.js';
 
 export interface PatchDiscriminatorConfig {
-  /** Channels of one image: D sees 2 × channels (input and output). */
+  /** Channels of one image: a conditional D sees 2 × channels (input and output), an unconditional one `channels`. */
   channels: number;
+  /** Sees (input, output) stacked (pix2pix) or one image (CycleGAN). Default true. */
+  conditional?: boolean;
   /** Channels of the first layer. */
   width: number;
   /** Strided layers (n_layers): 1 → 16×16 patches, 2 → 34×34, 3 → 70×70. */
@@ -62,7 +67,7 @@ export class PatchDiscriminator extends Module {
     const rng = new Rng(seed);
     this.layers = this.addModule('layers', new ModuleList<PatchLayer>());
     const strides = patchStrides(layers);
-    let cin = 2 * channels;
+    let cin = this.conditional ? 2 * channels : channels;
     strides.forEach((s, i) => {
       const last = i === strides.length - 1;
       const cout = last ? 1 : width * Math.min(2 ** i, 8);
@@ -71,15 +76,23 @@ export class PatchDiscriminator extends Module {
     });
   }
 
+  get conditional(): boolean {
+    return this.config.conditional ?? true;
+  }
+
   /** The receptive field of one logit, in pixels. */
   get receptiveField(): number {
     return patchReceptiveField(this.config.layers);
   }
 
-  /** input, output: [B, S, S, C] → one logit per patch, flattened: [B · P]. */
-  apply(input: tf.Tensor4D, output: tf.Tensor4D): tf.Tensor1D {
+  /**
+   * Conditional: input, output [B, S, S, C]; unconditional: one image [B, S, S, C] → one logit per patch, flattened:
+   * [B · P].
+   */
+  apply(input: tf.Tensor4D, output?: tf.Tensor4D): tf.Tensor1D {
+    if ((output !== undefined) !== this.conditional) throw new Error(`PatchDiscriminator: a${this.conditional ? ' conditional D takes (input, output)' : 'n unconditional D takes one image'}`);
     return tf.tidy(() => {
-      let h = tf.concat([input, output], 3);
+      let h = output ? tf.concat([input, output], 3) : input;
       const items = this.layers.items;
       items.forEach((layer, i) => {
         h = layer.apply(h);

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PatchDiscriminator } from '../models/patch-discriminator.js';
 import type { UnetTranslator } from '../models/pix2pix-unet.js';
 import type { AdamW } from '../optim/adamw.js';
+import { applyNamedGrads as applyGrads } from '../optim/apply-named-grads.js';
 import { bceDiscriminatorLoss } from '../gan/losses/binary-cross-entropy.js';
 import { nonSaturatingLoss } from '../gan/losses/non-saturating.js';
 
@@ -48,14 +49,6 @@ function gTerms(p: Pix2PixParts, x: tf.Tensor4D, y: tf.Tensor4D): { loss: tf.Sca
   const adv = nonSaturatingLoss.generator(p.D.apply(x, fake));
   const l1 = tf.mean(tf.abs(tf.sub(y, fake))) as tf.Scalar;
   return { loss: tf.add(adv, tf.mul(l1, p.l1Weight)) as tf.Scalar, adv, l1 };
-}
-
-/** Applies one Adam step of `grads` (keyed by variable name) to `params` and frees them. */
-function applyGrads(params: Map<string, tf.Variable>, adam: AdamW, grads: tf.NamedTensorMap, lr: number): void {
-  const pathOf = new Map([...params].map(([path, v]) => [v.name, path]));
-  const byPath = new Map(Object.entries(grads).map(([name, g]) => [pathOf.get(name)!, g]));
-  adam.step(byPath, lr);
-  for (const g of byPath.values()) g.dispose();
 }
 
 /** One D update on (x, y) against (x, G(x)); returns D's loss before the update. */

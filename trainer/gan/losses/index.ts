@@ -8,6 +8,8 @@ import { wassersteinLoss } from './wasserstein.js';
 export { gradientPenalty } from './gradient-penalty.js';
 export { clipWeights } from './weight-clipping.js';
 export { modeSeekingLoss } from './mode-seeking.js';
+// CycleGAN's objective (trainer/translator); not yet one of `webgen-train gan`'s --loss choices.
+export { leastSquaresLoss } from './least-squares.js';
 export type { DiscriminatorLossOptions, GanLoss } from './gan-loss.js';
 
 export type GanLossName = 'minimax' | 'non-saturating' | 'wgan-gp' | 'wgan-clip' | 'hinge';
