@@ -12,7 +12,7 @@
  *   ?vit=URL      Explain: the ViT whose attention distances it plots, read from <vit>/attention-distance.json
  *                 (default /models/emoji-clip); the prompt's word maps use ?emoji=
  *   ?translator=URL[,URL…]  Restyle               (default: every model of MODELS whose manifest kind is 'translator';
- *                 none is shipped yet, so the page says so until one is). Several URLs fill the page's translator
+ *                 emoji-pix2pix, Noto → Twemoji). Several URLs fill the page's translator
  *                 select: a CycleGAN's two folders (<export>/noto-to-twemoji,<export>/twemoji-to-noto) give it both
  *                 directions to switch between
  *   ?model=URL    every page at once
@@ -56,6 +56,7 @@ export const MODELS: readonly string[] = [
   '/models/mnist-betavae',
   '/models/emoji-clip',
   '/models/emoji-ldm',
+  '/models/emoji-pix2pix',
 ];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];

@@ -25,6 +25,8 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { commandPath } from '../export/model-folder.js';
 import type { Manifest } from '../export/manifest.js';
 import { join } from 'node:path';
+import { TRANSLATOR_BASE_CONFIG, TRANSLATOR_RECIPES } from '../translator/translator-config.js';
+import { CYCLEGAN_BASE_CONFIG, CYCLEGAN_RECIPES } from '../translator/cyclegan-config.js';
 import { intFlag } from './flags.js';
 import { featureFid, halvesFid } from './judge-fid.js';
 import { rgbaForJudge, unitsToBytes } from './judge-pixels.js';
@@ -210,7 +212,8 @@ async function evaluate(
       psnr: mean(ims.map((im, i) => psnrSeen(im.data, targets[i]!.data))),
       style: acc.inner,
       subcategory: acc.outer,
-      fid: featureFid(v.features!, truthVerdict.features!, F),
+      // the truth against itself is 0 up to rounding (never "-0.0")
+      fid: Math.max(0, featureFid(v.features!, truthVerdict.features!, F)),
     };
   };
   const result: TranslatorEvaluation = {
@@ -262,6 +265,14 @@ export function formatTranslatorTable(r: TranslatorEvaluation, pairs: number): s
   ].join('\n');
 }
 
+/** "2,533", plus "of the recipe's 20,000 (…)" when the run was stopped early and exported. */
+function stepsCell(recipe: string, steps: number): string {
+  const planned = TRANSLATOR_RECIPES[recipe] ? TRANSLATOR_RECIPES[recipe]!.config.steps ?? TRANSLATOR_BASE_CONFIG.steps
+    : CYCLEGAN_RECIPES[recipe] ? CYCLEGAN_RECIPES[recipe]!.config.steps ?? CYCLEGAN_BASE_CONFIG.steps : undefined;
+  const n = steps.toLocaleString('en-US');
+  return planned !== undefined && steps < planned ? `${n} of the recipe's ${planned.toLocaleString('en-US')}: a stopped run, exported; \`--resume\` continues it` : n;
+}
+
 /** The training settings a card names, those the manifest has. */
 function settings(cfg: Record<string, unknown>): string {
   const names: [string, string][] = [['widths', 'U-Net G widths'], ['dLayers', 'PatchGAN D strided layers'], ['l1Weight', 'L1 λ'], ['cycleWeight', 'cycle λ'], ['identityWeight', 'identity λ'], ['batchSize', 'batch'], ['lr', 'lr']];
@@ -283,7 +294,7 @@ An image-to-image translator: \`model.onnx\` redraws an emoji drawn in the ${m.t
 | | |
 | --- | --- |
 | recipe | \`${t.recipe}\`${settings(cfg)} |
-| steps | ${t.steps.toLocaleString('en-US')} |
+| steps | ${stepsCell(t.recipe, t.steps)} |
 | training time | ${t.wallTimeSeconds} s (${(t.wallTimeSeconds / 3600).toFixed(2)} h) on 2 CPU cores (wasm) |
 | generator parameters | ${t.parameters.toLocaleString('en-US')}${dParams !== undefined ? ' (discriminator ' + Number(dParams).toLocaleString('en-US') + ', not shipped)' : ''} |
 | data | paired emoji (the same code points in both styles), the emoji split's training part; the held-out concepts below were never trained on |

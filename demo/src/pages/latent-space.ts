@@ -143,12 +143,12 @@ export const latentSpacePage: Page = {
     /** The pad and picture B at the model's size: exactly what is encoded (and what PSNR compares against). */
     const resize = () => {
       for (const c of [original, reconstruction, pictureB]) [c.width, c.height] = [size.width, size.height];
-      drawCover(original, pad.canvas);
+      drawCover(original, pad.picture);
       if (bSource) drawCover(pictureB, bSource);
       quality.textContent = '';
     };
     const showOriginal = () => {
-      drawCover(original, pad.canvas);
+      drawCover(original, pad.picture);
       quality.textContent = '';
     };
     pad.onChange(showOriginal);

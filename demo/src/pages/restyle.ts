@@ -43,7 +43,7 @@ export const restylePage: Page = {
     which.setDisabled(true);
 
     const showOriginal = () => {
-      drawCover(original, picker.pad.canvas);
+      drawCover(original, picker.pad.picture);
       stats.textContent = '';
     };
     picker.pad.onChange(showOriginal);

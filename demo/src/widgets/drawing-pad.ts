@@ -13,6 +13,8 @@ export class DrawingPad {
   private size = 28;
   private readonly listeners = new Set<() => void>();
   private readonly uploadErrorListeners = new Set<(message: string) => void>();
+  /** The uploaded or picked picture while nothing has been drawn over it (transparent pads only). */
+  private source: ImageBitmap | HTMLImageElement | null = null;
 
   /**
    * `background`: what Clear paints, by default the shapes models' dark background; null for a transparent pad (models
@@ -68,8 +70,25 @@ export class DrawingPad {
     this.listeners.add(fn);
   }
 
+  /**
+   * What a page should hand a model: on a transparent pad the uploaded or picked picture itself while nothing has been
+   * drawn over it (one resampling, straight to the model's size, instead of two through the pad's resolution: a
+   * translator trained on exact 64-pixel emoji drew a visibly worse picture from the twice-resampled one), else the
+   * pad's canvas.
+   */
+  get picture(): CanvasImageSource & { width: number; height: number } {
+    return this.source ?? this.canvas;
+  }
+
+  /** Forgets the source picture (something was drawn over it, or it was replaced). */
+  private dropSource(): void {
+    if (this.source && 'close' in this.source) this.source.close();
+    this.source = null;
+  }
+
   /** Paints the whole pad one colour (null: transparent): by default the pad's background. */
   clear(background: string | null = this.background): void {
+    this.dropSource();
     if (background === null) this.ctx.clearRect(0, 0, this.resolution, this.resolution);
     else {
       this.ctx.fillStyle = background;
@@ -92,8 +111,9 @@ export class DrawingPad {
   /** Draws an uploaded image, centred and covering the pad. */
   async loadFile(file: Blob): Promise<void> {
     const bitmap = await createImageBitmap(file);
+    // drawImage keeps it as the source on a transparent pad (closed when replaced), else it is done with
     this.drawImage(bitmap);
-    bitmap.close();
+    if (this.source !== bitmap) bitmap.close();
   }
 
   /** Draws a picture centred and covering the pad (on a transparent pad, instead of what was there). */
@@ -102,8 +122,10 @@ export class DrawingPad {
     const scale = Math.max(r / image.width, r / image.height);
     const w = image.width * scale;
     const hh = image.height * scale;
+    this.dropSource();
     if (this.background === null) this.ctx.clearRect(0, 0, r, r);
     this.ctx.drawImage(image, (r - w) / 2, (r - hh) / 2, w, hh);
+    if (this.background === null) this.source = image;
     this.changed();
   }
 
@@ -114,6 +136,7 @@ export class DrawingPad {
       return { x: ((e.clientX - rect.left) / rect.width) * this.resolution, y: ((e.clientY - rect.top) / rect.height) * this.resolution };
     };
     const stroke = (to: { x: number; y: number }) => {
+      this.dropSource();
       const from = last ?? to;
       this.ctx.strokeStyle = this.color;
       this.ctx.lineWidth = this.size;

@@ -1,0 +1,15 @@
+import { writeFileSync } from 'node:fs';
+import { openDemoPage, startDemo, waitForState } from './demo.js';
+const h = await startDemo();
+const page = h.page;
+console.log(await openDemoPage(h, 'restyle', { backend: 'wasm' }));
+await page.setInputFiles('[data-testid=pad-upload]', 'tests/fixtures/emoji/emoji-datasource-google-16.0.0/package/img/google/64/1f436.png');
+await page.click('form[aria-label="Restyle"] button[name=generate]');
+console.log(await waitForState(page, ['done']));
+await page.locator('.before-after').screenshot({ path: '/tmp/restyle.png' });
+const px = await page.evaluate(`(() => { const c = [...document.querySelectorAll('.before-after canvas')]; return c.map((x) => [x.width, x.height, x.getAttribute('data-testid')]); })()`);
+console.log(JSON.stringify(px));
+const orig: number[] = await page.evaluate(`Array.from(document.querySelector('[data-testid=original]').getContext('2d').getImageData(0, 0, 64, 64).data)`);
+const out: number[] = await page.evaluate(`Array.from(document.querySelector('[data-testid=restyled]').getContext('2d').getImageData(0, 0, 64, 64).data)`);
+writeFileSync('/tmp/page-io.json', JSON.stringify({ orig, out }));
+await h.close();
