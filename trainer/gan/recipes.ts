@@ -105,6 +105,16 @@ GAN_RECIPES['mnist-vitgan-conv-d'] = {
   defaults: { ...GAN_RECIPES['mnist-vitgan']!.defaults, dArch: 'conv', dWidth: 32, dSpectralNorm: 'none', dMinibatchStd: false, modeSeeking: 1, out: 'runs/mnist-vitgan-conv-d' },
 };
 
+// The ViTGAN paper's discriminator regularisers (Lee et al. 2021 train their ViT D with bCR; DiffAugment is the other
+// data-efficient GAN device): the shipped recipe's ViT D with each and both, same budget, to retry what collapsed
+// without them (docs/gans.md).
+const vitganWith = (name: string, summary: string, extra: Partial<GanConfig>): void => {
+  GAN_RECIPES[name] = { name, summary, defaults: { ...GAN_RECIPES['mnist-vitgan']!.defaults, ...extra, out: `runs/${name}` } };
+};
+vitganWith('mnist-vitgan-bcr', 'mnist-vitgan (ViT D) with balanced consistency regularisation (bCR, λ 10, translations)', { bcrWeight: 10 });
+vitganWith('mnist-vitgan-diffaug', 'mnist-vitgan (ViT D) with DiffAugment (translation, cutout) on every image D sees', { diffAugment: 'translation,cutout' });
+vitganWith('mnist-vitgan-bcr-diffaug', 'mnist-vitgan (ViT D) with bCR (λ 10) and DiffAugment (translation, cutout)', { bcrWeight: 10, diffAugment: 'translation,cutout' });
+
 export function getGanRecipe(name: string): GanRecipe {
   const r = GAN_RECIPES[name];
   if (!r) throw new UsageError(`unknown GAN recipe '${name}'. Known: ${Object.keys(GAN_RECIPES).join(', ')} (see webgen-train gan --help)`);
