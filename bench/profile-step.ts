@@ -7,6 +7,7 @@
  *
  * `node --import tsx bench/profile-step.ts [--batch 32] [--threads 2] [--markdown FILE]` (docs/trainer-profile.md has a run)
  *
+ * CPU ms are process.cpuUsage() over the phase, every thread included: on a loaded machine they move less than wall ms.
  * The profiler times each kernel on its own (tfjs' backend.time around it); the per-kernel sum is close to the
  * phase's wall time on wasm, whose kernels run synchronously. Run it on a quiet machine: shares are robust to load,
  * milliseconds are not.
@@ -36,10 +37,13 @@ interface KernelRow {
 }
 
 /** Runs `f` under the profiler: its wall time and its kernels grouped by name, slowest first. */
-async function profiled(f: () => Promise<void>): Promise<{ wallMs: number; kernels: KernelRow[]; kernelMs: number }> {
+async function profiled(f: () => Promise<void>): Promise<{ wallMs: number; cpuMs: number; kernels: KernelRow[]; kernelMs: number }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const info = await tf.profile(f);
   const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000; // every thread of the process: the wasm workers too
   const by = new Map<string, KernelRow>();
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
@@ -49,7 +53,7 @@ async function profiled(f: () => Promise<void>): Promise<{ wallMs: number; kerne
     by.set(k.name, row);
   }
   const kernels = [...by.values()].sort((a, b) => b.ms - a.ms);
-  return { wallMs, kernels, kernelMs: kernels.reduce((s, k) => s + k.ms, 0) };
+  return { wallMs, cpuMs, kernels, kernelMs: kernels.reduce((s, k) => s + k.ms, 0) };
 }
 
 let grads: ReturnType<typeof accumulateGradients> | undefined;
@@ -73,11 +77,12 @@ disposeAll(grads!.grads);
 
 const lines: string[] = [];
 const total = phases.reduce((s, p) => s + p.wallMs, 0);
-lines.push(`One training step of the bench U-Net (${unet.parameterCount().toLocaleString('en-US')} parameters), batch ${batch}, wasm with webgen kernels, ${threads} threads: ${(total / 1000).toFixed(2)} s`);
+const totalCpu = phases.reduce((s, p) => s + p.cpuMs, 0);
+lines.push(`One training step of the bench U-Net (${unet.parameterCount().toLocaleString('en-US')} parameters), batch ${batch}, wasm with webgen kernels, ${threads} threads: ${(total / 1000).toFixed(2)} s wall, ${(totalCpu / 1000).toFixed(2)} s CPU`);
 lines.push('');
-lines.push('| phase | wall ms | share of the step | kernel calls | kernels timed, ms |');
-lines.push('| --- | ---: | ---: | ---: | ---: |');
-for (const p of phases) lines.push(`| ${p.phase} | ${p.wallMs.toFixed(0)} | ${((100 * p.wallMs) / total).toFixed(1)}% | ${p.kernels.reduce((s, k) => s + k.calls, 0)} | ${p.kernelMs.toFixed(0)} |`);
+lines.push('| phase | wall ms | CPU ms (all threads) | share of the step | kernel calls | kernels timed, ms |');
+lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const p of phases) lines.push(`| ${p.phase} | ${p.wallMs.toFixed(0)} | ${p.cpuMs.toFixed(0)} | ${((100 * p.wallMs) / total).toFixed(1)}% | ${p.kernels.reduce((s, k) => s + k.calls, 0)} | ${p.kernelMs.toFixed(0)} |`);
 for (const p of phases) {
   lines.push('', `${p.phase}, kernels by time:`, '', '| kernel | calls | ms | share of the phase |', '| --- | ---: | ---: | ---: |');
   for (const k of p.kernels.slice(0, 16)) lines.push(`| ${k.name} | ${k.calls} | ${k.ms.toFixed(1)} | ${((100 * k.ms) / p.kernelMs).toFixed(1)}% |`);
@@ -86,3 +91,5 @@ for (const p of phases) {
 }
 console.log(lines.join('\n'));
 if (values.markdown) writeFileSync(values.markdown, `${lines.join('\n')}\n`);
+// The threaded wasm backend's workers would keep Node alive.
+process.exit(0);

@@ -8,7 +8,8 @@
  *   1b. the same U-Net in PyTorch (bench/unet_peer.py, Debian's python3-torch, parameter count checked), same batch,
  *      loss and optimiser on the same threads: the ratio webgen / PyTorch per step and per image-forward
  *   3. ONNX export parity (max abs error vs the tfjs forward), fp32 and fp16, and file sizes
- * Set BENCH_SKIP_CPU=1 to leave out the cpu step (~2 minutes).
+ * Set BENCH_SKIP_CPU=1 to leave out the cpu step (~2 minutes). Set BENCH_ONLY=step to run only 1 and 1b (the batch-32
+ * training step, the image-forward and the PyTorch peer, ~1 minute) and print them, leaving bench/results.json as it is.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -100,6 +101,7 @@ if (peer.ok && peer.stepSeconds !== undefined && peer.forwardSecondsPerImage !==
 } else {
   console.log(`PyTorch peer: not timed: ${peer.ok ? 'no timing in its answer' : peer.why}`);
 }
+if (process.env.BENCH_ONLY === 'step') process.exit(0); // the threaded wasm backend's workers would keep Node alive
 const wasm2 = await stepSeconds(2, 3);
 put('U-Net step, batch 2, wasm + webgen kernels', wasm2.seconds, 's');
 if (!process.env.BENCH_SKIP_CPU) {

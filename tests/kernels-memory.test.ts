@@ -17,9 +17,9 @@ beforeAll(async () => {
 });
 
 describe('kernel registration', () => {
-  it('registers all four kernels on wasm, replacing the builtin Conv2DBackpropInput and BatchMatMul, idempotently', () => {
-    expect(registerWebgenWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']);
-    expect(webgenWasmKernels).toHaveLength(4);
+  it('registers all six kernels on wasm, replacing the builtin Conv2DBackpropInput and BatchMatMul, idempotently', () => {
+    expect(registerWebgenWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'WebgenGroupNorm', 'WebgenGroupNormGrad']);
+    expect(webgenWasmKernels).toHaveLength(6);
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(batchMatMulConfig);
     expect(replacedWasmKernels.get('BatchMatMul')).not.toBe(batchMatMulConfig);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBe(conv2DBackpropFilterConfig);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../export/onnx-graph.js';
 import { Module } from './module.js';
 import type { Rng } from '../../sdk/random/rng.js';
+import { GROUP_NORM, GROUP_NORM_GRAD, type GroupNormAttrs } from '../backend/kernels/group-norm.js';
 
 /** Options of {@link GroupNorm}. */
 export interface GroupNormOptions {
@@ -38,14 +39,31 @@ export class GroupNorm extends Module {
 
   /** x: [B, H, W, C] → same shape. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
+    if (tf.getKernel(GROUP_NORM, tf.getBackend()) != null && x.dtype === 'float32') return this.fused(x);
+    return groupNormComposite(x, this.groups, this.eps, this.gamma, this.beta);
+  }
+
+  /** The wasm kernels of trainer/backend/kernels/group-norm.ts, with their hand-written backward. */
+  private fused(x: tf.Tensor4D): tf.Tensor4D {
+    const attrs: GroupNormAttrs = { groups: this.groups, eps: this.eps };
+    const engine = tf.engine();
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, gamma, beta] = args as tf.Tensor[];
+      const save = args[3] as tf.GradSaveFunc;
+      const [y, mean, rstd] = engine.runKernel(GROUP_NORM, { x: xi!, gamma: gamma!, beta: beta! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      save([xi!, gamma!, mean!, rstd!]);
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, g, m, r] = saved;
+          return engine.runKernel(GROUP_NORM_GRAD, { dy, x: xs!, gamma: g!, mean: m!, rstd: r! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        },
+      };
+    });
     return tf.tidy(() => {
-      const [b, h, w, c] = x.shape;
-      const grouped = x.reshape([b, h * w, this.groups, c / this.groups]); // [B, HW, G, C/G]
-      const { mean, variance } = tf.moments(grouped, [1, 3], true); // [B, 1, G, 1]
-      const normed = tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      let y: tf.Tensor = normed.reshape([b, h, w, c]);
-      if (this.gamma && this.beta) y = tf.add(tf.mul(y, this.gamma), this.beta);
-      return y as tf.Tensor4D;
+      const gamma = this.gamma ?? tf.ones([this.channels]);
+      const beta = this.beta ?? tf.zeros([this.channels]);
+      return op(x, gamma, beta) as tf.Tensor4D;
     });
   }
 
@@ -70,4 +88,20 @@ export class GroupNorm extends Module {
     }
     return y;
   }
+}
+
+/**
+ * GroupNorm as tfjs ops, x: [B, H, W, C] → same shape: what the layer runs on backends without the fused kernels,
+ * and the reference the kernels' test checks them against.
+ */
+export function groupNormComposite(x: tf.Tensor4D, groups: number, eps: number, gamma: tf.Tensor | null, beta: tf.Tensor | null): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, h, w, c] = x.shape;
+    const grouped = x.reshape([b, h * w, groups, c / groups]); // [B, HW, G, C/G]
+    const { mean, variance } = tf.moments(grouped, [1, 3], true); // [B, 1, G, 1]
+    const normed = tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, eps)));
+    let y: tf.Tensor = normed.reshape([b, h, w, c]);
+    if (gamma && beta) y = tf.add(tf.mul(y, gamma), beta);
+    return y as tf.Tensor4D;
+  });
 }

@@ -55,7 +55,8 @@ export class AdamW {
       const v = this.v.get(name)!;
       tf.tidy(() => {
         const m1 = m.mul(this.beta1).add(g.mul(1 - this.beta1));
-        const v1 = v.mul(this.beta2).add(g.square().mul(1 - this.beta2));
+        // g·g rather than g.square(): the same float32 product, but wasm's Square kernel was ~10× slower on these sizes
+        const v1 = v.mul(this.beta2).add(g.mul(g).mul(1 - this.beta2));
         m.assign(m1);
         v.assign(v1);
         let update = m1.div(bc1).div(v1.div(bc2).sqrt().add(this.epsilon));

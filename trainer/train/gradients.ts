@@ -72,7 +72,7 @@ function* microBatches(batch: Batch & { tokens?: Int32Array; context?: Float32Ar
 
 /** Scales gradients so their global L2 norm is at most `maxNorm` (0 = no clipping); returns the norm before. */
 export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): number {
-  const norm = tf.tidy(() => tf.addN([...grads.values()].map((g) => g.square().sum())).sqrt().dataSync()[0]!);
+  const norm = tf.tidy(() => tf.addN([...grads.values()].map((g) => g.mul(g).sum()) /* not square(): see AdamW */).sqrt().dataSync()[0]!);
   if (maxNorm > 0 && norm > maxNorm) {
     for (const [k, g] of grads) {
       grads.set(k, tf.tidy(() => g.mul(maxNorm / norm)));

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulConfig, setOriginalBatchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { groupNormConfig, groupNormGradConfig } from './group-norm.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Every kernel webgen adds to (or replaces in) the wasm backend. */
@@ -10,6 +11,8 @@ export const webgenWasmKernels: readonly tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   unsortedSegmentSumConfig,
   batchMatMulConfig,
+  groupNormConfig,
+  groupNormGradConfig,
 ];
 
 /** The wasm backend's own kernels that registration replaced, by kernel name (for benchmarks
