@@ -17,8 +17,8 @@ export type Backend =
 /** The backend a generator actually runs on ('cpu' is onnxruntime-node's native CPU provider). */
 export type ActiveBackend = 'webgpu' | 'wasm' | 'cpu';
 
-/** How the loaded model's weights are stored: 'float16' when its float16 variant (files.unet.variants.float16) was loaded. */
-export type Precision = 'float32' | 'float16';
+/** How the loaded model's weights are stored: 'float16' / 'int8' when that variant (files.unet.variants.<name>) was loaded. */
+export type Precision = 'float32' | 'float16' | 'int8';
 
 /** Progress of createGenerator, reported through `onProgress`. */
 export type ProgressEvent =
@@ -62,6 +62,8 @@ export interface GeneratorOptions {
    * exported with `--fp16`; about half the bytes, outputs within parity.fp16MaxAbsError):
    * 'auto' loads it on WebGPU when the adapter has 'shader-f16', else the float32 file; 'float16' always loads it (any
    * backend; InvalidInputError naming 'precision' when the model has none); 'float32' always loads the float32 file.
+   * 'int8' loads the int8-weights variant (files.unet.variants.int8, exported with `--int8`: about a quarter of the
+   * float32 bytes, the same float32 kernels once loaded, outputs within parity.int8MaxAbsError; never chosen by 'auto').
    * Only the chosen file is downloaded and sha256-checked. Default 'auto' (the Node entry's 'auto' is 'float32').
    */
   precision?: 'auto' | Precision;
@@ -246,7 +248,7 @@ export interface Capabilities {
 export interface Generator {
   /** The backend in use. */
   readonly backend: ActiveBackend;
-  /** The weights in use: 'float16' when the model's float16 variant was loaded (GeneratorOptions.precision). */
+  /** The weights in use: 'float16' / 'int8' when the model's variant of that name was loaded (GeneratorOptions.precision). */
   readonly precision: Precision;
   /** The validated manifest. */
   readonly manifest: Manifest;

@@ -63,7 +63,7 @@ describe('manifest files.<role>.variants', () => {
   });
 
   it('ignores variants it does not know (a later encoding needs no bump)', () => {
-    expect(() => validateManifest(manifest((m) => (m.files.unet.variants.int8 = { anything: true })))).not.toThrow();
+    expect(() => validateManifest(manifest((m) => (m.files.unet.variants.int4 = { anything: true })))).not.toThrow();
   });
 
   it('names the bad field of a float16 variant', () => {
@@ -151,10 +151,21 @@ describe('choosePrecision (what the runtime offers × what the model has)', () =
     expect([files.unet!.path, files.textEncoder!.path, files.textEncoder!.weights]).toEqual(['model.fp16.onnx', 'text_encoder.onnx', 'float32']);
   });
 
+  it("'int8' takes files.unet.variants.int8 on any backend; 'auto' never does; its fields are checked like float16's", () => {
+    const withInt8 = manifest((m) => (m.files.unet.variants.int8 = { path: 'model.int8.onnx', sha256: 'c'.repeat(64), bytes: 270 }));
+    for (const device of [gpuF16, wasm, cpu]) {
+      const { files, precision } = choosePrecision('int8', device, withInt8);
+      expect([precision, files.unet!.path, files.unet!.bytes, files.unet!.weights]).toEqual(['int8', 'model.int8.onnx', 270, 'int8']);
+      expect(choosePrecision('auto', device, withInt8).precision).not.toBe('int8');
+    }
+    expect(() => choosePrecision('int8', wasm, withVariant)).toThrow(/'precision' is 'int8' but model 'digits' has no int8 weights .*--int8/);
+    expect(manifestError((m) => (m.files.unet.variants.int8 = { path: 'model.onnx', sha256: 'c'.repeat(64), bytes: 270 })).message).toMatch(/'files\.unet\.variants\.int8\.path' must be a file other than files\.unet\.path/);
+  });
+
   it('checkPrecision: undefined is auto; anything else outside the three is named', () => {
     expect(checkPrecision(undefined)).toBe('auto');
     expect(checkPrecision('float16')).toBe('float16');
-    expect(() => checkPrecision('fp16')).toThrow(/'precision' must be one of 'auto', 'float32', 'float16', got "fp16"/);
+    expect(() => checkPrecision('fp16')).toThrow(/'precision' must be one of 'auto', 'float32', 'float16', 'int8', got "fp16"/);
   });
 });
 
@@ -232,6 +243,6 @@ describe('export with --fp16, run by the Node SDK', () => {
   it("'float16' on a model without a float16 variant, and a bad value, are InvalidInputErrors naming 'precision'", async () => {
     const classDir = await fixtureModel('class');
     await expect(createGenerator({ model: classDir, precision: 'float16' })).rejects.toMatchObject({ name: 'InvalidInputError', parameter: 'precision' });
-    await expect(createGenerator({ model: classDir, precision: 'half' as never })).rejects.toThrow(/'precision' must be one of 'auto', 'float32', 'float16', got "half"/);
+    await expect(createGenerator({ model: classDir, precision: 'half' as never })).rejects.toThrow(/'precision' must be one of 'auto', 'float32', 'float16', 'int8', got "half"/);
   });
 });

@@ -23,11 +23,12 @@ const CONFIGS = {
   text: { imageSize: 32, inChannels: 3, contextDim: 16, words: ['a', 'big', 'small', 'red', 'green', 'blue', 'circle', 'square', 'star'], maxLength: 6, seed: 12 },
   bench: { imageSize: 32, inChannels: 3, numClasses: 6, seed: 13 },
   fp16: { imageSize: 32, inChannels: 1, numClasses: 10, seed: 11 },
+  int8: { imageSize: 32, inChannels: 1, numClasses: 10, seed: 11 },
 } as const;
 
 export type FixtureName = keyof typeof CONFIGS;
 
-const SOURCES = ['trainer/diffusion/export-unet.ts', 'trainer/models/unet.ts', 'trainer/models/text-encoder.ts', 'trainer/export/model-folder.ts', 'scripts/e2e/model-fixtures.ts'];
+const SOURCES = ['trainer/diffusion/export-unet.ts', 'trainer/export/quantize-int8.ts', 'trainer/models/unet.ts', 'trainer/models/text-encoder.ts', 'trainer/export/model-folder.ts', 'scripts/e2e/model-fixtures.ts'];
 
 /** A fixture's cache key: its config and the sources that make it (a change to either rebuilds it). */
 export function fixtureHash(version: number, name: string, config: unknown, sources: readonly string[]): string {
@@ -108,14 +109,14 @@ async function build(name: FixtureName, dir: string): Promise<void> {
   const { perturbVariables } = await import('./perturb-variables.js');
   const common = { condDropout: 0.1, trainTimesteps: 1000, betaSchedule: 'linear' as const, prediction: 'v' as const };
   const training = (recipe: string, parameters: number) => ({ recipe, data: 'none (random weights: an SDK test fixture)', steps: 0, wallTimeSeconds: 0, parameters, config: { fixture: name } });
-  if (name === 'class' || name === 'fp16') {
+  if (name === 'class' || name === 'fp16' || name === 'int8') {
     const c = { ...CONFIGS.class, ...CONFIGS[name] };
     const unet = new UNet({ ...UNET_PRESETS.tiny, imageSize: c.imageSize, inChannels: c.inChannels, numClasses: c.numClasses }, c.seed);
     // Random weights everywhere: the zero-initialised output conv would make every image the same.
     perturbVariables(unet, c.seed, 0.05);
     const diffusion = new GaussianDiffusion(unet, { ...common, numClasses: c.numClasses });
     const fixture = `fixture-${name}`;
-    await exportUNet({ dir, name: fixture, diffusion, fp16: name === 'fp16', classNames: [...c.classNames], training: training(fixture, diffusion.parameterCount()) });
+    await exportUNet({ dir, name: fixture, diffusion, fp16: name === 'fp16', int8: name === 'int8', classNames: [...c.classNames], training: training(fixture, diffusion.parameterCount()) });
   } else if (name === 'bench') {
     const c = CONFIGS.bench;
     const unet = new UNet({ ...UNET_PRESETS.bench, imageSize: c.imageSize, inChannels: c.inChannels, numClasses: c.numClasses }, c.seed);

@@ -8,7 +8,7 @@ import type { Manifest, ManifestFile } from '../manifest/types.js';
 import type { ActiveBackend, Precision } from '../types.js';
 
 /** The values of GeneratorOptions.precision. */
-export const PRECISIONS: readonly ('auto' | Precision)[] = ['auto', 'float32', 'float16'];
+export const PRECISIONS: readonly ('auto' | Precision)[] = ['auto', 'float32', 'float16', 'int8'];
 
 /** What the choice needs to know of where the model is about to run. */
 export interface PrecisionDevice {
@@ -19,7 +19,7 @@ export interface PrecisionDevice {
 }
 
 export interface PrecisionChoice {
-  /** 'float16' when any chosen file stores float16 weights. */
+  /** 'float16' / 'int8' when any chosen file stores its weights so. */
   precision: Precision;
   /** The file to load for each role (as in manifest.files): its own entry, or its float16 variant as a full entry. */
   files: Record<string, ManifestFile>;
@@ -34,7 +34,7 @@ export function checkPrecision(value: unknown): 'auto' | Precision {
 
 /**
  * 'auto' → float16 variants on WebGPU with 'shader-f16' (half the download; onnxruntime casts the weights up), else the
- * float32 files; 'float16' / 'float32' → that encoding wherever the model offers it, else an InvalidInputError naming
+ * float32 files; 'float16' / 'int8' / 'float32' → that encoding wherever the model offers it, else an InvalidInputError naming
  * 'precision' that says what the model has.
  */
 export function choosePrecision(requested: 'auto' | Precision, device: PrecisionDevice, manifest: Manifest): PrecisionChoice {
@@ -45,15 +45,19 @@ export function choosePrecision(requested: 'auto' | Precision, device: Precision
   if (want === 'float16' && withVariant.length === 0 && halfOnly.length === 0) {
     throw new InvalidInputError('precision', `is 'float16' but model '${manifest.name}' has no float16 weights (no files.unet.variants.float16): re-export it with --fp16, or use 'auto' or 'float32'`);
   }
+  if (want === 'int8' && !entries.some(([, f]) => f.variants?.int8)) {
+    throw new InvalidInputError('precision', `is 'int8' but model '${manifest.name}' has no int8 weights (no files.unet.variants.int8): re-export it with --int8, or use 'auto' or 'float32'`);
+  }
   if (requested === 'float32' && halfOnly.length > 0) {
     throw new InvalidInputError('precision', `is 'float32' but files.${halfOnly[0]} of model '${manifest.name}' stores float16 weights only: use 'auto' or 'float16', or re-export with --fp16 (which keeps a float32 file)`);
   }
   const files: Record<string, ManifestFile> = {};
   for (const [role, file] of entries) {
     const { variants, ...own } = file;
-    const half = want === 'float16' ? variants?.float16 : undefined;
-    files[role] = half ? { ...own, path: half.path, sha256: half.sha256, bytes: half.bytes, weights: 'float16' } : own;
+    const variant = want === 'float32' ? undefined : variants?.[want];
+    files[role] = variant ? { ...own, path: variant.path, sha256: variant.sha256, bytes: variant.bytes, weights: want } : own;
   }
-  const precision = Object.values(files).some((f) => f.weights === 'float16') ? 'float16' : 'float32';
+  const stored = Object.values(files).map((f) => f.weights);
+  const precision = stored.includes('int8') ? 'int8' : stored.includes('float16') ? 'float16' : 'float32';
   return { precision, files };
 }

@@ -44,11 +44,12 @@ export interface ManifestFile {
   bytes: number;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
-  /** How the weights are stored (compute is float32 either way). */
-  weights: 'float32' | 'float16';
+  /** How the weights are stored (compute is float32 either way); 'int8' only on a loaded int8 variant (choose-precision.ts). */
+  weights: 'float32' | 'float16' | 'int8';
   /**
    * Optional other encodings of this same network, with the same inputs and outputs: `float16` is a copy whose
-   * weights are stored as float16 (about half the bytes; `parity.fp16MaxAbsError` says how far its outputs move).
+   * weights are stored as float16 (about half the bytes; `parity.fp16MaxAbsError` says how far its outputs move);
+   * `int8` one whose Conv and MatMul weights are per-channel int8 (about a quarter; `parity.int8MaxAbsError`).
    * The SDK downloads either this file or the variant it picks (createGenerator's `precision`), never both. Readers
    * that predate the field ignore it and load `path`.
    */
@@ -62,10 +63,19 @@ export interface ManifestFile {
   tensorNames?: Record<string, string>;
 }
 
+/** The variant names a manifest's files may carry (ManifestFileVariants' keys). */
+export const FILE_VARIANTS = ['float16', 'int8'] as const;
+export type FileVariantName = (typeof FILE_VARIANTS)[number];
+
 /** Other encodings of one model file (ManifestFile.variants). */
 export interface ManifestFileVariants {
   /** The same network with float16-stored weights (cast to float32 inside the graph). */
   float16?: ManifestFileVariant;
+  /**
+   * The same network with per-output-channel int8 Conv / MatMul weights, widened by Cast · scale inside the graph
+   * (onnxruntime folds that back to float32 weights when the session opens: float32 kernels, a quarter of the bytes).
+   */
+  int8?: ManifestFileVariant;
 }
 
 /** One variant file: inputs, outputs and role are the parent file's. */
@@ -244,6 +254,8 @@ export interface ManifestParity {
   tolerance: number;
   /** Max abs error of the float16-weights file (files.<role>.variants.float16, or older exports' only file), when one was written. */
   fp16MaxAbsError?: number;
+  /** Max abs error of the int8-weights files (files.<role>.variants.int8), when written. */
+  int8MaxAbsError?: number;
   /** Max abs error of each file by role (as in `files`), float32 weights; maxAbsError is the largest. */
   byFile?: Record<string, number>;
 }

@@ -1,6 +1,6 @@
 import { ManifestError } from '../errors/manifest-error.js';
 import { isGuidanceInterval } from '../generation/guidance.js';
-import { MANIFEST_SCHEMA_VERSION, MAX_MODEL_FILE_BYTES, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
+import { FILE_VARIANTS, MANIFEST_SCHEMA_VERSION, MAX_MODEL_FILE_BYTES, MODEL_KINDS, TENSOR_DTYPES, type Manifest } from './types.js';
 
 /** The advice every ManifestError ends with (after "; "). */
 export const MANIFEST_FIX = 're-export the model with `webgen-train export`, or correct manifest.json by hand';
@@ -177,6 +177,7 @@ export function validateManifest(json: unknown): Manifest {
   num(parity, 'maxAbsError', { min: 0 }, 'parity');
   num(parity, 'tolerance', { min: 0 }, 'parity');
   if (parity.fp16MaxAbsError !== undefined) num(parity, 'fp16MaxAbsError', { min: 0 }, 'parity');
+  if (parity.int8MaxAbsError !== undefined) num(parity, 'int8MaxAbsError', { min: 0 }, 'parity');
   if (parity.byFile !== undefined) {
     const byFile = obj(parity.byFile, 'parity.byFile');
     for (const role of Object.keys(byFile)) {
@@ -209,12 +210,13 @@ function checkFile(value: unknown, at: string): void {
   const path = checkStoredFile(f, at);
   const weights = oneOf(f, 'weights', ['float32', 'float16'], at);
   if (f.variants !== undefined) {
-    // Unknown variant names are ignored (a later encoding needs no schema bump); float16 is checked.
+    // Unknown variant names are ignored (a later encoding needs no schema bump); float16 and int8 are checked.
     const variants = obj(f.variants, `${at}.variants`);
-    if (variants.float16 !== undefined) {
-      const where = `${at}.variants.float16`;
-      if (weights === 'float16') bad(`${at}.weights`, `"float32" when the file has a float16 variant (${where})`, weights);
-      const variantPath = checkStoredFile(obj(variants.float16, where), where);
+    for (const name of FILE_VARIANTS) {
+      if (variants[name] === undefined) continue;
+      const where = `${at}.variants.${name}`;
+      if (weights === 'float16') bad(`${at}.weights`, `"float32" when the file has a ${name} variant (${where})`, weights);
+      const variantPath = checkStoredFile(obj(variants[name], where), where);
       if (variantPath === path) bad(`${where}.path`, `a file other than ${at}.path`, variantPath);
     }
   }

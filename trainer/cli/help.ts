@@ -40,6 +40,7 @@ const OPTION_HELP: Record<keyof TrainConfig, string> = {
   out: 'run folder: checkpoint.wgck, metrics.jsonl, samples-*.png',
   export: "export the model here at the end (model.onnx + manifest.json); '' = don't",
   fp16: 'also export the U-Net with float16 weights as model.fp16.onnx (a manifest variant; parity bound 1e-2)',
+  int8: "also export the U-Net with per-channel int8 weights as model.int8.onnx (a manifest variant, the SDK's precision 'int8'; parity bound 5e-2)",
   resume: 'continue the run in --out from its checkpoint',
   backend: 'tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu',
   threads: 'wasm threads (0 = one per core)',

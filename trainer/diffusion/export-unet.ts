@@ -29,6 +29,8 @@ export interface ExportUNetOptions {
    * the float32 model.onnx (the SDK loads one of the two; createGenerator's `precision`). The text encoder stays float32.
    */
   fp16: boolean;
+  /** Also write model.int8.onnx (per-channel int8 weights, files.unet.variants.int8; ExportFile.int8). Default false. */
+  int8?: boolean;
   metrics?: Record<string, number | string>;
   /** Sampling defaults (a distilled student's supportedSteps and guidanceRange). Default none. */
   sampling?: ManifestSampling;
@@ -58,7 +60,7 @@ export async function exportUNet(opts: ExportUNetOptions): Promise<ExportResult>
   const frozen = opts.frozenText;
   if (textEncoder && !opts.tokenizer) throw new Error('exportUNet: a text-conditioned model needs opts.tokenizer for its manifest');
   const parts: ExportFile[] = [
-    { role: 'unet', filename: 'model.onnx', build: (fp16) => withCrossAttentionOutputs(unet.toOnnx({ weightsFp16: fp16 })), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength ?? frozen?.length), ...(opts.fp16 && { fp16: 'variant' as const }) },
+    { role: 'unet', filename: 'model.onnx', build: (fp16) => withCrossAttentionOutputs(unet.toOnnx({ weightsFp16: fp16 })), parity: unetParityCase(unet, opts.diffusion.opts.trainTimesteps, textEncoder?.config.maxLength ?? frozen?.length), ...(opts.fp16 && { fp16: 'variant' as const }), int8: opts.int8 ?? false },
   ];
   // Small beside the U-Net: float32 only.
   if (textEncoder) parts.push({ role: 'textEncoder', filename: 'text_encoder.onnx', build: (fp16) => textEncoder.toOnnx({ weightsFp16: fp16 }), parity: textParityCase(textEncoder, opts.tokenizer!.padId) });

@@ -1,6 +1,6 @@
 /**
  * The one export pipeline every model family uses: each file's ONNX bytes proven against the trainer's forward pass in
- * onnxruntime-node (parity.ts: 1e-4; 1e-2 for float16 weights), each file checked by onnx.checker on a temporary copy
+ * onnxruntime-node (parity.ts: 1e-4; 1e-2 for float16 weights; 5e-2 for int8 weights), each file checked by onnx.checker on a temporary copy
  * (nothing is written when it rejects one), then the folder written by writeModelFolder (sha256, sizes, validated
  * manifest, atomic writes) with the parity figures in the manifest.
  */
@@ -11,10 +11,17 @@ import { WebgenError } from '../errors/webgen-error.js';
 import type { Manifest } from './manifest.js';
 import { writeModelFolder, type ModelFileInput, type ModelFolderSpec } from './model-folder.js';
 import { checkOnnxWithPython, type OnnxCheckResult } from './onnx-check.js';
+import { quantizeWeightsInt8 } from './quantize-int8.js';
 import { assertParity, DEFAULT_PARITY_TOLERANCE, type ExpectedTensor, type FeedTensor } from './parity.js';
 
 /** How far float16 weights may move an output (they round to ~3 significant digits). */
 export const FP16_PARITY_TOLERANCE = 1e-2;
+
+/**
+ * How far per-channel int8 weights (quantize-int8.ts) may move an output: each weight rounds to 1/254 of its channel's
+ * range; mnist-ddim's v-prediction (outputs of order 1) moves by up to 1.6e-2 (docs/inference-graph.md).
+ */
+export const INT8_PARITY_TOLERANCE = 5e-2;
 
 /** Inputs and the trainer's outputs for them, NCHW as ONNX takes them. */
 export interface ParityCase {
@@ -34,6 +41,11 @@ export interface ExportFile {
    * file as the main one (float32 is proven, then replaced); default none.
    */
   fp16?: 'variant' | 'only';
+  /**
+   * Also store the float32 file with per-channel int8 Conv / MatMul weights (quantizeWeightsInt8, the 'cast' form) as
+   * a `.int8.onnx` copy (files.<role>.variants.int8), proven within INT8_PARITY_TOLERANCE; default false.
+   */
+  int8?: boolean;
 }
 
 export interface ExportModelResult {
@@ -42,6 +54,7 @@ export interface ExportModelResult {
   maxAbsError: number;
   byFile: Record<string, number>;
   fp16MaxAbsError?: number;
+  int8MaxAbsError?: number;
   /** 'passed', or why onnx.checker was skipped. */
   checker: string;
 }
@@ -55,7 +68,7 @@ async function proven(bytes: Uint8Array, c: ParityCase, tolerance: number): Prom
  * onnx.checker on a temporary copy: onnx 1.12's check_model(path, full_check=True) runs infer_shapes_path(path), which
  * rewrites the file in place, and a rejected file should not reach the model folder at all.
  */
-async function checkBytes(bytes: Uint8Array, filename: string): Promise<OnnxCheckResult> {
+export async function checkBytes(bytes: Uint8Array, filename: string): Promise<OnnxCheckResult> {
   const dir = await mkdtemp(join(tmpdir(), 'webgen-check-'));
   try {
     await writeFile(join(dir, filename), bytes);
@@ -83,6 +96,7 @@ export async function exportModel(dir: string, parts: ExportFile[], spec: Omit<M
     byFile[role] = parity;
   }
   let fp16MaxAbsError: number | undefined;
+  let int8MaxAbsError: number | undefined;
   let skipped: string | undefined;
   for (const p of parts) {
     const bytes = p.build(false);
@@ -94,8 +108,13 @@ export async function exportModel(dir: string, parts: ExportFile[], spec: Omit<M
       if (p.fp16 === 'only') files[p.role] = { bytes: half, filename: p.filename };
       else files[p.role]!.variants = { float16: { bytes: half, filename: p.filename.replace(/\.onnx$/, '.fp16.onnx') } };
     }
+    if (p.int8) {
+      const int8 = quantizeWeightsInt8(bytes).bytes;
+      int8MaxAbsError = Math.max(int8MaxAbsError ?? 0, await proven(int8, p.parity, INT8_PARITY_TOLERANCE));
+      files[p.role]!.variants = { ...files[p.role]!.variants, int8: { bytes: int8, filename: p.filename.replace(/\.onnx$/, '.int8.onnx') } };
+    }
     const f = files[p.role]!;
-    for (const [bytesOf, name] of [[f.bytes, f.filename], ...(f.variants?.float16 ? [[f.variants.float16.bytes, f.variants.float16.filename]] : [])] as [Uint8Array, string][]) {
+    for (const { bytes: bytesOf, filename: name } of [f, ...Object.values(f.variants ?? {})]) {
       const check = await checkBytes(bytesOf, name);
       if (!check.ok && !check.skipped) throw new WebgenError(`onnx.checker rejected ${name} (nothing written to ${dir}): ${check.message}`);
       skipped ??= check.skipped;
@@ -105,7 +124,7 @@ export async function exportModel(dir: string, parts: ExportFile[], spec: Omit<M
   const manifest = await writeModelFolder(dir, {
     ...spec,
     files,
-    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), byFile },
+    parity: { maxAbsError, tolerance: DEFAULT_PARITY_TOLERANCE, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), ...(int8MaxAbsError !== undefined && { int8MaxAbsError }), byFile },
   });
-  return { manifest, maxAbsError, byFile, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), checker: skipped === undefined ? 'passed' : `skipped (${skipped})` };
+  return { manifest, maxAbsError, byFile, ...(fp16MaxAbsError !== undefined && { fp16MaxAbsError }), ...(int8MaxAbsError !== undefined && { int8MaxAbsError }), checker: skipped === undefined ? 'passed' : `skipped (${skipped})` };
 }

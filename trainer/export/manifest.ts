@@ -5,8 +5,10 @@
  */
 
 export {
+  FILE_VARIANTS,
   MANIFEST_SCHEMA_VERSION,
   MODEL_KINDS,
+  type FileVariantName,
   type Manifest,
   type ManifestConditioning,
   type ManifestFile,

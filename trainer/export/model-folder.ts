@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { DataError } from '../errors/data-error.js';
-import { MANIFEST_SCHEMA_VERSION, validateManifest, type Manifest, type ManifestFile, type TensorDType, type TensorSpec } from './manifest.js';
+import { FILE_VARIANTS, MANIFEST_SCHEMA_VERSION, validateManifest, type FileVariantName, type Manifest, type ManifestFile, type TensorDType, type TensorSpec } from './manifest.js';
 import { readOnnxModel } from './onnx-proto.js';
 import { TensorDataType, type ValueInfoJson } from './onnx-codec.js';
 
@@ -41,8 +41,8 @@ export interface ModelFileInput {
   outputs?: TensorSpec[];
   /** Override of the weight precision read from the model (float16 when any initializer is FLOAT16). */
   weights?: 'float32' | 'float16';
-  /** The same network stored with float16 weights (manifest files.<role>.variants.float16); same inputs and outputs. */
-  variants?: { float16?: { bytes: Uint8Array; filename: string } };
+  /** The same network stored with float16 or int8 weights (manifest files.<role>.variants.<name>); same inputs and outputs. */
+  variants?: Partial<Record<FileVariantName, { bytes: Uint8Array; filename: string }>>;
   /** The file's own names of contract tensors (manifest files.<role>.tensorNames), for files made elsewhere. */
   tensorNames?: Record<string, string>;
 }
@@ -73,8 +73,8 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
       weights: f.weights ?? declared.weights,
     };
     if (f.tensorNames) files[role]!.tensorNames = f.tensorNames;
-    const half = f.variants?.float16;
-    if (half) files[role]!.variants = { float16: { path: half.filename, sha256: sha256Bytes(half.bytes), bytes: half.bytes.byteLength } };
+    const variants = Object.entries(f.variants ?? {}).map(([name, v]) => [name, { path: v.filename, sha256: sha256Bytes(v.bytes), bytes: v.bytes.byteLength }]);
+    if (variants.length > 0) files[role]!.variants = Object.fromEntries(variants);
   }
   const { files: _inputs, createdAt, ...rest } = spec;
   if (rest.training?.config) rest.training = { ...rest.training, config: portablePaths(rest.training.config) };
@@ -86,7 +86,7 @@ export async function writeModelFolder(dir: string, spec: ModelFolderSpec): Prom
   });
   for (const f of Object.values(spec.files)) {
     await writeFileAtomic(join(dir, f.filename), f.bytes);
-    if (f.variants?.float16) await writeFileAtomic(join(dir, f.variants.float16.filename), f.variants.float16.bytes);
+    for (const v of Object.values(f.variants ?? {})) await writeFileAtomic(join(dir, v.filename), v.bytes);
   }
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
@@ -143,7 +143,7 @@ export async function verifyModelFolder(dir: string): Promise<Manifest> {
   const manifest = validateManifest(json);
   const stored = Object.entries(manifest.files).flatMap(([role, f]) => [
     { field: `files.${role}`, f },
-    ...(f.variants?.float16 ? [{ field: `files.${role}.variants.float16`, f: f.variants.float16 }] : []),
+    ...FILE_VARIANTS.flatMap((name) => (f.variants?.[name] ? [{ field: `files.${role}.variants.${name}`, f: f.variants[name] }] : [])),
   ]);
   for (const { field, f } of stored) {
     const path = join(dir, f.path);

@@ -8,6 +8,7 @@ import protobuf from 'protobufjs';
 /** TensorProto.DataType values webgen uses (onnx.proto, TensorProto.DataType). */
 export const TensorDataType = {
   FLOAT: 1,
+  INT8: 3,
   INT32: 6,
   INT64: 7,
   BOOL: 9,

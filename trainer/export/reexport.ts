@@ -7,6 +7,9 @@
  *   - a text-conditioned U-Net (kind 'diffusion-unet' or 'latent-diffusion' with encoder_hidden_states) gets its
  *     cross-attention outputs (explain/attention-taps.ts withCrossAttentionOutputs) on model.onnx and its float16
  *     variant; model_output must stay bit-for-bit what it was on a random input.
+ * With `int8`, instead: a U-Net (files.unet) gets its per-channel int8-weights variant (quantize-int8.ts) as
+ * model.int8.onnx (files.unet.variants.int8), proven against its own float32 file in onnxruntime-node within
+ * INT8_PARITY_TOLERANCE and checked by onnx.checker (parity.int8MaxAbsError records the figure).
  * The manifest keeps everything else (name, training, metrics, parity) and gets the new files' sha256, sizes and
  * outputs; every file is written atomically.
  */
@@ -20,10 +23,13 @@ import { Rng } from '../../sdk/random/rng.js';
 import { openClassifierData } from '../classifier/classifier-data.js';
 import { exportClassifier } from '../classifier/export-classifier.js';
 import { UsageError } from '../errors/usage-error.js';
+import { WebgenError } from '../errors/webgen-error.js';
 import { withCrossAttentionOutputs } from '../explain/attention-taps.js';
 import { openClassifierNet } from '../explain/open-classifier.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { checkBytes, INT8_PARITY_TOLERANCE } from './export-model.js';
 import { describeOnnx, sha256Bytes, verifyModelFolder } from './model-folder.js';
+import { quantizeWeightsInt8 } from './quantize-int8.js';
 
 /** What changed, for the command's report. */
 export interface ReexportResult {
@@ -34,8 +40,15 @@ export interface ReexportResult {
   maxAbsError: number;
 }
 
-export async function reexportModel(dir: string): Promise<ReexportResult> {
+/** Options of reexportModel. */
+export interface ReexportOptions {
+  /** Add the U-Net's int8-weights variant (and nothing else). Default false. */
+  int8?: boolean;
+}
+
+export async function reexportModel(dir: string, opts: ReexportOptions = {}): Promise<ReexportResult> {
   const manifest = await verifyModelFolder(dir);
+  if (opts.int8) return addInt8Variant(dir, manifest);
   if (manifest.kind === 'classifier') return reexportClassifier(dir, manifest);
   const unet = manifest.files.unet;
   if ((manifest.kind === 'diffusion-unet' || manifest.kind === 'latent-diffusion') && unet?.inputs.some((s) => s.name === 'encoder_hidden_states')) {
@@ -82,6 +95,24 @@ async function outputOf(bytes: Uint8Array, inputs: TensorSpec[]): Promise<Float3
   } finally {
     await session.release();
   }
+}
+
+async function addInt8Variant(dir: string, manifest: Manifest): Promise<ReexportResult> {
+  const unet = manifest.files.unet;
+  if (!unet || unet.weights !== 'float32') throw new UsageError(`--int8: model '${manifest.name}' (${manifest.kind}) has no float32 U-Net file (files.unet) to quantize`);
+  const float32 = new Uint8Array(await readFile(join(dir, unet.path)));
+  const int8 = quantizeWeightsInt8(float32).bytes;
+  const [a, b] = [await outputOf(float32, unet.inputs), await outputOf(int8, unet.inputs)];
+  const maxAbsError = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+  const path = unet.path.replace(/\.onnx$/, '.int8.onnx');
+  if (!(maxAbsError <= INT8_PARITY_TOLERANCE)) throw new WebgenError(`${join(dir, path)}: int8 weights move model_output by ${maxAbsError.toExponential(2)}, over the tolerance ${INT8_PARITY_TOLERANCE}; nothing was written`);
+  const check = await checkBytes(int8, path);
+  if (!check.ok && !check.skipped) throw new UsageError(`onnx.checker rejected ${path} (nothing written to ${dir}): ${check.message}`);
+  const file: ManifestFile = { ...unet, variants: { ...unet.variants, int8: { path, sha256: sha256Bytes(int8), bytes: int8.byteLength } } };
+  const next = validateManifest({ ...manifest, files: { ...manifest.files, unet: file }, parity: { ...manifest.parity, int8MaxAbsError: maxAbsError } });
+  await writeFileAtomic(join(dir, path), int8);
+  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(next, null, 2)}\n`);
+  return { kind: manifest.kind, outputs: { [path]: unet.outputs.map((o) => o.name) }, maxAbsError };
 }
 
 async function reexportCrossAttention(dir: string, manifest: Manifest, unet: ManifestFile): Promise<ReexportResult> {

@@ -28,6 +28,8 @@ export interface ExportLatentDiffusionOptions {
   training: ManifestTraining;
   /** Also write model.fp16.onnx (files.unet.variants.float16). */
   fp16: boolean;
+  /** Also write model.int8.onnx (files.unet.variants.int8). Default false. */
+  int8?: boolean;
   metrics?: Record<string, number | string>;
   /** A distilled student's sampling defaults (supportedSteps, guidanceRange), lineage and timestep spacing ('trailing'). */
   sampling?: ManifestSampling;
@@ -52,7 +54,7 @@ export async function exportLatentDiffusion(opts: ExportLatentDiffusionOptions):
   };
   return exportModel(
     opts.dir,
-    [{ role: 'unet', filename: 'model.onnx', build: (fp16) => withCrossAttentionOutputs(unet.toOnnx({ weightsFp16: fp16 })), parity: unetParityCase(unet, cfg.trainTimesteps, text?.length), ...(opts.fp16 && { fp16: 'variant' as const }) }],
+    [{ role: 'unet', filename: 'model.onnx', build: (fp16) => withCrossAttentionOutputs(unet.toOnnx({ weightsFp16: fp16 })), parity: unetParityCase(unet, cfg.trainTimesteps, text?.length), ...(opts.fp16 && { fp16: 'variant' as const }), int8: opts.int8 ?? false }],
     {
       name: opts.name,
       kind: 'latent-diffusion',

@@ -36,6 +36,7 @@ export const BASE_CONFIG: TrainConfig = {
   out: 'runs/default',
   export: '',
   fp16: false,
+  int8: false,
   resume: false,
   backend: 'auto',
   threads: 0,

@@ -94,6 +94,8 @@ export interface TrainConfig {
   export: string;
   /** Also export model.fp16.onnx, the U-Net with float16 weights (half the download; files.unet.variants.float16, parity.fp16MaxAbsError). */
   fp16: boolean;
+  /** Also export model.int8.onnx, the U-Net with per-channel int8 weights (a quarter of the download, float32 kernels once loaded; files.unet.variants.int8, parity.int8MaxAbsError). */
+  int8: boolean;
   /** Continue from the checkpoint in `out`. */
   resume: boolean;
   /** tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu. */

@@ -66,7 +66,7 @@ export const RESUME_POLICY: ResumePolicy<TrainConfig> = {
     'data', 'holdOut', 'holdOutCombos', 'maxShapes', 'seed', 'model', 'conditioning', 'autoencoder', 'textModel',
     'textDim', 'textLayers', 'textHeads', 'textMaxLength', 'trainTimesteps', 'betaSchedule', 'prediction',
   ],
-  fromCommandLine: ['steps', 'export', 'fp16', 'resume', 'backend', 'threads', 'out'],
+  fromCommandLine: ['steps', 'export', 'fp16', 'int8', 'resume', 'backend', 'threads', 'out'],
 };
 
 /**
@@ -238,7 +238,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     const dir = resolve(cfg.export);
     const previewMap = await fitLatentPreview(data, latent);
     const done = await ema.withAveragedWeights(() =>
-      exportLatentDiffusion({ dir, name: basename(dir), diffusion, autoencoder: latent, ...(frozenText && { textEncoder: frozenText }), previewMap, fp16: cfg.fp16, training: trainingRecord(), metrics: { finalLoss: loss } }),
+      exportLatentDiffusion({ dir, name: basename(dir), diffusion, autoencoder: latent, ...(frozenText && { textEncoder: frozenText }), previewMap, fp16: cfg.fp16, int8: cfg.int8, training: trainingRecord(), metrics: { finalLoss: loss } }),
     );
     exported = { ...done, dir };
     progress.log(`exported ${dir}: U-Net parity max abs error ${done.byFile.unet!.toExponential(2)} (tolerance 1e-4)${done.fp16MaxAbsError !== undefined ? `; float16 ${done.fp16MaxAbsError.toExponential(2)}` : ''}; frozen parts copied from ${latent.manifest.name}${frozenText ? ` and ${frozenText.manifest.name}` : ''}; onnx.checker ${done.checker}`);
@@ -250,6 +250,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
         name: basename(dir),
         diffusion,
         fp16: cfg.fp16,
+        int8: cfg.int8,
         ...(numClasses !== undefined && data.classNames && { classNames: data.classNames }),
         ...(frozenText ? { frozenText } : tokenizer && { tokenizer: tokenizer.toManifest() }),
         training: trainingRecord(),
@@ -260,6 +261,7 @@ export async function train(recipe: string, cfg: TrainConfig, io: TrainIo): Prom
     progress.log(
       `exported ${join(dir, 'model.onnx')}${textEncoder ? ' and text_encoder.onnx' : frozenText ? ` and the text encoder of ${frozenText.manifest.name} (copied)` : ''}: parity max abs error ${done.maxAbsError.toExponential(2)} (tolerance 1e-4)` +
         (done.fp16MaxAbsError !== undefined ? `; model.fp16.onnx ${done.fp16MaxAbsError.toExponential(2)} (tolerance 1e-2)` : '') +
+        (done.int8MaxAbsError !== undefined ? `; model.int8.onnx ${done.int8MaxAbsError.toExponential(2)} (tolerance 5e-2)` : '') +
         `; onnx.checker ${done.checker}`,
     );
   }
