@@ -60,7 +60,7 @@ const BUILDERS: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   'gn-op21+attn-mha': () => withGraphForms(base, ['gn-op21', 'attn-mha'] as GraphForm[]),
   'int8-cast': () => quantizeWeightsInt8(base, { form: 'cast' }).bytes,
   'int8-dq': () => quantizeWeightsInt8(base, { form: 'dequantize-linear' }).bytes,
-  'qdq-conv': async () => quantizeConvQdq(base, await calibrationFeeds(manifest)),
+  'qdq-conv': async () => (await quantizeConvQdq(base, await calibrationFeeds(manifest))).bytes,
   ...(unet.variants?.float16 && { float16: () => new Uint8Array(readFileSync(join(modelDir, unet.variants!.float16!.path))) }),
 };
 const names = values.variants ? values.variants.split(',') : Object.keys(BUILDERS);

@@ -18,7 +18,7 @@ export type Backend =
 export type ActiveBackend = 'webgpu' | 'wasm' | 'cpu';
 
 /** How the loaded model's weights are stored: 'float16' / 'int8' when that variant (files.unet.variants.<name>) was loaded. */
-export type Precision = 'float32' | 'float16' | 'int8';
+export type Precision = 'float32' | 'float16' | 'int8' | 'int8-qdq';
 
 /** Progress of createGenerator, reported through `onProgress`. */
 export type ProgressEvent =
@@ -64,6 +64,8 @@ export interface GeneratorOptions {
    * backend; InvalidInputError naming 'precision' when the model has none); 'float32' always loads the float32 file.
    * 'int8' loads the int8-weights variant (files.unet.variants.int8, exported with `--int8`: about a quarter of the
    * float32 bytes, the same float32 kernels once loaded, outputs within parity.int8MaxAbsError; never chosen by 'auto').
+   * 'int8-qdq' loads the static-QDQ variant (files.unet.variants['int8-qdq'], `reexport --int8-qdq`): int8 convolutions,
+   * a quarter to a third faster a step on WebAssembly, outputs within parity.int8QdqMaxAbsError; never chosen by 'auto'.
    * Only the chosen file is downloaded and sha256-checked. Default 'auto' (the Node entry's 'auto' is 'float32').
    */
   precision?: 'auto' | Precision;

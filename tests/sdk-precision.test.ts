@@ -162,10 +162,22 @@ describe('choosePrecision (what the runtime offers × what the model has)', () =
     expect(manifestError((m) => (m.files.unet.variants.int8 = { path: 'model.onnx', sha256: 'c'.repeat(64), bytes: 270 })).message).toMatch(/'files\.unet\.variants\.int8\.path' must be a file other than files\.unet\.path/);
   });
 
+  it("'int8-qdq' takes files.unet.variants['int8-qdq'] on any backend; 'auto' never does; a model without one is named with the flag", () => {
+    const withQdq = manifest((m) => (m.files.unet.variants['int8-qdq'] = { path: 'model.qdq.onnx', sha256: 'd'.repeat(64), bytes: 300 }));
+    for (const device of [gpuF16, wasm, cpu]) {
+      const { files, precision } = choosePrecision('int8-qdq', device, withQdq);
+      expect([precision, files.unet!.path, files.unet!.bytes, files.unet!.weights]).toEqual(['int8-qdq', 'model.qdq.onnx', 300, 'int8-qdq']);
+      expect(choosePrecision('auto', device, withQdq).files.unet!.path).not.toBe('model.qdq.onnx');
+    }
+    expect(() => choosePrecision('int8-qdq', wasm, withVariant)).toThrow(/'precision' is 'int8-qdq' but model 'digits' has no int8 QDQ convolutions .*--int8-qdq/);
+    expect(manifestError((m) => (m.files.unet.variants['int8-qdq'] = { path: 'model.onnx', sha256: 'd'.repeat(64), bytes: 300 })).message).toMatch(/'files\.unet\.variants\.int8-qdq\.path' must be a file other than files\.unet\.path/);
+    expect(manifestError((m) => (m.parity.int8QdqMaxAbsError = -1)).message).toMatch(/parity\.int8QdqMaxAbsError/);
+  });
+
   it('checkPrecision: undefined is auto; anything else outside the three is named', () => {
     expect(checkPrecision(undefined)).toBe('auto');
     expect(checkPrecision('float16')).toBe('float16');
-    expect(() => checkPrecision('fp16')).toThrow(/'precision' must be one of 'auto', 'float32', 'float16', 'int8', got "fp16"/);
+    expect(() => checkPrecision('fp16')).toThrow(/'precision' must be one of 'auto', 'float32', 'float16', 'int8', 'int8-qdq', got "fp16"/);
   });
 });
 
@@ -243,6 +255,6 @@ describe('export with --fp16, run by the Node SDK', () => {
   it("'float16' on a model without a float16 variant, and a bad value, are InvalidInputErrors naming 'precision'", async () => {
     const classDir = await fixtureModel('class');
     await expect(createGenerator({ model: classDir, precision: 'float16' })).rejects.toMatchObject({ name: 'InvalidInputError', parameter: 'precision' });
-    await expect(createGenerator({ model: classDir, precision: 'half' as never })).rejects.toThrow(/'precision' must be one of 'auto', 'float32', 'float16', 'int8', got "half"/);
+    await expect(createGenerator({ model: classDir, precision: 'half' as never })).rejects.toThrow(/'precision' must be one of 'auto', 'float32', 'float16', 'int8', 'int8-qdq', got "half"/);
   });
 });

@@ -8,7 +8,7 @@ import type { Manifest, ManifestFile } from '../manifest/types.js';
 import type { ActiveBackend, Precision } from '../types.js';
 
 /** The values of GeneratorOptions.precision. */
-export const PRECISIONS: readonly ('auto' | Precision)[] = ['auto', 'float32', 'float16', 'int8'];
+export const PRECISIONS: readonly ('auto' | Precision)[] = ['auto', 'float32', 'float16', 'int8', 'int8-qdq'];
 
 /** What the choice needs to know of where the model is about to run. */
 export interface PrecisionDevice {
@@ -19,7 +19,7 @@ export interface PrecisionDevice {
 }
 
 export interface PrecisionChoice {
-  /** 'float16' / 'int8' when any chosen file stores its weights so. */
+  /** 'float16' / 'int8' / 'int8-qdq' when any chosen file stores its weights so. */
   precision: Precision;
   /** The file to load for each role (as in manifest.files): its own entry, or its float16 variant as a full entry. */
   files: Record<string, ManifestFile>;
@@ -34,7 +34,7 @@ export function checkPrecision(value: unknown): 'auto' | Precision {
 
 /**
  * 'auto' → float16 variants on WebGPU with 'shader-f16' (half the download; onnxruntime casts the weights up), else the
- * float32 files; 'float16' / 'int8' / 'float32' → that encoding wherever the model offers it, else an InvalidInputError naming
+ * float32 files; 'float16' / 'int8' / 'int8-qdq' / 'float32' → that encoding wherever the model offers it, else an InvalidInputError naming
  * 'precision' that says what the model has.
  */
 export function choosePrecision(requested: 'auto' | Precision, device: PrecisionDevice, manifest: Manifest): PrecisionChoice {
@@ -45,8 +45,9 @@ export function choosePrecision(requested: 'auto' | Precision, device: Precision
   if (want === 'float16' && withVariant.length === 0 && halfOnly.length === 0) {
     throw new InvalidInputError('precision', `is 'float16' but model '${manifest.name}' has no float16 weights (no files.unet.variants.float16): re-export it with --fp16, or use 'auto' or 'float32'`);
   }
-  if (want === 'int8' && !entries.some(([, f]) => f.variants?.int8)) {
-    throw new InvalidInputError('precision', `is 'int8' but model '${manifest.name}' has no int8 weights (no files.unet.variants.int8): re-export it with --int8, or use 'auto' or 'float32'`);
+  if ((want === 'int8' || want === 'int8-qdq') && !entries.some(([, f]) => f.variants?.[want])) {
+    const what = want === 'int8' ? 'int8 weights' : 'int8 QDQ convolutions';
+    throw new InvalidInputError('precision', `is '${want}' but model '${manifest.name}' has no ${what} (no files.unet.variants.${want}): re-export it with --${want}, or use 'auto' or 'float32'`);
   }
   if (requested === 'float32' && halfOnly.length > 0) {
     throw new InvalidInputError('precision', `is 'float32' but files.${halfOnly[0]} of model '${manifest.name}' stores float16 weights only: use 'auto' or 'float16', or re-export with --fp16 (which keeps a float32 file)`);
@@ -58,6 +59,6 @@ export function choosePrecision(requested: 'auto' | Precision, device: Precision
     files[role] = variant ? { ...own, path: variant.path, sha256: variant.sha256, bytes: variant.bytes, weights: want } : own;
   }
   const stored = Object.values(files).map((f) => f.weights);
-  const precision = stored.includes('int8') ? 'int8' : stored.includes('float16') ? 'float16' : 'float32';
+  const precision = (['int8-qdq', 'int8', 'float16'] as const).find((p) => stored.includes(p)) ?? 'float32';
   return { precision, files };
 }

@@ -44,12 +44,13 @@ export interface ManifestFile {
   bytes: number;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
-  /** How the weights are stored (compute is float32 either way); 'int8' only on a loaded int8 variant (choose-precision.ts). */
-  weights: 'float32' | 'float16' | 'int8';
+  /** How the weights are stored (float32 compute except int8-qdq's convs); 'int8' / 'int8-qdq' only on a loaded variant (choose-precision.ts). */
+  weights: 'float32' | 'float16' | 'int8' | 'int8-qdq';
   /**
    * Optional other encodings of this same network, with the same inputs and outputs: `float16` is a copy whose
    * weights are stored as float16 (about half the bytes; `parity.fp16MaxAbsError` says how far its outputs move);
-   * `int8` one whose Conv and MatMul weights are per-channel int8 (about a quarter; `parity.int8MaxAbsError`).
+   * `int8` one whose Conv and MatMul weights are per-channel int8 (about a quarter; `parity.int8MaxAbsError`);
+   * `int8-qdq` one whose convolutions run in int8 (static QDQ; `parity.int8QdqMaxAbsError`).
    * The SDK downloads either this file or the variant it picks (createGenerator's `precision`), never both. Readers
    * that predate the field ignore it and load `path`.
    */
@@ -64,7 +65,7 @@ export interface ManifestFile {
 }
 
 /** The variant names a manifest's files may carry (ManifestFileVariants' keys). */
-export const FILE_VARIANTS = ['float16', 'int8'] as const;
+export const FILE_VARIANTS = ['float16', 'int8', 'int8-qdq'] as const;
 export type FileVariantName = (typeof FILE_VARIANTS)[number];
 
 /** Other encodings of one model file (ManifestFile.variants). */
@@ -76,6 +77,11 @@ export interface ManifestFileVariants {
    * (onnxruntime folds that back to float32 weights when the session opens: float32 kernels, a quarter of the bytes).
    */
   int8?: ManifestFileVariant;
+  /**
+   * The same network with static QDQ int8 convolutions: uint8 activations (ranges calibrated at export), per-channel
+   * int8 weights, int32 biases, which onnxruntime runs as QLinearConv (faster a step; docs/inference-graph.md).
+   */
+  'int8-qdq'?: ManifestFileVariant;
 }
 
 /** One variant file: inputs, outputs and role are the parent file's. */
@@ -256,6 +262,8 @@ export interface ManifestParity {
   fp16MaxAbsError?: number;
   /** Max abs error of the int8-weights files (files.<role>.variants.int8), when written. */
   int8MaxAbsError?: number;
+  /** Max abs error of the static-QDQ files (files.<role>.variants['int8-qdq']), when written. */
+  int8QdqMaxAbsError?: number;
   /** Max abs error of each file by role (as in `files`), float32 weights; maxAbsError is the largest. */
   byFile?: Record<string, number>;
 }

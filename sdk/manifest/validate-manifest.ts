@@ -178,6 +178,7 @@ export function validateManifest(json: unknown): Manifest {
   num(parity, 'tolerance', { min: 0 }, 'parity');
   if (parity.fp16MaxAbsError !== undefined) num(parity, 'fp16MaxAbsError', { min: 0 }, 'parity');
   if (parity.int8MaxAbsError !== undefined) num(parity, 'int8MaxAbsError', { min: 0 }, 'parity');
+  if (parity.int8QdqMaxAbsError !== undefined) num(parity, 'int8QdqMaxAbsError', { min: 0 }, 'parity');
   if (parity.byFile !== undefined) {
     const byFile = obj(parity.byFile, 'parity.byFile');
     for (const role of Object.keys(byFile)) {
@@ -210,7 +211,7 @@ function checkFile(value: unknown, at: string): void {
   const path = checkStoredFile(f, at);
   const weights = oneOf(f, 'weights', ['float32', 'float16'], at);
   if (f.variants !== undefined) {
-    // Unknown variant names are ignored (a later encoding needs no schema bump); float16 and int8 are checked.
+    // Unknown variant names are ignored (a later encoding needs no schema bump); float16, int8 and int8-qdq are checked.
     const variants = obj(f.variants, `${at}.variants`);
     for (const name of FILE_VARIANTS) {
       if (variants[name] === undefined) continue;

@@ -10,6 +10,9 @@
  * With `int8`, instead: a U-Net (files.unet) gets its per-channel int8-weights variant (quantize-int8.ts) as
  * model.int8.onnx (files.unet.variants.int8), proven against its own float32 file in onnxruntime-node within
  * INT8_PARITY_TOLERANCE and checked by onnx.checker (parity.int8MaxAbsError records the figure).
+ * With `int8Qdq`, instead: the U-Net gets its static-QDQ-convolutions variant (quantize-qdq.ts, calibrated by the
+ * model's own guided DDIM runs, qdq-calibration.ts) as model.qdq.onnx (files.unet.variants['int8-qdq']), proven the
+ * same way within INT8_QDQ_PARITY_TOLERANCE (parity.int8QdqMaxAbsError).
  * The manifest keeps everything else (name, training, metrics, parity) and gets the new files' sha256, sizes and
  * outputs; every file is written atomically.
  */
@@ -27,9 +30,11 @@ import { WebgenError } from '../errors/webgen-error.js';
 import { withCrossAttentionOutputs } from '../explain/attention-taps.js';
 import { openClassifierNet } from '../explain/open-classifier.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { checkBytes, INT8_PARITY_TOLERANCE } from './export-model.js';
+import { checkBytes, INT8_PARITY_TOLERANCE, INT8_QDQ_PARITY_TOLERANCE } from './export-model.js';
 import { describeOnnx, sha256Bytes, verifyModelFolder } from './model-folder.js';
+import { ddimCalibrationFeeds } from './qdq-calibration.js';
 import { quantizeWeightsInt8 } from './quantize-int8.js';
+import { quantizeConvQdq } from './quantize-qdq.js';
 
 /** What changed, for the command's report. */
 export interface ReexportResult {
@@ -44,11 +49,15 @@ export interface ReexportResult {
 export interface ReexportOptions {
   /** Add the U-Net's int8-weights variant (and nothing else). Default false. */
   int8?: boolean;
+  /** Add the U-Net's static-QDQ-convolutions variant (and nothing else). Default false. */
+  int8Qdq?: boolean;
 }
 
 export async function reexportModel(dir: string, opts: ReexportOptions = {}): Promise<ReexportResult> {
   const manifest = await verifyModelFolder(dir);
+  if (opts.int8 && opts.int8Qdq) throw new UsageError('--int8 and --int8-qdq: give one per run (each adds its own variant)');
   if (opts.int8) return addInt8Variant(dir, manifest);
+  if (opts.int8Qdq) return addInt8QdqVariant(dir, manifest);
   if (manifest.kind === 'classifier') return reexportClassifier(dir, manifest);
   const unet = manifest.files.unet;
   if ((manifest.kind === 'diffusion-unet' || manifest.kind === 'latent-diffusion') && unet?.inputs.some((s) => s.name === 'encoder_hidden_states')) {
@@ -111,6 +120,24 @@ async function addInt8Variant(dir: string, manifest: Manifest): Promise<Reexport
   const file: ManifestFile = { ...unet, variants: { ...unet.variants, int8: { path, sha256: sha256Bytes(int8), bytes: int8.byteLength } } };
   const next = validateManifest({ ...manifest, files: { ...manifest.files, unet: file }, parity: { ...manifest.parity, int8MaxAbsError: maxAbsError } });
   await writeFileAtomic(join(dir, path), int8);
+  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(next, null, 2)}\n`);
+  return { kind: manifest.kind, outputs: { [path]: unet.outputs.map((o) => o.name) }, maxAbsError };
+}
+
+async function addInt8QdqVariant(dir: string, manifest: Manifest): Promise<ReexportResult> {
+  const unet = manifest.files.unet;
+  if (!unet || unet.weights !== 'float32') throw new UsageError(`--int8-qdq: model '${manifest.name}' (${manifest.kind}) has no float32 U-Net file (files.unet) to quantize`);
+  const float32 = new Uint8Array(await readFile(join(dir, unet.path)));
+  const qdq = (await quantizeConvQdq(float32, await ddimCalibrationFeeds(float32, unet.inputs, manifest))).bytes;
+  const [a, b] = [await outputOf(float32, unet.inputs), await outputOf(qdq, unet.inputs)];
+  const maxAbsError = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+  const path = unet.path.replace(/\.onnx$/, '.qdq.onnx');
+  if (!(maxAbsError <= INT8_QDQ_PARITY_TOLERANCE)) throw new WebgenError(`${join(dir, path)}: QDQ convolutions move model_output by ${maxAbsError.toExponential(2)}, over the tolerance ${INT8_QDQ_PARITY_TOLERANCE}; nothing was written`);
+  const check = await checkBytes(qdq, path);
+  if (!check.ok && !check.skipped) throw new UsageError(`onnx.checker rejected ${path} (nothing written to ${dir}): ${check.message}`);
+  const file: ManifestFile = { ...unet, variants: { ...unet.variants, 'int8-qdq': { path, sha256: sha256Bytes(qdq), bytes: qdq.byteLength } } };
+  const next = validateManifest({ ...manifest, files: { ...manifest.files, unet: file }, parity: { ...manifest.parity, int8QdqMaxAbsError: maxAbsError } });
+  await writeFileAtomic(join(dir, path), qdq);
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(next, null, 2)}\n`);
   return { kind: manifest.kind, outputs: { [path]: unet.outputs.map((o) => o.name) }, maxAbsError };
 }
