@@ -54,7 +54,7 @@ async function checkedManifest(model: string): Promise<{ manifest?: Manifest }> 
 }
 
 /** A CLIP's manifest and, the smallest precision it stores (as the generators). */
-async function clipManifest(model: string): Promise<{ manifest?: Manifest; precision?: 'int8' | 'float16' | 'auto' }> {
+async function clipManifest(model: string): Promise<{ manifest?: Manifest; precision?: ReturnType<typeof smallestPrecision> }> {
   const m = await checkedManifest(model);
   return { ...m, precision: smallestPrecision(m.manifest) };
 }
@@ -111,7 +111,8 @@ export function loadGenerator(model: string, backend: Backend, onProgress: (e: P
 /**
  * A visitor downloads the smallest weights the model has: int8 (a quarter of float32's bytes; onnxruntime reads them
  * back into float32 once, at load: the same speed, quality measured in the card) else float16 (half: cast once at
- * load; the outputs move by ~2e-4, the cards' fp16 parity), else what it has.
+ * load; the outputs move by ~2e-4, the cards' fp16 parity), else what it has. Not the int8 QDQ graph (faster on wasm):
+ * it was measured on the wasm backend only, and a visitor's backend is WebGPU where there is an adapter.
  */
 export function smallestPrecision(manifest: Manifest | undefined): 'int8' | 'float16' | 'auto' {
   const files = manifest ? Object.values(manifest.files) : [];
