@@ -60,10 +60,11 @@ export async function benchFid(put: Put): Promise<void> {
       return acc.stats();
     });
   await accumulate(a.subarray(0, 2048 * D), 2); // starts the helper thread and warms its instance
-  const [accA, sa] = await accumulate(a, 1);
-  const [accB, sb] = await accumulate(b, 1);
+  const [accA, sa, wall1A] = await accumulate(a, 1);
+  const [accB, sb, wall1B] = await accumulate(b, 1);
   const acc1 = (accA + accB) / 2;
   put(`FID accumulate N=${N} d=${D}, wasm 1 thread (per set)`, acc1, 's cpu');
+  put(`FID accumulate N=${N} d=${D}, wasm 1 thread (per set, wall)`, (wall1A + wall1B) / 2, 's wall');
   put(`FID accumulate, wasm 1 thread throughput`, (N * D * (D + 1)) / 2 / acc1 / 1e9, 'GMAC/s cpu');
   const [cpu2A, s2, wall2A] = await accumulate(a, 2);
   const [cpu2B, , wall2B] = await accumulate(b, 2);
