@@ -9,6 +9,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
+import { gramHelper } from './fid/gram-helper.js';
+import { setGramHelper } from './fid/stats.js';
 import { setDefaultStatsWasm } from './fid/wasm.js';
 import { DiffusionEngine } from './generator/engine.js';
 import { DEFAULTS } from './generator/options.js';
@@ -52,6 +54,8 @@ export { setStatsWasm } from './fid/wasm.js';
 // the repository's sources, fid/wasm.ts falls back to wasm/build/.
 const packagedStats = new URL('./webgen-stats.wasm', import.meta.url);
 if (existsSync(fileURLToPath(packagedStats))) setDefaultStatsWasm(packagedStats);
+// the covariance accumulation's second thread (a worker_threads helper; FeatureAccumulator threads: 1 opts out)
+setGramHelper(gramHelper);
 // Node has no OffscreenCanvas: GeneratedImage.toBlob() encodes with pngjs.
 setPngEncoder(async (rgba, width, height) => {
   const png = new PNG({ width, height });

@@ -14,6 +14,7 @@ import { decodeStats } from '../sdk/fid/stats-file.js';
 import { FeatureAccumulator } from '../sdk/fid/stats.js';
 import { judgeSamples } from '../trainer/classifier/judge.js';
 import { openDataset } from '../trainer/data/open-dataset.js';
+import { maxRelErr } from './helpers/max-rel-err.js';
 
 function features(seed: number, n: number, d: number, scale = 1): Float32Array {
   const r = new Rng(seed);
@@ -25,15 +26,7 @@ function features(seed: number, n: number, d: number, scale = 1): Float32Array {
   return x;
 }
 
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / den;
-};
+const relErr = maxRelErr;
 
 describe('streaming statistics', () => {
   it.each([1, 3, 7, 130])('d = %i: batches of 1, 255, 300 rows equal the plain one-shot statistics', async (d) => {

@@ -15,7 +15,12 @@ import type { FidExtractorInfo, FrechetOptions, FrechetResult, InceptionScore, I
 import type { OrtSessionLike, OrtTensorConstructor } from './extractor.js';
 import { extractorFromFolder, extractorFromOnnx, ImageScorer, type ExtractorModel } from './image-scorer.js';
 import type { PackedImages } from './packed-images.js';
+import { gramHelper } from './gram-helper.js';
+import { setGramHelper } from './stats.js';
 import { setDefaultStatsWasm, statsModule } from './wasm.js';
+
+// the covariance accumulation's second thread: a nested worker where the page is cross-origin isolated
+setGramHelper(gramHelper);
 
 async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
   let res: Response;
