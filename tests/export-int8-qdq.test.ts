@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerator, type ProgressEvent } from '../sdk/node.js';
-import { Rng } from '../sdk/random/rng.js';
 import { INT8_QDQ_PARITY_TOLERANCE } from '../trainer/export/export-model.js';
 import { verifyModelFolder } from '../trainer/export/model-folder.js';
 import { checkOnnxWithPython } from '../trainer/export/onnx-check.js';
@@ -19,21 +18,12 @@ import { reexportModel } from '../trainer/export/reexport.js';
 import { maxAbsDiff } from '../scripts/e2e/compare.js';
 import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { classFixtureOutput } from './helpers/class-fixture-output.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'webgen-qdq-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** model_output of `bytes` on one fixed batch-2 input of the class fixture's shapes. */
-async function output(bytes: Uint8Array): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(bytes);
-  try {
-    const sample = new ort.Tensor('float32', Float32Array.from(new Rng(5).normalArray(2 * 32 * 32)), [2, 1, 32, 32]);
-    const feeds = { sample, timestep: new ort.Tensor('float32', Float32Array.of(900, 100), [2]), class_labels: new ort.Tensor('int64', BigInt64Array.of(3n, 10n), [2]) };
-    return (await s.run(feeds)).model_output!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
+const output = classFixtureOutput;
 
 describe('quantizeConvQdq on an exported U-Net, calibrated by its own DDIM runs', () => {
   it('puts every Conv between DequantizeLinear inputs; a valid graph that onnxruntime runs as QLinearConv, within the QDQ tolerance of float32', async () => {

@@ -4,10 +4,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerator, type ProgressEvent } from '../sdk/node.js';
-import { Rng } from '../sdk/random/rng.js';
 import { INT8_PARITY_TOLERANCE } from '../trainer/export/export-model.js';
 import { verifyModelFolder } from '../trainer/export/model-folder.js';
 import { checkOnnxWithPython } from '../trainer/export/onnx-check.js';
@@ -18,21 +16,12 @@ import { reexportModel } from '../trainer/export/reexport.js';
 import { maxAbsDiff } from '../scripts/e2e/compare.js';
 import { fixtureModel } from '../scripts/e2e/model-fixtures.js';
 import { runCli } from './helpers/run-cli.js';
+import { classFixtureOutput } from './helpers/class-fixture-output.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'webgen-int8-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** model_output of `bytes` on one fixed batch-2 input of the class fixture's shapes. */
-async function output(bytes: Uint8Array): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(bytes);
-  try {
-    const sample = new ort.Tensor('float32', Float32Array.from(new Rng(5).normalArray(2 * 32 * 32)), [2, 1, 32, 32]);
-    const feeds = { sample, timestep: new ort.Tensor('float32', Float32Array.of(900, 100), [2]), class_labels: new ort.Tensor('int64', BigInt64Array.of(3n, 10n), [2]) };
-    return (await s.run(feeds)).model_output!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
+const output = classFixtureOutput;
 
 describe('quantizePerChannel', () => {
   it('one scale per output channel (max |w| / 127); every weight within half a step of its value', () => {
