@@ -14,6 +14,8 @@ import { setGramHelper } from './fid/stats.js';
 import { setDefaultStatsWasm } from './fid/wasm.js';
 import { DiffusionEngine } from './generator/engine.js';
 import { DEFAULTS } from './generator/options.js';
+/** The guidance scale a model's manifest asks for (its sampling defaults), else the SDK's (the trainer's calibration uses it). */
+export { defaultGuidanceScale } from './generator/options.js';
 import { setPngEncoder } from './image/png-encoder.js';
 import { LocalGenerator } from './generator/local-generator.js';
 import { openNodeModel } from './node-model.js';

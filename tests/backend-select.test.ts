@@ -13,7 +13,7 @@ describe('selectBackend', () => {
     expect(got.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toEqual([`backend: wasm (${got.detail})`]);
-    expect(lines[0]).toMatch(/^backend: wasm \(SIMD, 1 thread, webgen kernels: Conv2DBackpropFilter, Conv2DBackpropInput, UnsortedSegmentSum, BatchMatMul\)$/);
+    expect(lines[0]).toMatch(/^backend: wasm \(SIMD, 1 thread, webgen kernels: Conv2DBackpropFilter, Conv2DBackpropInput, UnsortedSegmentSum, BatchMatMul, WebgenGroupNorm, WebgenGroupNormGrad\)$/);
   });
 
   it('is idempotent and can switch to cpu and back', async () => {

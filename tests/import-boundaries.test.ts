@@ -38,6 +38,7 @@ const CORE = [
   'sdk/fid/stats-file.ts',
   'sdk/fid/wasm.ts', // the statistics module: fetch() in browsers, node:fs through process.getBuiltinModule in Node
   'sdk/loader/fetch-wasm.ts',
+  'sdk/loader/discard-body.ts', // drops an unread error response's body (fetch API only)
   'sdk/types.ts', // the public types (type-only)
   'sdk/gan/types.ts',
   'sdk/autoencoder/types.ts',

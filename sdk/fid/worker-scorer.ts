@@ -6,7 +6,7 @@
 import { transfer } from 'comlink';
 import { ModelLoadError } from '../errors/model-load-error.js';
 import { fetchModel } from '../loader/fetch-model.js';
-import { discardBody } from '../loader/read-body.js';
+import { discardBody } from '../loader/discard-body.js';
 import type { ProgressEvent } from '../types.js';
 import { workerAssets } from '../worker-assets.js';
 import { notifier, openOnBestBackend, probeWebgpu, release, type Callback, type Ort } from '../worker/host.js';

@@ -9,7 +9,8 @@ import { MAX_MANIFEST_BYTES, type Manifest, type ManifestFile } from '../manifes
 import { validateManifest } from '../manifest/validate-manifest.js';
 import type { ProgressEvent } from '../types.js';
 import { modelFileUrl } from './model-file-url.js';
-import { discardBody, readBody } from './read-body.js';
+import { discardBody } from './discard-body.js';
+import { readBody } from './read-body.js';
 import { verifyFile } from './verify-file.js';
 
 /** Name of the Cache API cache holding model files (clearCache() deletes it). */

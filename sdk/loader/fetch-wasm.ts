@@ -3,7 +3,7 @@
  * wrong URL reads as one: a 404, or the HTML page a single-page app's fallback route answers with, is reported with the
  * URL, the HTTP status and the Content-Type, instead of surfacing later as a compile error ("needs SIMD", "magic word").
  */
-import { discardBody } from './read-body.js';
+import { discardBody } from './discard-body.js';
 
 /** Where the files come from and what to do about it, appended to each message. */
 export const ASSETS_HINT = "serve the package's dist/ folder (worker.js, ort-<version>/, webgen-stats.wasm) where the bundle expects it, or pass its URL as the assetsUrl option";

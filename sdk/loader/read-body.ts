@@ -39,10 +39,3 @@ export async function readBody(response: Response, limit: number, onChunk?: (loa
   return { bytes, tooLarge: false };
 }
 
-/**
- * Drops the body of a response that will not be read (an error status): an unread body keeps the request open in the
- * browser (a page never reaches network idle, the connection is not reused), so every `!response.ok` path calls this.
- */
-export function discardBody(response: Response): void {
-  void response.body?.cancel().catch(() => undefined);
-}

@@ -9,7 +9,7 @@
  * Unconditional models run batch 1 without labels.
  */
 import * as ort from 'onnxruntime-node';
-import { defaultGuidanceScale } from '../../sdk/generator/options.js';
+import { defaultGuidanceScale } from '../../sdk/node.js';
 import type { Manifest, TensorSpec } from '../../sdk/manifest/types.js';
 import { Rng } from '../../sdk/random/rng.js';
 import { DDIMScheduler } from '../../sdk/schedulers/ddim.js';
