@@ -119,12 +119,12 @@ export const askModelPage: Page = {
       const source = picker.source;
       const labels = parseLabels(own.value);
       if (labels.length > 0) {
-        show((await m.zeroShot({ image: picker.pad.canvas, labels, signal })).slice(0, TOP), source, 'own');
+        show((await m.zeroShot({ image: picker.pad.picture, labels, signal })).slice(0, TOP), source, 'own');
         stats.textContent = `${labels.length} label${labels.length === 1 ? '' : 's'} of your own · ${formatMs(performance.now() - t0)}`;
         return;
       }
       if (!names) throw new Error('the emoji names are not available: type labels of your own');
-      const image = await m.embedImages(picker.pad.canvas, { signal });
+      const image = await m.embedImages(picker.pad.picture, { signal });
       show(topK(names.labels, m.similarity(image, names.embeddings).data, m.logitScale, TOP), source, 'emoji');
       stats.textContent = `Top ${TOP} of ${names.labels.length.toLocaleString('en')} emoji names · ${formatMs(performance.now() - t0)}`;
     };

@@ -76,7 +76,7 @@ export class DrawingPad {
    * translator trained on exact 64-pixel emoji drew a visibly worse picture from the twice-resampled one), else the
    * pad's canvas.
    */
-  get picture(): CanvasImageSource & { width: number; height: number } {
+  get picture(): ImageBitmap | HTMLImageElement | HTMLCanvasElement {
     return this.source ?? this.canvas;
   }
 
