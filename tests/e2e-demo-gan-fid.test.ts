@@ -54,7 +54,10 @@ describe('demo: GAN explorer and FID lab', () => {
       expect(await noticeText(page)).toMatch(/Model 'mnist-stylegan' is not available yet/);
       expect(await page.isDisabled('button[name=generate]')).toBe(true);
     } else {
-      expect(await page.isVisible('[data-testid=mixing-grid]')).toBe(true);
+      // the shipped StyleGAN opens with its ψ slider and the (still empty) mixing section
+      await waitForState(page, ['ready']);
+      expect(await page.isVisible('input[name=gan-psi]')).toBe(true);
+      expect(await page.isVisible('input[name=gan-crossover]')).toBe(true);
     }
     await page.selectOption('select[name=gan-model]', '/models/mnist-vitgan');
     await page.waitForFunction(() => !['loading-model'].includes(document.querySelector<HTMLElement>('[data-page]')?.dataset.state ?? ''));
