@@ -26,10 +26,15 @@ export interface EmojiJudgeData {
   description: string;
 }
 
+/** The judge's subcategories in label order (index = floor(label / 2)): the catalogue's, sorted. */
+export function emojiJudgeSubcategories(dir = defaultEmojiDir()): string[] {
+  return [...new Set(readEmojiCatalogue(dir).map((e) => e.subcategory))].sort();
+}
+
 /** Opens the emoji data (fetching the packages from npm on first use) at `size`×`size`×3. */
 export async function openEmojiJudgeData(size: number, dir = defaultEmojiDir(), log: (line: string) => void = () => {}): Promise<EmojiJudgeData> {
   await ensureEmojiPackages(dir, log);
-  const subcategories = [...new Set(readEmojiCatalogue(dir).map((e) => e.subcategory))].sort();
+  const subcategories = emojiJudgeSubcategories(dir);
   const classNames = subcategories.flatMap((s) => EMOJI_JUDGE_STYLES.map((style) => `${s} (${STYLE_WORD[style]})`));
   const open = (part: 'train' | 'held-out-concept' | 'held-out-style') =>
     pairLabelled(loadEmojiDataset({ dir, part, width: size, height: size, channels: 3 }), subcategories, classNames);

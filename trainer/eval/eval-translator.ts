@@ -13,11 +13,10 @@ import { convertChannels } from '../../sdk/image/pixels.js';
 import type { Translator } from '../../sdk/node.js';
 import type { RgbaImage } from '../../sdk/types.js';
 import { judgeSamples } from '../classifier/judge.js';
-import { EMOJI_JUDGE_STYLES } from '../classifier/emoji-judge-data.js';
+import { EMOJI_JUDGE_STYLES, emojiJudgeSubcategories } from '../classifier/emoji-judge-data.js';
 import { pairAccuracy } from '../classifier/pair-accuracy.js';
 import { parseFlags } from '../cli/config-flags.js';
 import { loadEmojiPairs, type EmojiPairs } from '../data/emoji/emoji-pairs.js';
-import { readEmojiCatalogue } from '../data/emoji/catalogue.js';
 import { defaultEmojiDir, ensureEmojiPackages, STYLE_WORD, type EmojiStyle } from '../data/emoji/packages.js';
 import { UsageError } from '../errors/usage-error.js';
 import { writeImageGrid } from '../image/image-grid.js';
@@ -178,7 +177,7 @@ async function evaluate(
   const sources: RgbaImage[] = [];
   const targets: RgbaImage[] = [];
   const labels = new Int32Array(n);
-  const subcategories = [...new Set(readEmojiCatalogue(defaultEmojiDir()).map((e) => e.subcategory))].sort();
+  const subcategories = emojiJudgeSubcategories();
   const toIndex = EMOJI_JUDGE_STYLES.indexOf(to);
   for (let i = 0; i < n; i++) {
     sources.push(picture(pairs.source.get(i).image));
