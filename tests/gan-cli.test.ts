@@ -122,7 +122,7 @@ describe('webgen-train gan', () => {
     expect(unknown.stderr).toMatch(/unknown GAN recipe 'mnist-biggan'. Known: mnist-dcgan/);
     const loss = await runCli(['gan', 'mnist-dcgan', '--loss', 'lsgan']);
     expect(loss.code).toBe(2);
-    expect(loss.stderr).toMatch(/--loss must be one of minimax, non-saturating, wgan-gp, wgan-clip, hinge, got 'lsgan'/);
+    expect(loss.stderr).toMatch(/--loss must be one of minimax, non-saturating, wgan-gp, wgan-clip, hinge, least-squares, got 'lsgan'/);
     const attn = await runCli(['gan', 'mnist-sagan', '--attention-at', '12', '--backend', 'cpu', '--out', join(tmp, 'attn')]);
     expect(attn.code).toBe(2);
     expect(attn.stderr).toMatch(/--attention-at must be 0 \(none\) or a feature-map size .* from 8 to 16, got 12/);

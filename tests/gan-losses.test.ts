@@ -8,6 +8,7 @@ import { selectBackend } from '../trainer/backend/select-backend.js';
 import { clipWeights, GAN_OBJECTIVES, gradientPenalty, modeSeekingLoss } from '../trainer/gan/losses/index.js';
 import { MODE_SEEKING_EPS } from '../trainer/gan/losses/mode-seeking.js';
 import { hingeLoss } from '../trainer/gan/losses/hinge.js';
+import { leastSquaresLoss } from '../trainer/gan/losses/least-squares.js';
 import { minimaxLoss } from '../trainer/gan/losses/minimax.js';
 import { nonSaturatingLoss } from '../trainer/gan/losses/non-saturating.js';
 import { wassersteinLoss } from '../trainer/gan/losses/wasserstein.js';
@@ -65,6 +66,7 @@ describe('GAN losses on tiny logits', () => {
     expect(GAN_OBJECTIVES['wgan-gp']).toMatchObject({ loss: wassersteinLoss, gradientPenalty: true, weightClipping: false });
     expect(GAN_OBJECTIVES['wgan-clip']).toMatchObject({ loss: wassersteinLoss, gradientPenalty: false, weightClipping: true });
     expect(GAN_OBJECTIVES.hinge.loss).toBe(hingeLoss);
+    expect(GAN_OBJECTIVES['least-squares']).toMatchObject({ loss: leastSquaresLoss, gradientPenalty: false, weightClipping: false });
   });
 });
 

@@ -90,6 +90,7 @@ describe('webgen-train cyclegan', () => {
     [['--cycle-weight=-1'], /--cycle-weight must be >= 0/],
     [['--identity-weight=-0.5'], /--identity-weight must be >= 0/],
     [['--pool-size=-1'], /--pool-size must be an integer >= 0/],
+    [['--decay-start', '1.5'], /--decay-start must be a fraction of --steps in \[0, 1\]/],
     [['--image-size', '18'], /--image-size 18 must be divisible by 2\^2/],
     [['--direction', 'noto-to-twemoji'], /--direction/],
   ])('refuses %j with one line naming the flag', async (flags, message) => {
@@ -115,6 +116,7 @@ describe('webgen-train cyclegan', () => {
     expect(r.stdout).toMatch(/emoji-cyclegan-smoke/);
     expect(r.stdout).toMatch(/--cycle-weight +default 10/);
     expect(r.stdout).toMatch(/--pool-size +default 50/);
+    expect(r.stdout).toMatch(/--decay-start +default 0.5/);
     expect((await runCli(['--help'])).stdout).toMatch(/webgen-train cyclegan +train a CycleGAN translator pair/);
   });
 });

@@ -25,6 +25,8 @@ export interface CycleGanConfig extends RunConfig {
   batchSize: number;
   /** Adam learning rate of the generators and the D's (the paper: 2e-4). */
   lr: number;
+  /** The fraction of `steps` trained at `lr` before it falls linearly to 0 at `steps` (the paper: 0.5; 1 = constant). */
+  decayStart: number;
   /** Adam β1 (the paper: 0.5). */
   beta1: number;
   /** Adam β2 (the paper: 0.999). */
@@ -39,6 +41,7 @@ export const CYCLEGAN_BASE_CONFIG: CycleGanConfig = {
   cycleWeight: 10,
   identityWeight: 0.5,
   poolSize: 50,
+  decayStart: 0.5,
   // The paper trains with batch 1; each step here runs six generator passes per domain pair (translation, round trip,
   // identity) and four D passes, so 2 keeps a step near pix2pix's batch-4 cost while averaging a little.
   batchSize: 2,

@@ -20,6 +20,7 @@ import type { UnetTranslator } from '../models/pix2pix-unet.js';
 import { stepRng } from '../run/step-rng.js';
 import { TrainingRun, type RunIo } from '../run/training-run.js';
 import type { ResumePolicy } from '../train/resume-config.js';
+import { linearDecayRate } from '../train/lr-schedule.js';
 import { CYCLEGAN_BASE_CONFIG, type CycleGanConfig } from './cyclegan-config.js';
 import { cycleGanLosses, discriminatorStep, generatorStep, type CycleGanParts } from './cyclegan-step.js';
 import { exportTranslator, type ExportTranslatorResult } from './export-translator.js';
@@ -75,7 +76,7 @@ export async function trainCycleGan(recipe: string, cfg: CycleGanConfig, io: Run
   progress.log(
     `model: CycleGAN, U-Net G and F (${cfg.widths}) ${G.parameterCount().toLocaleString('en-US')} parameters each, unconditional PatchGAN D_A and D_B ` +
       `${DA.parameterCount().toLocaleString('en-US')} each (${DA.receptiveField}x${DA.receptiveField} receptive field); LSGAN, cycle λ ${compactNumber(cfg.cycleWeight)}, ` +
-      `identity ${compactNumber(cfg.identityWeight)}·λ, pool ${cfg.poolSize}, lr ${compactNumber(cfg.lr)}`,
+      `identity ${compactNumber(cfg.identityWeight)}·λ, pool ${cfg.poolSize}, lr ${compactNumber(cfg.lr)}${cfg.decayStart < 1 ? ` (linear to 0 from step ${Math.floor(cfg.decayStart * cfg.steps)})` : ''}`,
   );
 
   // --- optimisers and the pools (training state: checkpointed beside the weights)
@@ -122,6 +123,7 @@ export async function trainCycleGan(recipe: string, cfg: CycleGanConfig, io: Run
     advice: `a lower --lr (now ${compactNumber(cfg.lr)})`,
     updatesWhileMeasuring: true,
     step: (step) => {
+      parts.lr = linearDecayRate(step, cfg);
       const a = tensorOf(batchesA.next().images, A); // [B, S, S, C]
       const b = tensorOf(batchesB.next().images, B);
       const g = generatorStep(parts, a, b);
@@ -188,4 +190,7 @@ export function checkCycleGanConfig(cfg: CycleGanConfig): void {
   if (!(cfg.cycleWeight >= 0)) throw new UsageError(`--cycle-weight must be >= 0 (the paper: 10), got ${cfg.cycleWeight}`);
   if (!(cfg.identityWeight >= 0)) throw new UsageError(`--identity-weight must be >= 0 (in units of --cycle-weight; the paper: 0.5), got ${cfg.identityWeight}`);
   if (!(Number.isInteger(cfg.poolSize) && cfg.poolSize >= 0)) throw new UsageError(`--pool-size must be an integer >= 0 (the paper: 50; 0 = no pool), got ${cfg.poolSize}`);
+  if (!(cfg.decayStart >= 0 && cfg.decayStart <= 1)) {
+    throw new UsageError(`--decay-start must be a fraction of --steps in [0, 1] (the paper: 0.5; 1 = a constant learning rate), got ${cfg.decayStart}`);
+  }
 }

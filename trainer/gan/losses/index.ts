@@ -1,6 +1,7 @@
 /** The GAN objectives by recipe name, each with the Lipschitz device it needs. */
 import type { GanLoss } from './gan-loss.js';
 import { hingeLoss } from './hinge.js';
+import { leastSquaresLoss } from './least-squares.js';
 import { minimaxLoss } from './minimax.js';
 import { nonSaturatingLoss } from './non-saturating.js';
 import { wassersteinLoss } from './wasserstein.js';
@@ -8,12 +9,12 @@ import { wassersteinLoss } from './wasserstein.js';
 export { gradientPenalty } from './gradient-penalty.js';
 export { clipWeights } from './weight-clipping.js';
 export { modeSeekingLoss } from './mode-seeking.js';
-// CycleGAN's objective (trainer/translator); not yet one of `webgen-train gan`'s --loss choices.
+// Also CycleGAN's objective (trainer/translator).
 export { leastSquaresLoss } from './least-squares.js';
 export type { DiscriminatorLossOptions, GanLoss } from './gan-loss.js';
 
-export type GanLossName = 'minimax' | 'non-saturating' | 'wgan-gp' | 'wgan-clip' | 'hinge';
-export const GAN_LOSS_NAMES: readonly GanLossName[] = ['minimax', 'non-saturating', 'wgan-gp', 'wgan-clip', 'hinge'];
+export type GanLossName = 'minimax' | 'non-saturating' | 'wgan-gp' | 'wgan-clip' | 'hinge' | 'least-squares';
+export const GAN_LOSS_NAMES: readonly GanLossName[] = ['minimax', 'non-saturating', 'wgan-gp', 'wgan-clip', 'hinge', 'least-squares'];
 
 export interface GanObjective {
   loss: GanLoss;
@@ -29,4 +30,5 @@ export const GAN_OBJECTIVES: Record<GanLossName, GanObjective> = {
   'wgan-gp': { loss: wassersteinLoss, gradientPenalty: true, weightClipping: false },
   'wgan-clip': { loss: wassersteinLoss, gradientPenalty: false, weightClipping: true },
   hinge: { loss: hingeLoss, gradientPenalty: false, weightClipping: false },
+  'least-squares': { loss: leastSquaresLoss, gradientPenalty: false, weightClipping: false },
 };
