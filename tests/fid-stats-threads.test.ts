@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../sdk/errors/invalid-input-error.js';
 import { plainFeatureStats } from '../sdk/fid/plain.js';
 import { gramHelper } from '../sdk/fid/gram-helper.js';
+import { FidScorer } from '../sdk/fid/scorer.js';
 import { FeatureAccumulator, featureStats, setGramHelper } from '../sdk/fid/stats.js';
 import { Rng } from '../sdk/random/rng.js';
 import { maxRelErr } from './helpers/max-rel-err.js';
@@ -62,5 +63,23 @@ describe('two-thread feature statistics', () => {
     setGramHelper(gramHelper);
     await expect(FeatureAccumulator.create(d, { threads: 3 as 2 })).rejects.toThrow(InvalidInputError);
     await expect(FeatureAccumulator.create(d, { threads: 3 as 2 })).rejects.toThrow(/'threads' must be 1 or 2/);
+  });
+
+  it('FidScorer passes its threads to both sides: 1 keeps the statistics on this thread, the default shares them', async () => {
+    let calls = 0; // real then fake for each scorer: two different sets
+    const extractor = { name: 'fixed', dim: d, extract: async () => offsetFeatures(5 + (calls++ % 2), 400, d) };
+    const images = { data: new Float32Array(400), shape: [400, 1, 1, 1] as [number, number, number, number] };
+    const one = await FidScorer.create({ extractor, threads: 1 });
+    const two = await FidScorer.create({ extractor });
+    for (const s of [one, two]) {
+      await s.addReal(images);
+      await s.addFake(images);
+    }
+    expect(one.statsThreaded).toBe(false);
+    expect(two.statsThreaded).toBe(true);
+    const [a, b] = [(await one.fid()).fid, (await two.fid()).fid];
+    expect(a).toBeGreaterThan(0);
+    expect(Math.abs(a - b) / a).toBeLessThan(1e-9);
+    await expect(FidScorer.create({ extractor, threads: 4 as 2 })).rejects.toThrow(/'threads' must be 1 or 2 \(threads of the mean and covariance\)/);
   });
 });

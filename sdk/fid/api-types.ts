@@ -56,7 +56,10 @@ export interface CreateFidScorerOptions {
    * to ~1e-6; 'auto' / 'webgpu' as createGenerator. Node always runs on onnxruntime-node's CPU provider ('auto').
    */
   backend?: Backend;
-  /** WebAssembly threads (browser) or onnxruntime-node intra-op threads, as GeneratorOptions.threads. */
+  /**
+   * WebAssembly threads (browser) or onnxruntime-node intra-op threads, as GeneratorOptions.threads. 1 also keeps the
+   * features' mean and covariance on one thread (otherwise a helper thread shares them where the environment allows).
+   */
   threads?: number;
   /** Keep the extractor's files in the Cache API (browser only). Default true. */
   cache?: boolean;

@@ -57,6 +57,8 @@ export interface ImageScorerOptions {
   inputShape?: readonly [number, number, number];
   kidSamples?: number;
   seed?: number;
+  /** Threads of the mean and covariance (FidScorerOptions.threads). Default 2. */
+  statsThreads?: 1 | 2;
   /** `.fidstats` bytes of the real side. */
   reference?: Uint8Array;
 }
@@ -88,7 +90,7 @@ export class ImageScorer {
       ...(o.outputName !== undefined && { outputName: o.outputName }),
       ...(logitsName && { logitsName }),
     });
-    const scorer = await FidScorer.create({ extractor, kidSamples: o.kidSamples ?? 10_000, seed: o.seed ?? 0 });
+    const scorer = await FidScorer.create({ extractor, kidSamples: o.kidSamples ?? 10_000, seed: o.seed ?? 0, threads: o.statsThreads ?? 2 });
     if (o.reference) scorer.loadStats(decodeStats(o.reference, 'reference'), 'real');
     // pytorch-fid's Inception takes RGB (grey pictures repeated); other extractors take their own channel count
     return new ImageScorer(scorer, o.session, inception ? 3 : inputShape[0], { name: o.model.name, inputShape: [...inputShape] as [number, number, number], backend: o.backend, ...(logitsName && { logits: logitsName }) });

@@ -48,6 +48,8 @@ export async function createFidScorer(options: CreateFidScorerOptions): Promise<
       inputShape: o.inputShape,
       kidSamples: o.kidSamples,
       seed: o.seed,
+      // threads: 1 means one thread for all of it, the statistics included
+      statsThreads: o.threads === 1 ? 1 : 2,
       ...(reference && { reference }),
     });
   } catch (err) {

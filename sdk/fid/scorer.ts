@@ -29,6 +29,11 @@ export interface FidScorerOptions {
   kidSamples?: number;
   /** Seed of the reservoir, an integer in [0, 2³² − 1]. Default 0. */
   seed?: number;
+  /**
+   * Threads of the features' mean and covariance ({@link FeatureAccumulator.create}'s `threads`): 2 lets a helper
+   * thread share the covariance where the environment allows it; 1 keeps it on this thread. Default 2.
+   */
+  threads?: 1 | 2;
 }
 
 class SideState {
@@ -53,6 +58,7 @@ export class FidScorer {
     private readonly extractor: FeatureExtractor,
     private readonly kidSamples: number,
     seed: number,
+    private readonly threads: 1 | 2,
   ) {
     this.seed = seed;
     this.sides = { real: new SideState(new Rng(seed)), fake: new SideState(new Rng(seed + 1)) };
@@ -63,7 +69,9 @@ export class FidScorer {
     if (!opts || typeof opts.extractor?.extract !== 'function') throw new InvalidInputError('extractor', 'must be a FeatureExtractor { name, extract(images) } (see createOnnxExtractor)', opts?.extractor);
     const kidSamples = checkInteger('kidSamples', opts.kidSamples ?? 10_000, 0, MAX_KID_SAMPLES, ' (0 turns KID off)');
     const seed = checkInteger('seed', opts.seed ?? 0, 0, 2 ** 32 - 1);
-    const s = new FidScorer(opts.extractor, kidSamples, seed);
+    const threads = opts.threads ?? 2;
+    if (threads !== 1 && threads !== 2) throw new InvalidInputError('threads', 'must be 1 or 2 (threads of the mean and covariance)', threads);
+    const s = new FidScorer(opts.extractor, kidSamples, seed, threads);
     if (opts.reference !== undefined) s.loadStats(opts.reference, 'real');
     return s;
   }
@@ -76,6 +84,11 @@ export class FidScorer {
   /** Adds generated images; returns how many generated samples there are now. */
   async addFake(images: ImageBatch): Promise<number> {
     return this.addImages(images, 'fake');
+  }
+
+  /** Whether a helper thread shares the statistics of a side so far (threads 2, ≥ 256 dimensions, an environment with one). */
+  get statsThreaded(): boolean {
+    return Object.values(this.sides).some((s) => s.acc?.threaded === true);
   }
 
   /** Whether the extractor is also a classifier, so that inceptionScore() can be asked for. */
@@ -123,7 +136,7 @@ export class FidScorer {
       throw new InvalidInputError(`${side} features`, `must have ${this.dim} dimensions like the other set (the same extractor for both)`, `${dim} dimensions`);
     }
     const d = this.dim;
-    s.acc ??= await FeatureAccumulator.create(d);
+    s.acc ??= await FeatureAccumulator.create(d, { threads: this.threads });
     s.acc.add(features, side === 'real' ? 'real features' : 'fake features');
     // reservoir sampling (Algorithm R): every feature row has the same chance to be kept
     if (this.kidSamples > 0) {

@@ -89,7 +89,7 @@ export function fidWorkerApi() {
         const reference = req.reference ?? (req.referenceUrl ? await fetchBytes(req.referenceUrl, 'the reference statistics') : undefined);
         const opened = await openSession(req, model, threads, report);
         try {
-          scorer = await ImageScorer.create({ ...opened, model, ...pick(req), ...(reference && { reference }) });
+          scorer = await ImageScorer.create({ ...opened, model, ...pick(req), statsThreads: req.threads === 1 ? 1 : 2, ...(reference && { reference }) });
         } catch (err) {
           await opened.session.release().catch(() => undefined);
           throw err;
