@@ -4,7 +4,7 @@
  * SDK's own translations of the same held-out pairs, the true-target row is exact (L1 0), the do-nothing row differs,
  * and a wrong --back is refused naming the flag.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,28 @@ describe('webgen-train eval-translator', () => {
     expect(card).toMatch(/eval-translator --model .* --limit 4 --card/);
     expect(JSON.parse(readFileSync(join(model, 'eval.json'), 'utf8')).pairs).toBe(4);
     expect(readFileSync(join(model, 'samples.png')).subarray(1, 4).toString()).toBe('PNG');
+  }, 120_000);
+
+  it('--compare puts evaluated translators of the same direction in one table, each row from its own eval.json', async () => {
+    const other = join(tmp, 'other');
+    cpSync(model, other, { recursive: true }); // evaluated by the --card test above
+    const manifest = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8'));
+    writeFileSync(join(other, 'manifest.json'), JSON.stringify({ ...manifest, name: 'other-translator' }));
+    const before = JSON.parse(readFileSync(join(other, 'eval.json'), 'utf8'));
+    const r = await runCli(['eval-translator', '--model', model, '--limit', '3', '--compare', other, '--card']);
+    expect(r.code, r.stderr).toBe(0);
+    const card = readFileSync(join(model, 'card.md'), 'utf8');
+    expect(card).toMatch(/## Beside other translators of this direction/);
+    const now = JSON.parse(readFileSync(join(model, 'eval.json'), 'utf8'));
+    expect(card).toContain(`| fixture-translator | \`${manifest.training.recipe}\` |`);
+    expect(card).toMatch(new RegExp(`\\| other-translator \\| .* \\| ${before.translated.l1.toFixed(4)} \\|`));
+    expect(card).toMatch(new RegExp(`\\| fixture-translator \\| .* \\| ${now.translated.l1.toFixed(4)} \\|`));
+    expect(card).toMatch(/--compare .*other --card/);
+
+    rmSync(join(other, 'eval.json'));
+    const missing = await runCli(['eval-translator', '--model', model, '--limit', '2', '--compare', other]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--compare .*other: no eval.json yet; run webgen-train eval-translator --model .* --card first/);
   }, 120_000);
 
   it('refuses a --back that does not translate the other way', async () => {

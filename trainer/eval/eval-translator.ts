@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { TRANSLATOR_BASE_CONFIG, TRANSLATOR_RECIPES } from '../translator/translator-config.js';
 import { CYCLEGAN_BASE_CONFIG, CYCLEGAN_RECIPES } from '../translator/cyclegan-config.js';
 import { intFlag } from './flags.js';
+import { formatTranslatorComparison, readComparedTranslator } from './translator-compare.js';
 import { featureFid, halvesFid } from './judge-fid.js';
 import { rgbaForJudge, unitsToBytes } from './judge-pixels.js';
 
@@ -44,6 +45,8 @@ Rows: the translations; the source left as it is (the do-nothing scale); the tru
   --grid PNG     write a grid: rows of 8 source, translation, target (and cycle with --back)
   --threads N    onnxruntime threads (default: its own)
   --card         write the model's card: card.md, eval.json and samples.png (the grid) into the --model folder
+  --compare LIST other evaluated translators of the same direction (comma-separated folders with eval.json):
+                 one table of all of them (pix2pix beside CycleGAN), printed and in the card
 
 L1: mean |target − translation| over RGBA in [-1, 1] units. PSNR: per picture, RGB composited over white (what a
 viewer sees; as the autoencoder cards), in [0, 1], averaged over the pictures (dB). Judge: style = share read as the target style; subcategory = share read as the emoji's own subcategory.
@@ -122,6 +125,7 @@ export async function evalTranslatorCommand(argv: string[]): Promise<number> {
     grid: { type: 'string' },
     threads: { type: 'string' },
     card: { type: 'boolean' },
+    compare: { type: 'string' },
   }, 'See webgen-train eval-translator --help.', { positionals: false });
   if (values.help) {
     console.log(EVAL_TRANSLATOR_HELP);
@@ -133,6 +137,7 @@ export async function evalTranslatorCommand(argv: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : intFlag('threads', values.threads, 1, 64);
   const open = (model: string) => createTranslator({ model, ...(threads !== undefined && { threads }) });
 
+  const compared = (values.compare ?? '').split(',').map((d) => d.trim()).filter(Boolean).map(readComparedTranslator);
   const translator = await open(values.model);
   let back: Translator | undefined;
   try {
@@ -154,13 +159,19 @@ export async function evalTranslatorCommand(argv: string[]): Promise<number> {
     const result = await evaluate(translator, back, pairs, n, S, judgeDir, from, to, grid);
     const table = formatTranslatorTable(result, n);
     console.log(table);
+    const t = translator.manifest.training;
+    const comparison = compared.length
+      ? formatTranslatorComparison([{ name: translator.manifest.name, recipe: t.recipe, steps: t.steps, seconds: t.wallTimeSeconds, evaluation: result }, ...compared])
+      : undefined;
+    if (comparison) console.log(`\n${comparison}`);
     const json = `${JSON.stringify({ model: commandPath(values.model), ...(values.back && { back: commandPath(values.back) }), judge: commandPath(judgeDir), pairs: n, ...result }, null, 2)}\n`;
     if (values.json) await writeFileAtomic(values.json, json);
     if (values.card) {
       await writeFileAtomic(join(values.model, 'eval.json'), json);
       const command = ['webgen-train eval-translator --model', commandPath(values.model), ...(values.back ? ['--back', commandPath(values.back)] : []),
-        ...(values.judge ? ['--judge', commandPath(values.judge)] : []), ...(values.limit ? ['--limit', values.limit] : []), '--card'].join(' ');
-      await writeFileAtomic(join(values.model, 'card.md'), translatorCard(translator.manifest, table, command, back !== undefined));
+        ...(values.judge ? ['--judge', commandPath(values.judge)] : []), ...(values.limit ? ['--limit', values.limit] : []),
+        ...(values.compare ? ['--compare', values.compare.split(',').map((d) => commandPath(d.trim())).join(',')] : []), '--card'].join(' ');
+      await writeFileAtomic(join(values.model, 'card.md'), translatorCard(translator.manifest, table, command, back !== undefined, comparison));
     }
   } finally {
     await translator.dispose();
@@ -280,7 +291,7 @@ function settings(cfg: Record<string, unknown>): string {
 }
 
 /** The model card: what the model does, how it was trained, the held-out table, the grid, the command. */
-export function translatorCard(m: Manifest, table: string, command: string, cycle: boolean): string {
+export function translatorCard(m: Manifest, table: string, command: string, cycle: boolean, comparison?: string): string {
   const t = m.training;
   const cfg = t.config as Record<string, unknown>;
   const { width: S, channels: C } = m.image;
@@ -296,7 +307,9 @@ An image-to-image translator: \`model.onnx\` redraws an emoji drawn in the ${m.t
 | steps | ${stepsCell(t.recipe, t.steps)} |
 | training time | ${t.wallTimeSeconds} s (${(t.wallTimeSeconds / 3600).toFixed(2)} h) on 2 CPU cores (wasm) |
 | generator parameters | ${t.parameters.toLocaleString('en-US')}${dParams !== undefined ? ' (discriminator ' + Number(dParams).toLocaleString('en-US') + ', not shipped)' : ''} |
-| data | paired emoji (the same code points in both styles), the emoji split's training part; the held-out concepts below were never trained on |
+| data | ${cfg.cycleWeight !== undefined
+    ? `unpaired: the ${m.translator!.source} and the ${m.translator!.target} pictures of the emoji split's training part, drawn in two independent orders (the pairing is never used in training)`
+    : "paired emoji (the same code points in both styles), the emoji split's training part"}; the held-out concepts below were never trained on |
 | parity (ONNX vs trainer) | ${parity ? parity.maxAbsError.toExponential(2) : '-'} |
 
 ## Held-out concepts
@@ -308,7 +321,7 @@ The do-nothing row is the scale: a translation should be closer to the true ${m.
 Rows of 8 held-out emoji: ${m.translator!.source} (source), translation, true ${m.translator!.target}${cycle ? ', and back again (cycle)' : ''}:
 
 ![held-out translations](samples.png)
-
+${comparison ? `\n## Beside other translators of this direction\n\n${comparison}\n` : ''}
 Numbers from: \`${command}\`
 `;
 }
