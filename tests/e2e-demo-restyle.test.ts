@@ -13,6 +13,16 @@ import { exportTranslatorFixture } from '../scripts/e2e/translator-fixture.js';
 const NOTO = join(REPO, 'tests', 'fixtures', 'emoji', 'emoji-datasource-google-16.0.0', 'package', 'img', 'google', '64', '1f436.png');
 const TWEMOJI = join(REPO, 'tests', 'fixtures', 'emoji', 'emoji-datasource-twitter-16.0.0', 'package', 'img', 'twitter', '64', '1f436.png');
 
+const read = (p: string) => Array.from(PNG.sync.read(readFileSync(p)).data);
+// as seen: RGB composited over white (colours under alpha 0 are invisible, and differ between the PNGs and a canvas)
+const seen = (a: number[]) => a.flatMap((v, i) => (i % 4 === 3 ? [] : [v * (a[i - (i % 4) + 3]! / 255) + 255 * (1 - a[i - (i % 4) + 3]! / 255)]));
+/** Mean |a − b| of two RGBA pictures as seen over white, 0–255. */
+const l1 = (a: number[], b: number[]) => {
+  const [x, y] = [seen(a), seen(b)];
+  return x.reduce((s, v, i) => s + Math.abs(v - y[i]!), 0) / x.length;
+};
+const CYCLEGAN_BACK = join(REPO, 'models', 'emoji-cyclegan', 'twemoji-to-noto');
+
 let h: DemoHarness;
 let dir: string;
 let url: string;
@@ -60,20 +70,17 @@ describe('demo: restyle', () => {
     const state = await openDemoPage(h, 'restyle', { backend: 'wasm' });
     const { page } = h;
     expect(state, await noticeText(page)).toBe('ready');
-    expect(await page.locator('select[name=translator-model] option').allTextContents()).toEqual(['emoji-pix2pix']);
+    // every shipped translator of the demo's list, pix2pix first (the default)
+    const shipped = ['emoji-pix2pix', 'emoji-cyclegan/noto-to-twemoji', 'emoji-cyclegan/twemoji-to-noto']
+      .filter((m) => existsSync(join(REPO, 'models', m, 'manifest.json')))
+      .map((m) => JSON.parse(readFileSync(join(REPO, 'models', m, 'manifest.json'), 'utf8')).name as string);
+    expect(await page.locator('select[name=translator-model] option').allTextContents()).toEqual(shipped);
     await page.setInputFiles('[data-testid=pad-upload]', NOTO);
     await page.click('form[aria-label="Restyle"] button[name=generate]');
     expect(await waitForState(page, ['done']), await noticeText(page)).toBe('done');
     const out: number[] = await page.evaluate(`Array.from(document.querySelector('[data-testid=restyled]').getContext('2d').getImageData(0, 0, 64, 64).data)`);
-    const read = (p: string) => Array.from(PNG.sync.read(readFileSync(p)).data);
     const noto = read(NOTO);
     const twemoji = read(TWEMOJI);
-    // as seen: RGB composited over white (colours under alpha 0 are invisible, and differ between the PNGs and a canvas)
-    const seen = (a: number[]) => a.flatMap((v, i) => (i % 4 === 3 ? [] : [v * (a[i - (i % 4) + 3]! / 255) + 255 * (1 - a[i - (i % 4) + 3]! / 255)]));
-    const l1 = (a: number[], b: number[]) => {
-      const [x, y] = [seen(a), seen(b)];
-      return x.reduce((s, v, i) => s + Math.abs(v - y[i]!), 0) / x.length;
-    };
     const before = l1(noto, twemoji);
     const after = l1(out, twemoji);
     console.log(`restyle emoji-pix2pix, 1f436: mean |twemoji − picture| over white ${before.toFixed(1)} (noto) → ${after.toFixed(1)} (translated), 0–255`);
@@ -93,6 +100,30 @@ describe('demo: restyle', () => {
     await page.click('form[aria-label="Restyle"] button[name=generate]');
     expect(await waitForState(page, ['done']), await noticeText(page)).toBe('done');
     expect(await page.textContent('[data-testid=restyle-stats]')).toMatch(/^twemoji → noto · \d+ ms$/);
+    expect(h.errors).toEqual([]);
+  }, 240_000);
+
+  it('the shipped CycleGAN pair: its Twemoji → Noto direction, picked in the select, brings the Twemoji dog closer to the Noto dog', async () => {
+    if (!existsSync(join(CYCLEGAN_BACK, 'manifest.json'))) {
+      expect(await openDemoPage(h, 'restyle', { translator: '/models/emoji-cyclegan/twemoji-to-noto', backend: 'wasm' })).toBe('unavailable');
+      return;
+    }
+    const state = await openDemoPage(h, 'restyle', { backend: 'wasm' });
+    const { page } = h;
+    expect(state, await noticeText(page)).toBe('ready');
+    await page.selectOption('select[name=translator-model]', '/models/emoji-cyclegan/twemoji-to-noto');
+    expect(await waitForState(page, ['ready']), await noticeText(page)).toBe('ready');
+    expect(await page.textContent('.before-after')).toMatch(/Your picture \(twemoji\).*Restyled \(noto\)/);
+    await page.setInputFiles('[data-testid=pad-upload]', TWEMOJI);
+    await page.click('form[aria-label="Restyle"] button[name=generate]');
+    expect(await waitForState(page, ['done']), await noticeText(page)).toBe('done');
+    expect(await page.textContent('[data-testid=restyle-stats]')).toMatch(/^twemoji → noto · \d+ ms$/);
+    const out: number[] = await page.evaluate(`Array.from(document.querySelector('[data-testid=restyled]').getContext('2d').getImageData(0, 0, 64, 64).data)`);
+    const [noto, twemoji] = [read(NOTO), read(TWEMOJI)];
+    const before = l1(twemoji, noto);
+    const after = l1(out, noto);
+    console.log(`restyle emoji-cyclegan twemoji-to-noto, 1f436: mean |noto − picture| over white ${before.toFixed(1)} (twemoji) → ${after.toFixed(1)} (translated), 0–255`);
+    expect(after).toBeLessThan(before);
     expect(h.errors).toEqual([]);
   }, 240_000);
 

@@ -57,6 +57,9 @@ export const MODELS: readonly string[] = [
   '/models/emoji-clip',
   '/models/emoji-ldm',
   '/models/emoji-pix2pix',
+  // CycleGAN's two directions, each an ordinary translator folder
+  '/models/emoji-cyclegan/noto-to-twemoji',
+  '/models/emoji-cyclegan/twemoji-to-noto',
 ];
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm'];
