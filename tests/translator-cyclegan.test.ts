@@ -78,8 +78,13 @@ describe('webgen-train cyclegan', () => {
   }, 60_000);
 
   it('a run stopped at step 2 and resumed to 3 ends with the straight run\'s weights, moments and pools', async () => {
-    const resumed = await stopAtTwoResumeToThree(SMOKE, join(tmp, 'resume'));
-    const straight = await loadCheckpoint(join(tmp, 'run', 'checkpoint.wgck'));
+    // A constant rate: the decay's line follows --steps (docs/cyclegan.md), so stopping by --steps 2 would move it;
+    // a run stopped by Ctrl-C resumes with its own --steps and so on its own line.
+    const constant = [...SMOKE, '--decay-start', '1'];
+    const resumed = await stopAtTwoResumeToThree(constant, join(tmp, 'resume'));
+    const r = await runCli([...constant, '--steps', '3', '--out', join(tmp, 'straight-constant')]);
+    expect(r.code, r.stderr).toBe(0);
+    const straight = await loadCheckpoint(join(tmp, 'straight-constant', 'checkpoint.wgck'));
     // the pools (3 images, batch 2) filled at step 2 and drew from their store at step 3
     expect(resumed.header.state).toMatchObject({ poolACount: 3, poolBCount: 3 });
     expectSameGroups(straight, resumed, ['g', 'd', 'g.adam.m', 'd.adam.v', 'pool.a', 'pool.b']);
