@@ -53,6 +53,24 @@ describe('GAN steps', () => {
     expect([p.adamD.t, p.adamG.t]).toEqual([1, 1]);
   });
 
+  it('bCR with WGAN-GP (its own gradient pass): the reported loss adds λ·bCR to the GP loss, and D moves by lr_D', () => {
+    const run = (bcrWeight: number) => {
+      const p = parts('wgan-gp', 1e-4, 4e-4);
+      p.opts.bcrWeight = bcrWeight;
+      const rng = new Rng(5);
+      const real = rng.normalArray(4 * 64).map(Math.tanh);
+      const d0 = snapshot(p.dParams);
+      const r = discriminatorStep(p, real, Int32Array.from([0, 1, 2, 0]), rng);
+      return { ...r, moved: maxMove(d0, p.dParams) };
+    };
+    const [a, b] = [run(10), run(20)];
+    expect(a.bcr).toBeGreaterThan(0);
+    expect(a.gp).toBeGreaterThan(0);
+    expect(b.bcr).toBeCloseTo(a.bcr, 6); // the same weights and draws before the update
+    expect(b.loss - a.loss).toBeCloseTo(10 * a.bcr, 5);
+    expect(a.moved).toBeCloseTo(4e-4, 6);
+  });
+
   it('wgan-clip keeps every D weight in [-c, c]; wgan-gp adds λ·GP to the loss it reports', () => {
     const clip = parts('wgan-clip', 1e-4, 1e-1);
     const rng = new Rng(4);

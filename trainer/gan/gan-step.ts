@@ -78,18 +78,12 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
     // DiffAugment: D sees T(x) and T(G(z)), never the images themselves
     const seenReal = augReal ? applyAugment(x, augReal) : x;
     const seenFake = augFake ? applyAugment(fake, augFake) : fake;
-    return tf.variableGrads(() => {
+    const main = tf.variableGrads(() => {
       const dReal = D.apply(seenReal, yReal);
       const dFake = D.apply(seenFake, yFake);
       let loss = p.objective.loss.discriminator(dReal, dFake, { labelSmoothing: p.opts.labelSmoothing });
       stats.real = tf.mean(dReal).dataSync()[0]!;
       stats.fake = tf.mean(dFake).dataSync()[0]!;
-      if (bcrReal && bcrFake) {
-        // bCR: D's output must not move under a translation of what it saw, real and generated alike
-        const term = tf.add(tf.mean(tf.square(tf.sub(dReal, D.apply(applyAugment(seenReal, bcrReal), yReal)))), tf.mean(tf.square(tf.sub(dFake, D.apply(applyAugment(seenFake, bcrFake), yFake)))));
-        stats.bcr = term.dataSync()[0]!;
-        loss = tf.add(loss, tf.mul(term, bcrWeight));
-      }
       if (p.objective.gradientPenalty) {
         const gp = gradientPenalty((t) => D.apply(t, yReal), x, fake, tf.tensor1d(eps));
         stats.gp = gp.dataSync()[0]!;
@@ -97,6 +91,23 @@ export function discriminatorStep(p: GanParts, real: Float32Array, realLabels: I
       }
       return loss;
     }, varList);
+    if (!(bcrReal && bcrFake)) return main;
+    // bCR: D's output must not move under a translation of what it saw, real and generated alike. Its gradient is
+    // taken in a pass of its own and added: in one pass with WGAN-GP's double backward, the ViT D's graph at batch 64
+    // outgrew the 4 GiB wasm heap and the step never finished (docs/gans.md). D.apply is pure (the power iteration
+    // runs outside), so the sum is the same gradient, up to float rounding.
+    const consistency = tf.variableGrads(() => {
+      const term = tf.add(
+        tf.mean(tf.square(tf.sub(D.apply(seenReal, yReal), D.apply(applyAugment(seenReal, bcrReal), yReal)))),
+        tf.mean(tf.square(tf.sub(D.apply(seenFake, yFake), D.apply(applyAugment(seenFake, bcrFake), yFake)))),
+      );
+      stats.bcr = term.dataSync()[0]!;
+      return tf.mul(term, bcrWeight) as tf.Scalar;
+    }, varList);
+    return {
+      value: tf.add(main.value, consistency.value) as tf.Scalar,
+      grads: Object.fromEntries(Object.entries(main.grads).map(([name, g]) => [name, consistency.grads[name] ? tf.add(g, consistency.grads[name]!) : g])),
+    };
   });
   const loss = value.dataSync()[0]!;
   value.dispose();
