@@ -285,7 +285,7 @@ function stepsCell(recipe: string, steps: number): string {
 
 /** The training settings a card names, those the manifest has. */
 function settings(cfg: Record<string, unknown>): string {
-  const names: [string, string][] = [['widths', 'U-Net G widths'], ['dLayers', 'PatchGAN D strided layers'], ['l1Weight', 'L1 λ'], ['cycleWeight', 'cycle λ'], ['identityWeight', 'identity λ'], ['batchSize', 'batch'], ['lr', 'lr']];
+  const names: [string, string][] = [['widths', 'U-Net G widths'], ['dLayers', 'PatchGAN D strided layers'], ['l1Weight', 'L1 λ'], ['cycleWeight', 'cycle λ'], ['identityWeight', 'identity λ'], ['batchSize', 'batch'], ['lr', 'lr'], ['decayStart', 'then linear to 0 from this fraction of the steps:']];
   const parts = names.filter(([k]) => cfg[k] !== undefined).map(([k, label]) => `${label} ${String(cfg[k])}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
