@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../trainer/backend/select-backend.js';
 import { GroupNorm, groupNormComposite } from '../trainer/nn/group-norm.js';
 import { Rng } from '../sdk/random/rng.js';
+import { maxRelErr } from './helpers/max-rel-err.js';
 
 // Pins webgen's fused wasm GroupNorm kernels, forward and hand-written backward, against the
 // layer's tfjs-op composite on the cpu backend: the output and the gradients w.r.t. x, γ and β.
@@ -30,14 +31,6 @@ async function run(backend: string, layer: GroupNorm, x: Float32Array, w: Float3
   return out;
 }
 
-function maxRelErr(got: Float64Array, want: Float64Array): number {
-  expect(got.length).toBe(want.length);
-  const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
-  let m = 0;
-  for (let i = 0; i < got.length; i++) m = Math.max(m, Math.abs(got[i]! - want[i]!) / scale);
-  return m;
-}
-
 describe('wasm fused GroupNorm', () => {
   const cases: { name: string; shape: [number, number, number, number]; groups: number; affine: boolean }[] = [
     { name: '4 groups', shape: [3, 5, 4, 16], groups: 4, affine: true },
@@ -62,6 +55,7 @@ describe('wasm fused GroupNorm', () => {
       const reference = await run('cpu', layer, x, w, c.shape);
       const names = ['y', 'dx', 'dgamma', 'dbeta'];
       for (let i = 0; i < reference.length; i++) {
+        expect(fused[i]!.length).toBe(reference[i]!.length);
         const err = maxRelErr(fused[i]!, reference[i]!);
         console.log(`${c.name} ${c.shape.join('×')}: ${names[i]} max err / max |ref| ${err.toExponential(2)}`);
         expect(err).toBeLessThan(1e-5);
