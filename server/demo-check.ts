@@ -16,12 +16,15 @@ export interface CheckResult {
 
 const PAGE_FILES = ['/', '/app.js', '/styles.css', '/sdk/index.js', '/sdk/worker.js', '/sdk/webgen-stats.wasm'];
 
-/** The shipped models: folders of `modelsDir` holding a manifest.json. */
+/**
+ * The shipped models, as paths under `modelsDir`: folders holding a manifest.json, and one level down those of a
+ * folder that groups several (a CycleGAN's two directions: `emoji-cyclegan/noto-to-twemoji`).
+ */
 export function shippedModels(modelsDir: string): string[] {
-  if (!existsSync(modelsDir)) return [];
-  return readdirSync(modelsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(modelsDir, d.name, 'manifest.json')))
-    .map((d) => d.name)
+  const folders = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []);
+  const hasManifest = (path: string) => existsSync(join(modelsDir, path, 'manifest.json'));
+  return folders(modelsDir)
+    .flatMap((name) => (hasManifest(name) ? [name] : folders(join(modelsDir, name)).map((sub) => `${name}/${sub}`).filter(hasManifest)))
     .sort();
 }
 

@@ -1,10 +1,11 @@
 // Manifests record the training config, but not the trainer's machine: absolute paths become relative (or just the
 // folder name when outside the working directory), and no shipped manifest carries one.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandPath, portablePaths } from '../trainer/export/model-folder.js';
+import { shippedModels } from '../server/demo-check.js';
 import { REPO_ROOT } from './helpers/run-cli.js';
 
 describe('portablePaths', () => {
@@ -22,7 +23,7 @@ describe('portablePaths', () => {
 
   it('no shipped manifest or card names an absolute path', () => {
     const root = join(REPO_ROOT, 'models');
-    for (const name of readdirSync(root)) {
+    for (const name of shippedModels(root)) {
       for (const file of ['manifest.json', 'card.md']) {
         const path = join(root, name, file);
         if (!existsSync(path)) continue;

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shippedModels as shippedModelPaths } from '../../server/demo-check.js';
 import { REPO } from './model-fixtures.js';
 
 export interface ShippedModel {
@@ -19,18 +20,16 @@ export interface ShippedModel {
   student: boolean;
 }
 
-/** The folders of models/ that hold a manifest.json. */
+/** The folders of models/ that hold a manifest.json (one level down too: the server's own list). */
 export function shippedModels(): ShippedModel[] {
   const root = join(REPO, 'models');
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'manifest.json')))
-    .map((d) => {
-      const dir = join(root, d.name);
+  return shippedModelPaths(root)
+    .map((name) => {
+      const dir = join(root, name);
       const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       const vocab: string[] = m.conditioning?.tokenizer?.vocab ?? [];
       return {
-        name: d.name,
+        name,
         dir,
         diffusion: m.kind === 'diffusion-unet' || m.kind === 'latent-diffusion',
         gan: m.kind === 'gan-generator',
