@@ -23,6 +23,7 @@ import { divergenceMessage } from '../train/divergence-message.js';
 import { LossWatch, type LossWatchOptions, type LossWatchState } from '../train/loss-watch.js';
 import { resumeConfig, type ResumePolicy } from '../train/resume-config.js';
 import { ensureWritableDir, truncateMetrics } from './run-folder.js';
+import { watchForStalls, type StallWatch } from './stall-watch.js';
 
 /** The fields of a family's config that the scaffold reads. */
 export interface RunConfig {
@@ -207,6 +208,15 @@ export class TrainingRun<C extends RunConfig> {
 
   /** Trains from `this.step` to cfg.steps (or Ctrl-C), checkpointing and logging on the way. */
   async loop(body: RunBody): Promise<LoopResult> {
+    const stall = watchForStalls({ ckptPath: this.ckptPath });
+    try {
+      return await this.steps(body, stall);
+    } finally {
+      stall.stop();
+    }
+  }
+
+  private async steps(body: RunBody, stall: StallWatch): Promise<LoopResult> {
     const { cfg, opts } = this;
     const { progress } = opts;
     const saved = this.savedState<{ lossWatch?: Record<string, LossWatchState> }>()?.lossWatch;
@@ -220,7 +230,9 @@ export class TrainingRun<C extends RunConfig> {
     let checkpointDue = false;
     progress.start(this.step, cfg.steps);
     while (this.step < cfg.steps) {
+      stall.stepStarted(this.step, this.lastSaved);
       const outcome = body.step(this.step);
+      stall.stepEnded();
       try {
         this.judge(outcome.losses, body.advice);
       } catch (err) {
