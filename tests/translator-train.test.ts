@@ -51,6 +51,21 @@ describe('webgen-train translator', () => {
     expectSameGroups(await loadCheckpoint(join(tmp, 'run', 'checkpoint.wgck')), resumed, ['g', 'd'], 5);
   }, 60_000);
 
+  it('--jitter 2 trains on jittered pairs (other weights than the plain run) and resumes to the straight jittered run', async () => {
+    const jittered = await stopAtTwoResumeToThree([...SMOKE, '--jitter', '2'], join(tmp, 'jitter-resume'));
+    const r = await runCli([...SMOKE, '--jitter', '2', '--out', join(tmp, 'jitter')]);
+    expect(r.code, r.stderr).toBe(0);
+    const straight = await loadCheckpoint(join(tmp, 'jitter', 'checkpoint.wgck'));
+    expectSameGroups(straight, jittered, ['g', 'd'], 5);
+    const plain = await loadCheckpoint(join(tmp, 'run', 'checkpoint.wgck'));
+    const maxDiff = Math.max(...straight.header.tensors.filter((t) => t.group === 'g').map((t) => {
+      const a = plain.get('g', t.name)!;
+      const b = straight.get('g', t.name)!;
+      return Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    }));
+    expect(maxDiff).toBeGreaterThan(1e-6);
+  }, 90_000);
+
   it('--direction twemoji-to-noto trains the other way and says so in the manifest', async () => {
     const r = await runCli([...SMOKE, '--direction', 'twemoji-to-noto', '--steps', '1', '--out', join(tmp, 'back'), '--export', join(tmp, 'back-model')]);
     expect(r.code, r.stderr).toBe(0);
@@ -63,6 +78,8 @@ describe('webgen-train translator', () => {
     [['--image-size', '18'], /--image-size 18 must be divisible by 2\^2/],
     [['--l1-weight=-1'], /--l1-weight must be >= 0/],
     [['--d-layers', '0'], /--d-layers must be an integer >= 1/],
+    [['--jitter', '9'], /--jitter must be an integer number of pixels in \[0, 8\]/],
+    [['--jitter', '1.5'], /--jitter must be an integer/],
   ])('refuses %j with one line naming the flag', async (flags, message) => {
     const r = await runCli([...SMOKE, ...flags, '--out', join(tmp, 'bad')]);
     expect(r.code).toBe(2);

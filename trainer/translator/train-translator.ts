@@ -15,6 +15,8 @@ import { TrainingRun, type RunIo } from '../run/training-run.js';
 import { TRANSLATOR_BASE_CONFIG, TRANSLATOR_DIRECTIONS, type TranslatorConfig } from './translator-config.js';
 import { discriminatorStep, generatorStep, pix2pixLosses, type Pix2PixParts } from './pix2pix-step.js';
 import { exportTranslator, type ExportTranslatorResult } from './export-translator.js';
+import { jitterPair } from './pair-jitter.js';
+import { stepRng } from '../run/step-rng.js';
 import {
   buildGenerator, checkTranslatorShared, directionStyles, GRID_COLUMNS, imagesAt, loadTranslatorPairs, pairsL1, tensorOf, translatorOptimisers, TRANSLATOR_LOSS_WATCH, writeRowsGrid,
 } from './translator-run.js';
@@ -82,9 +84,11 @@ export async function trainTranslator(recipe: string, cfg: TranslatorConfig, io:
     watches: { dLoss: TRANSLATOR_LOSS_WATCH, gLoss: TRANSLATOR_LOSS_WATCH },
     advice: `a lower --lr (now ${compactNumber(cfg.lr)})`,
     updatesWhileMeasuring: true,
-    step: () => {
+    step: (step) => {
       const b = batches.next();
-      const { x, y } = batchAt(b.images, b.indices);
+      const pair = batchAt(b.images, b.indices);
+      const { x, y } = jitterPair(pair.x, pair.y, cfg.jitter, stepRng(cfg.seed, step));
+      if (x !== pair.x) tf.dispose([pair.x, pair.y]);
       const dLoss = discriminatorStep(parts, x, y);
       const g = generatorStep(parts, x, y);
       x.dispose();
@@ -128,4 +132,7 @@ export function checkTranslatorConfig(cfg: TranslatorConfig): void {
   if (!TRANSLATOR_DIRECTIONS.includes(cfg.direction)) throw new UsageError(`--direction must be one of ${TRANSLATOR_DIRECTIONS.join(', ')}, got '${String(cfg.direction)}'`);
   checkTranslatorShared(cfg);
   if (!(cfg.l1Weight >= 0)) throw new UsageError(`--l1-weight must be >= 0 (the paper: 100), got ${cfg.l1Weight}`);
+  if (!(Number.isInteger(cfg.jitter) && cfg.jitter >= 0 && cfg.jitter <= cfg.imageSize / 2)) {
+    throw new UsageError(`--jitter must be an integer number of pixels in [0, ${cfg.imageSize / 2}] (the paper's 256 → 286 is 8 at 64 px; 0 = off), got ${cfg.jitter}`);
+  }
 }

@@ -21,6 +21,11 @@ export interface TranslatorConfig extends RunConfig {
   dLayers: number;
   /** λ of the L1 term in G's loss (the paper: 100). */
   l1Weight: number;
+  /**
+   * Random jitter in pixels: each training pair resized to imageSize + jitter, cropped back at a random place and
+   * mirrored at random (the paper: 256 → 286, i.e. 8 at 64 px). 0 = off (the shipped model trained without).
+   */
+  jitter: number;
   batchSize: number;
   /** Adam learning rate of G and D (the paper: 2e-4). */
   lr: number;
@@ -39,6 +44,7 @@ export const TRANSLATOR_BASE_CONFIG: TranslatorConfig = {
   // 16×16 patches at 64 px: the paper's 70×70 at 256 px is 27% of the side, 16 is 25% of ours.
   dLayers: 1,
   l1Weight: 100,
+  jitter: 0,
   // The paper trains with batch 1; with instance norm a larger batch only averages more gradients per step.
   batchSize: 4,
   lr: 2e-4,
