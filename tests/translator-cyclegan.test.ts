@@ -91,7 +91,24 @@ describe('webgen-train cyclegan', () => {
     expect(straight.header.tensors.filter((t) => t.group === 'g').some((t) => t.name.startsWith('F.'))).toBe(true);
   }, 90_000);
 
+  it('--jitter 2 trains on jittered images (other weights than the plain run) and resumes to the straight jittered run', async () => {
+    const constant = [...SMOKE, '--decay-start', '1', '--jitter', '2'];
+    const resumed = await stopAtTwoResumeToThree(constant, join(tmp, 'jitter-resume'));
+    const r = await runCli([...constant, '--steps', '3', '--out', join(tmp, 'jitter-straight')]);
+    expect(r.code, r.stderr).toBe(0);
+    const straight = await loadCheckpoint(join(tmp, 'jitter-straight', 'checkpoint.wgck'));
+    expectSameGroups(straight, resumed, ['g', 'd', 'pool.a', 'pool.b']);
+    const plain = await loadCheckpoint(join(tmp, 'straight-constant', 'checkpoint.wgck'));
+    const diffs = straight.header.tensors.filter((t) => t.group === 'g').map((t) => {
+      const a = plain.get('g', t.name)!;
+      const b = straight.get('g', t.name)!;
+      return Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    });
+    expect(Math.max(...diffs)).toBeGreaterThan(1e-6);
+  }, 90_000);
+
   it.each([
+    [['--jitter', '9'], /--jitter must be an integer number of pixels in \[0, 8\]/],
     [['--cycle-weight=-1'], /--cycle-weight must be >= 0/],
     [['--identity-weight=-0.5'], /--identity-weight must be >= 0/],
     [['--pool-size=-1'], /--pool-size must be an integer >= 0/],

@@ -19,6 +19,11 @@ export interface CycleGanConfig extends RunConfig {
   cycleWeight: number;
   /** Weight of the identity terms in units of λ (the paper: 0.5, i.e. 0.5·λ; 0 turns them off). */
   identityWeight: number;
+  /**
+   * Random jitter in pixels (the paper's, as pix2pix's --jitter): each image resized to imageSize + jitter, cropped
+   * back at a random place and mirrored at random, A and B independently. 0 = off (the shipped pair trained without).
+   */
+  jitter: number;
   /** Generated images each D's history pool keeps (the paper: 50; 0 = D sees only the newest fakes). */
   poolSize: number;
   /** Images of each domain per step (A and B drawn independently). */

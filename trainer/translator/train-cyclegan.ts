@@ -18,6 +18,8 @@ import { UsageError } from '../errors/usage-error.js';
 import { PatchDiscriminator } from '../models/patch-discriminator.js';
 import type { UnetTranslator } from '../models/pix2pix-unet.js';
 import { stepRng } from '../run/step-rng.js';
+import type { Rng } from '../../sdk/random/rng.js';
+import { jitterImages } from './pair-jitter.js';
 import { TrainingRun, type RunIo } from '../run/training-run.js';
 import type { ResumePolicy } from '../train/resume-config.js';
 import { linearDecayRate } from '../train/lr-schedule.js';
@@ -124,8 +126,11 @@ export async function trainCycleGan(recipe: string, cfg: CycleGanConfig, io: Run
     updatesWhileMeasuring: true,
     step: (step) => {
       parts.lr = linearDecayRate(step, cfg);
-      const a = tensorOf(batchesA.next().images, A); // [B, S, S, C]
-      const b = tensorOf(batchesB.next().images, B);
+      // The paper's random jitter, A and B each by their own boxes, from a stream of its own (the pools' draws below
+      // stay those of a run without jitter).
+      const jitterRng = stepRng(cfg.seed + JITTER_STREAM, step);
+      const a = jittered(tensorOf(batchesA.next().images, A), cfg.jitter, jitterRng); // [B, S, S, C]
+      const b = jittered(tensorOf(batchesB.next().images, B), cfg.jitter, jitterRng);
       const g = generatorStep(parts, a, b);
       // The pools' draws come from (seed, step): a resumed run replays them.
       const rng = stepRng(cfg.seed, step);
@@ -185,6 +190,16 @@ export async function trainCycleGan(recipe: string, cfg: CycleGanConfig, io: Run
 }
 
 /** Throws UsageError on values the models or the losses cannot use, naming the flag. */
+/** Seed offset of the jitter's random stream (apart from the pools'). */
+const JITTER_STREAM = 0x6a17;
+
+/** `x` jittered (jitterImages), with `x` itself disposed when a new tensor replaces it. */
+function jittered(x: tf.Tensor4D, jitter: number, rng: Rng): tf.Tensor4D {
+  const out = jitterImages(x, jitter, rng);
+  if (out !== x) x.dispose();
+  return out;
+}
+
 export function checkCycleGanConfig(cfg: CycleGanConfig): void {
   checkTranslatorShared(cfg);
   if (!(cfg.cycleWeight >= 0)) throw new UsageError(`--cycle-weight must be >= 0 (the paper: 10), got ${cfg.cycleWeight}`);

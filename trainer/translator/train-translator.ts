@@ -132,7 +132,4 @@ export function checkTranslatorConfig(cfg: TranslatorConfig): void {
   if (!TRANSLATOR_DIRECTIONS.includes(cfg.direction)) throw new UsageError(`--direction must be one of ${TRANSLATOR_DIRECTIONS.join(', ')}, got '${String(cfg.direction)}'`);
   checkTranslatorShared(cfg);
   if (!(cfg.l1Weight >= 0)) throw new UsageError(`--l1-weight must be >= 0 (the paper: 100), got ${cfg.l1Weight}`);
-  if (!(Number.isInteger(cfg.jitter) && cfg.jitter >= 0 && cfg.jitter <= cfg.imageSize / 2)) {
-    throw new UsageError(`--jitter must be an integer number of pixels in [0, ${cfg.imageSize / 2}] (the paper's 256 → 286 is 8 at 64 px; 0 = off), got ${cfg.jitter}`);
-  }
 }

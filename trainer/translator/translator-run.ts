@@ -105,7 +105,7 @@ export function pairsL1(G: { apply(x: tf.Tensor4D): tf.Tensor4D }, pairs: EmojiP
 }
 
 /** Throws UsageError, naming the flag, on architecture and optimiser values both translators refuse. */
-export function checkTranslatorShared(cfg: { imageSize: number; widths: string; beta1: number; beta2: number }): void {
+export function checkTranslatorShared(cfg: { imageSize: number; widths: string; beta1: number; beta2: number; jitter: number }): void {
   let widths: number[];
   try {
     widths = parseWidths(cfg.widths);
@@ -116,4 +116,7 @@ export function checkTranslatorShared(cfg: { imageSize: number; widths: string; 
   if (cfg.imageSize % 2 ** widths.length !== 0) throw new UsageError(`--image-size ${cfg.imageSize} must be divisible by 2^${widths.length} (--widths '${cfg.widths}' halves it ${widths.length} times); use fewer widths`);
   if (!(cfg.beta1 >= 0 && cfg.beta1 < 1)) throw new UsageError(`--beta1 must be in [0, 1), got ${cfg.beta1}`);
   if (!(cfg.beta2 > 0 && cfg.beta2 < 1)) throw new UsageError(`--beta2 must be in (0, 1), got ${cfg.beta2}`);
+  if (!(Number.isInteger(cfg.jitter) && cfg.jitter >= 0 && cfg.jitter <= cfg.imageSize / 2)) {
+    throw new UsageError(`--jitter must be an integer number of pixels in [0, ${cfg.imageSize / 2}] (the paper's 256 → 286 is 8 at 64 px; 0 = off), got ${cfg.jitter}`);
+  }
 }
