@@ -33,13 +33,8 @@ export interface StallWatch {
 }
 
 /** Slots of the shared array. */
-const IN_STEP = 0;
-const STEP = 1;
-const CPU_AT_START = 2;
-const LIMIT = 3;
-const LAST_SAVED = 4;
-const MEDIAN = 5;
-const SLOTS = 6;
+const SLOT = { inStep: 0, step: 1, cpuAtStart: 2, limit: 3, lastSaved: 4, median: 5 } as const;
+const SLOTS = Object.keys(SLOT).length;
 
 /** How many recent steps the median looks at. */
 const WINDOW = 25;
@@ -57,16 +52,16 @@ const s = new Float64Array(workerData.shared);
 const { ckptPath, pollMs, pid } = workerData;
 let warnedStep = -1, nextLimit = 0;
 setInterval(() => {
-  if (s[${IN_STEP}] !== 1) return;
-  const step = s[${STEP}];
+  if (s[${SLOT.inStep}] !== 1) return;
+  const step = s[${SLOT.step}];
   const u = process.cpuUsage();
-  const used = (u.user + u.system) / 1e6 - s[${CPU_AT_START}];
-  if (warnedStep !== step) { warnedStep = step; nextLimit = s[${LIMIT}]; }
+  const used = (u.user + u.system) / 1e6 - s[${SLOT.cpuAtStart}];
+  if (warnedStep !== step) { warnedStep = step; nextLimit = s[${SLOT.limit}]; }
   if (used < nextLimit) return;
   nextLimit *= 2;
-  const median = s[${MEDIAN}];
+  const median = s[${SLOT.median}];
   const rss = process.memoryUsage().rss / 2 ** 30;
-  const saved = s[${LAST_SAVED}];
+  const saved = s[${SLOT.lastSaved}];
   const usual = median > 0 ? 'the steps before it used ' + median.toFixed(1) + ' CPU-seconds each (median)' : 'it is the first step of this process';
   writeSync(2, '\\nstep ' + (step + 1) + ' has used ' + used.toFixed(used < 10 ? 1 : 0) + ' CPU-seconds and not returned; ' + usual +
     '. Resident memory ' + rss.toFixed(2) + ' GiB' + (rss > 3.5 ? ' (near the 4 GiB WebAssembly heap: it may never finish; try a smaller --batch-size)' : '') +
@@ -91,22 +86,22 @@ export function watchForStalls(opts: StallWatchOptions): StallWatch {
     stepStarted(step, lastSaved) {
       const sorted = [...recent].sort((a, b) => a - b);
       const median = sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)]! : 0;
-      s[STEP] = step;
-      s[LAST_SAVED] = lastSaved ?? -1;
-      s[MEDIAN] = median;
-      s[LIMIT] = median > 0 ? Math.max(factor * median, minSeconds) : firstStepSeconds;
+      s[SLOT.step] = step;
+      s[SLOT.lastSaved] = lastSaved ?? -1;
+      s[SLOT.median] = median;
+      s[SLOT.limit] = median > 0 ? Math.max(factor * median, minSeconds) : firstStepSeconds;
       started = cpuSeconds();
-      s[CPU_AT_START] = started;
-      s[IN_STEP] = 1;
+      s[SLOT.cpuAtStart] = started;
+      s[SLOT.inStep] = 1;
     },
     stepEnded() {
-      s[IN_STEP] = 0;
+      s[SLOT.inStep] = 0;
       // The first step of a process carries the warm-up (kernels compiled, buffers grown): it is not a usual step.
       if (stepsEnded++ > 0) recent.push(cpuSeconds() - started);
       if (recent.length > WINDOW) recent.shift();
     },
     stop() {
-      s[IN_STEP] = 0;
+      s[SLOT.inStep] = 0;
       void worker.terminate();
     },
   };
