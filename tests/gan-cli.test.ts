@@ -170,6 +170,10 @@ describe('webgen-train gan --export, then gan eval and gan table', () => {
     // Paths as a reader can use them, never this machine's absolute ones (here: outside the working and home folders).
     expect(card).toContain(`webgen-train gan eval ${commandPath(model)} --samples 40 --seed 0 --run ${commandPath(run)}`);
     expect(card).not.toContain(tmp);
+    // Evaluated again without its run folder (gone, or another machine), the card keeps the curves it shipped with.
+    const again = await runCli(['gan', 'eval', model, '--samples', '40']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(model, 'card.md'), 'utf8')).toContain('## Loss curves');
     const table = await runCli(['gan', 'table', model]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/\| card-model \| mnist-dcgan \| non-saturating \| 2 \|/);

@@ -54,6 +54,19 @@ describe('gan eval of a style-based generator', () => {
     expect(png.height).toBeLessThan(7 * 64);
   }, 180_000);
 
+  it('--compare takes a list: one table, this model first, each row naming its D', async () => {
+    const r = await runCli(['gan', 'eval', dcgan, '--samples', '20', '--compare', `${style},${style}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const card = readFileSync(join(dcgan, 'card.md'), 'utf8');
+    expect(card).toMatch(/## Beside other runs/);
+    const rows = card.split('\n').filter((l) => /^\| (dcgan|stylegan) \|/.test(l));
+    expect(rows.map((l) => l.split(' | ')[0])).toEqual(['| dcgan', '| stylegan', '| stylegan']);
+    expect(rows[0]).toMatch(/^\| dcgan \| dcgan \| dcgan D \|/);
+    const bad = await runCli(['gan', 'eval', dcgan, '--samples', '20', '--compare', `${style},`]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--compare must be a comma-separated list of model folders/);
+  }, 120_000);
+
   it('refuses --psi for a generator without style layers, and ψ outside [0, 2]', async () => {
     const a = await runCli(['gan', 'eval', dcgan, '--samples', '20', '--psi', '0.7']);
     expect(a.code).not.toBe(0);

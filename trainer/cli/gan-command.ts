@@ -99,7 +99,8 @@ samples.png and card.md into the model folder (and copies losses.png from --run)
   --run DIR          the training run folder, for losses.png (default: none)
   --psi LIST         style-based generators: also a truncation sweep at these ψ (e.g. 1,0.9,0.8,0.7,0.5) and
                      the style-mixing grid (mixing.png) in the card
-  --compare DIR      add a table of this model beside another evaluated generator (e.g. models/mnist-dcgan)
+  --compare LIST     add a table of this model beside other evaluated generators, comma-separated folders
+                     (e.g. models/mnist-dcgan)
 
 webgen-train gan table <model-dir>...   prints a markdown table of the folders' eval.json (the ablation table)`;
 
@@ -110,6 +111,13 @@ function psiListFlag(raw: string): number[] {
     if (p.trim() === '' || !(v >= 0 && v <= 2)) throw new UsageError(`--psi must be a comma-separated list of ψ in [0, 2] (e.g. 1,0.9,0.7,0.5), got '${raw}'`);
     return v;
   });
+}
+
+/** A comma-separated list of evaluated generator folders. */
+function compareListFlag(raw: string): string[] {
+  const dirs = raw.split(',').map((d) => d.trim());
+  if (dirs.some((d) => d === '')) throw new UsageError(`--compare must be a comma-separated list of model folders evaluated with gan eval, got '${raw}'`);
+  return dirs;
 }
 
 /** `gan eval <model-dir>`: evaluation and card. */
@@ -134,7 +142,8 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
   const r = await evaluateGenerator(evalOpts);
   const sections: string[] = [];
   const extraJson: Record<string, unknown> = {};
-  if (values.compare) sections.push(await style.compareSection({ dir: modelDir, result: r }, values.compare));
+  const compare = values.compare === undefined ? [] : compareListFlag(values.compare);
+  if (compare.length) sections.push(await style.compareSection({ dir: modelDir, result: r }, compare));
   if (styleLayers !== undefined) {
     const rows = await style.psiSweep(evalOpts, psis, r);
     extraJson.psiSweep = rows;
@@ -151,7 +160,7 @@ async function ganEvalCommand(argv: string[]): Promise<number> {
     '--seed', String(seed),
     ...(values.run ? ['--run', commandPath(values.run)] : []),
     ...(values.psi ? ['--psi', psis.join(',')] : []),
-    ...(values.compare ? ['--compare', commandPath(values.compare)] : []),
+    ...(compare.length ? ['--compare', compare.map(commandPath).join(',')] : []),
   ].join(' ');
   await writeGanCard(modelDir, r, { ...(values.run && { runDir: values.run }), command, seed, sections, extraJson });
   console.log(`FID ${r.fid.toFixed(2)}, KID ${kidCell(r)}; per class ${r.histogram.join(' ')}` +

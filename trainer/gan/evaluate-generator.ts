@@ -149,14 +149,10 @@ export async function writeGanCard(modelDir: string, result: GanEvalResult, opts
   await writeFileAtomic(join(modelDir, 'eval.json'), `${JSON.stringify({ ...result, ...opts.extraJson }, null, 2)}\n`);
   const grid = await drawFromExportedGan(modelDir, 80, opts.seed);
   await writeImageGrid(join(modelDir, 'samples.png'), grid.images, grid.shape, { cols: 10, scale: 2 });
-  let losses = '';
-  if (opts.runDir) {
-    const src = join(opts.runDir, 'losses.png');
-    if (await stat(src).then(() => true, () => false)) {
-      await copyFile(src, join(modelDir, 'losses.png'));
-      losses = '\n## Loss curves\n\n![D (red) and G (blue) losses; green: gradient penalty](losses.png)\n';
-    }
-  }
+  const exists = (path: string) => stat(path).then(() => true, () => false);
+  if (opts.runDir && (await exists(join(opts.runDir, 'losses.png')))) await copyFile(join(opts.runDir, 'losses.png'), join(modelDir, 'losses.png'));
+  // A model evaluated again without its run folder (gone, or on another machine) keeps the curves it was shipped with.
+  const losses = (await exists(join(modelDir, 'losses.png'))) ? '\n## Loss curves\n\n![D (red) and G (blue) losses; green: gradient penalty](losses.png)\n' : '';
   const hours = (t.wallTimeSeconds / 3600).toFixed(2);
   const rows = result.classNames.map((c, k) => `| ${c} | ${result.histogram[k]} | ${((100 * result.histogram[k]!) / result.samples).toFixed(1)}% |`).join('\n');
   const card = `# ${manifest.name}

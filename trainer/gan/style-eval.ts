@@ -109,20 +109,28 @@ export function mixingSection(file: string, crossover: number, styleLayers: numb
   ].join('\n');
 }
 
-/** The card's comparison with another evaluated generator (its eval.json and manifest). */
-export async function compareSection(self: { dir: string; result: GanEvalResult }, otherDir: string): Promise<string> {
-  const rows = await Promise.all([self, { dir: otherDir, result: await readGanEval(otherDir) }].map(async ({ dir, result: e }) => {
+/** The discriminator of a config, as the comparison names it (with the regularisers that act on it). */
+function discriminatorCell(cfg: Partial<GanConfig>): string {
+  const d = cfg.arch === 'vitgan' ? (cfg.dArch === 'conv' ? 'DCGAN D' : 'ViT D') : `${cfg.arch ?? '-'} D`;
+  return [d, ...(cfg.bcrWeight ? [`bCR λ ${cfg.bcrWeight}`] : []), ...(cfg.diffAugment ? [`DiffAugment ${cfg.diffAugment}`] : [])].join(' + ');
+}
+
+/** The card's comparison with other evaluated generators (their eval.json and manifests), this model first. */
+export async function compareSection(self: { dir: string; result: GanEvalResult }, otherDirs: readonly string[]): Promise<string> {
+  const others = await Promise.all(otherDirs.map(async (dir) => ({ dir, result: await readGanEval(dir) })));
+  const rows = await Promise.all([self, ...others].map(async ({ dir, result: e }) => {
     const m = await verifyModelFolder(dir);
     const cfg = m.training.config as Partial<GanConfig>;
-    return `| ${m.name} | ${cfg.arch ?? '-'} | ${m.training.steps.toLocaleString('en-US')} | ${(m.training.wallTimeSeconds / 3600).toFixed(2)} h | ${m.training.parameters.toLocaleString('en-US')} | ${e.fid.toFixed(2)} | ${e.kid.toFixed(4)} | ${e.classAgreement !== undefined ? `${(100 * e.classAgreement).toFixed(1)}%` : '-'} | ${e.coverageRatio.toFixed(2)} | ${e.missingClasses.join(', ') || 'none'} |`;
+    return `| ${m.name} | ${cfg.arch ?? '-'} | ${discriminatorCell(cfg)} | ${m.training.steps.toLocaleString('en-US')} | ${(m.training.wallTimeSeconds / 3600).toFixed(2)} h | ${m.training.parameters.toLocaleString('en-US')} | ${e.fid.toFixed(2)} | ${e.kid.toFixed(4)} | ${e.classAgreement !== undefined ? `${(100 * e.classAgreement).toFixed(1)}%` : '-'} | ${e.coverageRatio.toFixed(2)} | ${e.missingClasses.join(', ') || 'none'} |`;
   }));
+  const name = (dir: string) => dir.replace(/\/+$/, '').split('/').pop();
   return [
-    `## Against ${otherDir.replace(/\/+$/, '').split('/').pop()}`,
+    otherDirs.length === 1 ? `## Against ${name(otherDirs[0]!)}` : '## Beside other runs',
     '',
-    'Each row from its own folder\'s eval.json (same classifier, samples and held-out images when both were evaluated with the same flags).',
+    'Each row from its own folder\'s eval.json (same classifier, samples and held-out images when all were evaluated with the same flags).',
     '',
-    '| model | G | steps | training time | G parameters | FID | KID | class agreement | smallest / largest class | missing |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| model | G | D | steps | training time | G parameters | FID | KID | class agreement | smallest / largest class | missing |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n');
 }
